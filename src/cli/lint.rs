@@ -1,0 +1,63 @@
+//! `jailwright lint PATH...`: lints every template found.
+
+use super::{BindingArgs, DialectArg, EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Format, trouble};
+use crate::lint::report::{self, FileResult};
+use crate::{dialect, lint};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct LintArgs {
+    /// Template files, or directories to search for templates.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// The dialect, when file names do not tell.
+    #[arg(long, value_enum)]
+    dialect: Option<DialectArg>,
+    #[command(flatten)]
+    bindings: BindingArgs,
+}
+
+pub fn run(args: LintArgs) -> i32 {
+    let bindings = match args.bindings.bindings() {
+        Ok(b) => b,
+        Err(e) => return trouble(e),
+    };
+    let forced = args.dialect.map(Into::into);
+    let mut results = Vec::new();
+    let mut trouble_seen = false;
+    for path in &args.paths {
+        if !path.exists() {
+            trouble(format!("{}: no such file or directory", path.display()));
+            trouble_seen = true;
+            continue;
+        }
+        for template in dialect::discover(path) {
+            match dialect::load(&template, forced, &bindings) {
+                Ok(doc) => {
+                    let diagnostics = lint::lint(&doc);
+                    results.push(FileResult { doc, diagnostics });
+                }
+                Err(e) => {
+                    trouble(e);
+                    trouble_seen = true;
+                }
+            }
+        }
+    }
+    let out = match args.format {
+        Format::Json => report::json(&results),
+        Format::Text => report::text(&results, std::io::IsTerminal::is_terminal(&std::io::stdout())),
+    };
+    print!("{out}");
+    let errors = results.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity == lint::Severity::Error);
+    if trouble_seen {
+        EXIT_TROUBLE
+    } else if errors {
+        EXIT_FOUND
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,128 @@
+//! The command line: argument definitions and dispatch only. Exit codes
+//! follow ripgrep: 0 nothing wrong, 1 errors found, 2 usage or I/O error.
+
+mod lint;
+mod parse;
+
+use crate::dialect::{Bindings, JailFacts};
+use crate::ir::Dialect;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FOUND: i32 = 1;
+pub const EXIT_TROUBLE: i32 = 2;
+
+#[derive(Parser)]
+#[command(name = "jailwright", version, about = "Read, lint and convert FreeBSD jail templates")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the instructions a template reads as.
+    Parse(parse::ParseArgs),
+    /// Report every problem in templates.
+    Lint(lint::LintArgs),
+    /// List the lint rules.
+    Rules,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DialectArg {
+    Bastille,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(d: DialectArg) -> Self {
+        match d {
+            DialectArg::Bastille => Dialect::Bastille,
+        }
+    }
+}
+
+/// Options that decide what a template's variables become.
+#[derive(Args, Clone, Default)]
+pub struct BindingArgs {
+    /// Set a template argument (repeatable; the first one for a name wins).
+    #[arg(long = "arg", value_name = "NAME=VALUE", value_parser = name_value)]
+    pub args: Vec<String>,
+    /// Read NAME=VALUE lines from a file (used when --arg does not set NAME).
+    #[arg(long, value_name = "FILE")]
+    pub arg_file: Option<PathBuf>,
+    /// The jail's name, substituted for ${JAIL_NAME}.
+    #[arg(long, value_name = "NAME")]
+    pub jail_name: Option<String>,
+    /// The jail's IPv4 address, substituted for ${JAIL_IP}.
+    #[arg(long, value_name = "ADDR")]
+    pub jail_ip: Option<String>,
+    /// The jail's IPv6 address, substituted for ${JAIL_IP6}.
+    #[arg(long, value_name = "ADDR")]
+    pub jail_ip6: Option<String>,
+}
+
+fn name_value(s: &str) -> Result<String, String> {
+    if s.contains('=') {
+        Ok(s.to_string())
+    } else {
+        Err(format!("expected NAME=VALUE, got `{s}`"))
+    }
+}
+
+impl BindingArgs {
+    /// Reads the argument file; an unreadable one is an I/O error.
+    pub fn bindings(&self) -> Result<Bindings, String> {
+        let arg_file = match &self.arg_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("--arg-file {}: {e}", path.display()))?,
+            ),
+            None => None,
+        };
+        Ok(Bindings {
+            args: self.args.clone(),
+            arg_file,
+            jail: JailFacts {
+                name: self.jail_name.clone(),
+                ip4: self.jail_ip.clone(),
+                ip6: self.jail_ip6.clone(),
+            },
+        })
+    }
+}
+
+/// Runs the command line and returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_TROUBLE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Parse(args) => parse::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Rules => {
+            for rule in crate::lint::rules::ALL {
+                println!("{}  {:<28} {:<8} {}", rule.code, rule.name, rule.severity, rule.summary);
+            }
+            EXIT_OK
+        }
+    }
+}
+
+/// Prints an error the way every command does, and returns exit code 2.
+pub fn trouble(message: impl std::fmt::Display) -> i32 {
+    eprintln!("jailwright: {message}");
+    EXIT_TROUBLE
+}

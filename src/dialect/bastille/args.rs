@@ -1,0 +1,196 @@
+//! ARG and ARG+ (template.sh:81-116, 355-374): how a declaration is read,
+//! how its value is chosen, and how `${NAME}` is substituted into the
+//! argument text of later lines.
+
+use crate::dialect::Bindings;
+use crate::shell;
+use nom::{IResult, Parser, bytes::complete::take_till, combinator::rest};
+
+/// `get_arg_name`: everything before the first `=` (`sed -E 's/=.*//'`),
+/// spaces included. The default is everything after it.
+pub fn declaration(text: &str) -> (&str, Option<&str>) {
+    fn split(input: &str) -> IResult<&str, (&str, &str)> {
+        (take_till(|c| c == '='), rest).parse(input)
+    }
+    let (_, (name, after)) = split(text).expect("take_till and rest never fail");
+    (name, after.strip_prefix('='))
+}
+
+/// Where an ARG's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueSource {
+    CommandLine,
+    ArgFile,
+    Default,
+}
+
+/// `get_arg_value`: the first `--arg NAME=...` whose name matches, else the
+/// first `NAME=` line of the argument file, else the declaration's default.
+/// Every candidate goes through `parse_arg_value`. An empty result is `None`.
+pub fn resolve(decl_text: &str, bindings: &Bindings) -> Option<(String, ValueSource)> {
+    let (name, _) = declaration(decl_text);
+    let from_cli = bindings
+        .args
+        .iter()
+        .find(|pair| declaration(pair).0 == name)
+        .map(|pair| (pair.as_str(), ValueSource::CommandLine));
+    let from_file = || {
+        bindings.arg_file.as_deref().and_then(|file| {
+            file.lines()
+                .find(|line| line.strip_prefix(name).is_some_and(|r| r.starts_with('=')))
+                .map(|line| (line, ValueSource::ArgFile))
+        })
+    };
+    let (pair, source) = from_cli
+        .or_else(from_file)
+        .unwrap_or((decl_text, ValueSource::Default));
+    let value = parse_arg_value(pair);
+    (!value.is_empty()).then_some((value, source))
+}
+
+/// `parse_arg_value`: `eval echo "NAME=VALUE"`, drop everything up to the
+/// first `=` (`sed -E 's/[^=]+=?//'`), then delete every `"`.
+///
+/// jailwright does not run the host shell: quotes and backslashes are
+/// removed and words are joined by one space as `echo` would, but `$X`,
+/// `$(...)` and backquotes stay literal (lint reports them). A syntax error
+/// makes the eval fail, which leaves the value empty.
+pub fn parse_arg_value(pair: &str) -> String {
+    let Ok(tokens) = shell::lex(pair) else {
+        return String::new();
+    };
+    let echoed = shell::simple_command(&tokens)
+        .into_iter()
+        .map(|t| match &t.kind {
+            shell::TokenKind::Word { value, .. } => value.as_str(),
+            _ => unreachable!("simple_command yields words"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    strip_through_first_equals(&echoed).replace('"', "")
+}
+
+/// `sed -E 's/[^=]+=?//'`: removes the first run of non-`=` characters and
+/// the `=` that follows it, if any.
+fn strip_through_first_equals(s: &str) -> String {
+    let Some(start) = s.find(|c| c != '=') else {
+        return s.to_string();
+    };
+    let run = s[start..].find('=').map_or(s.len(), |i| start + i);
+    let end = if s[run..].starts_with('=') { run + 1 } else { run };
+    format!("{}{}", &s[..start], &s[end..])
+}
+
+/// The substitutions collected so far, applied in order like the chain of
+/// `sed -e 's/\${NAME}/VALUE/g'` expressions.
+#[derive(Debug, Clone, Default)]
+pub struct Replacements {
+    rules: Vec<(String, String)>,
+}
+
+impl Replacements {
+    /// Starts with the built-ins JAIL_IP, JAIL_IP6 and JAIL_NAME, for those
+    /// that are known (an unknown jail leaves them literal).
+    pub fn with_builtins(bindings: &Bindings) -> Self {
+        let mut r = Replacements::default();
+        let jail = &bindings.jail;
+        for (name, value) in [
+            ("JAIL_IP", &jail.ip4),
+            ("JAIL_IP6", &jail.ip6),
+            ("JAIL_NAME", &jail.name),
+        ] {
+            if let Some(value) = value {
+                r.push(name, value);
+            }
+        }
+        r
+    }
+
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.rules.push((format!("${{{name}}}"), value.to_string()));
+    }
+
+    pub fn apply(&self, text: &str) -> String {
+        self.rules
+            .iter()
+            .fold(text.to_string(), |acc, (pattern, value)| {
+                if acc.contains(pattern.as_str()) {
+                    acc.replace(pattern.as_str(), value)
+                } else {
+                    acc
+                }
+            })
+    }
+}
+
+/// Every `${NAME}` reference in `text`: (byte offset, name).
+pub fn references(text: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("${") {
+        let start = from + i;
+        match text[start + 2..].find('}') {
+            Some(len) => {
+                found.push((start, &text[start + 2..start + 2 + len]));
+                from = start + 3 + len;
+            }
+            None => break,
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bindings(args: &[&str], file: Option<&str>) -> Bindings {
+        Bindings {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            arg_file: file.map(str::to_string),
+            ..Bindings::default()
+        }
+    }
+
+    #[test]
+    fn declaration_splits_at_the_first_equals() {
+        assert_eq!(declaration("NAME=a=b"), ("NAME", Some("a=b")));
+        assert_eq!(declaration("NAME"), ("NAME", None));
+        assert_eq!(declaration("A = b"), ("A ", Some(" b")));
+        assert_eq!(declaration("E="), ("E", Some("")));
+    }
+
+    #[test]
+    fn values_are_evaluated_like_eval_echo() {
+        assert_eq!(parse_arg_value("Q=\"two  words\""), "two  words");
+        assert_eq!(parse_arg_value("X=a   b"), "a b");
+        assert_eq!(parse_arg_value("SL=a/b&c"), "a/b");
+        assert_eq!(parse_arg_value("SQ=it's"), "");
+        assert_eq!(parse_arg_value("V=1 # note"), "1");
+        assert_eq!(parse_arg_value("NAME"), "");
+        assert_eq!(parse_arg_value("D='say \"hi\"'"), "say hi");
+    }
+
+    #[test]
+    fn command_line_beats_arg_file_beats_default() {
+        let b = bindings(&["OTHER=x", "NAME=cli", "NAME=second"], Some("NAME=file\n"));
+        assert_eq!(resolve("NAME=def", &b).unwrap().0, "cli");
+        let b = bindings(&[], Some("NAMEX=no\nNAME=file\n"));
+        assert_eq!(resolve("NAME=def", &b).unwrap(), ("file".into(), ValueSource::ArgFile));
+        assert_eq!(resolve("NAME=def", &Bindings::default()).unwrap().0, "def");
+        assert_eq!(resolve("NAME", &Bindings::default()), None);
+    }
+
+    #[test]
+    fn substitution_is_ordered_and_exact() {
+        let mut r = Replacements::default();
+        r.push("NAME", "cli");
+        r.push("NAME", "second");
+        assert_eq!(r.apply("${NAME} $NAME ${NAMEX}"), "cli $NAME ${NAMEX}");
+    }
+
+    #[test]
+    fn finds_references() {
+        assert_eq!(references("a ${X} ${y-z} ${"), [(2, "X"), (7, "y-z")]);
+    }
+}

@@ -1,0 +1,157 @@
+//! What each Bastillefile keyword means (template.sh's `case $cmd`), given
+//! its argument text after ARG substitution.
+
+use super::args::{self, Replacements};
+use super::keywords::{self, Keyword};
+use crate::dialect::Bindings;
+use crate::ir::{CopyFrom, Instruction, PkgRunner};
+use crate::shell;
+
+/// The words the host shell's `eval` gives a command: quotes removed, cut
+/// at the first control operator or comment. A syntax error makes the
+/// eval fail, so there are no words.
+pub fn host_words(text: &str) -> Vec<String> {
+    let Ok(tokens) = shell::lex(text) else {
+        return Vec::new();
+    };
+    shell::simple_command(&tokens)
+        .into_iter()
+        .filter_map(|t| match &t.kind {
+            shell::TokenKind::Word { value, .. } => Some(value.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Reads one instruction: its meaning and its argument words. ARG lines
+/// also extend `replacements` for the lines after them.
+pub fn read(
+    lower: &str,
+    text: &str,
+    bindings: &Bindings,
+    replacements: &mut Replacements,
+) -> (Instruction, Vec<String>) {
+    let words = || host_words(text);
+    match keywords::classify(lower) {
+        Keyword::Arg | Keyword::ArgRequired => {
+            let (name, default) = args::declaration(text);
+            let value = args::resolve(text, bindings).map(|(v, _)| v);
+            if let Some(value) = &value {
+                replacements.push(name, value);
+            }
+            let instruction = Instruction::Arg {
+                name: name.to_string(),
+                default: default.map(str::to_string),
+                required: keywords::classify(lower) == Keyword::ArgRequired,
+                value: value.clone(),
+            };
+            let args = match value {
+                Some(v) => vec![name.to_string(), v],
+                None => vec![name.to_string()],
+            };
+            (instruction, args)
+        }
+        // The text goes to the jail's `sh -c` untouched.
+        Keyword::Cmd => (
+            Instruction::Cmd {
+                script: text.to_string(),
+            },
+            vec![text.to_string()],
+        ),
+        Keyword::Cp => {
+            // Only a text starting with `/` or `"/` is a host path; anything
+            // else is prefixed with the template directory.
+            let from = if text.starts_with('/') || text.starts_with("\"/") {
+                CopyFrom::Host
+            } else {
+                CopyFrom::Template
+            };
+            let w = words();
+            let (sources, destination) = match w.split_last() {
+                Some((last, rest)) if !rest.is_empty() => (rest.to_vec(), last.clone()),
+                _ => (w.clone(), String::new()),
+            };
+            (
+                Instruction::Cp {
+                    sources,
+                    destination,
+                    from,
+                },
+                w,
+            )
+        }
+        Keyword::Overlay => {
+            let w = words();
+            let dir = w.first().cloned().unwrap_or_default();
+            (Instruction::Overlay { dir }, w)
+        }
+        Keyword::Include => {
+            let w = words();
+            let target = w.first().cloned().unwrap_or_default();
+            let rest = w.iter().skip(1).cloned().collect();
+            (Instruction::Include { target, args: rest }, w)
+        }
+        Keyword::Pkg | Keyword::Hpkg => {
+            let w = words();
+            let runner = if keywords::classify(lower) == Keyword::Hpkg {
+                PkgRunner::Host
+            } else {
+                PkgRunner::Jail
+            };
+            (
+                Instruction::Pkg {
+                    packages: w.clone(),
+                    runner,
+                },
+                w,
+            )
+        }
+        Keyword::Tags => {
+            // `args="add $(echo ${args} | tr ' ' ,)"`: every space becomes a
+            // comma, then tags.sh splits on commas.
+            let w = host_words(&text.replace(' ', ","));
+            let tags = w
+                .iter()
+                .flat_map(|word| word.split(','))
+                .map(str::to_string)
+                .collect();
+            (Instruction::Tags { tags }, w)
+        }
+        // The whole rest of the line is one path: no shell parsing.
+        Keyword::Render => (
+            Instruction::Render {
+                path: text.to_string(),
+            },
+            vec![text.to_string()],
+        ),
+        Keyword::LineInFile => {
+            let w = words();
+            let nth = |i: usize| w.get(i).cloned().unwrap_or_default();
+            (
+                Instruction::LineInFile {
+                    line: nth(0),
+                    file: nth(1),
+                },
+                w,
+            )
+        }
+        Keyword::Mount => (Instruction::Mount { args: words() }, words()),
+        Keyword::Sysrc => (Instruction::Sysrc { args: words() }, words()),
+        Keyword::Service => (Instruction::Service { args: words() }, words()),
+        Keyword::Rdr => (Instruction::Rdr { args: words() }, words()),
+        Keyword::Config => (Instruction::Config { args: words() }, words()),
+        Keyword::Limits => (Instruction::Limits { args: words() }, words()),
+        Keyword::Restart => (Instruction::Restart, words()),
+        Keyword::Passthrough => {
+            let known = keywords::subcommand(lower);
+            (
+                Instruction::Passthrough {
+                    subcommand: known.unwrap_or(lower).to_string(),
+                    args: words(),
+                    known: known.is_some(),
+                },
+                words(),
+            )
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Bastille's legacy template layout: a directory of hook files (PKG,
+//! SYSRC, CMD, OVERLAY, ...) and no Bastillefile.
+//!
+//! bastille 0.7 to 1.2.2 ran the hooks in a fixed order (the ARG file
+//! first); 1.3.0 and later ignore them and only `bastille template convert`
+//! reads them. jailwright reads them with the meaning they had when they
+//! ran: PRE and CMD are one shell script each (`bastille cmd JAIL /bin/sh <
+//! FILE`), PKG is one install of every package listed, and the other hooks
+//! hold one item per line.
+
+use super::args::{self, Replacements};
+use crate::dialect::Bindings;
+use crate::document::{Document, LogicalLine, Piece, span_of};
+use crate::ir::{Dialect, Instruction, Layout, PkgRunner, Step, Template};
+use crate::source::SourceFile;
+use std::path::Path;
+
+/// Hook files in the order bastille ran them (template.sh @1.2.2).
+pub const HOOKS: [&str; 14] = [
+    "ARG", "TARGET", "LIMITS", "INCLUDE", "PRE", "FSTAB", "PF", "PKG", "OVERLAY", "CONFIG", "SYSRC",
+    "SERVICE", "CMD", "RENDER",
+];
+
+/// A directory is a legacy template when it holds a hook file and no
+/// Bastillefile.
+pub fn is_legacy_dir(dir: &Path) -> bool {
+    !dir.join("Bastillefile").exists() && HOOKS.iter().any(|hook| dir.join(hook).is_file())
+}
+
+/// Reads every hook file of `dir` into one template.
+pub fn parse_dir(dir: &Path, bindings: &Bindings) -> std::io::Result<Document> {
+    let mut sources = Vec::new();
+    for hook in HOOKS {
+        let path = dir.join(hook);
+        if path.is_file() {
+            sources.push(SourceFile::read(&path)?);
+        }
+    }
+    Ok(parse_hooks(sources, bindings))
+}
+
+/// Reads hook files already in memory (their file names say which hook
+/// each one is), in bastille's order.
+pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Document {
+    sources.sort_by_key(|s| HOOKS.iter().position(|h| Some(*h) == hook_name(s)));
+    let mut lines = Vec::new();
+    let mut steps = Vec::new();
+    let mut replacements = Replacements::with_builtins(bindings);
+    for (index, source) in sources.iter().enumerate() {
+        let Some(hook) = hook_name(source) else {
+            continue;
+        };
+        let mut push = |line: LogicalLine, instruction: Instruction, args: Vec<String>| {
+            let (start, end) = line.file_range();
+            steps.push(Step {
+                span: span_of(source, start, end),
+                keyword: hook.to_string(),
+                text: line.text.clone(),
+                args,
+                instruction,
+                line_index: lines.len(),
+            });
+            lines.push(line);
+        };
+        match hook {
+            // One script for the jail's sh, fed on stdin: no substitution.
+            "PRE" | "CMD" => {
+                if !source.text.trim().is_empty() {
+                    let line = whole_file(source, index);
+                    let script = line.text.clone();
+                    push(line, Instruction::Cmd { script: script.clone() }, vec![script]);
+                }
+            }
+            // `bastille pkg JAIL install -y $(cat PKG)`: every word of the file.
+            "PKG" => {
+                let items = items(source, index);
+                if let Some(first) = items.first() {
+                    let packages: Vec<String> = items
+                        .iter()
+                        .flat_map(|l| l.text.split_whitespace().map(str::to_string))
+                        .collect();
+                    let mut line = whole_file(source, index);
+                    line.first_line = first.first_line;
+                    push(
+                        line,
+                        Instruction::Pkg {
+                            packages: packages.clone(),
+                            runner: PkgRunner::Jail,
+                        },
+                        packages,
+                    );
+                }
+            }
+            _ => {
+                for line in items(source, index) {
+                    let text = replacements.apply(&line.text);
+                    let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+                    let instruction = match hook {
+                        "ARG" => {
+                            let (name, default) = args::declaration(&text);
+                            let value = args::resolve(&text, bindings).map(|(v, _)| v);
+                            if let Some(v) = &value {
+                                replacements.push(name, v);
+                            }
+                            Instruction::Arg {
+                                name: name.to_string(),
+                                default: default.map(str::to_string),
+                                required: false,
+                                value,
+                            }
+                        }
+                        "TARGET" => Instruction::Target { jails: words.clone() },
+                        "LIMITS" => Instruction::Limits { args: words.clone() },
+                        "INCLUDE" => Instruction::Include {
+                            target: words.first().cloned().unwrap_or_default(),
+                            args: words.iter().skip(1).cloned().collect(),
+                        },
+                        "FSTAB" => Instruction::Mount { args: words.clone() },
+                        "PF" => Instruction::Rdr { args: words.clone() },
+                        // CONFIG is the old name of OVERLAY (not jail.conf).
+                        "OVERLAY" | "CONFIG" => Instruction::Overlay { dir: text.trim().to_string() },
+                        "SYSRC" => Instruction::Sysrc { args: words.clone() },
+                        "SERVICE" => Instruction::Service { args: words.clone() },
+                        _ => Instruction::Render { path: text.trim().to_string() },
+                    };
+                    push(line, instruction, words);
+                }
+            }
+        }
+    }
+    Document {
+        sources,
+        lines,
+        template: Template {
+            dialect: Dialect::Bastille,
+            layout: Layout::LegacyHooks,
+            steps,
+        },
+        siblings: Vec::new(),
+    }
+}
+
+fn hook_name(source: &SourceFile) -> Option<&'static str> {
+    let name = source.path.file_name()?.to_str()?;
+    HOOKS.iter().copied().find(|h| *h == name)
+}
+
+/// The whole file as one line.
+fn whole_file(source: &SourceFile, index: usize) -> LogicalLine {
+    LogicalLine {
+        text: source.text.clone(),
+        pieces: vec![Piece {
+            logical: 0,
+            file: 0,
+            len: source.text.len(),
+        }],
+        source: index,
+        first_line: 1,
+        physical_lines: source.text.lines().count(),
+    }
+}
+
+/// The non-empty, non-comment physical lines of a hook file.
+fn items(source: &SourceFile, index: usize) -> Vec<LogicalLine> {
+    let mut offset = 0;
+    let mut found = Vec::new();
+    for (number, raw) in source.text.split_inclusive('\n').enumerate() {
+        let text = raw.trim_end_matches('\n');
+        let trimmed = text.trim();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            found.push(LogicalLine {
+                text: text.to_string(),
+                pieces: vec![Piece {
+                    logical: 0,
+                    file: offset,
+                    len: text.len(),
+                }],
+                source: index,
+                first_line: number + 1,
+                physical_lines: 1,
+            });
+        }
+        offset += raw.len();
+    }
+    found
+}

@@ -1,0 +1,52 @@
+//! The Bastillefile dialect, read exactly as `bastille template` 1.4.x reads
+//! it. See grammar/bastillefile.md for the grammar and every quirk.
+
+pub mod args;
+pub mod instruction;
+pub mod keywords;
+pub mod legacy;
+pub mod lines;
+
+use crate::dialect::Bindings;
+use crate::document::{Document, span_of};
+use crate::ir::{Dialect, Layout, Step, Template};
+use crate::source::SourceFile;
+use args::Replacements;
+use lines::LineKind;
+
+/// Reads a Bastillefile into the IR. Never fails: whatever bastille would
+/// choke on is still read the way bastille reads it, and lint reports it.
+pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
+    let lines = lines::logical_lines(&source.text, 0);
+    let mut replacements = Replacements::with_builtins(bindings);
+    let mut steps = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        if lines::kind(&line.text) != LineKind::Instruction {
+            continue;
+        }
+        let split = lines::split(&line.text);
+        let substituted = replacements.apply(split.text);
+        let lower = split.keyword.to_ascii_lowercase();
+        let (instruction, args) = instruction::read(&lower, &substituted, bindings, &mut replacements);
+        let start = line.file_offset(split.keyword_start);
+        let end = line.file_range().1;
+        steps.push(Step {
+            span: span_of(&source, start, end),
+            keyword: split.keyword.to_string(),
+            text: split.text.to_string(),
+            args,
+            instruction,
+            line_index: index,
+        });
+    }
+    Document {
+        sources: vec![source],
+        lines,
+        template: Template {
+            dialect: Dialect::Bastille,
+            layout: Layout::File,
+            steps,
+        },
+        siblings: Vec::new(),
+    }
+}

@@ -1,0 +1,131 @@
+//! One reader per dialect, each turning bytes into a [`Document`].
+
+pub mod bastille;
+
+use crate::document::Document;
+use crate::ir::Dialect;
+use std::path::Path;
+
+/// Values a template is read with: what the user passes on the command line
+/// and what is known of the jail.
+#[derive(Debug, Clone, Default)]
+pub struct Bindings {
+    /// `--arg NAME=VALUE`, in command-line order (the first match wins).
+    pub args: Vec<String>,
+    /// The text of the `--arg-file`.
+    pub arg_file: Option<String>,
+    pub jail: JailFacts,
+}
+
+/// Built-in values of the jail a template is applied to. `None` leaves the
+/// reference literal (nothing is known without a jail).
+#[derive(Debug, Clone, Default)]
+pub struct JailFacts {
+    pub name: Option<String>,
+    pub ip4: Option<String>,
+    pub ip6: Option<String>,
+}
+
+/// A template that could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}: not a template jailwright recognises (use --dialect)")]
+    Unrecognised(String),
+}
+
+/// What a path on disk holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A Bastillefile.
+    Bastillefile,
+    /// A directory of Bastille hook files and no Bastillefile.
+    BastilleLegacy,
+}
+
+/// Guesses what a path is from its name and, for a directory, its files.
+pub fn detect(path: &Path, forced: Option<Dialect>) -> Option<Kind> {
+    if path.is_dir() {
+        if path.join("Bastillefile").is_file() {
+            return Some(Kind::Bastillefile);
+        }
+        return bastille::legacy::is_legacy_dir(path).then_some(Kind::BastilleLegacy);
+    }
+    match forced {
+        Some(Dialect::Bastille) => Some(Kind::Bastillefile),
+        Some(_) => None,
+        None => {
+            let name = path.file_name()?.to_str()?;
+            (name == "Bastillefile").then_some(Kind::Bastillefile)
+        }
+    }
+}
+
+/// Reads the template at `path`.
+pub fn load(path: &Path, forced: Option<Dialect>, bindings: &Bindings) -> Result<Document, LoadError> {
+    let io = |source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut doc = match detect(path, forced) {
+        Some(Kind::Bastillefile) => {
+            let file = if path.is_dir() {
+                path.join("Bastillefile")
+            } else {
+                path.to_path_buf()
+            };
+            let source = crate::source::SourceFile::read(&file).map_err(io)?;
+            bastille::parse(source, bindings)
+        }
+        Some(Kind::BastilleLegacy) => bastille::legacy::parse_dir(path, bindings).map_err(io)?,
+        None if !path.exists() => return Err(io(std::io::Error::from(std::io::ErrorKind::NotFound))),
+        None => return Err(LoadError::Unrecognised(path.display().to_string())),
+    };
+    if let Some(dir) = doc.sources.first().and_then(|s| s.path.parent()) {
+        doc.siblings = siblings(dir);
+    }
+    Ok(doc)
+}
+
+/// The names of the files in `dir` (empty when it cannot be read).
+fn siblings(dir: &Path) -> Vec<String> {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every template under `path`: the path itself if it is a template file,
+/// else each Bastillefile and legacy hook directory found by walking it.
+pub fn discover(path: &Path) -> Vec<std::path::PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut found = Vec::new();
+    let walk = walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk.flatten() {
+        let p = entry.path();
+        let is_template = if entry.file_type().is_dir() {
+            bastille::legacy::is_legacy_dir(p)
+        } else {
+            entry.file_name() == "Bastillefile"
+        };
+        if is_template {
+            found.push(p.to_path_buf());
+        }
+    }
+    found
+}

@@ -1,0 +1,115 @@
+//! A parsed template together with the source it came from: the source
+//! file, the logical lines (physical lines joined by continuations) and the
+//! IR. Lint rules read all three; nothing here touches the disk.
+
+use crate::ir::{Span, Template};
+use crate::source::SourceFile;
+
+/// One piece of a logical line: `len` bytes that start at `logical` in the
+/// joined text and at `file` in the source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    pub logical: usize,
+    pub file: usize,
+    pub len: usize,
+}
+
+/// A line as the dialect's reader sees it after joining continuations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogicalLine {
+    pub text: String,
+    pub pieces: Vec<Piece>,
+    /// Index of the source file in `Document::sources` this line belongs to.
+    pub source: usize,
+    /// 1-based number of the first physical line.
+    pub first_line: usize,
+    /// Number of physical lines joined into this one.
+    pub physical_lines: usize,
+}
+
+impl LogicalLine {
+    /// The file offset of a byte offset into `text` (the end of the line
+    /// maps just after its last byte).
+    pub fn file_offset(&self, logical: usize) -> usize {
+        for piece in &self.pieces {
+            if logical < piece.logical + piece.len {
+                return piece.file + (logical - piece.logical);
+            }
+        }
+        self.pieces
+            .last()
+            .map_or(0, |p| p.file + p.len + (logical - p.logical - p.len))
+    }
+
+    /// The file byte range of the whole line.
+    pub fn file_range(&self) -> (usize, usize) {
+        let start = self.pieces.first().map_or(0, |p| p.file);
+        (start, self.file_offset(self.text.len()))
+    }
+}
+
+/// A template read from one or more files.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub sources: Vec<SourceFile>,
+    pub lines: Vec<LogicalLine>,
+    pub template: Template,
+    /// Names of the other files in the template's directory (filled in by
+    /// the loader; lint uses them, e.g. for hook files beside a Bastillefile).
+    pub siblings: Vec<String>,
+}
+
+impl Document {
+    /// The span of a byte range of a logical line.
+    pub fn span_in_line(&self, line: usize, start: usize, end: usize) -> Span {
+        let line = &self.lines[line];
+        let source = &self.sources[line.source];
+        let file_start = line.file_offset(start);
+        let file_end = line.file_offset(end).max(file_start);
+        span_of(source, file_start, file_end)
+    }
+
+    /// The span of a whole logical line.
+    pub fn line_span(&self, line: usize) -> Span {
+        let len = self.lines[line].text.len();
+        self.span_in_line(line, 0, len)
+    }
+}
+
+/// A span for a byte range of a source file.
+pub fn span_of(source: &SourceFile, start: usize, end: usize) -> Span {
+    let (line, column) = source.line_col(start);
+    Span {
+        file: source.name.clone(),
+        start,
+        end,
+        line,
+        column,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_across_joined_pieces() {
+        // "CMD a \\\n  b\n" joined: "CMD a " (file 0..6) + "  b" (file 8..11)
+        let line = LogicalLine {
+            text: "CMD a   b".into(),
+            pieces: vec![
+                Piece { logical: 0, file: 0, len: 6 },
+                Piece { logical: 6, file: 8, len: 3 },
+            ],
+            source: 0,
+            first_line: 1,
+            physical_lines: 2,
+        };
+        assert_eq!(line.file_offset(0), 0);
+        assert_eq!(line.file_offset(5), 5);
+        assert_eq!(line.file_offset(6), 8);
+        assert_eq!(line.file_offset(8), 10);
+        assert_eq!(line.file_offset(9), 11);
+        assert_eq!(line.file_range(), (0, 11));
+    }
+}

@@ -1,0 +1,50 @@
+//! `parse` output: the IR as JSON for machines, or one line per step.
+
+use crate::ir::Template;
+
+/// `{"dialect": ..., "layout": ..., "steps": [{file, line, column, instruction, keyword, text, args, detail}]}`.
+pub fn json(template: &Template) -> String {
+    let steps: Vec<serde_json::Value> = template
+        .steps
+        .iter()
+        .map(|step| {
+            serde_json::json!({
+                "file": step.span.file,
+                "line": step.span.line,
+                "column": step.span.column,
+                "start": step.span.start,
+                "end": step.span.end,
+                "instruction": step.instruction.keyword(),
+                "keyword": step.keyword,
+                "text": step.text,
+                "args": step.args,
+                "detail": step.instruction,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "dialect": template.dialect,
+        "layout": template.layout,
+        "steps": steps,
+    });
+    let mut out = serde_json::to_string_pretty(&value).expect("JSON values always serialize");
+    out.push('\n');
+    out
+}
+
+/// `FILE:LINE:COLUMN INSTRUCTION ["arg", ...]`, one line per step.
+pub fn text(template: &Template) -> String {
+    let mut out = String::new();
+    for step in &template.steps {
+        let args = serde_json::to_string(&step.args).expect("strings always serialize");
+        out.push_str(&format!(
+            "{}:{}:{} {} {}\n",
+            step.span.file,
+            step.span.line,
+            step.span.column,
+            step.instruction.keyword(),
+            args
+        ));
+    }
+    out
+}

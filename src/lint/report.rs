@@ -1,0 +1,83 @@
+//! How lint findings are printed: miette's graphical report for people,
+//! JSON for machines.
+
+use super::{Diagnostic, Severity, diagnostic::Rendered};
+use crate::document::Document;
+
+/// One linted template and what was found in it.
+pub struct FileResult {
+    pub doc: Document,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Counts by severity.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub templates: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+pub fn summary(results: &[FileResult]) -> Summary {
+    let mut s = Summary {
+        templates: results.len(),
+        ..Summary::default()
+    };
+    for d in results.iter().flat_map(|r| &r.diagnostics) {
+        match d.severity {
+            Severity::Error => s.errors += 1,
+            Severity::Warning => s.warnings += 1,
+            Severity::Info => s.infos += 1,
+        }
+    }
+    s
+}
+
+pub fn json(results: &[FileResult]) -> String {
+    let diagnostics: Vec<&Diagnostic> = results.iter().flat_map(|r| &r.diagnostics).collect();
+    let value = serde_json::json!({
+        "diagnostics": diagnostics,
+        "summary": summary(results),
+    });
+    let mut out = serde_json::to_string_pretty(&value).expect("JSON values always serialize");
+    out.push('\n');
+    out
+}
+
+/// miette's graphical report of every finding, then a summary line.
+pub fn text(results: &[FileResult], color: bool) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for result in results {
+        for d in &result.diagnostics {
+            let source = result
+                .doc
+                .sources
+                .iter()
+                .find(|s| s.name == d.span.file)
+                .map(|s| s.text.clone())
+                .unwrap_or_default();
+            let rendered = Rendered {
+                diagnostic: d,
+                source: miette::NamedSource::new(&d.span.file, source),
+            };
+            out.push_str(&format!("{}:{}:{}\n", d.span.file, d.span.line, d.span.column));
+            if handler.render_report(&mut out, &rendered).is_err() {
+                out.push_str(&format!("  {} {}: {}\n", d.severity, d.code, d.message));
+            }
+            out.push('\n');
+        }
+    }
+    let s = summary(results);
+    out.push_str(&format!(
+        "{} template(s): {} error(s), {} warning(s), {} info(s)\n",
+        s.templates, s.errors, s.warnings, s.infos
+    ));
+    out
+}

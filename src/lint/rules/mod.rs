@@ -1,0 +1,109 @@
+//! The rule catalogue. Codes are stable: a code is never reused for another
+//! rule. Families: JW1xx how the file is read, JW2xx ARG and variables,
+//! JW3xx instruction arguments, JW4xx the host shell, JW5xx keywords and
+//! passthrough subcommands, JW6xx layout.
+
+use super::Rule;
+use crate::document::Document;
+use crate::ir::{Dialect, Span, Step};
+
+mod arg_builtin_override;
+mod arg_duplicate;
+mod arg_host_evaluated;
+mod arg_name_invalid;
+mod arg_without_value;
+mod bare_dollar_arg;
+mod byte_order_mark;
+mod comment_continuation;
+mod cp_arity;
+mod crlf_line_endings;
+mod dangerous_passthrough;
+mod host_shell_operator;
+mod host_substitution;
+mod legacy_hooks;
+mod line_in_file_unquoted;
+mod mount_arity;
+mod not_utf8;
+mod overlay_arity;
+mod pkg_empty;
+mod rdr_options;
+mod render_trailing_comment;
+mod service_arity;
+mod shell_syntax;
+mod space_indentation;
+mod tab_after_keyword;
+mod tags_empty;
+mod trailing_backslash_blank;
+mod undeclared_variable;
+mod unknown_keyword;
+
+pub const BASTILLE: &[Dialect] = &[Dialect::Bastille];
+
+/// Every rule, in code order.
+pub static ALL: &[&Rule] = &[
+    &byte_order_mark::RULE,
+    &crlf_line_endings::RULE,
+    &space_indentation::RULE,
+    &tab_after_keyword::RULE,
+    &comment_continuation::RULE,
+    &trailing_backslash_blank::RULE,
+    &not_utf8::RULE,
+    &undeclared_variable::RULE,
+    &arg_duplicate::RULE,
+    &arg_builtin_override::RULE,
+    &arg_name_invalid::RULE,
+    &arg_host_evaluated::RULE,
+    &arg_without_value::RULE,
+    &bare_dollar_arg::RULE,
+    &cp_arity::RULE,
+    &overlay_arity::RULE,
+    &service_arity::RULE,
+    &mount_arity::RULE,
+    &rdr_options::RULE,
+    &render_trailing_comment::RULE,
+    &line_in_file_unquoted::RULE,
+    &pkg_empty::RULE,
+    &tags_empty::RULE,
+    &host_shell_operator::RULE,
+    &host_substitution::RULE,
+    &shell_syntax::RULE,
+    &unknown_keyword::RULE,
+    &dangerous_passthrough::RULE,
+    &legacy_hooks::RULE,
+];
+
+/// Looks a rule up by code.
+pub fn find(code: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// Where a step's argument text starts in its logical line: the text always
+/// runs to the end of the line.
+fn text_start(doc: &Document, step: &Step) -> usize {
+    let line = &doc.lines[step.line_index].text;
+    line.len().saturating_sub(step.text.len())
+}
+
+/// The span of a byte range of a step's argument text.
+pub fn text_span(doc: &Document, step: &Step, start: usize, end: usize) -> Span {
+    let base = text_start(doc, step);
+    doc.span_in_line(step.line_index, base + start, base + end)
+}
+
+/// The span of a step's whole argument text (or of the keyword when the
+/// text is empty).
+pub fn args_span(doc: &Document, step: &Step) -> Span {
+    if step.text.is_empty() {
+        step.span.clone()
+    } else {
+        text_span(doc, step, 0, step.text.len())
+    }
+}
+
+/// Steps written with one of the given canonical keywords.
+pub fn steps_of<'d>(doc: &'d Document, keyword: &'static str) -> impl Iterator<Item = &'d Step> {
+    doc.template
+        .steps
+        .iter()
+        .filter(move |s| s.instruction.keyword() == keyword)
+}

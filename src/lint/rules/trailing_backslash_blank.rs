@@ -1,0 +1,38 @@
+//! JW106: a `\` followed by blanks at the end of a line. Only a backslash
+//! that is the very last byte continues a line; this one stays in the text.
+
+use super::BASTILLE;
+use crate::document::{Document, span_of};
+use crate::ir::Layout;
+use crate::lint::{Report, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "JW106",
+    name: "trailing-backslash-blank",
+    severity: Severity::Warning,
+    dialects: BASTILLE,
+    summary: "a backslash followed by blanks does not continue the line",
+    check,
+};
+
+fn check(doc: &Document, report: &mut Report) {
+    if doc.template.layout != Layout::File {
+        return;
+    }
+    for source in &doc.sources {
+        let mut offset = 0;
+        for raw in source.text.split_inclusive('\n') {
+            let line = raw.trim_end_matches('\n');
+            let trimmed = line.trim_end_matches([' ', '\t', '\r']);
+            if trimmed.ends_with('\\') && trimmed.len() < line.len() && !line.ends_with('\\') {
+                let at = offset + trimmed.len() - 1;
+                report.emit(
+                    span_of(source, at, offset + line.len()),
+                    "blanks follow this backslash, so it does not continue the line",
+                    "remove the blanks after the backslash",
+                );
+            }
+            offset += raw.len();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Just enough of the POSIX shell to see text the way `sh` does: word
+//! splitting with quote removal, operators and comments. Expansions are
+//! kept as literal text: jailwright never evaluates anything on the host.
+
+pub mod words;
+
+pub use words::{Token, TokenKind, lex, simple_command};

@@ -1,0 +1,407 @@
+//! A lexer for one line of POSIX `sh` input, as `eval` reads it.
+//!
+//! Bastille hands the argument text of most instructions to the host shell
+//! with `eval`, so the words an instruction really gets are the words this
+//! lexer returns: quotes removed, backslashes applied, split on unquoted
+//! blanks, ended by an unquoted operator (`;`, `&&`, `|`, ...) or by a `#`
+//! that starts a word. Parameter and command substitutions (`$X`, `${X}`,
+//! `$(...)`, backquotes) are kept literally and marked, because their value
+//! is only known on the host at run time.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A word after quote removal.
+    Word {
+        value: String,
+        /// The word contains a substitution (`$...` or a backquote) that the
+        /// shell would expand.
+        expands: bool,
+    },
+    /// A control or redirection operator, e.g. `;`, `&&`, `>`, `2>`.
+    Operator(String),
+    /// A comment, from an unquoted `#` that starts a word to the end.
+    Comment,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    /// Byte range of the token in the input.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A syntax error the shell would report (and `eval` would fail on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellError {
+    pub offset: usize,
+    pub message: &'static str,
+}
+
+impl fmt::Display for ShellError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl std::error::Error for ShellError {}
+
+const OPERATORS: [&str; 17] = [
+    "<<-", "&&", "||", ";;", "<<", ">>", "<&", ">&", "<>", ">|", ";", "&", "|", "(", ")", "<", ">",
+];
+
+fn is_blank(c: u8) -> bool {
+    c == b' ' || c == b'\t'
+}
+
+/// Splits `input` into shell tokens.
+pub fn lex(input: &str) -> Result<Vec<Token>, ShellError> {
+    let bytes = input.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if is_blank(c) {
+            i += 1;
+            continue;
+        }
+        if c == b'\n' {
+            tokens.push(Token {
+                kind: TokenKind::Operator("\n".into()),
+                start: i,
+                end: i + 1,
+            });
+            i += 1;
+            continue;
+        }
+        if c == b'#' {
+            tokens.push(Token {
+                kind: TokenKind::Comment,
+                start: i,
+                end: input.len(),
+            });
+            break;
+        }
+        if let Some(op) = operator_at(input, i) {
+            tokens.push(Token {
+                kind: TokenKind::Operator(op.to_string()),
+                start: i,
+                end: i + op.len(),
+            });
+            i += op.len();
+            continue;
+        }
+        let (word, expands, end) = read_word(input, i)?;
+        // An all-digit word right before a redirection is its fd number.
+        if word.bytes().all(|b| b.is_ascii_digit())
+            && end == i + word.len()
+            && matches!(bytes.get(end), Some(b'<' | b'>'))
+        {
+            let op = operator_at(input, end).unwrap_or(">");
+            tokens.push(Token {
+                kind: TokenKind::Operator(format!("{word}{op}")),
+                start: i,
+                end: end + op.len(),
+            });
+            i = end + op.len();
+            continue;
+        }
+        tokens.push(Token {
+            kind: TokenKind::Word {
+                value: word,
+                expands,
+            },
+            start: i,
+            end,
+        });
+        i = end;
+    }
+    Ok(tokens)
+}
+
+fn operator_at(input: &str, i: usize) -> Option<&'static str> {
+    OPERATORS.iter().copied().find(|op| input[i..].starts_with(op))
+}
+
+/// Reads one word starting at `start`; returns its value after quote
+/// removal, whether it expands, and the end offset.
+fn read_word(input: &str, start: usize) -> Result<(String, bool, usize), ShellError> {
+    let bytes = input.as_bytes();
+    let mut value = String::new();
+    let mut expands = false;
+    let mut i = start;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if is_blank(c) || c == b'\n' || operator_at(input, i).is_some() {
+            break;
+        }
+        match c {
+            b'\\' => {
+                // Outside quotes a backslash quotes the next character; a
+                // trailing one stays as it is.
+                match input[i + 1..].chars().next() {
+                    Some('\n') => i += 2,
+                    Some(next) => {
+                        value.push(next);
+                        i += 1 + next.len_utf8();
+                    }
+                    None => {
+                        value.push('\\');
+                        i += 1;
+                    }
+                }
+            }
+            b'\'' => {
+                let close = input[i + 1..].find('\'').ok_or(ShellError {
+                    offset: i,
+                    message: "unterminated single quote",
+                })?;
+                value.push_str(&input[i + 1..i + 1 + close]);
+                i += close + 2;
+            }
+            b'"' => i = read_double_quoted(input, i, &mut value, &mut expands)?,
+            b'`' => {
+                let end = skip_backquote(input, i)?;
+                value.push_str(&input[i..end]);
+                expands = true;
+                i = end;
+            }
+            b'$' => {
+                let end = skip_dollar(input, i)?;
+                if end > i + 1 {
+                    expands = true;
+                }
+                value.push_str(&input[i..end]);
+                i = end;
+            }
+            _ => {
+                let ch = input[i..].chars().next().expect("in bounds");
+                value.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+    }
+    Ok((value, expands, i))
+}
+
+fn read_double_quoted(
+    input: &str,
+    open: usize,
+    value: &mut String,
+    expands: &mut bool,
+) -> Result<usize, ShellError> {
+    let bytes = input.as_bytes();
+    let mut i = open + 1;
+    loop {
+        let Some(&c) = bytes.get(i) else {
+            return Err(ShellError {
+                offset: open,
+                message: "unterminated double quote",
+            });
+        };
+        match c {
+            b'"' => return Ok(i + 1),
+            b'\\' => match bytes.get(i + 1) {
+                Some(b'$' | b'`' | b'"' | b'\\') => {
+                    value.push(bytes[i + 1] as char);
+                    i += 2;
+                }
+                Some(b'\n') => i += 2,
+                _ => {
+                    value.push('\\');
+                    i += 1;
+                }
+            },
+            b'`' => {
+                let end = skip_backquote(input, i)?;
+                value.push_str(&input[i..end]);
+                *expands = true;
+                i = end;
+            }
+            b'$' => {
+                let end = skip_dollar(input, i)?;
+                if end > i + 1 {
+                    *expands = true;
+                }
+                value.push_str(&input[i..end]);
+                i = end;
+            }
+            _ => {
+                let ch = input[i..].chars().next().expect("in bounds");
+                value.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+    }
+}
+
+fn skip_backquote(input: &str, open: usize) -> Result<usize, ShellError> {
+    let bytes = input.as_bytes();
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'`' => return Ok(i + 1),
+            _ => i += 1,
+        }
+    }
+    Err(ShellError {
+        offset: open,
+        message: "unterminated backquote",
+    })
+}
+
+/// Skips a `$` expansion starting at `dollar`: `$name`, `$1`, `$?`,
+/// `${...}`, `$(...)`, `$((...))`. A lone `$` is literal.
+fn skip_dollar(input: &str, dollar: usize) -> Result<usize, ShellError> {
+    let bytes = input.as_bytes();
+    let i = dollar + 1;
+    match bytes.get(i) {
+        Some(b'{') => skip_balanced(input, dollar, i, b'{', b'}', "unterminated ${"),
+        Some(b'(') => skip_balanced(input, dollar, i, b'(', b')', "unterminated $("),
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+            let len = input[i..]
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                .count();
+            Ok(i + len)
+        }
+        Some(c) if c.is_ascii_digit() || b"@*#?-$!".contains(c) => Ok(i + 1),
+        _ => Ok(i),
+    }
+}
+
+/// Skips from an opening bracket to its match, stepping over quotes and
+/// nested expansions inside it.
+fn skip_balanced(
+    input: &str,
+    dollar: usize,
+    open_at: usize,
+    open: u8,
+    close: u8,
+    message: &'static str,
+) -> Result<usize, ShellError> {
+    let bytes = input.as_bytes();
+    let error = ShellError {
+        offset: dollar,
+        message,
+    };
+    let mut depth = 0usize;
+    let mut i = open_at;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == open {
+            depth += 1;
+            i += 1;
+        } else if c == close {
+            depth -= 1;
+            i += 1;
+            if depth == 0 {
+                return Ok(i);
+            }
+        } else {
+            match c {
+                b'\\' => i += 2,
+                b'\'' => {
+                    i += 1 + input[i + 1..].find('\'').ok_or(error.clone())? + 1;
+                }
+                b'"' => i = read_double_quoted(input, i, &mut String::new(), &mut false)?,
+                b'`' => i = skip_backquote(input, i)?,
+                b'$' => i = skip_dollar(input, i)?.max(i + 1),
+                _ => i += 1,
+            }
+        }
+    }
+    Err(error)
+}
+
+/// The words of the first simple command in `tokens`: everything before
+/// the first control operator or comment, minus redirections and their
+/// targets.
+pub fn simple_command(tokens: &[Token]) -> Vec<&Token> {
+    let mut words = Vec::new();
+    let mut redirect_target = false;
+    for token in tokens {
+        match &token.kind {
+            TokenKind::Word { .. } if redirect_target => redirect_target = false,
+            TokenKind::Word { .. } => words.push(token),
+            TokenKind::Operator(op) if is_redirection(op) => redirect_target = true,
+            TokenKind::Operator(_) | TokenKind::Comment => break,
+        }
+    }
+    words
+}
+
+/// Whether an operator is a redirection (`>`, `2>>`, `<&`...) rather than a
+/// control operator.
+pub fn is_redirection(op: &str) -> bool {
+    let op = op.trim_start_matches(|c: char| c.is_ascii_digit());
+    op.starts_with('<') || op.starts_with('>')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        let tokens = lex(s).unwrap();
+        simple_command(&tokens)
+            .into_iter()
+            .map(|t| match &t.kind {
+                TokenKind::Word { value, .. } => value.clone(),
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_blanks_and_removes_quotes() {
+        assert_eq!(words("a  b\tc"), ["a", "b", "c"]);
+        assert_eq!(words(r#"foo="two  words" 'x y' a\ b"#), ["foo=two  words", "x y", "a b"]);
+    }
+
+    #[test]
+    fn stops_at_control_operators_and_comments() {
+        assert_eq!(words("set allow.mlock=1;"), ["set", "allow.mlock=1"]);
+        assert_eq!(words("nginx   php82 # web"), ["nginx", "php82"]);
+        assert_eq!(words("a && b"), ["a"]);
+        assert_eq!(words("a#b c"), ["a#b", "c"]);
+    }
+
+    #[test]
+    fn drops_redirections_and_their_targets() {
+        assert_eq!(words("a > out b 2>&1"), ["a", "b"]);
+        assert_eq!(words("a 2> err"), ["a"]);
+    }
+
+    #[test]
+    fn keeps_expansions_literally() {
+        assert_eq!(words("x=$(ifconfig | grep 'inet') y"), ["x=$(ifconfig | grep 'inet')", "y"]);
+        assert_eq!(words(r#""${A} b" `date`"#), ["${A} b", "`date`"]);
+        let tokens = lex("$HOME plain").unwrap();
+        assert!(matches!(tokens[0].kind, TokenKind::Word { expands: true, .. }));
+        assert!(matches!(tokens[1].kind, TokenKind::Word { expands: false, .. }));
+    }
+
+    #[test]
+    fn double_quotes_keep_unknown_backslashes() {
+        assert_eq!(words(r#""a\b\"c""#), [r#"a\b"c"#]);
+    }
+
+    #[test]
+    fn reports_unterminated_quotes() {
+        assert_eq!(lex("it's").unwrap_err().offset, 2);
+        assert!(lex("\"abc").is_err());
+        assert!(lex("$(abc").is_err());
+        assert!(lex("`abc").is_err());
+    }
+
+    #[test]
+    fn never_panics_on_trailing_backslashes_or_odd_input() {
+        for s in ["\\", "a\\", "$", "${", "\"\\", "$((", "'", "é\\é", "2>", "$(\\"] {
+            let _ = lex(s);
+        }
+    }
+}
