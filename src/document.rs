@@ -98,8 +98,16 @@ mod tests {
         let line = LogicalLine {
             text: "CMD a   b".into(),
             pieces: vec![
-                Piece { logical: 0, file: 0, len: 6 },
-                Piece { logical: 6, file: 8, len: 3 },
+                Piece {
+                    logical: 0,
+                    file: 0,
+                    len: 6,
+                },
+                Piece {
+                    logical: 6,
+                    file: 8,
+                    len: 3,
+                },
             ],
             source: 0,
             first_line: 1,

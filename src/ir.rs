@@ -110,15 +110,21 @@ pub enum Instruction {
         value: Option<String>,
     },
     /// Shell text run by the jail's `/bin/sh`.
-    Cmd { script: String },
+    Cmd {
+        script: String,
+    },
     Pkg {
         packages: Vec<String>,
         runner: PkgRunner,
     },
     /// rc.conf edits with sysrc(8) semantics (flags and assignments).
-    Sysrc { args: Vec<String> },
+    Sysrc {
+        args: Vec<String>,
+    },
     /// service(8): name and action (and anything extra as written).
-    Service { args: Vec<String> },
+    Service {
+        args: Vec<String>,
+    },
     /// Copy files from the host into the jail.
     Cp {
         sources: Vec<String>,
@@ -126,26 +132,43 @@ pub enum Instruction {
         from: CopyFrom,
     },
     /// Merge a directory of the template into the jail's root.
-    Overlay { dir: String },
+    Overlay {
+        dir: String,
+    },
     /// Run another template as a template of its own.
     Include {
         target: String,
         args: Vec<String>,
     },
     /// An fstab-style mount into the jail.
-    Mount { args: Vec<String> },
+    Mount {
+        args: Vec<String>,
+    },
     /// Port redirection from the host into the jail.
-    Rdr { args: Vec<String> },
+    Rdr {
+        args: Vec<String>,
+    },
     /// Jail configuration (jail.conf properties).
-    Config { args: Vec<String> },
+    Config {
+        args: Vec<String>,
+    },
     /// Resource limits (rctl, cpuset).
-    Limits { args: Vec<String> },
+    Limits {
+        args: Vec<String>,
+    },
     Restart,
     /// Substitute template variables inside files of the jail.
-    Render { path: String },
+    Render {
+        path: String,
+    },
     /// Append a line to a file of the jail unless it is already there.
-    LineInFile { line: String, file: String },
-    Tags { tags: Vec<String> },
+    LineInFile {
+        line: String,
+        file: String,
+    },
+    Tags {
+        tags: Vec<String>,
+    },
     /// A manager subcommand run as-is (Bastille passes any unknown keyword
     /// to `bastille <keyword> JAIL args`). `known` says whether the manager
     /// has such a subcommand at all.
@@ -155,14 +178,18 @@ pub enum Instruction {
         known: bool,
     },
     /// Bastille's legacy TARGET hook: the jails the template applies to.
-    Target { jails: Vec<String> },
+    Target {
+        jails: Vec<String>,
+    },
 }
 
 impl Instruction {
     /// The canonical upper-case keyword (aliases resolved: COPY → CP).
     pub fn keyword(&self) -> String {
         match self {
-            Instruction::Arg { required: false, .. } => "ARG".into(),
+            Instruction::Arg {
+                required: false, ..
+            } => "ARG".into(),
             Instruction::Arg { required: true, .. } => "ARG+".into(),
             Instruction::Cmd { .. } => "CMD".into(),
             Instruction::Pkg {

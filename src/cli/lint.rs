@@ -49,10 +49,16 @@ pub fn run(args: LintArgs) -> i32 {
     }
     let out = match args.format {
         Format::Json => report::json(&results),
-        Format::Text => report::text(&results, std::io::IsTerminal::is_terminal(&std::io::stdout())),
+        Format::Text => report::text(
+            &results,
+            std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        ),
     };
     print!("{out}");
-    let errors = results.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity == lint::Severity::Error);
+    let errors = results
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.severity == lint::Severity::Error);
     if trouble_seen {
         EXIT_TROUBLE
     } else if errors {

@@ -14,7 +14,11 @@ pub const EXIT_FOUND: i32 = 1;
 pub const EXIT_TROUBLE: i32 = 2;
 
 #[derive(Parser)]
-#[command(name = "jailwright", version, about = "Read, lint and convert FreeBSD jail templates")]
+#[command(
+    name = "jailwright",
+    version,
+    about = "Read, lint and convert FreeBSD jail templates"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -104,7 +108,11 @@ pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_TROUBLE } else { EXIT_OK };
+            let code = if e.use_stderr() {
+                EXIT_TROUBLE
+            } else {
+                EXIT_OK
+            };
             let _ = e.print();
             return code;
         }
@@ -114,7 +122,10 @@ pub fn run() -> i32 {
         Command::Lint(args) => lint::run(args),
         Command::Rules => {
             for rule in crate::lint::rules::ALL {
-                println!("{}  {:<28} {:<8} {}", rule.code, rule.name, rule.severity, rule.summary);
+                println!(
+                    "{}  {:<28} {:<8} {}",
+                    rule.code, rule.name, rule.severity, rule.summary
+                );
             }
             EXIT_OK
         }

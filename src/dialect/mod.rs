@@ -67,7 +67,11 @@ pub fn detect(path: &Path, forced: Option<Dialect>) -> Option<Kind> {
 }
 
 /// Reads the template at `path`.
-pub fn load(path: &Path, forced: Option<Dialect>, bindings: &Bindings) -> Result<Document, LoadError> {
+pub fn load(
+    path: &Path,
+    forced: Option<Dialect>,
+    bindings: &Bindings,
+) -> Result<Document, LoadError> {
     let io = |source| LoadError::Io {
         path: path.display().to_string(),
         source,
@@ -83,7 +87,9 @@ pub fn load(path: &Path, forced: Option<Dialect>, bindings: &Bindings) -> Result
             bastille::parse(source, bindings)
         }
         Some(Kind::BastilleLegacy) => bastille::legacy::parse_dir(path, bindings).map_err(io)?,
-        None if !path.exists() => return Err(io(std::io::Error::from(std::io::ErrorKind::NotFound))),
+        None if !path.exists() => {
+            return Err(io(std::io::Error::from(std::io::ErrorKind::NotFound)));
+        }
         None => return Err(LoadError::Unrecognised(path.display().to_string())),
     };
     if let Some(dir) = doc.sources.first().and_then(|s| s.path.parent()) {
@@ -94,7 +100,11 @@ pub fn load(path: &Path, forced: Option<Dialect>, bindings: &Bindings) -> Result
 
 /// The names of the files in `dir` (empty when it cannot be read).
 fn siblings(dir: &Path) -> Vec<String> {
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()

@@ -67,7 +67,10 @@ pub fn text(results: &[FileResult], color: bool) -> String {
                 diagnostic: d,
                 source: miette::NamedSource::new(&d.span.file, source),
             };
-            out.push_str(&format!("{}:{}:{}\n", d.span.file, d.span.line, d.span.column));
+            out.push_str(&format!(
+                "{}:{}:{}\n",
+                d.span.file, d.span.line, d.span.column
+            ));
             if handler.render_report(&mut out, &rendered).is_err() {
                 out.push_str(&format!("  {} {}: {}\n", d.severity, d.code, d.message));
             }

@@ -122,7 +122,10 @@ pub fn lex(input: &str) -> Result<Vec<Token>, ShellError> {
 }
 
 fn operator_at(input: &str, i: usize) -> Option<&'static str> {
-    OPERATORS.iter().copied().find(|op| input[i..].starts_with(op))
+    OPERATORS
+        .iter()
+        .copied()
+        .find(|op| input[i..].starts_with(op))
 }
 
 /// Reads one word starting at `start`; returns its value after quote
@@ -359,7 +362,10 @@ mod tests {
     #[test]
     fn splits_on_blanks_and_removes_quotes() {
         assert_eq!(words("a  b\tc"), ["a", "b", "c"]);
-        assert_eq!(words(r#"foo="two  words" 'x y' a\ b"#), ["foo=two  words", "x y", "a b"]);
+        assert_eq!(
+            words(r#"foo="two  words" 'x y' a\ b"#),
+            ["foo=two  words", "x y", "a b"]
+        );
     }
 
     #[test]
@@ -378,11 +384,20 @@ mod tests {
 
     #[test]
     fn keeps_expansions_literally() {
-        assert_eq!(words("x=$(ifconfig | grep 'inet') y"), ["x=$(ifconfig | grep 'inet')", "y"]);
+        assert_eq!(
+            words("x=$(ifconfig | grep 'inet') y"),
+            ["x=$(ifconfig | grep 'inet')", "y"]
+        );
         assert_eq!(words(r#""${A} b" `date`"#), ["${A} b", "`date`"]);
         let tokens = lex("$HOME plain").unwrap();
-        assert!(matches!(tokens[0].kind, TokenKind::Word { expands: true, .. }));
-        assert!(matches!(tokens[1].kind, TokenKind::Word { expands: false, .. }));
+        assert!(matches!(
+            tokens[0].kind,
+            TokenKind::Word { expands: true, .. }
+        ));
+        assert!(matches!(
+            tokens[1].kind,
+            TokenKind::Word { expands: false, .. }
+        ));
     }
 
     #[test]
@@ -400,7 +415,9 @@ mod tests {
 
     #[test]
     fn never_panics_on_trailing_backslashes_or_odd_input() {
-        for s in ["\\", "a\\", "$", "${", "\"\\", "$((", "'", "é\\é", "2>", "$(\\"] {
+        for s in [
+            "\\", "a\\", "$", "${", "\"\\", "$((", "'", "é\\é", "2>", "$(\\",
+        ] {
             let _ = lex(s);
         }
     }

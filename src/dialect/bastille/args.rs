@@ -77,7 +77,11 @@ fn strip_through_first_equals(s: &str) -> String {
         return s.to_string();
     };
     let run = s[start..].find('=').map_or(s.len(), |i| start + i);
-    let end = if s[run..].starts_with('=') { run + 1 } else { run };
+    let end = if s[run..].starts_with('=') {
+        run + 1
+    } else {
+        run
+    };
     format!("{}{}", &s[..start], &s[end..])
 }
 
@@ -176,7 +180,10 @@ mod tests {
         let b = bindings(&["OTHER=x", "NAME=cli", "NAME=second"], Some("NAME=file\n"));
         assert_eq!(resolve("NAME=def", &b).unwrap().0, "cli");
         let b = bindings(&[], Some("NAMEX=no\nNAME=file\n"));
-        assert_eq!(resolve("NAME=def", &b).unwrap(), ("file".into(), ValueSource::ArgFile));
+        assert_eq!(
+            resolve("NAME=def", &b).unwrap(),
+            ("file".into(), ValueSource::ArgFile)
+        );
         assert_eq!(resolve("NAME=def", &Bindings::default()).unwrap().0, "def");
         assert_eq!(resolve("NAME", &Bindings::default()), None);
     }

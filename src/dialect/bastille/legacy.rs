@@ -17,8 +17,8 @@ use std::path::Path;
 
 /// Hook files in the order bastille ran them (template.sh @1.2.2).
 pub const HOOKS: [&str; 14] = [
-    "ARG", "TARGET", "LIMITS", "INCLUDE", "PRE", "FSTAB", "PF", "PKG", "OVERLAY", "CONFIG", "SYSRC",
-    "SERVICE", "CMD", "RENDER",
+    "ARG", "TARGET", "LIMITS", "INCLUDE", "PRE", "FSTAB", "PF", "PKG", "OVERLAY", "CONFIG",
+    "SYSRC", "SERVICE", "CMD", "RENDER",
 ];
 
 /// A directory is a legacy template when it holds a hook file and no
@@ -68,7 +68,13 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
                 if !source.text.trim().is_empty() {
                     let line = whole_file(source, index);
                     let script = line.text.clone();
-                    push(line, Instruction::Cmd { script: script.clone() }, vec![script]);
+                    push(
+                        line,
+                        Instruction::Cmd {
+                            script: script.clone(),
+                        },
+                        vec![script],
+                    );
                 }
             }
             // `bastille pkg JAIL install -y $(cat PKG)`: every word of the file.
@@ -109,19 +115,35 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
                                 value,
                             }
                         }
-                        "TARGET" => Instruction::Target { jails: words.clone() },
-                        "LIMITS" => Instruction::Limits { args: words.clone() },
+                        "TARGET" => Instruction::Target {
+                            jails: words.clone(),
+                        },
+                        "LIMITS" => Instruction::Limits {
+                            args: words.clone(),
+                        },
                         "INCLUDE" => Instruction::Include {
                             target: words.first().cloned().unwrap_or_default(),
                             args: words.iter().skip(1).cloned().collect(),
                         },
-                        "FSTAB" => Instruction::Mount { args: words.clone() },
-                        "PF" => Instruction::Rdr { args: words.clone() },
+                        "FSTAB" => Instruction::Mount {
+                            args: words.clone(),
+                        },
+                        "PF" => Instruction::Rdr {
+                            args: words.clone(),
+                        },
                         // CONFIG is the old name of OVERLAY (not jail.conf).
-                        "OVERLAY" | "CONFIG" => Instruction::Overlay { dir: text.trim().to_string() },
-                        "SYSRC" => Instruction::Sysrc { args: words.clone() },
-                        "SERVICE" => Instruction::Service { args: words.clone() },
-                        _ => Instruction::Render { path: text.trim().to_string() },
+                        "OVERLAY" | "CONFIG" => Instruction::Overlay {
+                            dir: text.trim().to_string(),
+                        },
+                        "SYSRC" => Instruction::Sysrc {
+                            args: words.clone(),
+                        },
+                        "SERVICE" => Instruction::Service {
+                            args: words.clone(),
+                        },
+                        _ => Instruction::Render {
+                            path: text.trim().to_string(),
+                        },
                     };
                     push(line, instruction, words);
                 }

@@ -108,8 +108,9 @@ fn non_blanks(input: &str) -> IResult<&str, &str> {
 }
 
 pub fn split(line: &str) -> Split<'_> {
-    let (after_keyword, (indent, keyword)) =
-        (blanks, non_blanks).parse(line).expect("take_while never fails");
+    let (after_keyword, (indent, keyword)) = (blanks, non_blanks)
+        .parse(line)
+        .expect("take_while never fails");
     let keyword_start = indent.len();
     let (text, text_start) = match line.find(' ') {
         Some(space) => {
@@ -138,7 +139,10 @@ mod tests {
 
     #[test]
     fn joins_continuations_without_separator() {
-        assert_eq!(texts("CMD echo a \\\n    b\nX\n"), ["CMD echo a     b", "X"]);
+        assert_eq!(
+            texts("CMD echo a \\\n    b\nX\n"),
+            ["CMD echo a     b", "X"]
+        );
         assert_eq!(texts("a\\\nb\\\nc"), ["abc"]);
     }
 

@@ -27,7 +27,8 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
         let split = lines::split(&line.text);
         let substituted = replacements.apply(split.text);
         let lower = split.keyword.to_ascii_lowercase();
-        let (instruction, args) = instruction::read(&lower, &substituted, bindings, &mut replacements);
+        let (instruction, args) =
+            instruction::read(&lower, &substituted, bindings, &mut replacements);
         let start = line.file_offset(split.keyword_start);
         let end = line.file_range().1;
         steps.push(Step {

@@ -23,7 +23,9 @@ fn check(doc: &Document, report: &mut Report) {
             match first.get(name.as_str()) {
                 Some(line) => report.emit(
                     step.span.clone(),
-                    format!("ARG {name} is already declared on line {line}; this one has no effect"),
+                    format!(
+                        "ARG {name} is already declared on line {line}; this one has no effect"
+                    ),
                     "remove one of the two declarations",
                 ),
                 None => {

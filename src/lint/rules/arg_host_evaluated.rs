@@ -29,16 +29,25 @@ fn check(doc: &Document, report: &mut Report) {
         };
         let span = args_span(doc, step);
         let problem = match shell::lex(default) {
-            Err(e) => Some(format!("the default has an {e}: the host's eval fails and the value is empty")),
+            Err(e) => Some(format!(
+                "the default has an {e}: the host's eval fails and the value is empty"
+            )),
             Ok(tokens) => {
                 if default.contains("$(") || default.contains('`') {
-                    Some("the default runs a command on the host when the template is applied".to_string())
+                    Some(
+                        "the default runs a command on the host when the template is applied"
+                            .to_string(),
+                    )
                 } else if let Some(op) = tokens.iter().find_map(|t| match &t.kind {
                     TokenKind::Operator(op) => Some(op.clone()),
                     _ => None,
                 }) {
-                    Some(format!("`{op}` in the default is a host shell operator: the value ends there and the rest runs on the host"))
-                } else if tokens.iter().any(|t| matches!(&t.kind, TokenKind::Word { value, .. } if value.contains('"'))) {
+                    Some(format!(
+                        "`{op}` in the default is a host shell operator: the value ends there and the rest runs on the host"
+                    ))
+                } else if tokens.iter().any(
+                    |t| matches!(&t.kind, TokenKind::Word { value, .. } if value.contains('"')),
+                ) {
                     Some("bastille deletes every `\"` from ARG values".to_string())
                 } else {
                     None

@@ -25,11 +25,17 @@ fn check(doc: &Document, report: &mut Report) {
         };
         let span = args_span(doc, step);
         if name.is_empty() {
-            report.emit(span, "ARG without a name", "write ARG NAME or ARG NAME=default");
+            report.emit(
+                span,
+                "ARG without a name",
+                "write ARG NAME or ARG NAME=default",
+            );
         } else if name.contains(['/', '\'']) {
             report.emit(
                 span,
-                format!("ARG name `{name}` breaks bastille's sed substitution for every later line"),
+                format!(
+                    "ARG name `{name}` breaks bastille's sed substitution for every later line"
+                ),
                 "use letters, digits and underscores only",
             );
         } else if name.contains([' ', '\t']) {

@@ -26,11 +26,19 @@ fn check(doc: &Document, report: &mut Report) {
         } = &step.instruction
         {
             let message = if *required {
-                format!("ARG+ {name} has no value: `bastille template` stops here unless --arg {name}=... is given")
+                format!(
+                    "ARG+ {name} has no value: `bastille template` stops here unless --arg {name}=... is given"
+                )
             } else {
-                format!("ARG {name} has no value: `${{{name}}}` stays literal unless --arg {name}=... is given")
+                format!(
+                    "ARG {name} has no value: `${{{name}}}` stays literal unless --arg {name}=... is given"
+                )
             };
-            report.emit(step.span.clone(), message, format!("pass --arg {name}=VALUE"));
+            report.emit(
+                step.span.clone(),
+                message,
+                format!("pass --arg {name}=VALUE"),
+            );
         }
     }
 }

@@ -27,7 +27,11 @@ fn check(doc: &Document, report: &mut Report) {
                 doc.line_span(index),
                 format!(
                     "this comment ends in `\\`, so line {swallowed}{} joined to it and never run",
-                    if line.physical_lines > 2 { " and the following are" } else { " is" }
+                    if line.physical_lines > 2 {
+                        " and the following are"
+                    } else {
+                        " is"
+                    }
                 ),
                 "remove the trailing backslash from the comment",
             );

@@ -20,7 +20,10 @@ fn check(doc: &Document, report: &mut Report) {
         if step.args.len() != 2 {
             report.emit(
                 args_span(doc, step),
-                format!("CP takes exactly 2 arguments (source and destination), found {}", step.args.len()),
+                format!(
+                    "CP takes exactly 2 arguments (source and destination), found {}",
+                    step.args.len()
+                ),
                 "copy one path per CP line: CP SOURCE DESTINATION",
             );
         }

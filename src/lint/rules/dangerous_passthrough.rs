@@ -28,7 +28,10 @@ fn check(doc: &Document, report: &mut Report) {
         {
             report.emit(
                 step.span.clone(),
-                format!("`{}` passes through to `bastille {subcommand}`, which {why}", step.keyword),
+                format!(
+                    "`{}` passes through to `bastille {subcommand}`, which {why}",
+                    step.keyword
+                ),
                 "run it outside the template",
             );
         }

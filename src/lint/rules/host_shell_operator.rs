@@ -30,7 +30,12 @@ fn check(doc: &Document, report: &mut Report) {
     if doc.template.layout != Layout::File {
         return;
     }
-    for step in doc.template.steps.iter().filter(|s| host_evaluated(&s.instruction)) {
+    for step in doc
+        .template
+        .steps
+        .iter()
+        .filter(|s| host_evaluated(&s.instruction))
+    {
         let Ok(tokens) = shell::lex(&step.text) else {
             continue;
         };

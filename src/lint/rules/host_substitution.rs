@@ -30,7 +30,12 @@ fn check(doc: &Document, report: &mut Report) {
             _ => None,
         })
         .collect();
-    for step in doc.template.steps.iter().filter(|s| host_evaluated(&s.instruction)) {
+    for step in doc
+        .template
+        .steps
+        .iter()
+        .filter(|s| host_evaluated(&s.instruction))
+    {
         let text = &step.text;
         if let Some(at) = text.find("$(").or_else(|| text.find('`')) {
             report.emit(

@@ -21,7 +21,11 @@ fn check(doc: &Document, report: &mut Report) {
         let n = step.args.len();
         if n != 2 {
             report.emit_as(
-                if n < 2 { Severity::Error } else { Severity::Warning },
+                if n < 2 {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
                 args_span(doc, step),
                 format!("LINE_IN_FILE takes a line and a file (2 words), found {n}"),
                 "quote the line: LINE_IN_FILE \"key = value\" /etc/file.conf",

@@ -74,7 +74,9 @@ pub static ALL: &[&Rule] = &[
 
 /// Looks a rule up by code.
 pub fn find(code: &str) -> Option<&'static Rule> {
-    ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 /// Where a step's argument text starts in its logical line: the text always

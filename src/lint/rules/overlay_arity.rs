@@ -24,7 +24,10 @@ fn check(doc: &Document, report: &mut Report) {
         if step.args.len() != 1 {
             report.emit(
                 args_span(doc, step),
-                format!("OVERLAY takes exactly 1 directory, found {}", step.args.len()),
+                format!(
+                    "OVERLAY takes exactly 1 directory, found {}",
+                    step.args.len()
+                ),
                 "write one OVERLAY line per directory",
             );
         }

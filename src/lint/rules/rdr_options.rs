@@ -20,7 +20,9 @@ fn check(doc: &Document, report: &mut Report) {
         if let Some(opt) = step.args.iter().find(|a| a.starts_with('-')) {
             report.emit(
                 args_span(doc, step),
-                format!("`{opt}` cannot be given from a template: bastille puts the jail name before it"),
+                format!(
+                    "`{opt}` cannot be given from a template: bastille puts the jail name before it"
+                ),
                 "use the long form: RDR ipv4|ipv6|dual IF SRC DST tcp|udp HOSTPORT JAILPORT",
             );
         }

@@ -2,7 +2,7 @@
 //! line as one path, so the comment becomes part of it and bastille only
 //! warns that the path was not found.
 
-use super::{BASTILLE, text_span, steps_of};
+use super::{BASTILLE, steps_of, text_span};
 use crate::document::Document;
 use crate::lint::{Report, Rule, Severity};
 

@@ -20,7 +20,10 @@ fn check(doc: &Document, report: &mut Report) {
         if step.args.len() != 2 {
             report.emit(
                 args_span(doc, step),
-                format!("SERVICE takes exactly 2 words (name and action), found {}", step.args.len()),
+                format!(
+                    "SERVICE takes exactly 2 words (name and action), found {}",
+                    step.args.len()
+                ),
                 "write SERVICE NAME ACTION, one service per line",
             );
         }

@@ -21,12 +21,17 @@ pub const RULE: Rule = Rule {
 fn check(doc: &Document, report: &mut Report) {
     for step in &doc.template.steps {
         let is_cmd = matches!(step.instruction, Instruction::Cmd { .. });
-        let checked = is_cmd || (doc.template.layout == Layout::File && host_evaluated(&step.instruction));
+        let checked =
+            is_cmd || (doc.template.layout == Layout::File && host_evaluated(&step.instruction));
         if !checked {
             continue;
         }
         if let Err(e) = shell::lex(&step.text) {
-            let whose = if is_cmd { "the jail's sh" } else { "the host's eval" };
+            let whose = if is_cmd {
+                "the jail's sh"
+            } else {
+                "the host's eval"
+            };
             report.emit(
                 text_span(doc, step, e.offset, step.text.len()),
                 format!("{e}: {whose} fails on this line and the template stops"),

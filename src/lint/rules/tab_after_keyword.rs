@@ -31,9 +31,12 @@ fn check(doc: &Document, report: &mut Report) {
         let lost_end = line.find(' ').unwrap_or(line.len());
         let lost = line[after..lost_end].trim();
         let message = if lost.is_empty() {
-            "a tab separates the keyword from its arguments: bastille only splits at a space".to_string()
+            "a tab separates the keyword from its arguments: bastille only splits at a space"
+                .to_string()
         } else {
-            format!("a tab follows the keyword: bastille drops `{lost}`, everything before the first space")
+            format!(
+                "a tab follows the keyword: bastille drops `{lost}`, everything before the first space"
+            )
         };
         report.emit(
             doc.span_in_line(step.line_index, after, lost_end),

@@ -23,9 +23,9 @@ pub const BUILTINS: [&str; 3] = ["JAIL_NAME", "JAIL_IP", "JAIL_IP6"];
 fn check(doc: &Document, report: &mut Report) {
     let steps = &doc.template.steps;
     let declared_at = |name: &str| {
-        steps.iter().position(
-            |s| matches!(&s.instruction, Instruction::Arg { name: n, .. } if n == name),
-        )
+        steps
+            .iter()
+            .position(|s| matches!(&s.instruction, Instruction::Arg { name: n, .. } if n == name))
     };
     for (index, step) in steps.iter().enumerate() {
         let is_cmd = matches!(step.instruction, Instruction::Cmd { .. });

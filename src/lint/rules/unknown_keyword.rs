@@ -22,8 +22,19 @@ pub const RULE: Rule = Rule {
 
 /// Keywords of bastille-vm-plugin's VM definitions.
 const VM_PLUGIN: [&str; 13] = [
-    "vm", "cpu", "mem", "bootrom", "disk", "nic", "iso", "cloudinit", "network_config", "os",
-    "address", "framebuffer", "passthru",
+    "vm",
+    "cpu",
+    "mem",
+    "bootrom",
+    "disk",
+    "nic",
+    "iso",
+    "cloudinit",
+    "network_config",
+    "os",
+    "address",
+    "framebuffer",
+    "passthru",
 ];
 
 fn check(doc: &Document, report: &mut Report) {

@@ -1,0 +1,141 @@
+//! The compat suite: every template of a corpus of real upstream templates
+//! is read, printed as JSON and linted. A template fails when jailwright
+//! panics or cannot read it, or when lint reports an error that is not in
+//! `expected-failures.tsv`, where each entry says why the manager itself
+//! would fail on that file. An expected failure that no longer fails is a
+//! failure too, so the list stays true.
+
+use jailwright::dialect::{self, Bindings};
+use jailwright::lint::{self, Severity};
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// One line of expected-failures.tsv: the error codes lint must report for
+/// a corpus path, and why.
+#[derive(Debug, Clone)]
+pub struct Expected {
+    pub codes: Vec<String>,
+    pub reason: String,
+}
+
+/// Reads `path<TAB>codes<TAB>reason` lines (codes separated by commas).
+pub fn parse_expected(text: &str) -> BTreeMap<String, Expected> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut cols = l.splitn(3, '\t');
+            let path = cols.next()?.to_string();
+            let codes = cols
+                .next()?
+                .split(',')
+                .map(|c| c.trim().to_string())
+                .collect();
+            let reason = cols.next().unwrap_or_default().to_string();
+            Some((path, Expected { codes, reason }))
+        })
+        .collect()
+}
+
+pub fn expected_failures() -> BTreeMap<String, Expected> {
+    parse_expected(include_str!("../expected-failures.tsv"))
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub passed: usize,
+    pub failures: Vec<String>,
+    /// Templates read per dialect directory.
+    pub per_dialect: BTreeMap<String, usize>,
+}
+
+/// The dialect directories of the corpus this build can read.
+const DIALECTS: [&str; 1] = ["bastille"];
+
+/// Runs every template under `corpus`.
+pub fn run(corpus: &Path) -> Outcome {
+    let expected = expected_failures();
+    let mut outcome = Outcome::default();
+    let mut seen = Vec::new();
+    for dialect_dir in DIALECTS {
+        let root = corpus.join(dialect_dir);
+        for template in dialect::discover(&root) {
+            let rel = relative(corpus, &template);
+            *outcome
+                .per_dialect
+                .entry(dialect_dir.to_string())
+                .or_default() += 1;
+            seen.push(rel.clone());
+            match check(&template, expected.get(&rel)) {
+                Ok(()) => outcome.passed += 1,
+                Err(why) => outcome.failures.push(format!("{rel}: {why}")),
+            }
+        }
+    }
+    for path in expected.keys().filter(|p| !seen.contains(p)) {
+        outcome.failures.push(format!(
+            "{path}: listed in expected-failures.tsv but not in the corpus"
+        ));
+    }
+    outcome
+}
+
+fn relative(corpus: &Path, path: &Path) -> String {
+    path.strip_prefix(corpus)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn check(template: &PathBuf, expected: Option<&Expected>) -> Result<(), String> {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let doc = dialect::load(template, None, &Bindings::default()).map_err(|e| e.to_string())?;
+        let json = jailwright::inspect::json(&doc.template);
+        if !json.contains("\"steps\"") {
+            return Err("parse --format json printed no steps".to_string());
+        }
+        Ok(lint::lint(&doc))
+    }));
+    let diagnostics = match result {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) => return Err(format!("cannot be read: {e}")),
+        Err(_) => return Err("jailwright panicked".to_string()),
+    };
+    let mut errors: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.code)
+        .collect();
+    errors.sort();
+    errors.dedup();
+    match expected {
+        None if errors.is_empty() => Ok(()),
+        None => {
+            let first = diagnostics
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .expect("errors is not empty");
+            Err(format!(
+                "lint error {} at line {}: {}",
+                errors.join(","),
+                first.span.line,
+                first.message
+            ))
+        }
+        Some(exp)
+            if exp
+                .codes
+                .iter()
+                .map(String::as_str)
+                .eq(errors.iter().copied()) =>
+        {
+            Ok(())
+        }
+        Some(exp) => Err(format!(
+            "expected lint errors {} ({}), found [{}]",
+            exp.codes.join(","),
+            exp.reason,
+            errors.join(",")
+        )),
+    }
+}
