@@ -9,7 +9,7 @@ use jailwright::dialect::{self, Bindings};
 use jailwright::lint::{self, Severity};
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// One line of expected-failures.tsv: the error codes lint must report for
 /// a corpus path, and why.
@@ -87,7 +87,7 @@ fn relative(corpus: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-fn check(template: &PathBuf, expected: Option<&Expected>) -> Result<(), String> {
+fn check(template: &Path, expected: Option<&Expected>) -> Result<(), String> {
     let result = catch_unwind(AssertUnwindSafe(|| {
         let doc = dialect::load(template, None, &Bindings::default()).map_err(|e| e.to_string())?;
         let json = jailwright::inspect::json(&doc.template);

@@ -3,6 +3,7 @@
 //! argument text of later lines.
 
 use crate::dialect::Bindings;
+use crate::ir::Instruction;
 use crate::shell;
 use nom::{IResult, Parser, bytes::complete::take_till, combinator::rest};
 
@@ -14,6 +15,30 @@ pub fn declaration(text: &str) -> (&str, Option<&str>) {
     }
     let (_, (name, after)) = split(text).expect("take_till and rest never fail");
     (name, after.strip_prefix('='))
+}
+
+/// Reads an ARG (or ARG+) line: its declaration, its value, and the words
+/// `[name, value]`. A value extends `replacements` for the lines after it.
+pub fn declare(
+    text: &str,
+    required: bool,
+    bindings: &Bindings,
+    replacements: &mut Replacements,
+) -> (Instruction, Vec<String>) {
+    let (name, default) = declaration(text);
+    let value = resolve(text, bindings).map(|(v, _)| v);
+    let mut words = vec![name.to_string()];
+    if let Some(value) = &value {
+        replacements.push(name, value);
+        words.push(value.clone());
+    }
+    let instruction = Instruction::Arg {
+        name: name.to_string(),
+        default: default.map(str::to_string),
+        required,
+        value,
+    };
+    (instruction, words)
 }
 
 /// Where an ARG's value came from.

@@ -33,24 +33,8 @@ pub fn read(
 ) -> (Instruction, Vec<String>) {
     let words = || host_words(text);
     match keywords::classify(lower) {
-        Keyword::Arg | Keyword::ArgRequired => {
-            let (name, default) = args::declaration(text);
-            let value = args::resolve(text, bindings).map(|(v, _)| v);
-            if let Some(value) = &value {
-                replacements.push(name, value);
-            }
-            let instruction = Instruction::Arg {
-                name: name.to_string(),
-                default: default.map(str::to_string),
-                required: keywords::classify(lower) == Keyword::ArgRequired,
-                value: value.clone(),
-            };
-            let args = match value {
-                Some(v) => vec![name.to_string(), v],
-                None => vec![name.to_string()],
-            };
-            (instruction, args)
-        }
+        Keyword::Arg => args::declare(text, false, bindings, replacements),
+        Keyword::ArgRequired => args::declare(text, true, bindings, replacements),
         // The text goes to the jail's `sh -c` untouched.
         Keyword::Cmd => (
             Instruction::Cmd {

@@ -101,20 +101,13 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
                 for line in items(source, index) {
                     let text = replacements.apply(&line.text);
                     let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+                    if hook == "ARG" {
+                        let (instruction, args) =
+                            args::declare(&text, false, bindings, &mut replacements);
+                        push(line, instruction, args);
+                        continue;
+                    }
                     let instruction = match hook {
-                        "ARG" => {
-                            let (name, default) = args::declaration(&text);
-                            let value = args::resolve(&text, bindings).map(|(v, _)| v);
-                            if let Some(v) = &value {
-                                replacements.push(name, v);
-                            }
-                            Instruction::Arg {
-                                name: name.to_string(),
-                                default: default.map(str::to_string),
-                                required: false,
-                                value,
-                            }
-                        }
                         "TARGET" => Instruction::Target {
                             jails: words.clone(),
                         },

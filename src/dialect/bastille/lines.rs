@@ -108,7 +108,7 @@ fn non_blanks(input: &str) -> IResult<&str, &str> {
 }
 
 pub fn split(line: &str) -> Split<'_> {
-    let (after_keyword, (indent, keyword)) = (blanks, non_blanks)
+    let (_, (indent, keyword)) = (blanks, non_blanks)
         .parse(line)
         .expect("take_while never fails");
     let keyword_start = indent.len();
@@ -120,7 +120,6 @@ pub fn split(line: &str) -> Split<'_> {
         }
         None => ("", line.len()),
     };
-    let _ = after_keyword;
     Split {
         keyword,
         keyword_start,

@@ -1,0 +1,216 @@
+//! The command line, driven through the real binary.
+
+mod common;
+use common::Test;
+
+#[test]
+fn parse_json_has_the_documented_fields() {
+    let out = Test::new()
+        .file(
+            "Bastillefile",
+            "ARG NAME=world\nSYSRC greeting=\"hello ${NAME}\"\n",
+        )
+        .args(&["parse", "Bastillefile", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json = out.json();
+    assert_eq!(json["dialect"], "bastille");
+    let step = &json["steps"][1];
+    assert_eq!(step["file"], "Bastillefile");
+    assert_eq!(step["line"], 2);
+    assert_eq!(step["instruction"], "SYSRC");
+    assert_eq!(step["text"], "greeting=\"hello ${NAME}\"");
+    assert_eq!(step["args"], serde_json::json!(["greeting=hello world"]));
+}
+
+#[test]
+fn command_line_arg_beats_arg_file_beats_default() {
+    let t = Test::new()
+        .file(
+            "Bastillefile",
+            "ARG A=da\nARG B=db\nARG C=dc\nCMD echo ${A} ${B} ${C}\n",
+        )
+        .file("args.txt", "A=fa\nB=fb\n");
+    let out = t
+        .args(&[
+            "parse",
+            "Bastillefile",
+            "--format",
+            "json",
+            "--arg",
+            "A=cli",
+            "--arg-file",
+            "args.txt",
+        ])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["steps"][3]["args"][0], "echo cli fb dc");
+}
+
+#[test]
+fn builtins_are_substituted_when_the_jail_is_known() {
+    let out = Test::new()
+        .file(
+            "Bastillefile",
+            "ARG JAIL_NAME=override\nSYSRC n=${JAIL_NAME} ip=${JAIL_IP}\n",
+        )
+        .args(&[
+            "parse",
+            "Bastillefile",
+            "--format",
+            "json",
+            "--jail-name",
+            "web",
+            "--jail-ip",
+            "10.0.0.5",
+        ])
+        .run();
+    assert_eq!(
+        out.json()["steps"][1]["args"],
+        serde_json::json!(["n=web", "ip=10.0.0.5"])
+    );
+}
+
+#[test]
+fn missing_arg_file_is_an_io_error() {
+    let out = Test::new()
+        .file("Bastillefile", "PKG nginx\n")
+        .args(&["parse", "Bastillefile", "--arg-file", "nope"])
+        .run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--arg-file nope"), "{}", out.stderr);
+}
+
+#[test]
+fn arg_without_equals_is_a_usage_error() {
+    let out = Test::new()
+        .file("Bastillefile", "PKG nginx\n")
+        .args(&["parse", "Bastillefile", "--arg", "NAME"])
+        .run();
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn parse_of_a_missing_file_exits_2() {
+    let out = Test::new().args(&["parse", "Bastillefile"]).run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("Bastillefile"), "{}", out.stderr);
+}
+
+#[test]
+fn a_file_of_unknown_dialect_needs_dialect() {
+    let t = Test::new().file("template.txt", "PKG nginx\n");
+    assert_eq!(t.args(&["parse", "template.txt"]).run().code, 2);
+    let t = Test::new().file("template.txt", "PKG nginx\n");
+    let out = t
+        .args(&["parse", "template.txt", "--dialect", "bastille"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("PKG [\"nginx\"]"), "{}", out.stdout);
+}
+
+#[test]
+fn lint_exits_0_when_clean() {
+    let out = Test::new()
+        .file("Bastillefile", "PKG nginx\nSERVICE nginx start\n")
+        .args(&["lint", "Bastillefile"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 template(s): 0 error(s)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn lint_reports_every_finding_at_once_and_exits_1() {
+    let out = Test::new()
+        .file("Bastillefile", "  PKG nginx\nSERVICE nginx\nCP a\n")
+        .args(&["lint", "Bastillefile", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 1);
+    let json = out.json();
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["JW103", "JW303", "JW301"]);
+    let first = &json["diagnostics"][0];
+    for field in [
+        "file", "line", "column", "code", "severity", "message", "help",
+    ] {
+        assert!(!first[field].is_null(), "missing {field}: {first}");
+    }
+    assert_eq!(first["line"], 1);
+    assert_eq!(first["column"], 1);
+}
+
+#[test]
+fn lint_text_is_a_graphical_report_pointing_at_the_line() {
+    let out = Test::new()
+        .file("Bastillefile", "PKG nginx\nSERVICE nginx\n")
+        .args(&["lint", "Bastillefile"])
+        .run();
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("Bastillefile:2:9"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("JW303(service-arity)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("2 │ SERVICE nginx"), "{}", out.stdout);
+}
+
+#[test]
+fn lint_walks_directories_and_finds_legacy_templates() {
+    let out = Test::new()
+        .file("a/Bastillefile", "PKG nginx\n")
+        .file("b/c/Bastillefile", "PKG git\n")
+        .file("legacy/PKG", "nginx\n")
+        .file(".git/Bastillefile", "BROKEN\n")
+        .args(&["lint", ".", "--format", "json"])
+        .run();
+    let json = out.json();
+    assert_eq!(json["summary"]["templates"], 3);
+    assert_eq!(json["diagnostics"][0]["code"], "JW601");
+}
+
+#[test]
+fn lint_of_a_missing_path_exits_2_but_still_lints_the_rest() {
+    let out = Test::new()
+        .file("Bastillefile", "PKG nginx\n")
+        .args(&["lint", "missing", "Bastillefile"])
+        .run();
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.contains("1 template(s)"), "{}", out.stdout);
+}
+
+#[test]
+fn binary_garbage_does_not_panic() {
+    let mut bytes: Vec<u8> = (0..=255u8).collect();
+    bytes.extend_from_slice(b"\\\n'\"$(`${\n\r\n\\");
+    let t = Test::new().file("Bastillefile", &bytes);
+    let out = t.args(&["lint", "Bastillefile", "--format", "json"]).run();
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let t = Test::new().file("Bastillefile", &bytes);
+    assert_eq!(
+        t.args(&["parse", "Bastillefile", "--format", "json"])
+            .run()
+            .code,
+        0
+    );
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let out = Test::new().args(&["rules"]).run();
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains("JW101  byte-order-mark"),
+        "{}",
+        out.stdout
+    );
+}

@@ -1,0 +1,136 @@
+//! Every lint rule with a template that triggers it and one that does not.
+
+use jailwright::dialect::Bindings;
+use jailwright::dialect::bastille;
+use jailwright::lint::{self, rules};
+use jailwright::source::SourceFile;
+
+/// (code, triggers the rule, does not trigger it)
+const CASES: &[(&str, &str, &str)] = &[
+    ("JW101", "\u{feff}PKG nginx\n", "PKG nginx\n"),
+    ("JW102", "PKG nginx\r\n", "PKG nginx\n"),
+    ("JW103", "  PKG nginx\n", "\tPKG nginx\n"),
+    ("JW104", "PKG\tfirst second\n", "PKG first\tsecond\n"),
+    ("JW105", "# note \\\nSYSRC a=b\n", "# note\nSYSRC a=b\n"),
+    ("JW106", "PKG a \\ \nPKG b\n", "PKG a \\\n b\n"),
+    ("JW107", "PKG caf\u{e9}\n", "PKG cafe\n"),
+    (
+        "JW201",
+        "SYSRC a=${X}\nARG X=1\n",
+        "ARG X=1\nSYSRC a=${X}\n",
+    ),
+    ("JW202", "ARG X=1\nARG X=2\n", "ARG X=1\nARG Y=2\n"),
+    ("JW203", "ARG JAIL_NAME=x\n", "ARG NAME=x\n"),
+    ("JW204", "ARG NAME # comment\n", "ARG NAME=1 # comment\n"),
+    (
+        "JW205",
+        "ARG IP=$(ifconfig | head -1)\n",
+        "ARG IP='10.0.0.1'\n",
+    ),
+    ("JW206", "ARG+ TOKEN\n", "ARG+ TOKEN=abc\n"),
+    ("JW207", "ARG X=1\nSYSRC a=$X\n", "ARG X=1\nSYSRC a=${X}\n"),
+    ("JW301", "CP usr etc /\n", "CP usr /\n"),
+    ("JW302", "OVERLAY usr etc\n", "OVERLAY usr\n"),
+    (
+        "JW303",
+        "SERVICE nginx onestart extra\n",
+        "SERVICE nginx start   #\n",
+    ),
+    ("JW304", "MOUNT /a b nullfs\n", "MOUNT /a b\n"),
+    ("JW305", "RDR -i 10.0.0.1 tcp 80 80\n", "RDR tcp 80 80\n"),
+    (
+        "JW306",
+        "RENDER /etc/app.ini # app\n",
+        "RENDER /etc/app.ini\n",
+    ),
+    (
+        "JW307",
+        "LINE_IN_FILE listen 80 /etc/x.conf\n",
+        "LINE_IN_FILE \"listen 80\" /etc/x.conf\n",
+    ),
+    ("JW308", "PKG\n", "PKG nginx\n"),
+    ("JW309", "TAGS web  prod\n", "TAGS web prod\n"),
+    ("JW401", "SYSRC a=b && reboot\n", "CMD echo a && echo b\n"),
+    (
+        "JW402",
+        "SYSRC host=$(hostname)\n",
+        "CMD hostname=$(hostname)\n",
+    ),
+    ("JW403", "SYSRC motd=\"it's\n", "SYSRC motd=\"it's\"\n"),
+    ("JW501", "PKGS nginx\n", "PKG nginx\n"),
+    ("JW502", "STOP\n", "START\n"),
+    ("JW601", "", "PKG nginx\n"),
+];
+
+fn codes(bytes: &[u8]) -> Vec<&'static str> {
+    let doc = bastille::parse(SourceFile::new("Bastillefile", bytes), &Bindings::default());
+    lint::lint(&doc).into_iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn every_rule_fires_on_its_failing_case_only() {
+    for (code, failing, passing) in CASES {
+        if *code == "JW601" || *code == "JW107" {
+            continue; // need files on disk or invalid bytes: tested below
+        }
+        assert!(
+            codes(failing.as_bytes()).contains(code),
+            "{code} did not fire on {failing:?}: {:?}",
+            codes(failing.as_bytes())
+        );
+        assert!(
+            !codes(passing.as_bytes()).contains(code),
+            "{code} fired on {passing:?}"
+        );
+    }
+}
+
+#[test]
+fn not_utf8_fires_on_invalid_bytes() {
+    assert!(codes(b"PKG caf\xe9\n").contains(&"JW107"));
+    assert!(!codes("PKG caf\u{e9}\n".as_bytes()).contains(&"JW107"));
+}
+
+#[test]
+fn legacy_hooks_fire_for_hook_layouts_and_hooks_beside_a_bastillefile() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("PKG"), "nginx\n").unwrap();
+    let load =
+        |p: &std::path::Path| jailwright::dialect::load(p, None, &Bindings::default()).unwrap();
+    let found = |p: &std::path::Path| lint::lint(&load(p)).into_iter().any(|d| d.code == "JW601");
+    assert!(found(dir.path()));
+    std::fs::write(dir.path().join("Bastillefile"), "PKG nginx\n").unwrap();
+    assert!(found(dir.path()), "hook beside a Bastillefile");
+    std::fs::remove_file(dir.path().join("PKG")).unwrap();
+    assert!(!found(dir.path()));
+}
+
+#[test]
+fn every_rule_has_a_case() {
+    for rule in rules::ALL {
+        assert!(
+            CASES.iter().any(|(code, ..)| code == &rule.code),
+            "{} has no test case",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn codes_are_unique_and_sorted() {
+    let codes: Vec<&str> = rules::ALL.iter().map(|r| r.code).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(codes, sorted);
+}
+
+#[test]
+fn vm_plugin_files_get_one_finding_not_one_per_line() {
+    let found = codes(b"VM\nCPU 2\nMEM 1G\nDISK d 10G\nNIC vtnet0\n");
+    assert_eq!(
+        found.iter().filter(|c| **c == "JW501").count(),
+        1,
+        "{found:?}"
+    );
+}

@@ -1,0 +1,62 @@
+//! The JSON of every Bastille fixture, as `parse --format json` prints it,
+//! kept as insta snapshots (tests/snapshots/).
+
+mod common;
+
+use jailwright::dialect::{self, Bindings};
+
+fn parse_json(name: &str) -> serde_json::Value {
+    let root = common::fixtures().join("bastille");
+    let bindings = Bindings {
+        args: vec!["NAME=cli".into()],
+        ..Bindings::default()
+    };
+    let doc = dialect::load(&root.join(name), None, &bindings).expect("fixture reads");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&jailwright::inspect::json(&doc.template)).unwrap();
+    // Paths differ between machines: keep them relative to the fixture.
+    for step in json["steps"].as_array_mut().unwrap() {
+        let file = step["file"].as_str().unwrap().to_string();
+        let rel = file
+            .rsplit_once(&format!("{name}/"))
+            .map_or(file.clone(), |(_, r)| r.to_string());
+        step["file"] = rel.into();
+    }
+    json
+}
+
+macro_rules! fixture {
+    ($test:ident, $name:literal) => {
+        #[test]
+        fn $test() {
+            insta::assert_json_snapshot!($name, parse_json($name));
+        }
+    };
+}
+
+fixture!(args_and_substitution, "args-and-substitution");
+fixture!(byte_order_mark, "byte-order-mark");
+fixture!(
+    comment_swallows_continuation,
+    "comment-swallows-continuation"
+);
+fixture!(continuation, "continuation");
+fixture!(crlf, "crlf");
+fixture!(instructions, "instructions");
+fixture!(legacy_hooks, "legacy-hooks");
+fixture!(lowercase_keywords, "lowercase-keywords");
+fixture!(no_final_newline, "no-final-newline");
+fixture!(space_indentation, "space-indentation");
+fixture!(tab_after_keyword, "tab-after-keyword");
+
+#[test]
+fn every_fixture_has_a_snapshot() {
+    let source = include_str!("snapshots.rs");
+    for entry in std::fs::read_dir(common::fixtures().join("bastille")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            source.contains(&format!("\"{name}\")")),
+            "fixture {name} has no snapshot test"
+        );
+    }
+}
