@@ -45,6 +45,7 @@ fixture!(crlf, "crlf");
 fixture!(instructions, "instructions");
 fixture!(legacy_hooks, "legacy-hooks");
 fixture!(lowercase_keywords, "lowercase-keywords");
+fixture!(nginx, "nginx");
 fixture!(no_final_newline, "no-final-newline");
 fixture!(space_indentation, "space-indentation");
 fixture!(tab_after_keyword, "tab-after-keyword");
@@ -55,7 +56,7 @@ fn every_fixture_has_a_snapshot() {
     for entry in std::fs::read_dir(common::fixtures().join("bastille")).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         assert!(
-            source.contains(&format!("\"{name}\")")),
+            source.contains(&format!("\"{name}\"")),
             "fixture {name} has no snapshot test"
         );
     }

@@ -1,0 +1,43 @@
+//! grammar/bastillefile.md stays true: each `bastillefile` example parses
+//! to the `parse` block that follows it.
+
+use jailwright::dialect::{Bindings, bastille};
+use jailwright::source::SourceFile;
+
+/// (bastillefile, expected parse lines) pairs, in document order.
+fn examples(doc: &str) -> Vec<(String, String)> {
+    let mut blocks: Vec<(String, String)> = Vec::new();
+    let mut lines = doc.lines();
+    while let Some(line) = lines.next() {
+        if let Some(lang) = line.strip_prefix("```")
+            && !lang.is_empty()
+        {
+            let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+            let mut body = body.join("\n");
+            body.push('\n');
+            blocks.push((lang.to_string(), body));
+        }
+    }
+    blocks
+        .windows(2)
+        .filter(|w| w[0].0 == "bastillefile" && w[1].0 == "parse")
+        .map(|w| (w[0].1.clone(), w[1].1.clone()))
+        .collect()
+}
+
+#[test]
+fn grammar_examples_parse_as_documented() {
+    let doc = include_str!("../grammar/bastillefile.md");
+    let examples = examples(doc);
+    assert!(examples.len() >= 5, "found only {} examples", examples.len());
+    for (input, expected) in examples {
+        let parsed = bastille::parse(SourceFile::new("Bastillefile", input.as_bytes()), &Bindings::default());
+        let actual: String = parsed
+            .template
+            .steps
+            .iter()
+            .map(|s| format!("{} {}\n", s.instruction.keyword(), serde_json::to_string(&s.args).unwrap()))
+            .collect();
+        assert_eq!(actual, expected, "example:\n{input}");
+    }
+}
