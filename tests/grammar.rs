@@ -29,14 +29,27 @@ fn examples(doc: &str) -> Vec<(String, String)> {
 fn grammar_examples_parse_as_documented() {
     let doc = include_str!("../grammar/bastillefile.md");
     let examples = examples(doc);
-    assert!(examples.len() >= 5, "found only {} examples", examples.len());
+    assert!(
+        examples.len() >= 5,
+        "found only {} examples",
+        examples.len()
+    );
     for (input, expected) in examples {
-        let parsed = bastille::parse(SourceFile::new("Bastillefile", input.as_bytes()), &Bindings::default());
+        let parsed = bastille::parse(
+            SourceFile::new("Bastillefile", input.as_bytes()),
+            &Bindings::default(),
+        );
         let actual: String = parsed
             .template
             .steps
             .iter()
-            .map(|s| format!("{} {}\n", s.instruction.keyword(), serde_json::to_string(&s.args).unwrap()))
+            .map(|s| {
+                format!(
+                    "{} {}\n",
+                    s.instruction.keyword(),
+                    serde_json::to_string(&s.args).unwrap()
+                )
+            })
             .collect();
         assert_eq!(actual, expected, "example:\n{input}");
     }

@@ -50,6 +50,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
     ("JW308", "PKG\n", "PKG nginx\n"),
     ("JW309", "TAGS web  prod\n", "TAGS web prod\n"),
+    ("JW310", "INCLUDE nginx\n", "INCLUDE www/nginx --arg X=1\n"),
     ("JW401", "SYSRC a=b && reboot\n", "CMD echo a && echo b\n"),
     (
         "JW402",

@@ -18,7 +18,10 @@ fn every_corpus_template_reads_and_lints_as_its_manager_would() {
         outcome.failures.len(),
         outcome.failures.join("\n")
     );
-    assert!(outcome.per_dialect["bastille"] > 0, "no Bastille template found");
+    assert!(
+        outcome.per_dialect["bastille"] > 0,
+        "no Bastille template found"
+    );
 }
 
 #[test]

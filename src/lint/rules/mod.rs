@@ -20,6 +20,7 @@ mod crlf_line_endings;
 mod dangerous_passthrough;
 mod host_shell_operator;
 mod host_substitution;
+mod include_target;
 mod legacy_hooks;
 mod line_in_file_unquoted;
 mod mount_arity;
@@ -64,6 +65,7 @@ pub static ALL: &[&Rule] = &[
     &line_in_file_unquoted::RULE,
     &pkg_empty::RULE,
     &tags_empty::RULE,
+    &include_target::RULE,
     &host_shell_operator::RULE,
     &host_substitution::RULE,
     &shell_syntax::RULE,
