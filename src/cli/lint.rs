@@ -1,6 +1,6 @@
 //! `jailwright lint PATH...`: lints every template found.
 
-use super::{BindingArgs, DialectArg, EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Format, trouble};
+use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Format, TemplateArgs, trouble};
 use crate::lint::report::{self, FileResult};
 use crate::{dialect, lint};
 use clap::Args;
@@ -11,21 +11,16 @@ pub struct LintArgs {
     /// Template files, or directories to search for templates.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-    /// The dialect, when file names do not tell.
-    #[arg(long, value_enum)]
-    dialect: Option<DialectArg>,
     #[command(flatten)]
-    bindings: BindingArgs,
+    options: TemplateArgs,
 }
 
 pub fn run(args: LintArgs) -> i32 {
-    let bindings = match args.bindings.bindings() {
+    let bindings = match args.options.bindings.bindings() {
         Ok(b) => b,
         Err(e) => return trouble(e),
     };
-    let forced = args.dialect.map(Into::into);
+    let forced = args.options.dialect.map(Into::into);
     let mut results = Vec::new();
     let mut trouble_seen = false;
     for path in &args.paths {
@@ -47,7 +42,7 @@ pub fn run(args: LintArgs) -> i32 {
             }
         }
     }
-    let out = match args.format {
+    let out = match args.options.format {
         Format::Json => report::json(&results),
         Format::Text => report::text(
             &results,

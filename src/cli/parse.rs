@@ -1,6 +1,6 @@
 //! `jailwright parse FILE`: prints the IR.
 
-use super::{BindingArgs, DialectArg, EXIT_OK, Format, trouble};
+use super::{EXIT_OK, Format, TemplateArgs, trouble};
 use crate::dialect;
 use clap::Args;
 use std::path::PathBuf;
@@ -9,25 +9,20 @@ use std::path::PathBuf;
 pub struct ParseArgs {
     /// A template file (or a template directory).
     file: PathBuf,
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-    /// The dialect, when the file name does not tell.
-    #[arg(long, value_enum)]
-    dialect: Option<DialectArg>,
     #[command(flatten)]
-    bindings: BindingArgs,
+    options: TemplateArgs,
 }
 
 pub fn run(args: ParseArgs) -> i32 {
-    let bindings = match args.bindings.bindings() {
+    let bindings = match args.options.bindings.bindings() {
         Ok(b) => b,
         Err(e) => return trouble(e),
     };
-    let doc = match dialect::load(&args.file, args.dialect.map(Into::into), &bindings) {
+    let doc = match dialect::load(&args.file, args.options.dialect.map(Into::into), &bindings) {
         Ok(doc) => doc,
         Err(e) => return trouble(e),
     };
-    let out = match args.format {
+    let out = match args.options.format {
         Format::Json => crate::inspect::json(&doc.template),
         Format::Text => crate::inspect::text(&doc.template),
     };

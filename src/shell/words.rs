@@ -165,25 +165,7 @@ fn read_word(input: &str, start: usize) -> Result<(String, bool, usize), ShellEr
                 i += close + 2;
             }
             b'"' => i = read_double_quoted(input, i, &mut value, &mut expands)?,
-            b'`' => {
-                let end = skip_backquote(input, i)?;
-                value.push_str(&input[i..end]);
-                expands = true;
-                i = end;
-            }
-            b'$' => {
-                let end = skip_dollar(input, i)?;
-                if end > i + 1 {
-                    expands = true;
-                }
-                value.push_str(&input[i..end]);
-                i = end;
-            }
-            _ => {
-                let ch = input[i..].chars().next().expect("in bounds");
-                value.push(ch);
-                i += ch.len_utf8();
-            }
+            _ => i = copy_literal_or_expansion(input, i, &mut value, &mut expands)?,
         }
     }
     Ok((value, expands, i))
@@ -217,27 +199,30 @@ fn read_double_quoted(
                     i += 1;
                 }
             },
-            b'`' => {
-                let end = skip_backquote(input, i)?;
-                value.push_str(&input[i..end]);
-                *expands = true;
-                i = end;
-            }
-            b'$' => {
-                let end = skip_dollar(input, i)?;
-                if end > i + 1 {
-                    *expands = true;
-                }
-                value.push_str(&input[i..end]);
-                i = end;
-            }
-            _ => {
-                let ch = input[i..].chars().next().expect("in bounds");
-                value.push(ch);
-                i += ch.len_utf8();
-            }
+            _ => i = copy_literal_or_expansion(input, i, value, expands)?,
         }
     }
+}
+
+/// Copies what starts at `i` into `value` as it is: a backquote or `$`
+/// substitution whole (marking `expands`), or else one character. Returns
+/// the offset after it.
+fn copy_literal_or_expansion(
+    input: &str,
+    i: usize,
+    value: &mut String,
+    expands: &mut bool,
+) -> Result<usize, ShellError> {
+    let end = match input.as_bytes()[i] {
+        b'`' => skip_backquote(input, i)?,
+        b'$' => skip_dollar(input, i)?,
+        _ => i + input[i..].chars().next().expect("in bounds").len_utf8(),
+    };
+    if matches!(input.as_bytes()[i], b'`' | b'$') && end > i + 1 {
+        *expands = true;
+    }
+    value.push_str(&input[i..end]);
+    Ok(end)
 }
 
 fn skip_backquote(input: &str, open: usize) -> Result<usize, ShellError> {
