@@ -8,6 +8,7 @@ use crate::dialect::bastille::args::references;
 use crate::document::Document;
 use crate::ir::{Instruction, Layout};
 use crate::lint::{Report, Rule, Severity};
+use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
     code: "JW201",
@@ -22,11 +23,13 @@ pub const BUILTINS: [&str; 3] = ["JAIL_NAME", "JAIL_IP", "JAIL_IP6"];
 
 fn check(doc: &Document, report: &mut Report) {
     let steps = &doc.template.steps;
-    let declared_at = |name: &str| {
-        steps
-            .iter()
-            .position(|s| matches!(&s.instruction, Instruction::Arg { name: n, .. } if n == name))
-    };
+    let mut first_declaration: HashMap<&str, usize> = HashMap::new();
+    for (index, step) in steps.iter().enumerate() {
+        if let Instruction::Arg { name, .. } = &step.instruction {
+            first_declaration.entry(name).or_insert(index);
+        }
+    }
+    let declared_at = |name: &str| first_declaration.get(name).copied();
     for (index, step) in steps.iter().enumerate() {
         let is_cmd = matches!(step.instruction, Instruction::Cmd { .. });
         for (offset, name) in references(&step.text) {
