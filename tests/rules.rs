@@ -135,3 +135,12 @@ fn vm_plugin_files_get_one_finding_not_one_per_line() {
         "{found:?}"
     );
 }
+
+/// Found by the fuzzer: a space-indented line with a tab after its first
+/// word made JW104 slice backwards.
+#[test]
+fn tab_after_keyword_on_a_space_indented_line_does_not_panic() {
+    let found = codes(b" OPTIONSnnn\tnnn x\n");
+    assert!(found.contains(&"JW103"), "{found:?}");
+    assert!(!found.contains(&"JW104"), "{found:?}");
+}

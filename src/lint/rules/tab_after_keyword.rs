@@ -25,10 +25,11 @@ fn check(doc: &Document, report: &mut Report) {
         let line = &doc.lines[step.line_index].text;
         let split = lines::split(line);
         let after = split.keyword_start + split.keyword.len();
-        if !line[after..].starts_with('\t') {
+        // A space-indented line has no keyword of its own (JW103).
+        if line.starts_with(' ') || !line[after..].starts_with('\t') {
             continue;
         }
-        let lost_end = line.find(' ').unwrap_or(line.len());
+        let lost_end = line[after..].find(' ').map_or(line.len(), |i| after + i);
         let lost = line[after..lost_end].trim();
         let message = if lost.is_empty() {
             "a tab separates the keyword from its arguments: bastille only splits at a space"
