@@ -4,4 +4,4 @@
 
 pub mod words;
 
-pub use words::{Token, TokenKind, lex, simple_command};
+pub use words::{ShellError, Token, TokenKind, lex, parse, simple_command, syntax_error};

@@ -305,6 +305,73 @@ fn skip_balanced(
     Err(error)
 }
 
+/// A syntax error the shell finds in already-lexed tokens: a control
+/// operator with no command before it (`; ;`, `;;` outside `case`, a leading
+/// `&&`), a pipe or list operator with none after it, or a redirection with
+/// no target.
+pub fn syntax_error(tokens: &[Token]) -> Option<ShellError> {
+    let has_case = tokens
+        .iter()
+        .any(|t| matches!(&t.kind, TokenKind::Word { value, .. } if value == "case"));
+    let mut expect_command = true;
+    let mut pending_redirect: Option<&Token> = None;
+    let mut last_operator: Option<&Token> = None;
+    for token in tokens {
+        match &token.kind {
+            TokenKind::Comment => break,
+            TokenKind::Word { .. } => {
+                pending_redirect = None;
+                expect_command = false;
+                last_operator = None;
+            }
+            TokenKind::Operator(op) if is_redirection(op) => {
+                if pending_redirect.is_some() {
+                    break;
+                }
+                pending_redirect = Some(token);
+            }
+            TokenKind::Operator(op) if op == "(" || op == ")" || op == "\n" => {
+                expect_command = op != ")";
+                last_operator = None;
+            }
+            TokenKind::Operator(op) => {
+                if pending_redirect.is_some() || (op == ";;" && !has_case) || expect_command {
+                    return Some(ShellError {
+                        offset: token.start,
+                        message: "syntax error: unexpected operator",
+                    });
+                }
+                expect_command = true;
+                last_operator = Some(token);
+            }
+        }
+    }
+    if let Some(redirect) = pending_redirect {
+        return Some(ShellError {
+            offset: redirect.start,
+            message: "syntax error: redirection without a target",
+        });
+    }
+    match last_operator {
+        Some(t) if matches!(&t.kind, TokenKind::Operator(op) if op == "&&" || op == "||" || op == "|") => {
+            Some(ShellError {
+                offset: t.start,
+                message: "syntax error: unexpected end after an operator",
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Lexes `input` and checks it for syntax errors.
+pub fn parse(input: &str) -> Result<Vec<Token>, ShellError> {
+    let tokens = lex(input)?;
+    match syntax_error(&tokens) {
+        Some(e) => Err(e),
+        None => Ok(tokens),
+    }
+}
+
 /// The words of the first simple command in `tokens`: everything before
 /// the first control operator or comment, minus redirections and their
 /// targets.
@@ -396,6 +463,27 @@ mod tests {
         assert!(lex("\"abc").is_err());
         assert!(lex("$(abc").is_err());
         assert!(lex("`abc").is_err());
+    }
+
+    #[test]
+    fn finds_operator_syntax_errors() {
+        for bad in [
+            "set a;;", "; a", "a && ", "a |", "a >", "a ; ;", "&& a", "a > > b",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} should be an error");
+        }
+        for good in [
+            "a;",
+            "a &",
+            "a; b",
+            "a && b # c",
+            "case x in a) b;; esac",
+            "a > f",
+            "(a) && b",
+            "a 2>&1",
+        ] {
+            assert!(parse(good).is_ok(), "{good:?} should parse");
+        }
     }
 
     #[test]

@@ -82,9 +82,12 @@ pub fn resolve(decl_text: &str, bindings: &Bindings) -> Option<(String, ValueSou
 /// `$(...)` and backquotes stay literal (lint reports them). A syntax error
 /// makes the eval fail, which leaves the value empty.
 pub fn parse_arg_value(pair: &str) -> String {
-    let Ok(tokens) = shell::lex(pair) else {
+    let Ok(tokens) = shell::parse(pair) else {
         return String::new();
     };
+    if echo_output_diverted(&tokens) {
+        return String::new();
+    }
     let echoed = shell::simple_command(&tokens)
         .into_iter()
         .map(|t| match &t.kind {
@@ -94,6 +97,27 @@ pub fn parse_arg_value(pair: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     strip_through_first_equals(&echoed).replace('"', "")
+}
+
+/// Whether `echo`'s output goes somewhere other than the value: into a
+/// pipe (`a|b`) or a file (`a>b`).
+fn echo_output_diverted(tokens: &[shell::Token]) -> bool {
+    for token in tokens {
+        match &token.kind {
+            shell::TokenKind::Operator(op) => {
+                let op = op.trim_start_matches('1');
+                if op == "|" || op.starts_with('>') {
+                    return true;
+                }
+                if !shell::words::is_redirection(op) {
+                    return false;
+                }
+            }
+            shell::TokenKind::Comment => return false,
+            shell::TokenKind::Word { .. } => {}
+        }
+    }
+    false
 }
 
 /// `sed -E 's/[^=]+=?//'`: removes the first run of non-`=` characters and
@@ -215,6 +239,10 @@ mod tests {
         assert_eq!(parse_arg_value("Q=\"two  words\""), "two  words");
         assert_eq!(parse_arg_value("X=a   b"), "a b");
         assert_eq!(parse_arg_value("SL=a/b&c"), "a/b");
+        assert_eq!(parse_arg_value("P=a|b"), "");
+        assert_eq!(parse_arg_value("G=a>b"), "");
+        assert_eq!(parse_arg_value("E=a 2>/dev/null"), "a");
+        assert_eq!(parse_arg_value("S=a;;"), "");
         assert_eq!(parse_arg_value("SQ=it's"), "");
         assert_eq!(parse_arg_value("V=1 # note"), "1");
         assert_eq!(parse_arg_value("NAME"), "");

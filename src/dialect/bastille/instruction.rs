@@ -11,7 +11,7 @@ use crate::shell;
 /// at the first control operator or comment. A syntax error makes the
 /// eval fail, so there are no words.
 pub fn host_words(text: &str) -> Vec<String> {
-    let Ok(tokens) = shell::lex(text) else {
+    let Ok(tokens) = shell::parse(text) else {
         return Vec::new();
     };
     shell::simple_command(&tokens)

@@ -28,34 +28,42 @@ fn check(doc: &Document, report: &mut Report) {
             continue;
         };
         let span = args_span(doc, step);
-        let problem = match shell::lex(default) {
-            Err(e) => Some(format!(
-                "the default has an {e}: the host's eval fails and the value is empty"
-            )),
-            Ok(tokens) => {
-                if default.contains("$(") || default.contains('`') {
-                    Some(
-                        "the default runs a command on the host when the template is applied"
-                            .to_string(),
-                    )
-                } else if let Some(op) = tokens.iter().find_map(|t| match &t.kind {
-                    TokenKind::Operator(op) => Some(op.clone()),
-                    _ => None,
-                }) {
-                    Some(format!(
-                        "`{op}` in the default is a host shell operator: the value ends there and the rest runs on the host"
-                    ))
-                } else if tokens.iter().any(
-                    |t| matches!(&t.kind, TokenKind::Word { value, .. } if value.contains('"')),
-                ) {
-                    Some("bastille deletes every `\"` from ARG values".to_string())
-                } else {
-                    None
-                }
-            }
-        };
-        if let Some(message) = problem {
+        if let Some(message) = problem(default) {
             report.emit(span, message, "quote the default in single quotes, or compute the value outside the template and pass it with --arg");
         }
     }
+}
+
+/// What the host's `eval echo` does to a default that is not plain text.
+fn problem(default: &str) -> Option<String> {
+    let tokens = match shell::parse(default) {
+        Ok(tokens) => tokens,
+        Err(e) => {
+            return Some(format!(
+                "the default has a shell error ({e}): the host's eval fails and the value is empty"
+            ));
+        }
+    };
+    if default.contains("$(") || default.contains('`') {
+        return Some("the default runs a command on the host when the template is applied".into());
+    }
+    let operator = tokens.iter().find_map(|t| match &t.kind {
+        TokenKind::Operator(op) => Some(op.as_str()),
+        _ => None,
+    });
+    if let Some(op) = operator {
+        return Some(
+            if op == "|" || op.trim_start_matches('1').starts_with('>') {
+                format!("`{op}` in the default diverts the host's echo: the ARG gets no value")
+            } else {
+                format!(
+                    "`{op}` in the default is a host shell operator: the value ends there and the rest runs on the host"
+                )
+            },
+        );
+    }
+    let has_double_quote = tokens
+        .iter()
+        .any(|t| matches!(&t.kind, TokenKind::Word { value, .. } if value.contains('"')));
+    has_double_quote.then(|| "bastille deletes every `\"` from ARG values".to_string())
 }

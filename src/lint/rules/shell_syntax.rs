@@ -1,6 +1,7 @@
-//! JW403: an unterminated quote, backquote or `$(`. Outside CMD the host's
-//! `eval` fails and bastille stops the template; in CMD the jail's `sh -c`
-//! fails.
+//! JW403: text the shell cannot parse: an unterminated quote, backquote or
+//! `$(`, or a misplaced operator (`;;`, `a &&` at the end, `; ;`). Outside
+//! CMD the host's `eval` fails and bastille stops the template; in CMD the
+//! jail's `sh -c` fails.
 
 use super::host_shell_operator::host_evaluated;
 use super::{BASTILLE, text_span};
@@ -14,7 +15,7 @@ pub const RULE: Rule = Rule {
     name: "shell-syntax",
     severity: Severity::Error,
     dialects: BASTILLE,
-    summary: "arguments the shell cannot parse (unterminated quote or substitution)",
+    summary: "arguments the shell cannot parse (unterminated quote, misplaced operator)",
     check,
 };
 
@@ -26,7 +27,7 @@ fn check(doc: &Document, report: &mut Report) {
         if !checked {
             continue;
         }
-        if let Err(e) = shell::lex(&step.text) {
+        if let Err(e) = shell::parse(&step.text) {
             let whose = if is_cmd {
                 "the jail's sh"
             } else {
@@ -35,7 +36,7 @@ fn check(doc: &Document, report: &mut Report) {
             report.emit(
                 text_span(doc, step, e.offset, step.text.len()),
                 format!("{e}: {whose} fails on this line and the template stops"),
-                "close the quote, or escape it with a backslash",
+                "close the quote or complete the command; quote characters meant literally",
             );
         }
     }
