@@ -365,3 +365,37 @@ fn undeclared_hyphen_reference_is_left_for_the_host() {
         ["x=${mariadb-version}"]
     );
 }
+
+#[test]
+fn a_lone_dash_n_is_eaten_by_echo() {
+    assert_eq!(last_args("CMD -n\n"), [""]);
+    assert_eq!(last_args("CMD -n foo\n"), ["-n foo"]);
+    assert_eq!(
+        steps("TAGS -e\n")[0].instruction,
+        Instruction::Tags { tags: vec![] }
+    );
+}
+
+#[test]
+fn pipe_or_redirection_in_an_arg_default_leaves_no_value() {
+    assert_eq!(arg_value("ARG P=a|b\n"), None);
+    assert_eq!(arg_value("ARG G=a>b\n"), None);
+}
+
+#[test]
+fn host_syntax_error_leaves_no_words() {
+    assert!(last_args("CONFIG set ip6=inherit;;\n").is_empty());
+    assert!(last_args("PKG \"a\n").is_empty());
+}
+
+#[test]
+fn slash_in_an_arg_name_empties_every_later_line() {
+    let s = steps("ARG A/B=1\nSYSRC x=1\nCMD echo hi\n");
+    assert!(s[1].args.is_empty());
+    assert_eq!(s[2].args, [""]);
+}
+
+#[test]
+fn regex_characters_in_an_arg_name_match_as_a_regex() {
+    assert_eq!(last_args("ARG A.B=1\nSYSRC x=${AxB}\n"), ["x=1"]);
+}

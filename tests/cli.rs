@@ -82,12 +82,13 @@ fn missing_arg_file_is_an_io_error() {
 }
 
 #[test]
-fn arg_without_equals_is_a_usage_error() {
+fn arg_without_equals_sets_the_value_empty_like_bastille() {
     let out = Test::new()
-        .file("Bastillefile", "PKG nginx\n")
-        .args(&["parse", "Bastillefile", "--arg", "NAME"])
+        .file("Bastillefile", "ARG NAME=default\nSYSRC x=${NAME}\n")
+        .args(&["parse", "Bastillefile", "--format", "json", "--arg", "NAME"])
         .run();
-    assert_eq!(out.code, 2);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["steps"][1]["args"][0], "x=${NAME}");
 }
 
 #[test]

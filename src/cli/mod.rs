@@ -69,7 +69,8 @@ pub struct TemplateArgs {
 #[derive(Args, Clone, Default)]
 pub struct BindingArgs {
     /// Set a template argument (repeatable; the first one for a name wins).
-    #[arg(long = "arg", value_name = "NAME=VALUE", value_parser = name_value)]
+    /// `--arg NAME` with no `=` sets it empty, as bastille does.
+    #[arg(long = "arg", value_name = "NAME=VALUE")]
     pub args: Vec<String>,
     /// Read NAME=VALUE lines from a file (used when --arg does not set NAME).
     #[arg(long, value_name = "FILE")]
@@ -83,14 +84,6 @@ pub struct BindingArgs {
     /// The jail's IPv6 address, substituted for ${JAIL_IP6}.
     #[arg(long, value_name = "ADDR")]
     pub jail_ip6: Option<String>,
-}
-
-fn name_value(s: &str) -> Result<String, String> {
-    if s.contains('=') {
-        Ok(s.to_string())
-    } else {
-        Err(format!("expected NAME=VALUE, got `{s}`"))
-    }
 }
 
 impl BindingArgs {

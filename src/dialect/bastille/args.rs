@@ -2,11 +2,11 @@
 //! how its value is chosen, and how `${NAME}` is substituted into the
 //! argument text of later lines.
 
+pub use super::substitution::Replacements;
 use crate::dialect::Bindings;
 use crate::ir::Instruction;
 use crate::shell;
 use nom::{IResult, Parser, bytes::complete::take_till, combinator::rest};
-use std::collections::HashMap;
 
 /// `get_arg_name`: everything before the first `=` (`sed -E 's/=.*//'`),
 /// spaces included. The default is everything after it.
@@ -135,68 +135,6 @@ fn strip_through_first_equals(s: &str) -> String {
     format!("{}{}", &s[..start], &s[end..])
 }
 
-/// The substitutions collected so far, applied in order like the chain of
-/// `sed -e 's/\${NAME}/VALUE/g'` expressions.
-#[derive(Debug, Clone, Default)]
-pub struct Replacements {
-    rules: Vec<(String, String)>,
-    /// The indices of the rules of each name, ascending.
-    by_name: HashMap<String, Vec<usize>>,
-}
-
-impl Replacements {
-    /// Starts with the built-ins JAIL_IP, JAIL_IP6 and JAIL_NAME, for those
-    /// that are known (an unknown jail leaves them literal).
-    pub fn with_builtins(bindings: &Bindings) -> Self {
-        let mut r = Replacements::default();
-        let jail = &bindings.jail;
-        for (name, value) in [
-            ("JAIL_IP", &jail.ip4),
-            ("JAIL_IP6", &jail.ip6),
-            ("JAIL_NAME", &jail.name),
-        ] {
-            if let Some(value) = value {
-                r.push(name, value);
-            }
-        }
-        r
-    }
-
-    pub fn push(&mut self, name: &str, value: &str) {
-        self.by_name
-            .entry(name.to_string())
-            .or_default()
-            .push(self.rules.len());
-        self.rules.push((name.to_string(), value.to_string()));
-    }
-
-    /// The same result as running every rule over the text in turn, but
-    /// only the rules whose `${NAME}` occurs are run: the lowest-numbered
-    /// matching rule first, then again on its result with the later rules
-    /// (a value may hold a reference that a later rule replaces).
-    pub fn apply(&self, text: &str) -> String {
-        let mut text = text.to_string();
-        let mut after = 0;
-        loop {
-            let next = references(&text)
-                .into_iter()
-                .filter_map(|(_, name)| {
-                    let indices = self.by_name.get(name)?;
-                    indices
-                        .get(indices.partition_point(|&i| i < after))
-                        .copied()
-                })
-                .min();
-            let Some(index) = next else {
-                return text;
-            };
-            let (name, value) = &self.rules[index];
-            text = text.replace(&format!("${{{name}}}"), value);
-            after = index + 1;
-        }
-    }
-}
-
 /// Every `${NAME}` reference in `text`: (byte offset, name).
 pub fn references(text: &str) -> Vec<(usize, &str)> {
     let mut found = Vec::new();
@@ -260,35 +198,6 @@ mod tests {
         );
         assert_eq!(resolve("NAME=def", &Bindings::default()).unwrap().0, "def");
         assert_eq!(resolve("NAME", &Bindings::default()), None);
-    }
-
-    #[test]
-    fn substitution_is_ordered_and_exact() {
-        let mut r = Replacements::default();
-        r.push("NAME", "cli");
-        r.push("NAME", "second");
-        assert_eq!(r.apply("${NAME} $NAME ${NAMEX}"), "cli $NAME ${NAMEX}");
-    }
-
-    #[test]
-    fn a_value_holding_a_later_reference_is_replaced_again() {
-        let mut r = Replacements::default();
-        r.push("A", "${B}-${A}");
-        r.push("B", "b");
-        assert_eq!(r.apply("${A}"), "b-${A}");
-        let mut r = Replacements::default();
-        r.push("B", "b");
-        r.push("A", "${B}");
-        assert_eq!(r.apply("${A}"), "${B}", "an earlier rule never runs again");
-        let mut r = Replacements::default();
-        r.push("N", "x");
-        r.push("B", "${N}");
-        r.push("N", "y");
-        assert_eq!(
-            r.apply("${B}"),
-            "y",
-            "a later rule of the same name still runs"
-        );
     }
 
     #[test]

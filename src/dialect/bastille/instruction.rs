@@ -23,6 +23,16 @@ pub fn host_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// What `echo TEXT` prints of a text given as one word: FreeBSD sh's echo
+/// takes a lone `-n` or `-e` as an option and prints nothing.
+fn echoed(text: &str) -> &str {
+    if text == "-n" || text == "-e" {
+        ""
+    } else {
+        text
+    }
+}
+
 /// Reads one instruction: its meaning and its argument words. ARG lines
 /// also extend `replacements` for the lines after them.
 pub fn read(
@@ -35,13 +45,17 @@ pub fn read(
     match keywords::classify(lower) {
         Keyword::Arg => args::declare(text, false, bindings, replacements),
         Keyword::ArgRequired => args::declare(text, true, bindings, replacements),
-        // The text goes to the jail's `sh -c` untouched.
-        Keyword::Cmd => (
-            Instruction::Cmd {
-                script: text.to_string(),
-            },
-            vec![text.to_string()],
-        ),
+        // The text goes to the jail's `sh -c` untouched (after a trip
+        // through `echo`, which eats a lone `-n` or `-e`).
+        Keyword::Cmd => {
+            let script = echoed(text).to_string();
+            (
+                Instruction::Cmd {
+                    script: script.clone(),
+                },
+                vec![script],
+            )
+        }
         Keyword::Cp => {
             // Only a text starting with `/` or `"/` is a host path; anything
             // else is prefixed with the template directory.
@@ -93,7 +107,7 @@ pub fn read(
         Keyword::Tags => {
             // `args="add $(echo ${args} | tr ' ' ,)"`: every space becomes a
             // comma, then tags.sh splits on commas.
-            let w = host_words(&text.replace(' ', ","));
+            let w = host_words(&echoed(text).replace(' ', ","));
             let tags = w
                 .iter()
                 .flat_map(|word| word.split(','))

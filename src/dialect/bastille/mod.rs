@@ -6,6 +6,7 @@ pub mod instruction;
 pub mod keywords;
 pub mod legacy;
 pub mod lines;
+pub mod substitution;
 
 use crate::dialect::Bindings;
 use crate::document::{Document, span_of};
