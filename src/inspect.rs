@@ -14,7 +14,7 @@ pub fn json(template: &Template) -> String {
                 "column": step.span.column,
                 "start": step.span.start,
                 "end": step.span.end,
-                "instruction": step.instruction.keyword(),
+                "instruction": step.name,
                 "keyword": step.keyword,
                 "text": step.text,
                 "args": step.args,
@@ -39,11 +39,7 @@ pub fn text(template: &Template) -> String {
         let args = serde_json::to_string(&step.args).expect("strings always serialize");
         out.push_str(&format!(
             "{}:{}:{} {} {}\n",
-            step.span.file,
-            step.span.line,
-            step.span.column,
-            step.instruction.keyword(),
-            args
+            step.span.file, step.span.line, step.span.column, step.name, args
         ));
     }
     out

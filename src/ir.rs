@@ -58,11 +58,42 @@ pub struct Template {
     pub dialect: Dialect,
     pub layout: Layout,
     pub steps: Vec<Step>,
+    /// The order the manager really runs the steps in, stage by stage, as
+    /// indices into `steps`. Empty when that is simply source order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub execution: Vec<StageRun>,
+}
+
+/// The steps of one stage in the order they run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageRun {
+    pub stage: String,
+    /// When the stage runs (e.g. "now, while building", "appjail start").
+    pub when: String,
+    pub steps: Vec<usize>,
+}
+
+impl Template {
+    /// Step indices in the order they run: `execution` flattened, or source
+    /// order when the dialect does not reorder.
+    pub fn execution_order(&self) -> Vec<usize> {
+        if self.execution.is_empty() {
+            (0..self.steps.len()).collect()
+        } else {
+            self.execution
+                .iter()
+                .flat_map(|s| s.steps.iter().copied())
+                .collect()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
     pub span: Span,
+    /// The instruction's canonical name in its own dialect (Bastille's
+    /// `COPY` is `CP`; a Makejail's `COPY` is `COPY`).
+    pub name: String,
     /// The keyword exactly as written (`pkg`, `COPY`, `ARG+`).
     pub keyword: String,
     /// The argument text as the dialect's implementation sees it, before
@@ -72,29 +103,104 @@ pub struct Step {
     /// splits them.
     pub args: Vec<String>,
     pub instruction: Instruction,
+    /// The stage the step belongs to, in dialects that have stages
+    /// (Makejail: `build`, `start`, `custom:NAME`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
     /// Index of the logical line this step was read from (see `Document`).
     #[serde(skip)]
     pub line_index: usize,
 }
 
-/// Who runs `pkg` for a PKG step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Where a command of a PKG, SYSRC or SERVICE step runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PkgRunner {
-    /// `pkg` inside the jail (jexec).
+pub enum Runner {
+    /// Inside the running jail (jexec).
+    #[default]
     Jail,
-    /// The host's `pkg -j JAIL` (Bastille's HPKG).
+    /// The host's tool acting on the jail (`pkg -j`, `sysrc -j`).
     Host,
+    /// chroot(8) into the jail's root; the jail need not run.
+    Chroot,
+    /// On the host itself.
+    Local,
+}
+
+/// What a PKG step asks pkg to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PkgAction {
+    #[default]
+    Install,
+    Remove,
+    Autoremove,
+    Clean,
+    Update,
+    Upgrade,
 }
 
 /// Where the source of a copy is looked up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CopyFrom {
     /// Relative to the template's own directory.
     Template,
     /// An absolute path on the host.
     Host,
+    /// Inside another jail's root (Makejail `COPY --jail NAME`).
+    Jail(String),
+}
+
+/// Where a CMD runs (Makejail's CMD flags; Bastille always uses jexec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CmdTarget {
+    /// `jexec` into the running jail.
+    #[default]
+    Jexec,
+    /// `chroot` into the jail's root.
+    Chroot,
+    /// On the host, in the jail's root directory.
+    Jaildir,
+    /// On the host, in the Makejail's directory.
+    Local,
+    /// On the host, in the jail's root directory, with `appjail cmd local -j`.
+    LocalJaildir,
+    /// On the host, in the jail's directory (`appjail cmd local -r`).
+    LocalRootdir,
+}
+
+/// The user a CMD runs as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CmdUser {
+    /// A user of the jail (`jexec -U`).
+    Jail(String),
+    /// A user of the host (`jexec -u`).
+    Host(String),
+}
+
+/// How a CMD runs; the default is what Bastille always does.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct CmdOptions {
+    pub target: CmdTarget,
+    /// `NAME=VALUE` set in the command's environment.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<CmdUser>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workdir: Option<String>,
+    /// Keep the environment (no `jexec -l`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub noclean: bool,
+}
+
+impl CmdOptions {
+    pub fn is_default(&self) -> bool {
+        *self == CmdOptions::default()
+    }
 }
 
 /// What a step means. Serialized with a `kind` tag for the JSON output.
@@ -109,27 +215,37 @@ pub enum Instruction {
         required: bool,
         value: Option<String>,
     },
-    /// Shell text run by the jail's `/bin/sh`.
+    /// Shell text run by `/bin/sh -c` (in the jail unless `options` say
+    /// otherwise).
     Cmd {
         script: String,
+        #[serde(skip_serializing_if = "CmdOptions::is_default")]
+        options: CmdOptions,
     },
     Pkg {
         packages: Vec<String>,
-        runner: PkgRunner,
+        runner: Runner,
+        action: PkgAction,
     },
     /// rc.conf edits with sysrc(8) semantics (flags and assignments).
     Sysrc {
         args: Vec<String>,
+        runner: Runner,
     },
     /// service(8): name and action (and anything extra as written).
     Service {
         args: Vec<String>,
+        runner: Runner,
     },
-    /// Copy files from the host into the jail.
+    /// Copy files into the jail.
     Cp {
         sources: Vec<String>,
         destination: String,
         from: CopyFrom,
+        /// Dialect options that do not change what is copied where
+        /// (Makejail `--verbose`, `--glob`).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        flags: Vec<String>,
     },
     /// Merge a directory of the template into the jail's root.
     Overlay {
@@ -181,10 +297,130 @@ pub enum Instruction {
     Target {
         jails: Vec<String>,
     },
+
+    // What only Makejails have.
+    /// Switch the stage later instructions belong to.
+    Stage {
+        name: String,
+    },
+    /// Shell code copied into the generated script (host side).
+    Raw {
+        code: String,
+    },
+    /// A host shell variable set at this point of the stage.
+    Var {
+        name: String,
+        value: Option<String>,
+        /// Also passed to later CMDs of the stage.
+        make_arg_env: bool,
+        /// `$` in the value is not expanded.
+        noexpand: bool,
+    },
+    /// An environment variable for later RUNs of the stage.
+    Env {
+        name: String,
+        value: Option<String>,
+    },
+    /// The program later RUNs of the stage are passed to.
+    Entrypoint {
+        program: String,
+    },
+    /// The user later RUNs of the stage run as.
+    User {
+        user: String,
+    },
+    /// The directory later RUN, COPY and ADD of the stage use (created).
+    Workdir {
+        dir: String,
+    },
+    /// Forget ENTRYPOINT, USER or WORKDIR state, or the whole stage so far.
+    Clear {
+        what: String,
+    },
+    /// Run a command in the jail with the stage's ENV, USER, WORKDIR and
+    /// ENTRYPOINT.
+    Run {
+        command: Vec<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        flags: Vec<String>,
+    },
+    /// Download an archive and extract it into the jail.
+    Add {
+        url: String,
+        destination: Option<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        flags: Vec<String>,
+    },
+    /// Replace `%{KEYWORD}` in a file of the jail.
+    Replace {
+        file: String,
+        keyword: String,
+        value: Option<String>,
+        output: Option<String>,
+    },
+    /// An `appjail quick` option used to create the jail.
+    JailOption {
+        option: String,
+    },
+    /// Create the jail from an image.
+    From {
+        image: String,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        flags: Vec<String>,
+    },
+    Start,
+    Stop,
+    /// Open a login shell in the jail (interactive).
+    Login {
+        user: Option<String>,
+    },
+    Destroy {
+        jail: String,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        flags: Vec<String>,
+    },
+    /// Apply devfs rules to the jail.
+    Device {
+        rules: Vec<String>,
+    },
+    /// Add a label to the jail.
+    Label {
+        key: String,
+        value: Option<String>,
+    },
+    /// Set a parameter of the jail's template (jail.conf).
+    Set {
+        parameters: Vec<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        flags: Vec<String>,
+    },
+    Umount {
+        mountpoint: String,
+    },
+    /// Create a volume for the jail.
+    Volume {
+        volume: String,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        flags: Vec<String>,
+    },
+    /// Run a Makejail for another jail.
+    Exec {
+        args: Vec<String>,
+    },
+    /// Add a line to a temporary Makejail named `name` (used by EXEC).
+    Global {
+        name: String,
+        line: String,
+    },
+    /// An instruction the dialect does not have.
+    Unknown {
+        name: String,
+    },
 }
 
 impl Instruction {
-    /// The canonical upper-case keyword (aliases resolved: COPY → CP).
+    /// The IR's name for the instruction, the same in every dialect (a
+    /// Makejail COPY and a Bastille COPY are both `CP`; HPKG is `PKG`).
     pub fn keyword(&self) -> String {
         match self {
             Instruction::Arg {
@@ -192,14 +428,7 @@ impl Instruction {
             } => "ARG".into(),
             Instruction::Arg { required: true, .. } => "ARG+".into(),
             Instruction::Cmd { .. } => "CMD".into(),
-            Instruction::Pkg {
-                runner: PkgRunner::Jail,
-                ..
-            } => "PKG".into(),
-            Instruction::Pkg {
-                runner: PkgRunner::Host,
-                ..
-            } => "HPKG".into(),
+            Instruction::Pkg { .. } => "PKG".into(),
             Instruction::Sysrc { .. } => "SYSRC".into(),
             Instruction::Service { .. } => "SERVICE".into(),
             Instruction::Cp { .. } => "CP".into(),
@@ -215,6 +444,31 @@ impl Instruction {
             Instruction::Tags { .. } => "TAGS".into(),
             Instruction::Passthrough { subcommand, .. } => subcommand.to_uppercase(),
             Instruction::Target { .. } => "TARGET".into(),
+            Instruction::Stage { .. } => "STAGE".into(),
+            Instruction::Raw { .. } => "RAW".into(),
+            Instruction::Var { .. } => "VAR".into(),
+            Instruction::Env { .. } => "ENV".into(),
+            Instruction::Entrypoint { .. } => "ENTRYPOINT".into(),
+            Instruction::User { .. } => "USER".into(),
+            Instruction::Workdir { .. } => "WORKDIR".into(),
+            Instruction::Clear { .. } => "CLEAR".into(),
+            Instruction::Run { .. } => "RUN".into(),
+            Instruction::Add { .. } => "ADD".into(),
+            Instruction::Replace { .. } => "REPLACE".into(),
+            Instruction::JailOption { .. } => "OPTION".into(),
+            Instruction::From { .. } => "FROM".into(),
+            Instruction::Start => "START".into(),
+            Instruction::Stop => "STOP".into(),
+            Instruction::Login { .. } => "LOGIN".into(),
+            Instruction::Destroy { .. } => "DESTROY".into(),
+            Instruction::Device { .. } => "DEVICE".into(),
+            Instruction::Label { .. } => "LABEL".into(),
+            Instruction::Set { .. } => "SET".into(),
+            Instruction::Umount { .. } => "UMOUNT".into(),
+            Instruction::Volume { .. } => "VOLUME".into(),
+            Instruction::Exec { .. } => "EXEC".into(),
+            Instruction::Global { .. } => "GLOBAL".into(),
+            Instruction::Unknown { name } => name.clone(),
         }
     }
 }

@@ -152,7 +152,7 @@ fn keywords_are_case_insensitive() {
 #[test]
 fn cp_source_is_template_relative_unless_it_starts_with_slash_or_quote_slash() {
     let from = |text: &str| match &steps(text)[0].instruction {
-        Instruction::Cp { from, .. } => *from,
+        Instruction::Cp { from, .. } => from.clone(),
         other => panic!("{other:?}"),
     };
     assert_eq!(from("CP usr /\n"), CopyFrom::Template);
@@ -334,7 +334,7 @@ fn empty_file_has_no_steps() {
 
 #[test]
 fn hpkg_uses_the_host_pkg() {
-    assert_eq!(steps("HPKG git\n")[0].instruction.keyword(), "HPKG");
+    assert_eq!(steps("HPKG git\n")[0].name, "HPKG");
 }
 
 #[test]

@@ -46,7 +46,7 @@ fn grammar_examples_parse_as_documented() {
             .map(|s| {
                 format!(
                     "{} {}\n",
-                    s.instruction.keyword(),
+                    s.name,
                     serde_json::to_string(&s.args).unwrap()
                 )
             })

@@ -1,6 +1,7 @@
 //! One reader per dialect, each turning bytes into a [`Document`].
 
 pub mod bastille;
+pub mod makejail;
 
 use crate::document::Document;
 use crate::ir::Dialect;

@@ -4,7 +4,7 @@
 use super::args::{self, Replacements};
 use super::keywords::{self, Keyword};
 use crate::dialect::Bindings;
-use crate::ir::{CopyFrom, Instruction, PkgRunner};
+use crate::ir::{CmdOptions, CopyFrom, Instruction, PkgAction, Runner};
 use crate::shell;
 
 /// The words the host shell's `eval` gives a command: quotes removed, cut
@@ -52,6 +52,7 @@ pub fn read(
             (
                 Instruction::Cmd {
                     script: script.clone(),
+                    options: CmdOptions::default(),
                 },
                 vec![script],
             )
@@ -74,6 +75,7 @@ pub fn read(
                     sources,
                     destination,
                     from,
+                    flags: Vec::new(),
                 },
                 w,
             )
@@ -92,14 +94,15 @@ pub fn read(
         Keyword::Pkg | Keyword::Hpkg => {
             let w = words();
             let runner = if keywords::classify(lower) == Keyword::Hpkg {
-                PkgRunner::Host
+                Runner::Host
             } else {
-                PkgRunner::Jail
+                Runner::Jail
             };
             (
                 Instruction::Pkg {
                     packages: w.clone(),
                     runner,
+                    action: PkgAction::Install,
                 },
                 w,
             )
@@ -134,8 +137,20 @@ pub fn read(
             )
         }
         Keyword::Mount => (Instruction::Mount { args: words() }, words()),
-        Keyword::Sysrc => (Instruction::Sysrc { args: words() }, words()),
-        Keyword::Service => (Instruction::Service { args: words() }, words()),
+        Keyword::Sysrc => (
+            Instruction::Sysrc {
+                args: words(),
+                runner: Runner::Jail,
+            },
+            words(),
+        ),
+        Keyword::Service => (
+            Instruction::Service {
+                args: words(),
+                runner: Runner::Jail,
+            },
+            words(),
+        ),
         Keyword::Rdr => (Instruction::Rdr { args: words() }, words()),
         Keyword::Config => (Instruction::Config { args: words() }, words()),
         Keyword::Limits => (Instruction::Limits { args: words() }, words()),

@@ -54,6 +54,34 @@ pub fn classify(lower: &str) -> Keyword {
     }
 }
 
+/// The canonical Bastillefile name of a lower-cased keyword: aliases
+/// resolved (`copy` is `CP`, `lif` is `LINE_IN_FILE`, `unmount` is
+/// `UMOUNT`), upper-cased.
+pub fn canonical(lower: &str) -> String {
+    let name = match classify(lower) {
+        Keyword::Arg => "ARG",
+        Keyword::ArgRequired => "ARG+",
+        Keyword::Cmd => "CMD",
+        Keyword::Cp => "CP",
+        Keyword::Overlay => "OVERLAY",
+        Keyword::Include => "INCLUDE",
+        Keyword::Mount => "MOUNT",
+        Keyword::Pkg => "PKG",
+        Keyword::Hpkg => "HPKG",
+        Keyword::Tags => "TAGS",
+        Keyword::Render => "RENDER",
+        Keyword::LineInFile => "LINE_IN_FILE",
+        Keyword::Sysrc => "SYSRC",
+        Keyword::Service => "SERVICE",
+        Keyword::Rdr => "RDR",
+        Keyword::Config => "CONFIG",
+        Keyword::Limits => "LIMITS",
+        Keyword::Restart => "RESTART",
+        Keyword::Passthrough => return subcommand(lower).unwrap_or(lower).to_uppercase(),
+    };
+    name.to_string()
+}
+
 /// The subcommand bin/bastille runs for a word, with its aliases resolved,
 /// or `None` when bastille has no such subcommand (it prints its usage and
 /// exits 1, which fails the template).

@@ -11,7 +11,7 @@
 use super::args::{self, Replacements};
 use crate::dialect::Bindings;
 use crate::document::{Document, LogicalLine, Piece, span_of};
-use crate::ir::{Dialect, Instruction, Layout, PkgRunner, Step, Template};
+use crate::ir::{CmdOptions, Dialect, Instruction, Layout, PkgAction, Runner, Step, Template};
 use crate::source::SourceFile;
 use std::path::Path;
 
@@ -54,10 +54,12 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
             let (start, end) = line.file_range();
             steps.push(Step {
                 span: span_of(source, start, end),
+                name: hook.to_string(),
                 keyword: hook.to_string(),
                 text: line.text.clone(),
                 args,
                 instruction,
+                stage: None,
                 line_index: lines.len(),
             });
             lines.push(line);
@@ -72,6 +74,7 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
                         line,
                         Instruction::Cmd {
                             script: script.clone(),
+                            options: CmdOptions::default(),
                         },
                         vec![script],
                     );
@@ -91,7 +94,8 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
                         line,
                         Instruction::Pkg {
                             packages: packages.clone(),
-                            runner: PkgRunner::Jail,
+                            runner: Runner::Jail,
+                            action: PkgAction::Install,
                         },
                         packages,
                     );
@@ -130,9 +134,11 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
                         },
                         "SYSRC" => Instruction::Sysrc {
                             args: words.clone(),
+                            runner: Runner::Jail,
                         },
                         "SERVICE" => Instruction::Service {
                             args: words.clone(),
+                            runner: Runner::Jail,
                         },
                         _ => Instruction::Render {
                             path: text.trim().to_string(),
@@ -150,6 +156,7 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
             dialect: Dialect::Bastille,
             layout: Layout::LegacyHooks,
             steps,
+            execution: Vec::new(),
         },
         siblings: Vec::new(),
     }

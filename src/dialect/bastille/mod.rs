@@ -34,10 +34,12 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
         let end = line.file_range().1;
         steps.push(Step {
             span: span_of(&source, start, end),
+            name: keywords::canonical(&lower),
             keyword: split.keyword.to_string(),
             text: split.text.to_string(),
             args,
             instruction,
+            stage: None,
             line_index: index,
         });
     }
@@ -48,6 +50,7 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
             dialect: Dialect::Bastille,
             layout: Layout::File,
             steps,
+            execution: Vec::new(),
         },
         siblings: Vec::new(),
     }

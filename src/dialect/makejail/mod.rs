@@ -1,0 +1,5 @@
+//! The Makejail dialect, read exactly as `appjail makejail` reads it. See
+//! grammar/makejail.md.
+
+pub mod lines;
+pub mod tokenizer;
