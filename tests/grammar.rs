@@ -43,13 +43,7 @@ fn grammar_examples_parse_as_documented() {
             .template
             .steps
             .iter()
-            .map(|s| {
-                format!(
-                    "{} {}\n",
-                    s.name,
-                    serde_json::to_string(&s.args).unwrap()
-                )
-            })
+            .map(|s| format!("{} {}\n", s.name, serde_json::to_string(&s.args).unwrap()))
             .collect();
         assert_eq!(actual, expected, "example:\n{input}");
     }
