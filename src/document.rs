@@ -57,6 +57,46 @@ pub struct Document {
     /// Names of the other files in the template's directory (filled in by
     /// the loader; lint uses them, e.g. for hook files beside a Bastillefile).
     pub siblings: Vec<String>,
+    /// What the reader found that the manager rejects or silently
+    /// mishandles; lint rules report them.
+    pub problems: Vec<Problem>,
+}
+
+/// A problem found while reading, in a logical line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    /// Index into `Document::lines`.
+    pub line: usize,
+    /// Byte range in that line's text.
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+}
+
+/// The kinds of problem a reader reports; each lint rule reports one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The manager has no such instruction.
+    UnknownInstruction,
+    /// The arguments cannot be tokenized.
+    Tokenizer,
+    /// Wrong options or arguments: the manager prints its usage and stops.
+    Usage,
+    /// STAGE names a stage that does not exist.
+    InvalidStage,
+    /// A build-only instruction outside the build stage.
+    BuildOnly,
+    /// An INCLUDE that cannot be resolved.
+    Include,
+    /// Build arguments that cannot be applied.
+    BuildArg,
+    /// A duplicate build-argument declaration, ignored by the manager.
+    DuplicateBuildArg,
+    /// A last line without a newline, which the manager never reads.
+    NoFinalNewline,
+    /// A line continued at the end of the file, which the manager drops.
+    UnfinishedContinuation,
 }
 
 impl Document {

@@ -8,7 +8,7 @@ pub fn json(template: &Template) -> String {
         .steps
         .iter()
         .map(|step| {
-            serde_json::json!({
+            let mut value = serde_json::json!({
                 "file": step.span.file,
                 "line": step.span.line,
                 "column": step.span.column,
@@ -19,14 +19,21 @@ pub fn json(template: &Template) -> String {
                 "text": step.text,
                 "args": step.args,
                 "detail": step.instruction,
-            })
+            });
+            if let Some(stage) = &step.stage {
+                value["stage"] = stage.clone().into();
+            }
+            value
         })
         .collect();
-    let value = serde_json::json!({
+    let mut value = serde_json::json!({
         "dialect": template.dialect,
         "layout": template.layout,
         "steps": steps,
     });
+    if !template.execution.is_empty() {
+        value["execution"] = serde_json::to_value(&template.execution).expect("serializable");
+    }
     let mut out = serde_json::to_string_pretty(&value).expect("JSON values always serialize");
     out.push('\n');
     out

@@ -256,9 +256,12 @@ pub enum Instruction {
         target: String,
         args: Vec<String>,
     },
-    /// An fstab-style mount into the jail.
+    /// An fstab-style mount into the jail: the fstab fields.
     Mount {
         args: Vec<String>,
+        /// Dialect options (Makejail `--nomount`, `--nopersist`, `--nro N`).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        flags: Vec<String>,
     },
     /// Port redirection from the host into the jail.
     Rdr {

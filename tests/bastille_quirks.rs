@@ -11,6 +11,7 @@ fn steps(text: &str) -> Vec<Step> {
     let bindings = Bindings {
         args: vec!["NAME=cli".into()],
         arg_file: None,
+        build_args: Vec::new(),
         jail: JailFacts {
             name: Some("myjail".into()),
             ip4: Some("10.0.0.5".into()),

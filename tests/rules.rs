@@ -1,7 +1,7 @@
 //! Every lint rule with a template that triggers it and one that does not.
 
 use jailwright::dialect::Bindings;
-use jailwright::dialect::bastille;
+use jailwright::dialect::{bastille, makejail};
 use jailwright::lint::{self, rules};
 use jailwright::source::SourceFile;
 
@@ -63,6 +63,53 @@ const CASES: &[(&str, &str, &str)] = &[
     ("JW601", "", "PKG nginx\n"),
 ];
 
+/// (code, triggers the rule, does not trigger it), read as a Makejail.
+const MAKEJAIL_CASES: &[(&str, &str, &str)] = &[
+    ("JW701", "cmd echo hi\n", "CMD echo hi\n"),
+    ("JW702", "PKG 'nginx\n", "PKG 'nginx'\n"),
+    ("JW703", "PKG --remove --clean x\n", "PKG --remove x\n"),
+    ("JW704", "STAGE run\n", "STAGE custom:run\n"),
+    ("JW705", "STAGE start\nSTART\n", "START\nSTAGE start\n"),
+    (
+        "JW706",
+        "INCLUDE foo+bar\n",
+        "INCLUDE gh+AppJail-makejails/nginx\n",
+    ),
+    (
+        "JW707",
+        "CMD echo %{TOKEN!the API token}\n",
+        "CMD echo %{TOKEN:abc}\n",
+    ),
+    (
+        "JW708",
+        "%{X:1}\n%{X:2}\nCMD echo %{X}\n",
+        "%{X:1}\nCMD echo %{X}\n",
+    ),
+    ("JW709", "PKG nginx", "PKG nginx\n"),
+    ("JW710", "PKG nginx \\\n", "PKG nginx \\\n  php\n"),
+];
+
+fn makejail_codes(bytes: &[u8]) -> Vec<&'static str> {
+    let doc = makejail::parse(SourceFile::new("Makejail", bytes), &Bindings::default());
+    lint::lint(&doc).into_iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn every_makejail_rule_fires_on_its_failing_case_only() {
+    for (code, failing, passing) in MAKEJAIL_CASES {
+        let found = makejail_codes(failing.as_bytes());
+        assert!(
+            found.contains(code),
+            "{code} did not fire on {failing:?}: {found:?}"
+        );
+        let found = makejail_codes(passing.as_bytes());
+        assert!(
+            !found.contains(code),
+            "{code} fired on {passing:?}: {found:?}"
+        );
+    }
+}
+
 fn codes(bytes: &[u8]) -> Vec<&'static str> {
     let doc = bastille::parse(SourceFile::new("Bastillefile", bytes), &Bindings::default());
     lint::lint(&doc).into_iter().map(|d| d.code).collect()
@@ -110,7 +157,10 @@ fn legacy_hooks_fire_for_hook_layouts_and_hooks_beside_a_bastillefile() {
 fn every_rule_has_a_case() {
     for rule in rules::ALL {
         assert!(
-            CASES.iter().any(|(code, ..)| code == &rule.code),
+            CASES
+                .iter()
+                .chain(MAKEJAIL_CASES)
+                .any(|(code, ..)| code == &rule.code),
             "{} has no test case",
             rule.code
         );

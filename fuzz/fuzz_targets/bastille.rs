@@ -14,6 +14,7 @@ fuzz_target!(|data: &[u8]| {
         Bindings {
             args: vec!["NAME=a b".into(), "X=$(y)".into()],
             arg_file: Some("NAME=file\nY='q\n".into()),
+            build_args: Vec::new(),
             jail: JailFacts {
                 name: Some("j".into()),
                 ip4: Some("10.0.0.1".into()),

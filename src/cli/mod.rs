@@ -43,12 +43,14 @@ pub enum Format {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum DialectArg {
     Bastille,
+    Makejail,
 }
 
 impl From<DialectArg> for Dialect {
     fn from(d: DialectArg) -> Self {
         match d {
             DialectArg::Bastille => Dialect::Bastille,
+            DialectArg::Makejail => Dialect::Makejail,
         }
     }
 }
@@ -75,6 +77,9 @@ pub struct BindingArgs {
     /// Read NAME=VALUE lines from a file (used when --arg does not set NAME).
     #[arg(long, value_name = "FILE")]
     pub arg_file: Option<PathBuf>,
+    /// Set a Makejail build argument `%{NAME}` (AppJail's `-b`).
+    #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+    pub build_args: Vec<String>,
     /// The jail's name, substituted for ${JAIL_NAME}.
     #[arg(long, value_name = "NAME")]
     pub jail_name: Option<String>,
@@ -99,6 +104,7 @@ impl BindingArgs {
         Ok(Bindings {
             args: self.args.clone(),
             arg_file,
+            build_args: self.build_args.clone(),
             jail: JailFacts {
                 name: self.jail_name.clone(),
                 ip4: self.jail_ip.clone(),

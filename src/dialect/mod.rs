@@ -15,6 +15,8 @@ pub struct Bindings {
     pub args: Vec<String>,
     /// The text of the `--arg-file`.
     pub arg_file: Option<String>,
+    /// `--build-arg NAME=VALUE` (AppJail's `-b`), in command-line order.
+    pub build_args: Vec<String>,
     pub jail: JailFacts,
 }
 
@@ -47,6 +49,8 @@ pub enum Kind {
     Bastillefile,
     /// A directory of Bastille hook files and no Bastillefile.
     BastilleLegacy,
+    /// An AppJail Makejail (`Makejail` or `*.makejail`).
+    Makejail,
 }
 
 /// Guesses what a path is from its name and, for a directory, its files.
@@ -55,16 +59,38 @@ pub fn detect(path: &Path, forced: Option<Dialect>) -> Option<Kind> {
         if path.join("Bastillefile").is_file() {
             return Some(Kind::Bastillefile);
         }
+        if path.join("Makejail").is_file() {
+            return Some(Kind::Makejail);
+        }
         return bastille::legacy::is_legacy_dir(path).then_some(Kind::BastilleLegacy);
     }
     match forced {
         Some(Dialect::Bastille) => Some(Kind::Bastillefile),
+        Some(Dialect::Makejail) => Some(Kind::Makejail),
         Some(_) => None,
         None => {
             let name = path.file_name()?.to_str()?;
-            (name == "Bastillefile").then_some(Kind::Bastillefile)
+            if name == "Bastillefile" {
+                Some(Kind::Bastillefile)
+            } else if is_makejail_name(name) {
+                Some(Kind::Makejail)
+            } else {
+                None
+            }
         }
     }
+}
+
+/// `Makejail`, `Makejail.SUFFIX` (e.g. `Makejail.vendor`), or any
+/// `*.makejail` file.
+pub fn is_makejail_name(name: &str) -> bool {
+    name == "Makejail"
+        || name
+            .strip_prefix("Makejail.")
+            .is_some_and(|s| !s.is_empty())
+        || name
+            .strip_suffix(".makejail")
+            .is_some_and(|s| !s.is_empty())
 }
 
 /// Reads the template at `path`.
@@ -88,6 +114,15 @@ pub fn load(
             bastille::parse(source, bindings)
         }
         Some(Kind::BastilleLegacy) => bastille::legacy::parse_dir(path, bindings).map_err(io)?,
+        Some(Kind::Makejail) => {
+            let file = if path.is_dir() {
+                path.join("Makejail")
+            } else {
+                path.to_path_buf()
+            };
+            let source = crate::source::SourceFile::read(&file).map_err(io)?;
+            makejail::parse(source, bindings)
+        }
         None if !path.exists() => {
             return Err(io(std::io::Error::from(std::io::ErrorKind::NotFound)));
         }
@@ -132,7 +167,8 @@ pub fn discover(path: &Path) -> Vec<std::path::PathBuf> {
         let is_template = if entry.file_type().is_dir() {
             bastille::legacy::is_legacy_dir(p)
         } else {
-            entry.file_name() == "Bastillefile"
+            let name = entry.file_name().to_string_lossy();
+            name == "Bastillefile" || is_makejail_name(&name)
         };
         if is_template {
             found.push(p.to_path_buf());

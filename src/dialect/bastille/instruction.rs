@@ -136,7 +136,13 @@ pub fn read(
                 w,
             )
         }
-        Keyword::Mount => (Instruction::Mount { args: words() }, words()),
+        Keyword::Mount => (
+            Instruction::Mount {
+                args: words(),
+                flags: Vec::new(),
+            },
+            words(),
+        ),
         Keyword::Sysrc => (
             Instruction::Sysrc {
                 args: words(),

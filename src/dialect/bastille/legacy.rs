@@ -124,6 +124,7 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
                         },
                         "FSTAB" => Instruction::Mount {
                             args: words.clone(),
+                            flags: Vec::new(),
                         },
                         "PF" => Instruction::Rdr {
                             args: words.clone(),
@@ -159,6 +160,7 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
             execution: Vec::new(),
         },
         siblings: Vec::new(),
+        problems: Vec::new(),
     }
 }
 

@@ -53,5 +53,6 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
             execution: Vec::new(),
         },
         siblings: Vec::new(),
+        problems: Vec::new(),
     }
 }

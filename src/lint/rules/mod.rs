@@ -4,7 +4,7 @@
 //! passthrough subcommands, JW6xx layout.
 
 use super::Rule;
-use crate::document::Document;
+use crate::document::{Document, ProblemKind};
 use crate::ir::{Dialect, Span, Step};
 
 mod arg_builtin_override;
@@ -13,17 +13,23 @@ mod arg_host_evaluated;
 mod arg_name_invalid;
 mod arg_without_value;
 mod bare_dollar_arg;
+mod build_arg_error;
+mod build_only_instruction;
 mod byte_order_mark;
 mod comment_continuation;
 mod cp_arity;
 mod crlf_line_endings;
 mod dangerous_passthrough;
+mod duplicate_build_arg;
 mod host_shell_operator;
 mod host_substitution;
+mod include_error;
 mod include_target;
+mod invalid_stage;
 mod legacy_hooks;
 mod line_in_file_unquoted;
 mod mount_arity;
+mod no_final_newline;
 mod not_utf8;
 mod overlay_arity;
 mod pkg_empty;
@@ -34,11 +40,27 @@ mod shell_syntax;
 mod space_indentation;
 mod tab_after_keyword;
 mod tags_empty;
+mod tokenizer_error;
 mod trailing_backslash_blank;
 mod undeclared_variable;
+mod unfinished_continuation;
+mod unknown_instruction;
 mod unknown_keyword;
+mod usage_error;
 
 pub const BASTILLE: &[Dialect] = &[Dialect::Bastille];
+pub const MAKEJAIL: &[Dialect] = &[Dialect::Makejail];
+
+/// Reports every problem of one kind the reader recorded.
+fn report_problems(doc: &Document, report: &mut super::Report, kind: ProblemKind, help: &str) {
+    for problem in doc.problems.iter().filter(|p| p.kind == kind) {
+        report.emit(
+            doc.span_in_line(problem.line, problem.start, problem.end),
+            problem.message.clone(),
+            help,
+        );
+    }
+}
 
 /// Every rule, in code order.
 pub static ALL: &[&Rule] = &[
@@ -72,6 +94,16 @@ pub static ALL: &[&Rule] = &[
     &unknown_keyword::RULE,
     &dangerous_passthrough::RULE,
     &legacy_hooks::RULE,
+    &unknown_instruction::RULE,
+    &tokenizer_error::RULE,
+    &usage_error::RULE,
+    &invalid_stage::RULE,
+    &build_only_instruction::RULE,
+    &include_error::RULE,
+    &build_arg_error::RULE,
+    &duplicate_build_arg::RULE,
+    &no_final_newline::RULE,
+    &unfinished_continuation::RULE,
 ];
 
 /// Looks a rule up by code.

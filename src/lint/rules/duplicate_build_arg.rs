@@ -1,0 +1,23 @@
+//! JW708: a build argument declared twice; AppJail ignores the second.
+
+use super::{MAKEJAIL, report_problems};
+use crate::document::{Document, ProblemKind};
+use crate::lint::{Report, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "JW708",
+    name: "duplicate-build-arg",
+    severity: Severity::Warning,
+    dialects: MAKEJAIL,
+    summary: "a build argument declared twice; AppJail ignores the second",
+    check,
+};
+
+fn check(doc: &Document, report: &mut Report) {
+    report_problems(
+        doc,
+        report,
+        ProblemKind::DuplicateBuildArg,
+        "remove the second declaration",
+    );
+}

@@ -1,0 +1,23 @@
+//! JW709: the last line has no newline, so AppJail never reads it.
+
+use super::{MAKEJAIL, report_problems};
+use crate::document::{Document, ProblemKind};
+use crate::lint::{Report, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "JW709",
+    name: "no-final-newline",
+    severity: Severity::Warning,
+    dialects: MAKEJAIL,
+    summary: "the last line has no newline, so AppJail never reads it",
+    check,
+};
+
+fn check(doc: &Document, report: &mut Report) {
+    report_problems(
+        doc,
+        report,
+        ProblemKind::NoFinalNewline,
+        "end the file with a newline",
+    );
+}

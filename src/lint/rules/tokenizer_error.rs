@@ -1,0 +1,23 @@
+//! JW702: arguments AppJail's tokenizer rejects (unterminated quote, trailing backslash).
+
+use super::{MAKEJAIL, report_problems};
+use crate::document::{Document, ProblemKind};
+use crate::lint::{Report, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "JW702",
+    name: "tokenizer-error",
+    severity: Severity::Error,
+    dialects: MAKEJAIL,
+    summary: "arguments AppJail's tokenizer rejects (unterminated quote, trailing backslash)",
+    check,
+};
+
+fn check(doc: &Document, report: &mut Report) {
+    report_problems(
+        doc,
+        report,
+        ProblemKind::Tokenizer,
+        "close the quote, or escape the backslash",
+    );
+}

@@ -1,0 +1,23 @@
+//! JW703: options or arguments the instruction rejects with its usage message.
+
+use super::{MAKEJAIL, report_problems};
+use crate::document::{Document, ProblemKind};
+use crate::lint::{Report, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "JW703",
+    name: "usage-error",
+    severity: Severity::Error,
+    dialects: MAKEJAIL,
+    summary: "options or arguments the instruction rejects with its usage message",
+    check,
+};
+
+fn check(doc: &Document, report: &mut Report) {
+    report_problems(
+        doc,
+        report,
+        ProblemKind::Usage,
+        "see appjail-makejail(5) for the instruction's synopsis",
+    );
+}
