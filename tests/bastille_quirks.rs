@@ -400,3 +400,15 @@ fn slash_in_an_arg_name_empties_every_later_line() {
 fn regex_characters_in_an_arg_name_match_as_a_regex() {
     assert_eq!(last_args("ARG A.B=1\nSYSRC x=${AxB}\n"), ["x=1"]);
 }
+
+/// Found by the fuzzer (out of memory): ARGs whose values refer to
+/// themselves doubled the text with every line.
+#[test]
+fn self_referencing_args_do_not_grow_without_bound() {
+    let text = "ARG JAIL=${JAIL}${JAIL}\n".repeat(60) + "SYSRC x=${JAIL}\n";
+    let s = steps(&text);
+    assert!(
+        s.iter()
+            .all(|st| st.args.iter().map(String::len).sum::<usize>() <= 524_288)
+    );
+}

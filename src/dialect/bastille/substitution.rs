@@ -10,6 +10,11 @@ use super::args::references;
 use regex::{NoExpand, Regex};
 use std::collections::HashMap;
 
+/// FreeBSD's `kern.argmax`: a command line longer than this cannot be run.
+/// sed gets every rule on its command line, so more rules than fit break
+/// the chain; and no line of arguments can grow past it.
+pub const ARG_MAX: usize = 524_288;
+
 #[derive(Debug, Clone)]
 enum Pattern {
     /// `${NAME}` matched literally (the name has no regex character).
@@ -33,8 +38,11 @@ pub struct Replacements {
     by_name: HashMap<String, Vec<usize>>,
     /// The indices of the regex rules, ascending.
     regex_rules: Vec<usize>,
-    /// A rule's name broke sed: every later line's arguments are empty.
+    /// A rule's name broke sed, or the rules no longer fit on sed's
+    /// command line: every later line's arguments are empty.
     broken: bool,
+    /// Bytes of `-e 's/\${NAME}/VALUE/g'` expressions so far.
+    command_line: usize,
 }
 
 impl Replacements {
@@ -56,6 +64,10 @@ impl Replacements {
     }
 
     pub fn push(&mut self, name: &str, value: &str) {
+        self.command_line += name.len() + value.len() + " -e 's/\\${}//g'".len();
+        if self.command_line > ARG_MAX {
+            self.broken = true;
+        }
         let pattern = match pattern(name) {
             Some(p) => p,
             None => {
@@ -106,6 +118,11 @@ impl Replacements {
                 return text;
             };
             let rule = &self.rules[index];
+            // A line past ARG_MAX is one bastille cannot run at all: stop
+            // growing it (values can nest exponentially).
+            if grown_len(&text, rule) > ARG_MAX {
+                return text;
+            }
             text = match &rule.pattern {
                 Pattern::Literal(p) => text.replace(p.as_str(), &rule.value),
                 Pattern::Regex(r) => r.replace_all(&text, NoExpand(&rule.value)).into_owned(),
@@ -113,6 +130,20 @@ impl Replacements {
             after = index + 1;
         }
     }
+}
+
+/// The length of `text` after `rule` replaces every match.
+fn grown_len(text: &str, rule: &Rule) -> usize {
+    let (count, matched) = match &rule.pattern {
+        Pattern::Literal(p) => {
+            let count = text.matches(p.as_str()).count();
+            (count, count * p.len())
+        }
+        Pattern::Regex(r) => r
+            .find_iter(text)
+            .fold((0, 0), |(n, len), m| (n + 1, len + m.len())),
+    };
+    text.len() - matched + count * rule.value.len()
 }
 
 /// The pattern sed makes of `s/\${NAME}/.../g`, or `None` when the name
@@ -200,6 +231,15 @@ mod tests {
         let mut r = Replacements::default();
         r.push("[ab]X", "3");
         assert_eq!(r.apply("${aX} ${bX} ${cX}"), "3 3 ${cX}");
+    }
+
+    #[test]
+    fn nested_values_stop_growing_at_arg_max() {
+        let mut r = Replacements::default();
+        for _ in 0..40 {
+            r.push("A", &"${A}".repeat(4));
+        }
+        assert!(r.apply("${A}").len() <= ARG_MAX);
     }
 
     #[test]
