@@ -109,6 +109,17 @@ impl Document {
         span_of(source, file_start, file_end)
     }
 
+    /// Where a problem is: its part of its line, or the start of the file
+    /// for a problem of no line (e.g. a bad `--build-arg`).
+    pub fn problem_span(&self, problem: &Problem) -> Span {
+        if problem.line < self.lines.len() {
+            self.span_in_line(problem.line, problem.start, problem.end)
+        } else {
+            let source = &self.sources[0];
+            span_of(source, 0, 0)
+        }
+    }
+
     /// The span of a whole logical line.
     pub fn line_span(&self, line: usize) -> Span {
         let len = self.lines[line].text.len();

@@ -194,3 +194,16 @@ fn tab_after_keyword_on_a_space_indented_line_does_not_panic() {
     assert!(found.contains(&"JW103"), "{found:?}");
     assert!(!found.contains(&"JW104"), "{found:?}");
 }
+
+/// Found by the fuzzer: a `--build-arg` error in a file with no lines
+/// pointed at line 0 of nothing.
+#[test]
+fn build_arg_error_in_an_empty_makejail_does_not_panic() {
+    let bindings = Bindings {
+        build_args: vec!["X=1".into()],
+        ..Bindings::default()
+    };
+    let doc = makejail::parse(SourceFile::new("Makejail", b"  "), &bindings);
+    let found: Vec<_> = lint::lint(&doc).into_iter().map(|d| d.code).collect();
+    assert_eq!(found, ["JW707"]);
+}

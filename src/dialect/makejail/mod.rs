@@ -128,7 +128,6 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
 }
 
 fn whole_line(kind: ProblemKind, lines: &[LogicalLine], line: usize, message: String) -> Problem {
-    let line = line.min(lines.len().saturating_sub(1));
     Problem {
         kind,
         line,

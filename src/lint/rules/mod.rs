@@ -54,11 +54,7 @@ pub const MAKEJAIL: &[Dialect] = &[Dialect::Makejail];
 /// Reports every problem of one kind the reader recorded.
 fn report_problems(doc: &Document, report: &mut super::Report, kind: ProblemKind, help: &str) {
     for problem in doc.problems.iter().filter(|p| p.kind == kind) {
-        report.emit(
-            doc.span_in_line(problem.line, problem.start, problem.end),
-            problem.message.clone(),
-            help,
-        );
+        report.emit(doc.problem_span(problem), problem.message.clone(), help);
     }
 }
 
