@@ -39,13 +39,18 @@ pub fn json(template: &Template) -> String {
     out
 }
 
-/// `FILE:LINE:COLUMN INSTRUCTION ["arg", ...]`, one line per step.
+/// `FILE:LINE:COLUMN [STAGE] INSTRUCTION ["arg", ...]`, one line per step
+/// (the stage only in dialects that have stages).
 pub fn text(template: &Template) -> String {
     let mut out = String::new();
     for step in &template.steps {
         let args = serde_json::to_string(&step.args).expect("strings always serialize");
+        let stage = step
+            .stage
+            .as_ref()
+            .map_or(String::new(), |s| format!("[{s}] "));
         out.push_str(&format!(
-            "{}:{}:{} {} {}\n",
+            "{}:{}:{} {stage}{} {}\n",
             step.span.file, step.span.line, step.span.column, step.name, args
         ));
     }

@@ -47,6 +47,8 @@ pub struct Outcome {
     pub failures: Vec<String>,
     /// Templates read per dialect directory.
     pub per_dialect: BTreeMap<String, usize>,
+    /// Makejails read again with their local includes flattened.
+    pub expanded: usize,
 }
 
 /// The dialect directories of the corpus this build can read.
@@ -97,7 +99,12 @@ pub fn run(corpus: &Path) -> Outcome {
                 .entry(dialect_name.to_string())
                 .or_default() += 1;
             seen.push(rel.clone());
-            match check(&template, expected.get(&rel)) {
+            let mut result = check(&template, expected.get(&rel));
+            if dialect_name == "makejail" && result.is_ok() {
+                result = check_expanded(&template);
+                outcome.expanded += 1;
+            }
+            match result {
                 Ok(()) => outcome.passed += 1,
                 Err(why) => outcome.failures.push(format!("{rel}: {why}")),
             }
@@ -109,6 +116,26 @@ pub fn run(corpus: &Path) -> Outcome {
         ));
     }
     outcome
+}
+
+/// `parse --expand-includes`: every local include must resolve.
+fn check_expanded(template: &Path) -> Result<(), String> {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        dialect::load_expanded(template, None, &Bindings::default()).map_err(|e| e.to_string())
+    }));
+    let doc = match result {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(e)) => return Err(format!("--expand-includes cannot read it: {e}")),
+        Err(_) => return Err("--expand-includes panicked".into()),
+    };
+    match doc
+        .problems
+        .iter()
+        .find(|p| p.kind == jailwright::document::ProblemKind::Include)
+    {
+        Some(p) => Err(format!("--expand-includes: {}", p.message)),
+        None => Ok(()),
+    }
 }
 
 fn relative(corpus: &Path, path: &Path) -> String {

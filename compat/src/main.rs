@@ -22,6 +22,10 @@ fn main() {
         println!("{dialect}: {count} templates");
     }
     println!(
+        "makejail: {} read again with --expand-includes",
+        outcome.expanded
+    );
+    println!(
         "{} passed, {} failed ({:.2}s)",
         outcome.passed,
         outcome.failures.len(),

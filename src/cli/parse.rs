@@ -9,6 +9,9 @@ use std::path::PathBuf;
 pub struct ParseArgs {
     /// A template file (or a template directory).
     file: PathBuf,
+    /// Flatten local Makejail INCLUDEs into the steps, as AppJail does.
+    #[arg(long)]
+    expand_includes: bool,
     #[command(flatten)]
     options: TemplateArgs,
 }
@@ -18,7 +21,13 @@ pub fn run(args: ParseArgs) -> i32 {
         Ok(b) => b,
         Err(e) => return trouble(e),
     };
-    let doc = match dialect::load(&args.file, args.options.dialect.map(Into::into), &bindings) {
+    let forced = args.options.dialect.map(Into::into);
+    let loaded = if args.expand_includes {
+        dialect::load_expanded(&args.file, forced, &bindings)
+    } else {
+        dialect::load(&args.file, forced, &bindings)
+    };
+    let doc = match loaded {
         Ok(doc) => doc,
         Err(e) => return trouble(e),
     };

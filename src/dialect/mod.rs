@@ -134,6 +134,32 @@ pub fn load(
     Ok(doc)
 }
 
+/// Reads the template at `path` with its local includes flattened in
+/// (Makejail INCLUDE); other dialects read as `load` does.
+pub fn load_expanded(
+    path: &Path,
+    forced: Option<Dialect>,
+    bindings: &Bindings,
+) -> Result<Document, LoadError> {
+    if detect(path, forced) != Some(Kind::Makejail) {
+        return load(path, forced, bindings);
+    }
+    let file = if path.is_dir() {
+        path.join("Makejail")
+    } else {
+        path.to_path_buf()
+    };
+    let mut read = |p: &Path| -> std::io::Result<(std::path::PathBuf, Vec<u8>)> {
+        let real = std::fs::canonicalize(p)?;
+        let bytes = std::fs::read(&real)?;
+        Ok((real, bytes))
+    };
+    makejail::expand::expand(&file, bindings, &mut read).map_err(|source| LoadError::Io {
+        path: file.display().to_string(),
+        source,
+    })
+}
+
 /// The names of the files in `dir` (empty when it cannot be read).
 fn siblings(dir: &Path) -> Vec<String> {
     let dir = if dir.as_os_str().is_empty() {

@@ -2,6 +2,7 @@
 //! grammar/makejail.md.
 
 pub mod build_args;
+pub mod expand;
 pub mod include;
 pub mod instruction;
 pub mod lines;
@@ -15,14 +16,51 @@ use crate::ir::{Dialect, Instruction, Layout, Step, Template};
 use crate::source::SourceFile;
 use lines::LineKind;
 
-/// Reads a Makejail into the IR. Never fails: what AppJail would reject is
-/// read as far as it can be and recorded in `Document::problems`.
+/// One line of the flattened Makejail: a line of some file, or the start
+/// and end of an included file (where it returns, AppJail restores the
+/// stage the including file was in).
+#[derive(Debug, Clone)]
+pub enum Entry {
+    Line(lines::Line),
+    IncludeStart,
+    IncludeEnd,
+}
+
+/// Reads a Makejail into the IR, as written (INCLUDE stays one step).
+/// Never fails: what AppJail would reject is read as far as it can be and
+/// recorded in `Document::problems`.
 pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
-    let read = lines::logical_lines(&source.text, 0);
-    let mut problems = Vec::new();
-    let lines: Vec<LogicalLine> = read.iter().map(|l| l.line.clone()).collect();
-    for (index, l) in read.iter().enumerate() {
-        let (kind, message) = match l.kind {
+    let entries = lines::logical_lines(&source.text, 0)
+        .into_iter()
+        .map(Entry::Line)
+        .collect();
+    build(vec![source], entries, Vec::new(), bindings)
+}
+
+/// Builds the document of flattened `entries` read from `sources`.
+pub fn build(
+    sources: Vec<SourceFile>,
+    entries: Vec<Entry>,
+    mut problems: Vec<Problem>,
+    bindings: &Bindings,
+) -> Document {
+    let mut lines: Vec<LogicalLine> = Vec::new();
+    // The entries with each line replaced by its index in `lines`.
+    let mut order: Vec<Result<usize, bool>> = Vec::new();
+    let mut kinds = Vec::new();
+    for entry in entries {
+        match entry {
+            Entry::Line(l) => {
+                order.push(Ok(lines.len()));
+                kinds.push(l.kind);
+                lines.push(l.line);
+            }
+            Entry::IncludeStart => order.push(Err(true)),
+            Entry::IncludeEnd => order.push(Err(false)),
+        }
+    }
+    for (index, kind) in kinds.iter().enumerate() {
+        let (kind, message) = match kind {
             LineKind::Instruction => continue,
             LineKind::NoFinalNewline => (
                 ProblemKind::NoFinalNewline,
@@ -33,48 +71,55 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
                 "this line continues past the end of the file: AppJail drops it",
             ),
         };
-        problems.push(Problem {
-            kind,
-            line: index,
-            start: 0,
-            end: l.line.text.len(),
-            message: message.to_string(),
-        });
+        problems.push(whole_line(kind, &lines, index, message.to_string()));
     }
 
-    // Build arguments are replaced over the whole text first.
+    // Build arguments are replaced over the whole flattened text first.
     let texts: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
-    let replaced: Vec<Option<String>> =
-        match build_args::expand(&texts, &bindings.build_args, &source.name) {
-            Ok(expanded) => {
-                for (line, message) in expanded.warnings {
-                    problems.push(whole_line(
-                        ProblemKind::DuplicateBuildArg,
-                        &lines,
-                        line,
-                        message,
-                    ));
-                }
-                expanded.lines
-            }
-            Err(e) => {
+    let name = sources.first().map_or("Makejail", |s| s.name.as_str());
+    let replaced: Vec<Option<String>> = match build_args::expand(&texts, &bindings.build_args, name)
+    {
+        Ok(expanded) => {
+            for (line, message) in expanded.warnings {
                 problems.push(whole_line(
-                    ProblemKind::BuildArg,
+                    ProblemKind::DuplicateBuildArg,
                     &lines,
-                    e.line.unwrap_or(0),
-                    e.message,
+                    line,
+                    message,
                 ));
-                texts.into_iter().map(Some).collect()
             }
-        };
+            expanded.lines
+        }
+        Err(e) => {
+            let line = e.line.unwrap_or(usize::MAX);
+            problems.push(whole_line(ProblemKind::BuildArg, &lines, line, e.message));
+            texts.into_iter().map(Some).collect()
+        }
+    };
 
     let mut context = instruction::Context {
         stage: stages::BUILD.to_string(),
         seen_from: false,
     };
+    // The stage before each INCLUDE, restored when it returns.
+    let mut stage_stack: Vec<String> = Vec::new();
     let mut steps = Vec::new();
-    for (index, l) in read.iter().enumerate() {
-        if l.kind == LineKind::UnfinishedContinuation {
+    for item in order {
+        let index = match item {
+            Ok(index) => index,
+            Err(true) => {
+                stage_stack.push(context.stage.clone());
+                continue;
+            }
+            Err(false) => {
+                if let Some(stage) = stage_stack.pop() {
+                    context.stage = stage;
+                }
+                continue;
+            }
+        };
+        let line = &lines[index];
+        if kinds[index] == LineKind::UnfinishedContinuation {
             continue;
         }
         let Some(text) = &replaced[index] else {
@@ -82,7 +127,7 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
         };
         let (name, args) = lines::split(text);
         let name = name.trim_start();
-        let raw_args = lines::split(&l.line.text).1.unwrap_or_default();
+        let raw_args = lines::split(&line.text).1.unwrap_or_default();
         let args = args.unwrap_or_default();
         let reading = instruction::read(name, args, &context);
         let args_start = text.len() - args.len();
@@ -90,8 +135,8 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
             problems.push(Problem {
                 kind: found.kind,
                 line: index,
-                start: (args_start + found.start).min(l.line.text.len()),
-                end: (args_start + found.end).min(l.line.text.len()),
+                start: (args_start + found.start).min(line.text.len()),
+                end: (args_start + found.end).min(line.text.len()),
                 message: found.message,
             });
         }
@@ -100,11 +145,12 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
             Instruction::From { .. } if context.stage == stages::BUILD => context.seen_from = true,
             _ => {}
         }
-        let (start, end) = l.line.file_range();
+        let source = &sources[line.source];
+        let (start, end) = line.file_range();
         steps.push(Step {
-            span: span_of(&source, start, end),
+            span: span_of(source, start, end),
             name: name.to_string(),
-            keyword: lines::split(&l.line.text).0.to_string(),
+            keyword: lines::split(&line.text).0.to_string(),
             text: raw_args.to_string(),
             args: reading.args,
             instruction: reading.instruction,
@@ -114,7 +160,7 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
     }
     let execution = stages::execution(&steps);
     Document {
-        sources: vec![source],
+        sources,
         lines,
         template: Template {
             dialect: Dialect::Makejail,
