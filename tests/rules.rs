@@ -87,9 +87,50 @@ const MAKEJAIL_CASES: &[(&str, &str, &str)] = &[
     ),
     ("JW709", "PKG nginx", "PKG nginx\n"),
     ("JW710", "PKG nginx \\\n", "PKG nginx \\\n  php\n"),
+    (
+        "JW711",
+        "PKG nginx # web server\n",
+        "CMD echo hi # a shell comment\n",
+    ),
+    (
+        "JW712",
+        "VAR x=1\nCMD echo $x\n",
+        "VAR --make-arg-env x=1\nCMD echo $x\n",
+    ),
+    (
+        "JW713",
+        "OPTION overwrite\nPKG nginx\n",
+        "OPTION start\nPKG nginx\n",
+    ),
+    (
+        "JW714",
+        "RAW if true; then\nARG x=1\nRAW fi\n",
+        "ARG x=1\nRAW if true; then\nCMD echo\nRAW fi\n",
+    ),
+    (
+        "JW715",
+        "INCLUDE build.makejail arg\n",
+        "INCLUDE build.makejail\n",
+    ),
+    (
+        "JW716",
+        "OPTION start\nCMD echo\nARG x=1\n",
+        "ARG x=1\nOPTION start\nCMD echo\n",
+    ),
+    (
+        "JW717",
+        "ARG x=1\nARG x=2\n",
+        "ARG x=1\nSTAGE start\nARG x=2\n",
+    ),
+    (
+        "JW718",
+        "STAGE apply\nCMD echo\n",
+        "STAGE start\nCMD echo\n",
+    ),
 ];
 
 fn makejail_codes(bytes: &[u8]) -> Vec<&'static str> {
+    // Named like a main Makejail (some rules only check those).
     let doc = makejail::parse(SourceFile::new("Makejail", bytes), &Bindings::default());
     lint::lint(&doc).into_iter().map(|d| d.code).collect()
 }

@@ -22,6 +22,7 @@ pub fn run(args: LintArgs) -> i32 {
     };
     let forced = args.options.dialect.map(Into::into);
     let mut results = Vec::new();
+    let mut reported = std::collections::HashSet::new();
     let mut trouble_seen = false;
     for path in &args.paths {
         if !path.exists() {
@@ -30,9 +31,19 @@ pub fn run(args: LintArgs) -> i32 {
             continue;
         }
         for template in dialect::discover(path) {
-            match dialect::load(&template, forced, &bindings) {
+            // Makejails are read with their local includes, as AppJail
+            // runs them; a finding in an included file is reported once.
+            match dialect::load_expanded(&template, forced, &bindings) {
                 Ok(doc) => {
-                    let diagnostics = lint::lint(&doc);
+                    let mut diagnostics = lint::lint(&doc);
+                    diagnostics.retain(|d| {
+                        reported.insert((
+                            d.span.file.clone(),
+                            d.span.start,
+                            d.code,
+                            d.message.clone(),
+                        ))
+                    });
                     results.push(FileResult { doc, diagnostics });
                 }
                 Err(e) => {

@@ -84,6 +84,10 @@ pub fn detect(path: &Path, forced: Option<Dialect>) -> Option<Kind> {
 /// `Makejail`, `Makejail.SUFFIX` (e.g. `Makejail.vendor`), or any
 /// `*.makejail` file.
 pub fn is_makejail_name(name: &str) -> bool {
+    // `Makejail.template` and the like generate Makejails; they are not one.
+    if name.ends_with(".template") {
+        return false;
+    }
     name == "Makejail"
         || name
             .strip_prefix("Makejail.")

@@ -263,10 +263,11 @@ fn words_of(name: &str, text: &str, instruction: &Instruction) -> Vec<String> {
     let mut words: Vec<String> = tokenizer::tokenize(text, false)
         .map(|w| texts(&w))
         .unwrap_or_default();
-    // CMD and SET read their command from the keep-quotes words, joined.
+    // CMD reads its command from the keep-quotes words, joined: its words
+    // are the options, then the command.
     if let Instruction::Cmd { script, .. } = instruction {
-        let command_words = script.split(' ').filter(|w| !w.is_empty()).count();
-        words.truncate(words.len().saturating_sub(command_words));
+        let options = options::parse(&words, &CMD_OPTIONS).map_or(0, |p| p.positional);
+        words.truncate(options);
         words.push(script.clone());
     }
     words
@@ -721,24 +722,26 @@ fn read_known(name: &str, r: &mut Reader, context: &Context) -> Instruction {
     }
 }
 
+const CMD_OPTIONS: Spec = Spec {
+    flags: &[
+        "--chroot",
+        "--jaildir",
+        "--jexec",
+        "--local",
+        "--local-jaildir",
+        "--local-rootdir",
+        "--noclean",
+    ],
+    valued: &["--env", "--juser", "--huser", "--workdir"],
+};
+
 fn read_cmd(r: &mut Reader) -> Instruction {
     const USAGE: &str = "usage: CMD [--jexec] [--noclean] [--env <name>[=<value>]] [--juser <username>|--huser <username>] [--workdir <directory>] <cmd> [<args> ...]";
     let empty = is_empty(r.text);
     if empty {
         r.usage(USAGE);
     }
-    let spec = Spec {
-        flags: &[
-            "--chroot",
-            "--jaildir",
-            "--jexec",
-            "--local",
-            "--local-jaildir",
-            "--local-rootdir",
-            "--noclean",
-        ],
-        valued: &["--env", "--juser", "--huser", "--workdir"],
-    };
+    let spec = CMD_OPTIONS;
     let (words, parsed) = r.options(&spec, USAGE);
     let all_options = !words.is_empty()
         && parsed.positional == words.len().saturating_sub(1)

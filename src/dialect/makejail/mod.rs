@@ -131,12 +131,20 @@ pub fn build(
         let args = args.unwrap_or_default();
         let reading = instruction::read(name, args, &context);
         let args_start = text.len() - args.len();
+        let name_start = text.len() - text.trim_start().len();
         for found in reading.problems {
+            // An unknown or misplaced instruction is a problem of its name.
+            let (start, end) = match found.kind {
+                ProblemKind::UnknownInstruction | ProblemKind::BuildOnly => {
+                    (name_start, name_start + name.len())
+                }
+                _ => (args_start + found.start, args_start + found.end),
+            };
             problems.push(Problem {
                 kind: found.kind,
                 line: index,
-                start: (args_start + found.start).min(line.text.len()),
-                end: (args_start + found.end).min(line.text.len()),
+                start: start.min(line.text.len()),
+                end: end.min(line.text.len()),
                 message: found.message,
             });
         }

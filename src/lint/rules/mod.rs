@@ -7,6 +7,7 @@ use super::Rule;
 use crate::document::{Document, ProblemKind};
 use crate::ir::{Dialect, Span, Step};
 
+mod apply_stage;
 mod arg_builtin_override;
 mod arg_duplicate;
 mod arg_host_evaluated;
@@ -16,20 +17,26 @@ mod bare_dollar_arg;
 mod build_arg_error;
 mod build_only_instruction;
 mod byte_order_mark;
+mod cmd_invisible_variable;
 mod comment_continuation;
 mod cp_arity;
 mod crlf_line_endings;
 mod dangerous_passthrough;
 mod duplicate_build_arg;
+mod hoisted_out_of_order;
 mod host_shell_operator;
 mod host_substitution;
 mod include_error;
+mod include_extra_words;
 mod include_target;
 mod invalid_stage;
 mod legacy_hooks;
 mod line_in_file_unquoted;
+mod makejail_duplicate_arg;
 mod mount_arity;
+mod needs_running_jail;
 mod no_final_newline;
+mod non_conditional_in_raw_block;
 mod not_utf8;
 mod overlay_arity;
 mod pkg_empty;
@@ -42,6 +49,7 @@ mod tab_after_keyword;
 mod tags_empty;
 mod tokenizer_error;
 mod trailing_backslash_blank;
+mod trailing_comment;
 mod undeclared_variable;
 mod unfinished_continuation;
 mod unknown_instruction;
@@ -100,6 +108,14 @@ pub static ALL: &[&Rule] = &[
     &duplicate_build_arg::RULE,
     &no_final_newline::RULE,
     &unfinished_continuation::RULE,
+    &trailing_comment::RULE,
+    &cmd_invisible_variable::RULE,
+    &needs_running_jail::RULE,
+    &non_conditional_in_raw_block::RULE,
+    &include_extra_words::RULE,
+    &hoisted_out_of_order::RULE,
+    &makejail_duplicate_arg::RULE,
+    &apply_stage::RULE,
 ];
 
 /// Looks a rule up by code.

@@ -1,0 +1,108 @@
+//! JW712: a CMD using a variable it cannot see. CMD runs with `env` holding
+//! only the ARGs and `VAR --make-arg-env` variables declared *earlier in
+//! the same stage*: a plain VAR, an ARG of another stage or one declared
+//! later expands to nothing in the jail.
+
+use super::{MAKEJAIL, args_span};
+use crate::document::Document;
+use crate::ir::Instruction;
+use crate::lint::{Report, Rule, Severity};
+use std::collections::HashMap;
+
+pub const RULE: Rule = Rule {
+    code: "JW712",
+    name: "cmd-invisible-variable",
+    severity: Severity::Warning,
+    dialects: MAKEJAIL,
+    summary: "CMD uses a VAR without --make-arg-env, or an ARG of another stage",
+    check,
+};
+
+/// Names referenced as `$NAME` or `${NAME}` (not `\$`).
+pub fn references(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    for (i, _) in text.match_indices('$') {
+        if i > 0 && bytes[i - 1] == b'\\' {
+            continue;
+        }
+        let rest = text[i + 1..].strip_prefix('{').unwrap_or(&text[i + 1..]);
+        let len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        if len > 0 && !rest.as_bytes()[0].is_ascii_digit() {
+            found.push(&rest[..len]);
+        }
+    }
+    found
+}
+
+/// Whether the script sets the variable itself (`for NAME in`, `NAME=`,
+/// `read NAME`, `local NAME`).
+fn assigned_in(script: &str, name: &str) -> bool {
+    let words: Vec<&str> = script
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .collect();
+    words
+        .windows(2)
+        .any(|w| matches!(w[0], "for" | "read" | "local" | "-r") && w[1] == name)
+        || words
+            .iter()
+            .any(|w| w.strip_prefix(name).is_some_and(|r| r.starts_with('=')))
+}
+
+fn check(doc: &Document, report: &mut Report) {
+    let steps = &doc.template.steps;
+    // Where each ARG is declared: name -> stages.
+    let mut arg_stages: HashMap<&str, Vec<&str>> = HashMap::new();
+    for step in steps {
+        if let (Instruction::Arg { name, .. }, Some(stage)) = (&step.instruction, &step.stage) {
+            arg_stages.entry(name).or_default().push(stage);
+        }
+    }
+    let mut visible: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut plain_vars: HashMap<&str, Vec<&str>> = HashMap::new();
+    for step in steps {
+        let stage = step.stage.as_deref().unwrap_or_default();
+        match &step.instruction {
+            Instruction::Arg { name, .. } => visible.entry(stage).or_default().push(name),
+            Instruction::Var {
+                name,
+                make_arg_env: true,
+                ..
+            } => visible.entry(stage).or_default().push(name),
+            Instruction::Var { name, .. } => plain_vars.entry(stage).or_default().push(name),
+            Instruction::Cmd { script, .. } => {
+                let seen = |map: &HashMap<&str, Vec<&str>>, n: &str| {
+                    map.get(stage).is_some_and(|v| v.contains(&n))
+                };
+                for name in references(script) {
+                    if seen(&visible, name) || assigned_in(script, name) {
+                        continue;
+                    }
+                    let message = if seen(&plain_vars, name) {
+                        format!(
+                            "VAR {name} is not passed to CMD: it expands to nothing in the jail"
+                        )
+                    } else if let Some(stages) = arg_stages.get(name) {
+                        if stages.contains(&stage) {
+                            format!(
+                                "ARG {name} is declared after this CMD: CMD only sees ARGs declared above it"
+                            )
+                        } else {
+                            format!(
+                                "ARG {name} belongs to stage {}: this CMD (stage {stage}) does not see it",
+                                stages[0]
+                            )
+                        }
+                    } else {
+                        continue;
+                    };
+                    report.emit(args_span(doc, step), message, "declare it with ARG above the CMD in this stage, or with VAR --make-arg-env");
+                }
+            }
+            _ => {}
+        }
+    }
+}
