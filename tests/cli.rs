@@ -215,3 +215,85 @@ fn rules_lists_every_rule() {
         out.stdout
     );
 }
+
+#[test]
+fn makejail_is_detected_by_name_and_json_has_stage_and_file() {
+    let out = Test::new()
+        .file(
+            "web.makejail",
+            "PKG nginx\nSTAGE start\nSERVICE nginx start\n",
+        )
+        .args(&["parse", "web.makejail", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json = out.json();
+    assert_eq!(json["dialect"], "makejail");
+    assert_eq!(json["steps"][2]["stage"], "start");
+    assert_eq!(json["steps"][2]["file"], "web.makejail");
+    assert_eq!(json["steps"][2]["instruction"], "SERVICE");
+    assert_eq!(json["execution"][1]["stage"], "start");
+}
+
+#[test]
+fn dialect_makejail_reads_any_file_name() {
+    let t = Test::new().file("jail.txt", "CMD echo hi\n");
+    let out = t
+        .args(&["parse", "jail.txt", "--dialect", "makejail"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("[build] CMD [\"echo hi\"]"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn build_arg_replaces_a_declared_default() {
+    let out = Test::new()
+        .file("Makejail", "OPTION from=img:%{TAG:14.3}%{TAG}\n")
+        .args(&[
+            "parse",
+            "Makejail",
+            "--format",
+            "json",
+            "--build-arg",
+            "TAG=15.0",
+        ])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["steps"][0]["args"][0], "from=img15.0");
+}
+
+#[test]
+fn expand_includes_flattens_local_includes() {
+    let t = Test::new()
+        .file("Makejail", "INCLUDE parts/a.makejail\nCMD echo main\n")
+        .file("parts/a.makejail", "STAGE start\nCMD echo part\n");
+    let out = t
+        .args(&["parse", "Makejail", "--expand-includes", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json = out.json();
+    assert_eq!(json["steps"][1]["file"], "parts/a.makejail");
+    assert_eq!(
+        json["steps"][2]["stage"], "build",
+        "stage restored after the include"
+    );
+}
+
+#[test]
+fn lint_reports_makejail_errors_with_appjails_message() {
+    let out = Test::new()
+        .file(
+            "Makejail",
+            "OPTION start\ncmd echo hi\nPKG --clean --update\n",
+        )
+        .args(&["lint", "Makejail", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 1);
+    let json = out.json();
+    assert_eq!(json["diagnostics"][0]["code"], "JW701");
+    assert_eq!(json["diagnostics"][0]["message"], "cmd: command not found.");
+    assert_eq!(json["diagnostics"][1]["code"], "JW703");
+}

@@ -1,11 +1,11 @@
 //! grammar/bastillefile.md stays true: each `bastillefile` example parses
 //! to the `parse` block that follows it.
 
-use jailwright::dialect::{Bindings, bastille};
+use jailwright::dialect::{Bindings, bastille, makejail};
 use jailwright::source::SourceFile;
 
-/// (bastillefile, expected parse lines) pairs, in document order.
-fn examples(doc: &str) -> Vec<(String, String)> {
+/// (example, expected parse lines) pairs of a language, in document order.
+fn examples(doc: &str, language: &str) -> Vec<(String, String)> {
     let mut blocks: Vec<(String, String)> = Vec::new();
     let mut lines = doc.lines();
     while let Some(line) = lines.next() {
@@ -20,7 +20,7 @@ fn examples(doc: &str) -> Vec<(String, String)> {
     }
     blocks
         .windows(2)
-        .filter(|w| w[0].0 == "bastillefile" && w[1].0 == "parse")
+        .filter(|w| w[0].0 == language && w[1].0 == "parse")
         .map(|w| (w[0].1.clone(), w[1].1.clone()))
         .collect()
 }
@@ -28,7 +28,7 @@ fn examples(doc: &str) -> Vec<(String, String)> {
 #[test]
 fn grammar_examples_parse_as_documented() {
     let doc = include_str!("../grammar/bastillefile.md");
-    let examples = examples(doc);
+    let examples = examples(doc, "bastillefile");
     assert!(
         examples.len() >= 5,
         "found only {} examples",
@@ -44,6 +44,37 @@ fn grammar_examples_parse_as_documented() {
             .steps
             .iter()
             .map(|s| format!("{} {}\n", s.name, serde_json::to_string(&s.args).unwrap()))
+            .collect();
+        assert_eq!(actual, expected, "example:\n{input}");
+    }
+}
+
+#[test]
+fn makejail_grammar_examples_parse_as_documented() {
+    let doc = include_str!("../grammar/makejail.md");
+    let examples = examples(doc, "makejail");
+    assert!(
+        examples.len() >= 5,
+        "found only {} examples",
+        examples.len()
+    );
+    for (input, expected) in examples {
+        let parsed = makejail::parse(
+            SourceFile::new("Makejail", input.as_bytes()),
+            &Bindings::default(),
+        );
+        let actual: String = parsed
+            .template
+            .steps
+            .iter()
+            .map(|s| {
+                format!(
+                    "[{}] {} {}\n",
+                    s.stage.as_deref().unwrap_or_default(),
+                    s.name,
+                    serde_json::to_string(&s.args).unwrap()
+                )
+            })
             .collect();
         assert_eq!(actual, expected, "example:\n{input}");
     }

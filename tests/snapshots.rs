@@ -6,19 +6,28 @@ mod common;
 use jailwright::dialect::{self, Bindings};
 
 fn parse_json(name: &str) -> serde_json::Value {
-    let root = common::fixtures().join("bastille");
+    parse_json_in("bastille", name, false)
+}
+
+fn parse_json_in(dialect: &str, name: &str, expand: bool) -> serde_json::Value {
+    let root = common::fixtures().join(dialect);
     let bindings = Bindings {
         args: vec!["NAME=cli".into()],
         ..Bindings::default()
     };
-    let doc = dialect::load(&root.join(name), None, &bindings).expect("fixture reads");
+    let load = if expand {
+        dialect::load_expanded
+    } else {
+        dialect::load
+    };
+    let doc = load(&root.join(name), None, &bindings).expect("fixture reads");
     let mut json: serde_json::Value =
         serde_json::from_str(&jailwright::inspect::json(&doc.template)).unwrap();
     // Paths differ between machines: keep them relative to the fixture.
     for step in json["steps"].as_array_mut().unwrap() {
         let file = step["file"].as_str().unwrap().to_string();
         let rel = file
-            .rsplit_once(&format!("{name}/"))
+            .rsplit_once(&format!("{dialect}/{name}/"))
             .map_or(file.clone(), |(_, r)| r.to_string());
         step["file"] = rel.into();
     }
@@ -50,10 +59,31 @@ fixture!(no_final_newline, "no-final-newline");
 fixture!(space_indentation, "space-indentation");
 fixture!(tab_after_keyword, "tab-after-keyword");
 
+macro_rules! makejail_fixture {
+    ($test:ident, $name:literal, $expand:literal) => {
+        #[test]
+        fn $test() {
+            let suffix = if $expand { "-expanded" } else { "" };
+            insta::assert_json_snapshot!(
+                format!("makejail-{}{suffix}", $name),
+                parse_json_in("makejail", $name, $expand)
+            );
+        }
+    };
+}
+
+makejail_fixture!(makejail_app, "app", false);
+makejail_fixture!(makejail_app_expanded, "app", true);
+makejail_fixture!(makejail_build_args, "build-args", false);
+makejail_fixture!(makejail_includes, "includes", false);
+makejail_fixture!(makejail_includes_expanded, "includes", true);
+makejail_fixture!(makejail_quirks, "quirks", false);
+
 #[test]
 fn every_fixture_has_a_snapshot() {
     let source = include_str!("snapshots.rs");
-    for entry in std::fs::read_dir(common::fixtures().join("bastille")).unwrap() {
+    let dirs = ["bastille", "makejail"].map(|d| common::fixtures().join(d));
+    for entry in dirs.iter().flat_map(|d| std::fs::read_dir(d).unwrap()) {
         let name = entry.unwrap().file_name().into_string().unwrap();
         assert!(
             source.contains(&format!("\"{name}\"")),

@@ -4,7 +4,8 @@
 //! before any instruction is read:
 //!
 //! 1. each `--build-arg NAME=VALUE` (AppJail's `-b`) rewrites every
-//!    declaration of NAME to `%{NAME:VALUE}`; NAME must be declared;
+//!    declaration of NAME to `%{NAME:VALUE}` (dropping the character before
+//!    it, as AppJail's sed does); NAME must be declared;
 //! 2. declarations are taken in file order: a `!` one still standing is an
 //!    error naming its description, a repeated name is ignored with a
 //!    warning, and a `:` one replaces every `%{NAME}` with its value;
@@ -43,27 +44,28 @@ pub struct Expanded {
 /// Applies `cli` (`NAME=VALUE` or `NAME`) and the declarations of `lines`.
 pub fn expand(lines: &[String], cli: &[String], file: &str) -> Result<Expanded, BuildArgError> {
     let mut text: Vec<String> = lines.to_vec();
-    let mut overrides: Vec<(String, String)> = Vec::new();
+    let mut given: Vec<&str> = Vec::new();
     for arg in cli {
         let (name, value) = arg.split_once('=').unwrap_or((arg, ""));
         let error = |message: String| BuildArgError {
             line: None,
             message,
         };
-        if !NAME.is_match(name) {
-            return Err(error(format!("{name}: Invalid variable name.")));
-        }
-        if overrides.iter().any(|(n, _)| n == name) {
+        if given.contains(&name) {
             return Err(error(format!(
                 "{name}: cannot use a duplicate build argument."
             )));
+        }
+        if !NAME.is_match(name) {
+            return Err(error(format!("{name}: Invalid variable name.")));
         }
         if !text.iter().any(|l| declarations(l).any(|d| d.name == name)) {
             return Err(error(format!(
                 "{name}: macrovar is not defined in the {file} file."
             )));
         }
-        overrides.push((name.to_string(), value.to_string()));
+        given.push(name);
+        rewrite_declarations(&mut text, name, value);
     }
 
     let mut seen: Vec<String> = Vec::new();
@@ -74,20 +76,13 @@ pub fn expand(lines: &[String], cli: &[String], file: &str) -> Result<Expanded, 
         .flat_map(|(i, l)| declarations(l).map(move |d| (i, d)).collect::<Vec<_>>())
         .collect();
     for (line, decl) in found {
-        let cli_value = overrides
-            .iter()
-            .find(|(n, _)| *n == decl.name)
-            .map(|(_, v)| v.clone());
-        let value = match (cli_value, decl.separator) {
-            (Some(v), _) => v,
-            (None, '!') => {
-                return Err(BuildArgError {
-                    line: Some(line),
-                    message: format!("{}: macrovar is mandatory ({}).", decl.name, decl.value),
-                });
-            }
-            (None, _) => decl.value.clone(),
-        };
+        if decl.separator == '!' {
+            return Err(BuildArgError {
+                line: Some(line),
+                message: format!("{}: macrovar is mandatory ({}).", decl.name, decl.value),
+            });
+        }
+        let value = decl.value.clone();
         if seen.contains(&decl.name) {
             warnings.push((
                 line,
@@ -120,6 +115,27 @@ pub fn expand(lines: &[String], cli: &[String], file: &str) -> Result<Expanded, 
         })
         .collect();
     Ok(Expanded { lines, warnings })
+}
+
+/// `lib_replace_macrovar`: every declaration of `name` becomes
+/// `%{NAME:VALUE}`. Like AppJail's sed, the replacement drops the character
+/// before the declaration, and an `&` in the value stands for the whole
+/// declaration it replaces.
+fn rewrite_declarations(text: &mut [String], name: &str, value: &str) {
+    let pattern = Regex::new(&format!(
+        r"(^%|([^%])%)\{{{name}(!|:)((?:\\\}}|[^}}])+)?\}}"
+    ))
+    .expect("valid");
+    let escaped = value.replace('}', "\\}");
+    for line in text.iter_mut() {
+        if pattern.is_match(line) {
+            *line = pattern
+                .replace_all(line, |c: &Captures| {
+                    format!("%{{{name}:{}}}", escaped.replace('&', &c[0]))
+                })
+                .into_owned();
+        }
+    }
 }
 
 struct Declaration {
@@ -182,9 +198,14 @@ mod tests {
 
     #[test]
     fn command_line_values_win_and_must_be_declared() {
+        // AppJail's rewrite of the declaration drops the space before it.
         assert_eq!(
             run(&["PKG %{P:nginx} %{P}"], &["P=apache24"]).unwrap(),
-            some(&["PKG  apache24"])
+            some(&["PKG apache24"])
+        );
+        assert_eq!(
+            run(&["%{P:x}", "A %{P}"], &["P=a&b"]).unwrap()[1].as_deref(),
+            Some("A a%{P:x")
         );
         let e = run(&["PKG x"], &["P=1"]).unwrap_err();
         assert_eq!(
