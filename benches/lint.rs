@@ -1,5 +1,5 @@
 //! `cargo bench --bench lint`: prints how long reading and linting take,
-//! over ../shared/corpus/bastille and over a generated 20,000-line
+//! over ../shared/corpus/{bastille,appjail} and over a generated 20,000-line
 //! Bastillefile (4,999 ARGs referenced by later lines). Figures only: no
 //! test depends on timing.
 
@@ -21,25 +21,30 @@ fn best_of<F: FnMut()>(runs: usize, mut f: F) -> Duration {
 }
 
 fn main() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/bastille");
-    if corpus.is_dir() {
+    for dialect_dir in ["bastille", "appjail"] {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus")
+            .join(dialect_dir);
+        if !corpus.is_dir() {
+            println!("{dialect_dir}: {} not found, skipped", corpus.display());
+            continue;
+        }
         let templates = dialect::discover(&corpus);
         let mut findings = 0;
         let t = best_of(5, || {
             findings = 0;
             for path in &templates {
-                let doc = dialect::load(path, None, &Bindings::default()).expect("corpus reads");
+                let doc =
+                    dialect::load_expanded(path, None, &Bindings::default()).expect("corpus reads");
                 findings += lint::lint(&doc).len();
             }
         });
         println!(
-            "corpus: {} templates, {findings} findings, best of 5: {:.1} ms ({:.0} µs/template)",
+            "{dialect_dir}: {} templates, {findings} findings, best of 5: {:.1} ms ({:.0} µs/template)",
             templates.len(),
             t.as_secs_f64() * 1e3,
             t.as_secs_f64() * 1e6 / templates.len() as f64
         );
-    } else {
-        println!("corpus: {} not found, skipped", corpus.display());
     }
 
     let mut big = String::new();
