@@ -2,6 +2,7 @@
 
 pub mod bastille;
 pub mod makejail;
+pub mod physical;
 
 use crate::document::Document;
 use crate::ir::Dialect;

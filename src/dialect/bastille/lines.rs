@@ -8,13 +8,9 @@
 //! A physical line whose last byte is `\` is joined to the next one with no
 //! separator; joining happens before blank and comment lines are dropped.
 
+use crate::dialect::physical::physical_lines;
 use crate::document::{LogicalLine, Piece};
-use nom::{
-    IResult, Parser,
-    bytes::complete::{take_till, take_while},
-    character::complete::char,
-    combinator::opt,
-};
+use nom::{IResult, Parser, bytes::complete::take_while};
 
 /// What the reader makes of a logical line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,26 +22,13 @@ pub enum LineKind {
     Instruction,
 }
 
-/// One physical line: its text without the newline, and whether a newline
-/// ended it.
-fn physical_line(input: &str) -> IResult<&str, (&str, bool)> {
-    let (rest, text) = take_till(|c| c == '\n')(input)?;
-    let (rest, newline) = opt(char('\n')).parse(rest)?;
-    Ok((rest, (text, newline.is_some())))
-}
-
 /// Reads a file into logical lines (blank and comment lines included, so
 /// that lint can see them).
 pub fn logical_lines(text: &str, source: usize) -> Vec<LogicalLine> {
     let mut lines = Vec::new();
     let mut current: Option<LogicalLine> = None;
-    let mut rest = text;
-    let mut line_no = 0;
-    while !rest.is_empty() {
-        let offset = text.len() - rest.len();
-        let (next, (physical, _)) = physical_line(rest).expect("take_till never fails");
-        rest = next;
-        line_no += 1;
+    for (index, (offset, physical, _)) in physical_lines(text).enumerate() {
+        let line_no = index + 1;
         let line = current.get_or_insert_with(|| LogicalLine {
             text: String::new(),
             pieces: Vec::new(),

@@ -9,13 +9,9 @@
 //! ending in `\` (and optional blanks) is joined to the next with no
 //! separator, and any other line ends the logical line.
 
+use crate::dialect::physical::physical_lines;
 use crate::document::{LogicalLine, Piece};
-use nom::{
-    IResult, Parser,
-    bytes::complete::{take_till, take_while},
-    character::complete::char,
-    combinator::opt,
-};
+use nom::{IResult, bytes::complete::take_while};
 
 /// What the reader makes of a logical line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,12 +32,6 @@ pub enum LineKind {
 pub struct Line {
     pub line: LogicalLine,
     pub kind: LineKind,
-}
-
-fn physical_line(input: &str) -> IResult<&str, (&str, bool)> {
-    let (rest, text) = take_till(|c| c == '\n')(input)?;
-    let (rest, newline) = opt(char('\n')).parse(rest)?;
-    Ok((rest, (text, newline.is_some())))
 }
 
 fn leading_blanks(input: &str) -> IResult<&str, &str> {
@@ -75,13 +65,8 @@ fn ending(line: &str) -> (usize, bool) {
 pub fn logical_lines(text: &str, source: usize) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut pending: Option<LogicalLine> = None;
-    let mut rest = text;
-    let mut line_no = 0;
-    while !rest.is_empty() {
-        let offset = text.len() - rest.len();
-        let (next, (raw, newline)) = physical_line(rest).expect("take_till never fails");
-        rest = next;
-        line_no += 1;
+    for (index, (offset, raw, newline)) in physical_lines(text).enumerate() {
+        let line_no = index + 1;
         let physical = raw.strip_suffix('\r').unwrap_or(raw);
         if is_blank(physical) || is_comment(physical) {
             if let Some(open) = pending.as_mut() {
