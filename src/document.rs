@@ -97,6 +97,10 @@ pub enum ProblemKind {
     NoFinalNewline,
     /// A line continued at the end of the file, which the manager drops.
     UnfinishedContinuation,
+    /// A line the manager reads and ignores with a warning.
+    Ignored,
+    /// A source file a copy names that does not exist.
+    MissingSource,
 }
 
 impl Document {

@@ -419,6 +419,38 @@ pub enum Instruction {
     Unknown {
         name: String,
     },
+
+    // What only pot flavours have.
+    /// A pot attribute (`set-attribute -A NAME -V VALUE`): jail parameters
+    /// and pot's own lifecycle flags.
+    Attribute {
+        name: String,
+        value: String,
+    },
+    /// The command the jail runs each time it starts (`set-cmd -c`).
+    StartCommand {
+        command: String,
+    },
+    /// The start command's environment, replacing any set before
+    /// (`set-env -E K=V...`).
+    SetEnv {
+        vars: Vec<String>,
+    },
+    /// Another pot started before this one (`add-dep -P`).
+    DependsOn {
+        pot: String,
+    },
+    /// A whole shell script run in the jail (pot: `jexec POT /tmp/NAME.sh
+    /// POT`, with the caller's environment).
+    Script {
+        name: String,
+        text: String,
+    },
+    /// A line the manager reads and ignores (pot: comments, blank lines,
+    /// commands that are not flavourable).
+    Ignored {
+        line: String,
+    },
 }
 
 impl Instruction {
@@ -472,6 +504,12 @@ impl Instruction {
             Instruction::Exec { .. } => "EXEC".into(),
             Instruction::Global { .. } => "GLOBAL".into(),
             Instruction::Unknown { name } => name.clone(),
+            Instruction::Attribute { .. } => "ATTRIBUTE".into(),
+            Instruction::StartCommand { .. } => "START_COMMAND".into(),
+            Instruction::SetEnv { .. } => "ENV".into(),
+            Instruction::DependsOn { .. } => "DEPENDS_ON".into(),
+            Instruction::Script { .. } => "SCRIPT".into(),
+            Instruction::Ignored { .. } => "IGNORED".into(),
         }
     }
 }

@@ -129,6 +129,86 @@ const MAKEJAIL_CASES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// (code, triggers the rule, does not trigger it), read as a pot flavour
+/// command file named `web` (with no script unless the case says so).
+const POT_CASES: &[(&str, &str, &str)] = &[
+    ("JW801", "set-env -e A=1\n", "set-env -E A=1\n"),
+    (
+        "JW802",
+        "# a comment\n",
+        "set-attribute -A persistent -V NO\n",
+    ),
+    (
+        "JW803",
+        "set-attribute -A persistent -V NO",
+        "set-attribute -A persistent -V NO\n",
+    ),
+    (
+        "JW804",
+        "set-env -E A=1\nset-env -E B=2\n",
+        "set-env -E A=1 -E B=2\n",
+    ),
+    (
+        "JW805",
+        "set-cmd -c '/root/ci.sh'\n",
+        "set-cmd -c \"/root/ci.sh\"\n",
+    ),
+    (
+        "JW806",
+        "copy-in -s \"a b\" -d /x\n",
+        "copy-in -s /a -d /x\n",
+    ),
+    (
+        "JW807",
+        "mount-in -p db -z zroot/db -m /var/db\n",
+        "mount-in -z zroot/db -m /var/db\n",
+    ),
+    (
+        "JW808",
+        "copy-in -s /usr/local/etc/pot/flavours/web.d/local -d /root/x\n",
+        "copy-in-flv -s web.d/local -d /root/x\n",
+    ),
+    (
+        "JW809",
+        "set-cmd -c /usr/local/bin/cook\n",
+        "set-attribute -A persistent -V NO\n",
+    ),
+    (
+        "JW810",
+        "copy-in -s files/a -d /a\n",
+        "copy-in -s /files/a -d /a\n",
+    ),
+];
+
+fn pot_codes(commands: &[u8]) -> Vec<&'static str> {
+    // JW809 needs a script after the set-cmd: every case has one.
+    let doc = jailwright::dialect::pot::parse(vec![jailwright::dialect::pot::Flavour {
+        name: "web".into(),
+        commands: Some(SourceFile::new("web", commands)),
+        script: Some(SourceFile::new(
+            "web.sh",
+            b"#!/bin/sh\npkg install -y nginx\n",
+        )),
+    }]);
+    lint::lint(&doc).into_iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn every_pot_rule_fires_on_its_failing_case_only() {
+    for (code, failing, passing) in POT_CASES {
+        let found = pot_codes(failing.as_bytes());
+        assert!(
+            found.contains(code),
+            "{code} did not fire on {failing:?}: {found:?}"
+        );
+        let found = pot_codes(passing.as_bytes());
+        assert!(
+            !found.contains(code),
+            "{code} fired on {passing:?}: {found:?}"
+        );
+    }
+}
+
 fn makejail_codes(bytes: &[u8]) -> Vec<&'static str> {
     // Named like a main Makejail (some rules only check those).
     let doc = makejail::parse(SourceFile::new("Makejail", bytes), &Bindings::default());
@@ -201,6 +281,7 @@ fn every_rule_has_a_case() {
             CASES
                 .iter()
                 .chain(MAKEJAIL_CASES)
+                .chain(POT_CASES)
                 .any(|(code, ..)| code == &rule.code),
             "{} has no test case",
             rule.code

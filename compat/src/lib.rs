@@ -9,7 +9,7 @@ use jailwright::dialect::{self, Bindings};
 use jailwright::lint::{self, Severity};
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One line of expected-failures.tsv: the error codes lint must report for
 /// a corpus path, and why.
@@ -52,7 +52,7 @@ pub struct Outcome {
 }
 
 /// The dialect directories of the corpus this build can read.
-const DIALECTS: [&str; 2] = ["bastille", "makejail"];
+const DIALECTS: [&str; 3] = ["bastille", "makejail", "pot"];
 
 /// The corpus directory of a dialect.
 fn corpus_dir(dialect: &str) -> &str {
@@ -62,9 +62,8 @@ fn corpus_dir(dialect: &str) -> &str {
     }
 }
 
-/// Files SOURCES.tsv marks with the role `template`: generators of
-/// templates, not templates themselves.
-fn generators(root: &Path) -> Vec<String> {
+/// The files SOURCES.tsv gives a role among `roles`.
+fn with_role(root: &Path, roles: &[&str]) -> Vec<String> {
     let Ok(tsv) = std::fs::read_to_string(root.join("SOURCES.tsv")) else {
         return Vec::new();
     };
@@ -76,8 +75,33 @@ fn generators(root: &Path) -> Vec<String> {
     let (Some(file), Some(role)) = (column("local_file"), column("role")) else {
         return Vec::new();
     };
-    rows.filter(|r| r.get(role) == Some(&"template"))
+    rows.filter(|r| r.get(role).is_some_and(|x| roles.contains(x)))
         .filter_map(|r| r.get(file).map(|f| f.to_string()))
+        .collect()
+}
+
+/// The templates of a dialect's corpus directory. Makejail generators
+/// (role `template`) are left out. A pot flavour is its command file, or
+/// its script when it has no command file (pot's `-f NAME` finds either).
+fn units(dialect_name: &str, root: &Path) -> Vec<PathBuf> {
+    if dialect_name == "pot" {
+        let commands = with_role(root, &["flavour-cmd"]);
+        let mut units: Vec<PathBuf> = commands.iter().map(|c| root.join(c)).collect();
+        for script in with_role(root, &["flavour-script"]) {
+            let stem = script.trim_end_matches(".sh");
+            if !commands.iter().any(|c| c == stem) {
+                units.push(root.join(&script));
+            }
+        }
+        if !units.is_empty() {
+            units.sort();
+            return units;
+        }
+    }
+    let generators = with_role(root, &["template"]);
+    dialect::discover(root)
+        .into_iter()
+        .filter(|t| !generators.contains(&relative(root, t)))
         .collect()
 }
 
@@ -88,18 +112,15 @@ pub fn run(corpus: &Path) -> Outcome {
     let mut seen = Vec::new();
     for dialect_name in DIALECTS {
         let root = corpus.join(corpus_dir(dialect_name));
-        let skipped = generators(&root);
-        for template in dialect::discover(&root) {
-            if skipped.contains(&relative(&root, &template)) {
-                continue;
-            }
+        let forced = (dialect_name == "pot").then_some(jailwright::ir::Dialect::Pot);
+        for template in units(dialect_name, &root) {
             let rel = relative(corpus, &template);
             *outcome
                 .per_dialect
                 .entry(dialect_name.to_string())
                 .or_default() += 1;
             seen.push(rel.clone());
-            let mut result = check(&template, expected.get(&rel));
+            let mut result = check(&template, forced, expected.get(&rel));
             if dialect_name == "makejail" && result.is_ok() {
                 result = check_expanded(&template);
                 outcome.expanded += 1;
@@ -145,9 +166,14 @@ fn relative(corpus: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-fn check(template: &Path, expected: Option<&Expected>) -> Result<(), String> {
+fn check(
+    template: &Path,
+    forced: Option<jailwright::ir::Dialect>,
+    expected: Option<&Expected>,
+) -> Result<(), String> {
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let doc = dialect::load(template, None, &Bindings::default()).map_err(|e| e.to_string())?;
+        let doc =
+            dialect::load(template, forced, &Bindings::default()).map_err(|e| e.to_string())?;
         let json = jailwright::inspect::json(&doc.template);
         if !json.contains("\"steps\"") {
             return Err("parse --format json printed no steps".to_string());

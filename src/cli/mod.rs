@@ -44,6 +44,7 @@ pub enum Format {
 pub enum DialectArg {
     Bastille,
     Makejail,
+    Pot,
 }
 
 impl From<DialectArg> for Dialect {
@@ -51,6 +52,7 @@ impl From<DialectArg> for Dialect {
         match d {
             DialectArg::Bastille => Dialect::Bastille,
             DialectArg::Makejail => Dialect::Makejail,
+            DialectArg::Pot => Dialect::Pot,
         }
     }
 }

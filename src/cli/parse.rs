@@ -9,6 +9,8 @@ use std::path::PathBuf;
 pub struct ParseArgs {
     /// A template file (or a template directory).
     file: PathBuf,
+    /// More pot flavours, applied after the first (`pot create -f A -f B`).
+    more: Vec<PathBuf>,
     /// Flatten local Makejail INCLUDEs into the steps, as AppJail does.
     #[arg(long)]
     expand_includes: bool,
@@ -22,7 +24,16 @@ pub fn run(args: ParseArgs) -> i32 {
         Err(e) => return trouble(e),
     };
     let forced = args.options.dialect.map(Into::into);
-    let loaded = if args.expand_includes {
+    let is_pot = forced == Some(crate::ir::Dialect::Pot)
+        || dialect::detect(&args.file, forced) == Some(dialect::Kind::PotFlavour);
+    if !args.more.is_empty() && !is_pot {
+        return trouble("only pot flavours can be given several at once");
+    }
+    let loaded = if is_pot {
+        let mut paths = vec![args.file.clone()];
+        paths.extend(args.more.iter().cloned());
+        dialect::load_flavours(&paths)
+    } else if args.expand_includes {
         dialect::load_expanded(&args.file, forced, &bindings)
     } else {
         dialect::load(&args.file, forced, &bindings)

@@ -3,6 +3,7 @@
 pub mod bastille;
 pub mod makejail;
 pub mod physical;
+pub mod pot;
 
 use crate::document::Document;
 use crate::ir::Dialect;
@@ -52,6 +53,8 @@ pub enum Kind {
     BastilleLegacy,
     /// An AppJail Makejail (`Makejail` or `*.makejail`).
     Makejail,
+    /// A pot flavour: a command file, its `.sh` script, or both.
+    PotFlavour,
 }
 
 /// Guesses what a path is from its name and, for a directory, its files.
@@ -68,18 +71,97 @@ pub fn detect(path: &Path, forced: Option<Dialect>) -> Option<Kind> {
     match forced {
         Some(Dialect::Bastille) => Some(Kind::Bastillefile),
         Some(Dialect::Makejail) => Some(Kind::Makejail),
-        Some(_) => None,
+        Some(Dialect::Pot) => Some(Kind::PotFlavour),
         None => {
             let name = path.file_name()?.to_str()?;
             if name == "Bastillefile" {
                 Some(Kind::Bastillefile)
             } else if is_makejail_name(name) {
                 Some(Kind::Makejail)
+            } else if is_flavour(path) {
+                Some(Kind::PotFlavour)
             } else {
                 None
             }
         }
     }
+}
+
+/// A pot flavour command file: named `Potfile`, or with a `NAME.sh`
+/// script beside it, or whose first line is one of the nine flavour
+/// commands (this reads the start of the file).
+pub fn is_flavour(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if name.contains('.') || !path.is_file() {
+        return false;
+    }
+    if name == "Potfile" || path.with_file_name(format!("{name}.sh")).is_file() {
+        return true;
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .and_then(|l| l.split_whitespace().next())
+        .is_some_and(|w| pot::commands::COMMANDS.iter().any(|(c, _)| *c == w))
+}
+
+/// Reads a pot flavour: `NAME` and `NAME.sh` (either may be missing), or
+/// only a script when the path ends in `.sh`, as pot's lookup does.
+fn read_flavour(path: &Path) -> std::io::Result<pot::Flavour> {
+    let read = |p: &Path| crate::source::SourceFile::read(p);
+    let text = path.to_string_lossy();
+    if let Some(stem) = text.strip_suffix(".sh") {
+        let name = Path::new(stem)
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        return Ok(pot::Flavour {
+            name,
+            commands: None,
+            script: Some(read(path)?),
+        });
+    }
+    let name = path
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let script_path = std::path::PathBuf::from(format!("{text}.sh"));
+    let commands = if path.is_file() {
+        Some(read(path)?)
+    } else {
+        None
+    };
+    let script = if script_path.is_file() {
+        Some(read(&script_path)?)
+    } else {
+        None
+    };
+    if commands.is_none() && script.is_none() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("Flavour {name} not found"),
+        ));
+    }
+    Ok(pot::Flavour {
+        name,
+        commands,
+        script,
+    })
+}
+
+/// Reads several pot flavours applied in order (`pot create -f A -f B`).
+pub fn load_flavours(paths: &[std::path::PathBuf]) -> Result<Document, LoadError> {
+    let mut flavours = Vec::new();
+    for path in paths {
+        flavours.push(read_flavour(path).map_err(|source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?);
+    }
+    Ok(pot::parse(flavours))
 }
 
 /// `Makejail`, `Makejail.SUFFIX` (e.g. `Makejail.vendor`), or any
@@ -128,6 +210,7 @@ pub fn load(
             let source = crate::source::SourceFile::read(&file).map_err(io)?;
             makejail::parse(source, bindings)
         }
+        Some(Kind::PotFlavour) => pot::parse(vec![read_flavour(path).map_err(io)?]),
         None if !path.exists() => {
             return Err(io(std::io::Error::from(std::io::ErrorKind::NotFound)));
         }
@@ -199,7 +282,7 @@ pub fn discover(path: &Path) -> Vec<std::path::PathBuf> {
             bastille::legacy::is_legacy_dir(p)
         } else {
             let name = entry.file_name().to_string_lossy();
-            name == "Bastillefile" || is_makejail_name(&name)
+            name == "Bastillefile" || is_makejail_name(&name) || is_flavour(p)
         };
         if is_template {
             found.push(p.to_path_buf());

@@ -19,19 +19,25 @@ mod build_only_instruction;
 mod byte_order_mark;
 mod cmd_invisible_variable;
 mod comment_continuation;
+mod copy_in_relative_source;
 mod cp_arity;
 mod crlf_line_endings;
 mod dangerous_passthrough;
 mod duplicate_build_arg;
+mod duplicate_set_env;
+mod explicit_pot_name;
+mod hardcoded_flavour_dir;
 mod hoisted_out_of_order;
 mod host_shell_operator;
 mod host_substitution;
+mod ignored_line;
 mod include_error;
 mod include_extra_words;
 mod include_target;
 mod invalid_stage;
 mod legacy_hooks;
 mod line_in_file_unquoted;
+mod literal_shell_syntax;
 mod makejail_duplicate_arg;
 mod mount_arity;
 mod needs_running_jail;
@@ -40,9 +46,13 @@ mod non_conditional_in_raw_block;
 mod not_utf8;
 mod overlay_arity;
 mod pkg_empty;
+mod pot_no_final_newline;
+mod pot_usage_error;
 mod rdr_options;
 mod render_trailing_comment;
 mod service_arity;
+mod set_cmd_before_script;
+mod set_cmd_single_quotes;
 mod shell_syntax;
 mod space_indentation;
 mod tab_after_keyword;
@@ -58,6 +68,7 @@ mod usage_error;
 
 pub const BASTILLE: &[Dialect] = &[Dialect::Bastille];
 pub const MAKEJAIL: &[Dialect] = &[Dialect::Makejail];
+pub const POT: &[Dialect] = &[Dialect::Pot];
 
 /// Reports every problem of one kind the reader recorded.
 fn report_problems(doc: &Document, report: &mut super::Report, kind: ProblemKind, help: &str) {
@@ -116,6 +127,16 @@ pub static ALL: &[&Rule] = &[
     &hoisted_out_of_order::RULE,
     &makejail_duplicate_arg::RULE,
     &apply_stage::RULE,
+    &pot_usage_error::RULE,
+    &ignored_line::RULE,
+    &pot_no_final_newline::RULE,
+    &duplicate_set_env::RULE,
+    &set_cmd_single_quotes::RULE,
+    &literal_shell_syntax::RULE,
+    &explicit_pot_name::RULE,
+    &hardcoded_flavour_dir::RULE,
+    &set_cmd_before_script::RULE,
+    &copy_in_relative_source::RULE,
 ];
 
 /// Looks a rule up by code.

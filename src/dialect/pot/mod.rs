@@ -1,0 +1,139 @@
+//! pot flavours, read as `pot create -f NAME` reads them (common-flv.sh,
+//! pot 0.16). A flavour is a command file `NAME` (one pot subcommand per
+//! line, from a fixed list of nine) and/or a script `NAME.sh` that pot runs
+//! in the jail. Several flavours (`-f A -f B`) form one template, applied
+//! in order: each flavour's command file, then its script. jailwright also
+//! reads a flavour named `Potfile` (with `Potfile.sh`) like any other.
+//! See grammar/pot-flavour.md.
+
+pub mod commands;
+pub mod getopts;
+
+use crate::dialect::physical::physical_lines;
+use crate::document::{Document, LogicalLine, Piece, Problem, ProblemKind, span_of};
+use crate::ir::{Dialect, Instruction, Layout, Step, Template};
+use crate::source::SourceFile;
+
+/// One flavour: its command file and its script, either may be missing.
+#[derive(Debug, Clone, Default)]
+pub struct Flavour {
+    pub name: String,
+    pub commands: Option<SourceFile>,
+    pub script: Option<SourceFile>,
+}
+
+/// Reads flavours, in the order `-f` gives them, into one template.
+pub fn parse(flavours: Vec<Flavour>) -> Document {
+    let mut doc = Document {
+        sources: Vec::new(),
+        lines: Vec::new(),
+        template: Template {
+            dialect: Dialect::Pot,
+            layout: Layout::File,
+            steps: Vec::new(),
+            execution: Vec::new(),
+        },
+        siblings: Vec::new(),
+        problems: Vec::new(),
+    };
+    for flavour in flavours {
+        if let Some(source) = flavour.commands {
+            read_commands(&mut doc, &flavour.name, source);
+        }
+        if let Some(source) = flavour.script {
+            read_script(&mut doc, &flavour.name, source);
+        }
+    }
+    doc
+}
+
+/// `while read -r line`: leading and trailing blanks stripped, no
+/// continuation, a last line without a newline never read by pot.
+fn read_commands(doc: &mut Document, flavour: &str, source: SourceFile) {
+    let index = doc.sources.len();
+    let text = source.text.clone();
+    doc.sources.push(source);
+    for (number, (offset, raw, newline)) in physical_lines(&text).enumerate() {
+        let trimmed_start = raw.len() - raw.trim_start_matches([' ', '\t']).len();
+        let line = raw.trim_matches([' ', '\t']);
+        let line_index = doc.lines.len();
+        doc.lines.push(LogicalLine {
+            text: line.to_string(),
+            pieces: vec![Piece {
+                logical: 0,
+                file: offset + trimmed_start,
+                len: line.len(),
+            }],
+            source: index,
+            first_line: number + 1,
+            physical_lines: 1,
+        });
+        if !newline {
+            doc.problems.push(Problem {
+                kind: ProblemKind::NoFinalNewline,
+                line: line_index,
+                start: 0,
+                end: line.len(),
+                message:
+                    "the last line has no newline: pot's `read` never returns it, so pot skips it"
+                        .into(),
+            });
+        }
+        let reading = commands::read(line, flavour);
+        for found in reading.problems {
+            doc.problems.push(Problem {
+                kind: found.kind,
+                line: line_index,
+                start: found.start.min(line.len()),
+                end: found.end.min(line.len()),
+                message: found.message,
+            });
+        }
+        let source = &doc.sources[index];
+        let start = offset + trimmed_start;
+        doc.template.steps.push(Step {
+            span: span_of(source, start, start + line.len()),
+            name: reading.name.clone(),
+            keyword: reading.name,
+            text: reading.text,
+            args: reading.args,
+            instruction: reading.instruction,
+            stage: None,
+            line_index,
+        });
+    }
+}
+
+/// The script: one step that runs the whole file in the jail.
+fn read_script(doc: &mut Document, flavour: &str, source: SourceFile) {
+    let index = doc.sources.len();
+    let text = source.text.clone();
+    let name = source.path.file_name().map_or_else(
+        || format!("{flavour}.sh"),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    doc.sources.push(source);
+    let line_index = doc.lines.len();
+    doc.lines.push(LogicalLine {
+        text: text.clone(),
+        pieces: vec![Piece {
+            logical: 0,
+            file: 0,
+            len: text.len(),
+        }],
+        source: index,
+        first_line: 1,
+        physical_lines: text.lines().count(),
+    });
+    let span = span_of(&doc.sources[index], 0, text.len());
+    doc.template.steps.push(Step {
+        span,
+        name: "SCRIPT".into(),
+        keyword: name.clone(),
+        text: text.clone(),
+        args: vec![format!("/tmp/{name}"), flavour.to_string()],
+        instruction: Instruction::Script { name, text },
+        stage: None,
+        line_index,
+    });
+}
