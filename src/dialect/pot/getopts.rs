@@ -62,8 +62,7 @@ pub fn getopts(words: &[String], optstring: &str) -> Result<Options, Illegal> {
             result.operand = Some(i);
             return Ok(result);
         }
-        let mut chars = word[1..].char_indices();
-        while let Some((at, c)) = chars.next() {
+        for (at, c) in word[1..].char_indices() {
             match takes_arg(c) {
                 None => {
                     return Err(Illegal {
