@@ -152,16 +152,31 @@ fn read_flavour(path: &Path) -> std::io::Result<pot::Flavour> {
     })
 }
 
-/// Reads several pot flavours applied in order (`pot create -f A -f B`).
+/// Reads several pot flavours applied in order (`pot create -f A -f B`),
+/// each followed by its potluck chain (`NAME+1` ... `NAME+9`, applied
+/// after NAME by potluck's tooling), then checks that the files they copy
+/// in exist.
 pub fn load_flavours(paths: &[std::path::PathBuf]) -> Result<Document, LoadError> {
     let mut flavours = Vec::new();
     for path in paths {
-        flavours.push(read_flavour(path).map_err(|source| LoadError::Io {
+        let io = |source| LoadError::Io {
             path: path.display().to_string(),
             source,
-        })?);
+        };
+        flavours.push(read_flavour(path).map_err(io)?);
+        if !path.to_string_lossy().ends_with(".sh") {
+            for n in 1..=9 {
+                let link = std::path::PathBuf::from(format!("{}+{n}", path.display()));
+                if let Ok(flavour) = read_flavour(&link) {
+                    flavours.push(flavour);
+                }
+            }
+        }
     }
-    Ok(pot::parse(flavours))
+    let mut doc = pot::parse(flavours);
+    let missing = pot::missing_sources(&doc, |p| p.exists());
+    doc.problems.extend(missing);
+    Ok(doc)
 }
 
 /// `Makejail`, `Makejail.SUFFIX` (e.g. `Makejail.vendor`), or any
@@ -210,7 +225,7 @@ pub fn load(
             let source = crate::source::SourceFile::read(&file).map_err(io)?;
             makejail::parse(source, bindings)
         }
-        Some(Kind::PotFlavour) => pot::parse(vec![read_flavour(path).map_err(io)?]),
+        Some(Kind::PotFlavour) => load_flavours(&[path.to_path_buf()])?,
         None if !path.exists() => {
             return Err(io(std::io::Error::from(std::io::ErrorKind::NotFound)));
         }

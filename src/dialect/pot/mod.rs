@@ -137,3 +137,43 @@ fn read_script(doc: &mut Document, flavour: &str, source: SourceFile) {
         line_index,
     });
 }
+
+/// pot's own flavour directory, which potluck command files name.
+pub const FLAVOUR_DIR: &str = "/usr/local/etc/pot/flavours/";
+
+/// Copy-in sources that do not exist: `copy-in-flv` sources relative to
+/// the command file's directory (pot `cd`s there), and `copy-in` sources
+/// under pot's flavour directory, looked up beside the command file
+/// instead (where potluck keeps its `NAME.d/` payload). `exists` is the
+/// caller's: this module does no I/O.
+pub fn missing_sources(doc: &Document, exists: impl Fn(&std::path::Path) -> bool) -> Vec<Problem> {
+    let mut found = Vec::new();
+    for step in &doc.template.steps {
+        let Instruction::Cp { sources, from, .. } = &step.instruction else {
+            continue;
+        };
+        let Some(source) = sources.first().filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let line = &doc.lines[step.line_index];
+        let dir = doc.sources[line.source].dir();
+        let path = match from {
+            crate::ir::CopyFrom::Template => dir.join(source),
+            crate::ir::CopyFrom::Host => match source.strip_prefix(FLAVOUR_DIR) {
+                Some(rest) => dir.join(rest),
+                None => continue,
+            },
+            crate::ir::CopyFrom::Jail(_) => continue,
+        };
+        if !exists(&path) {
+            found.push(Problem {
+                kind: ProblemKind::MissingSource,
+                line: step.line_index,
+                start: 0,
+                end: line.text.len(),
+                message: format!("{source} does not exist (looked for {})", path.display()),
+            });
+        }
+    }
+    found
+}

@@ -39,6 +39,7 @@ mod legacy_hooks;
 mod line_in_file_unquoted;
 mod literal_shell_syntax;
 mod makejail_duplicate_arg;
+mod missing_copy_source;
 mod mount_arity;
 mod needs_running_jail;
 mod no_final_newline;
@@ -137,6 +138,7 @@ pub static ALL: &[&Rule] = &[
     &hardcoded_flavour_dir::RULE,
     &set_cmd_before_script::RULE,
     &copy_in_relative_source::RULE,
+    &missing_copy_source::RULE,
 ];
 
 /// Looks a rule up by code.
