@@ -297,3 +297,62 @@ fn lint_reports_makejail_errors_with_appjails_message() {
     assert_eq!(json["diagnostics"][0]["message"], "cmd: command not found.");
     assert_eq!(json["diagnostics"][1]["code"], "JW703");
 }
+
+#[test]
+fn pot_flavour_is_detected_by_its_script_and_reads_both_files() {
+    let out = Test::new()
+        .file("web", "set-attribute -A persistent -V NO\n")
+        .file("web.sh", "#!/bin/sh\npkg install -y nginx\n")
+        .args(&["parse", "web", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json = out.json();
+    assert_eq!(json["dialect"], "pot");
+    assert_eq!(json["steps"][0]["instruction"], "set-attribute");
+    assert_eq!(json["steps"][1]["instruction"], "SCRIPT");
+    assert_eq!(json["steps"][1]["file"], "web.sh");
+}
+
+#[test]
+fn several_pot_flavours_apply_in_order() {
+    let out = Test::new()
+        .file("a", "set-env -E A=1\n")
+        .file("b.sh", "echo b\n")
+        .args(&["parse", "--dialect", "pot", "a", "b.sh"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("a:1:1 set-env"), "{}", out.stdout);
+    assert!(out.stdout.contains("b.sh:1:1 SCRIPT"), "{}", out.stdout);
+}
+
+#[test]
+fn a_missing_flavour_is_an_io_error() {
+    let out = Test::new()
+        .args(&["parse", "--dialect", "pot", "nope"])
+        .run();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("Flavour nope not found"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn several_files_are_only_for_pot() {
+    let out = Test::new()
+        .file("Bastillefile", "PKG a\n")
+        .args(&["parse", "Bastillefile", "Bastillefile"])
+        .run();
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn lint_finds_potfiles_in_a_directory() {
+    let out = Test::new()
+        .file("p/Potfile", "set-env -e A=1\n")
+        .args(&["lint", ".", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 1);
+    assert_eq!(out.json()["diagnostics"][0]["code"], "JW801");
+}

@@ -79,3 +79,24 @@ fn makejail_grammar_examples_parse_as_documented() {
         assert_eq!(actual, expected, "example:\n{input}");
     }
 }
+
+#[test]
+fn pot_flavour_grammar_examples_parse_as_documented() {
+    let doc = include_str!("../grammar/pot-flavour.md");
+    let examples = examples(doc, "flavour");
+    assert!(!examples.is_empty(), "no examples");
+    for (input, expected) in examples {
+        let parsed = jailwright::dialect::pot::parse(vec![jailwright::dialect::pot::Flavour {
+            name: "web".into(),
+            commands: Some(SourceFile::new("web", input.as_bytes())),
+            script: None,
+        }]);
+        let actual: String = parsed
+            .template
+            .steps
+            .iter()
+            .map(|s| format!("{} {}\n", s.name, serde_json::to_string(&s.args).unwrap()))
+            .collect();
+        assert_eq!(actual, expected, "example:\n{input}");
+    }
+}

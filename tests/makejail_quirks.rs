@@ -272,3 +272,49 @@ fn build_args_from_the_command_line() {
     assert_eq!(doc.template.steps[0].args, ["from=img:15.0"]);
     assert_eq!(doc.template.steps[0].text, "from=img:%{TAG}");
 }
+
+#[test]
+fn a_line_left_indented_by_a_build_arg_keeps_its_name() {
+    let s = steps("%{X:1} PKG a\n");
+    assert_eq!(s[0].name, "PKG");
+    assert_eq!(
+        s[0].args,
+        ["PKG", "a"],
+        "AppJail splits the arguments from the unstripped text"
+    );
+}
+
+#[test]
+fn a_label_key_may_follow_extra_spaces() {
+    assert!(problems("LABEL  com.example=1\n").is_empty());
+}
+
+#[test]
+fn a_last_line_without_newline_is_not_in_the_execution_order() {
+    let doc = read("PKG a\nPKG b");
+    assert_eq!(doc.template.execution_order(), [0]);
+}
+
+#[cfg(unix)]
+#[test]
+fn includes_resolve_from_the_real_directory_of_a_symlinked_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("a")).unwrap();
+    std::fs::create_dir_all(root.join("common")).unwrap();
+    std::fs::write(root.join("a/Makejail"), "INCLUDE link.makejail\n").unwrap();
+    std::fs::write(
+        root.join("common/shared.makejail"),
+        "INCLUDE part.makejail\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("common/part.makejail"), "CMD echo from common\n").unwrap();
+    std::os::unix::fs::symlink(
+        root.join("common/shared.makejail"),
+        root.join("a/link.makejail"),
+    )
+    .unwrap();
+    let doc = dialect::load_expanded(&root.join("a/Makejail"), None, &Bindings::default()).unwrap();
+    assert!(doc.problems.is_empty(), "{:?}", doc.problems);
+    assert_eq!(doc.template.steps[0].text, "echo from common");
+}

@@ -79,10 +79,41 @@ makejail_fixture!(makejail_includes, "includes", false);
 makejail_fixture!(makejail_includes_expanded, "includes", true);
 makejail_fixture!(makejail_quirks, "quirks", false);
 
+/// A pot flavour's JSON (`parse --dialect pot DIR/FLAVOUR`).
+fn pot_json(dir: &str, flavour: &str) -> serde_json::Value {
+    let path = common::fixtures().join("pot").join(dir).join(flavour);
+    let doc = dialect::load_flavours(&[path]).expect("fixture reads");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&jailwright::inspect::json(&doc.template)).unwrap();
+    for step in json["steps"].as_array_mut().unwrap() {
+        let file = step["file"].as_str().unwrap().to_string();
+        let rel = file
+            .rsplit_once(&format!("pot/{dir}/"))
+            .map_or(file.clone(), |(_, r)| r.to_string());
+        step["file"] = rel.into();
+    }
+    json
+}
+
+#[test]
+fn pot_web() {
+    insta::assert_json_snapshot!("pot-web", pot_json("web", "web"));
+}
+
+#[test]
+fn pot_potfile() {
+    insta::assert_json_snapshot!("pot-potfile", pot_json("potfile", "Potfile"));
+}
+
+#[test]
+fn pot_quirks() {
+    insta::assert_json_snapshot!("pot-quirks", pot_json("quirks", "quirks"));
+}
+
 #[test]
 fn every_fixture_has_a_snapshot() {
     let source = include_str!("snapshots.rs");
-    let dirs = ["bastille", "makejail"].map(|d| common::fixtures().join(d));
+    let dirs = ["bastille", "makejail", "pot"].map(|d| common::fixtures().join(d));
     for entry in dirs.iter().flat_map(|d| std::fs::read_dir(d).unwrap()) {
         let name = entry.unwrap().file_name().into_string().unwrap();
         assert!(

@@ -96,6 +96,8 @@ pub fn expand(lines: &[String], cli: &[String], file: &str) -> Result<Expanded, 
             if reference.is_match(l) {
                 *l = reference
                     .replace_all(l, |c: &Captures| {
+                        // sed puts the whole match where the value has `&`.
+                        let value = value.replace('&', &c[0]);
                         format!("{}{}", c.get(2).map_or("", |m| m.as_str()), value)
                     })
                     .into_owned();
@@ -240,6 +242,14 @@ mod tests {
         assert_eq!(
             run(&["%{X:v}", "CMD echo %{X} %%{X}"], &[]).unwrap(),
             [None, Some("CMD echo v %{X}".into())]
+        );
+    }
+
+    #[test]
+    fn an_ampersand_in_a_value_stands_for_the_reference() {
+        assert_eq!(
+            run(&["%{URL:x?a=1&b=2}", "CMD fetch %{URL}"], &[]).unwrap()[1].as_deref(),
+            Some("CMD fetch x?a=1 %{URL}b=2")
         );
     }
 

@@ -44,11 +44,15 @@ pub fn expand(path: &Path, bindings: &Bindings, read: &mut Reader) -> io::Result
 
 impl Flattening<'_, '_> {
     fn visit(&mut self, path: &Path, real: PathBuf, bytes: &[u8]) {
-        self.included.push(real);
+        self.included.push(real.clone());
         let index = self.sources.len();
         self.sources.push(SourceFile::new(path, bytes));
         let text = self.sources[index].text.clone();
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // AppJail changes into the directory of the file's real path; the
+        // path as the user reached it is kept for display when it leads to
+        // the same file.
+        let real_dir = real.parent().map(Path::to_path_buf).unwrap_or_default();
+        let shown_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         for line in lines::logical_lines(&text, index) {
             let (name, args) = lines::split(&line.line.text);
             let spec = (name == "INCLUDE" && line.kind != lines::LineKind::UnfinishedContinuation)
@@ -56,8 +60,16 @@ impl Flattening<'_, '_> {
                 .flatten()
                 .filter(include::Spec::is_local);
             if let Some(spec) = spec {
-                let target = dir.join(&spec.target);
-                match (self.read)(&target) {
+                let by_real = (self.read)(&real_dir.join(&spec.target));
+                let shown = shown_dir.join(&spec.target);
+                let same =
+                    matches!((&by_real, (self.read)(&shown)), (Ok((a, _)), Ok((b, _))) if *a == b);
+                let target = if same {
+                    shown
+                } else {
+                    real_dir.join(&spec.target)
+                };
+                match by_real {
                     Ok((real, _)) if self.included.contains(&real) => {
                         self.problem(
                             format!("{}: Makejail is already included.", real.display()),

@@ -46,6 +46,8 @@ pub fn parse(text: &str) -> Result<Spec, String> {
         return Err("usage: INCLUDE [<method>+]<path> [<args> ...]".into());
     }
     let (method, rest) = match text.split_once('+') {
+        // `lib_jailparam_name` gives the whole text when nothing precedes `+`.
+        Some(("", r)) if !r.chars().all(char::is_whitespace) => (text.trim_start(), r),
         Some((m, r)) if !r.chars().all(char::is_whitespace) => (m.trim_start(), r),
         Some((m, _)) => ("file", m.trim_start()),
         None => ("file", text.trim_start()),
@@ -90,18 +92,23 @@ pub fn parse(text: &str) -> Result<Spec, String> {
 fn check_git_options(args: &[String], skip_last: bool) -> Result<(), String> {
     let flags = ["--global", "--local", "--tmp"];
     let valued = ["--baseurl", "--branch", "--cachedir", "--file"];
-    let examined = if skip_last {
-        args.len().saturating_sub(1)
+    // The hosting aliases append `--baseurl URL`, so every word of the
+    // user's is examined; plain `git+` never examines its last word.
+    let appended = [String::from("--baseurl"), String::from("BASE")];
+    let words: Vec<&String> = if skip_last {
+        args.iter().collect()
     } else {
-        args.len()
+        args.iter().chain(appended.iter()).collect()
     };
+    let examined = words.len().saturating_sub(1);
     let mut i = 0;
     while i < examined {
-        let word = args[i].as_str();
+        let word = words[i].as_str();
         if flags.contains(&word) {
             i += 1;
         } else if valued.contains(&word) {
-            if i + 1 >= examined {
+            // The value may not be the word before the last one.
+            if i + 2 == examined {
                 return Err(GIT_USAGE.into());
             }
             i += 2;

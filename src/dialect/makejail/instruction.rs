@@ -460,9 +460,11 @@ fn read_known(name: &str, r: &mut Reader, context: &Context) -> Instruction {
             }
         },
         "LABEL" => {
-            let (key, value) = match text.split_once('=') {
+            // `lib_jailparam_name` strips leading blanks from the key.
+            let (key, value) = match text.trim_start().split_once('=') {
+                Some(("", _)) => (text, None),
                 Some((k, v)) => (k, Some(v.to_string())),
-                None => (text, None),
+                None => (text.trim_start(), None),
             };
             if empty {
                 r.usage("usage: LABEL <key>=<value>");

@@ -125,8 +125,10 @@ pub fn build(
         let Some(text) = &replaced[index] else {
             continue; // only build-argument declarations
         };
-        let (name, args) = lines::split(text);
-        let name = name.trim_start();
+        // The name is read from the text with leading blanks stripped, the
+        // arguments from the text as it is (`lib_jailparam_name/value`).
+        let name = lines::split(text.trim_start()).0;
+        let args = lines::split(text).1;
         let raw_args = lines::split(&line.text).1.unwrap_or_default();
         let args = args.unwrap_or_default();
         let reading = instruction::read(name, args, &context);
@@ -166,7 +168,12 @@ pub fn build(
             line_index: index,
         });
     }
-    let execution = stages::execution(&steps);
+    // AppJail's `read` never returns a last line without a newline.
+    let runs: Vec<bool> = steps
+        .iter()
+        .map(|s| kinds[s.line_index] != LineKind::NoFinalNewline)
+        .collect();
+    let execution = stages::execution(&steps, &runs);
     Document {
         sources,
         lines,

@@ -63,8 +63,9 @@ pub fn when(stage: &str) -> &'static str {
     }
 }
 
-/// The execution order of `steps`, stage by stage.
-pub fn execution(steps: &[Step]) -> Vec<StageRun> {
+/// The execution order of `steps`, stage by stage; `runs[i]` is false for
+/// a step AppJail never sees.
+pub fn execution(steps: &[Step], runs: &[bool]) -> Vec<StageRun> {
     let mut order: Vec<String> = vec![BUILD.to_string()];
     order.extend(INIT_STAGES.iter().map(|s| s.to_string()));
     for step in steps {
@@ -79,7 +80,7 @@ pub fn execution(steps: &[Step]) -> Vec<StageRun> {
         .filter_map(|stage| {
             let mut held: Vec<usize> = Vec::new();
             for (i, step) in steps.iter().enumerate() {
-                if step.stage.as_deref() != Some(stage.as_str()) {
+                if step.stage.as_deref() != Some(stage.as_str()) || !runs[i] {
                     continue;
                 }
                 if matches!(&step.instruction, Instruction::Clear { what } if what == "stage") {
