@@ -1,5 +1,5 @@
 //! `cargo bench --bench lint`: prints how long reading and linting take,
-//! over ../shared/corpus/{bastille,appjail} and over a generated 20,000-line
+//! over ../shared/corpus/{bastille,appjail,pot} and over a generated 20,000-line
 //! Bastillefile (4,999 ARGs referenced by later lines). Figures only: no
 //! test depends on timing.
 
@@ -21,7 +21,7 @@ fn best_of<F: FnMut()>(runs: usize, mut f: F) -> Duration {
 }
 
 fn main() {
-    for dialect_dir in ["bastille", "appjail"] {
+    for dialect_dir in ["bastille", "appjail", "pot"] {
         let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/corpus")
             .join(dialect_dir);
