@@ -74,6 +74,16 @@ pub struct Problem {
     pub message: String,
 }
 
+/// A problem found in a line's text before the line's place in the
+/// document is known: a byte range of that text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub kind: ProblemKind,
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+}
+
 /// The kinds of problem a reader reports; each lint rule reports one kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {

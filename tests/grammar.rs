@@ -1,7 +1,10 @@
-//! grammar/bastillefile.md stays true: each `bastillefile` example parses
-//! to the `parse` block that follows it.
+//! The grammars in grammar/ stay true: each example parses to the `parse`
+//! block that follows it.
 
+use jailwright::dialect::pot::{self, Flavour};
 use jailwright::dialect::{Bindings, bastille, makejail};
+use jailwright::document::Document;
+use jailwright::ir::Step;
 use jailwright::source::SourceFile;
 
 /// (example, expected parse lines) pairs of a language, in document order.
@@ -25,78 +28,70 @@ fn examples(doc: &str, language: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn grammar_examples_parse_as_documented() {
-    let doc = include_str!("../grammar/bastillefile.md");
-    let examples = examples(doc, "bastillefile");
-    assert!(
-        examples.len() >= 5,
-        "found only {} examples",
-        examples.len()
-    );
+/// Checks every `language` example of `doc`: `read` parses it, and each
+/// step prints as `line(step)`.
+fn check(
+    doc: &str,
+    language: &str,
+    read: impl Fn(&[u8]) -> Document,
+    line: impl Fn(&Step) -> String,
+) {
+    let examples = examples(doc, language);
+    assert!(!examples.is_empty(), "no {language} examples");
     for (input, expected) in examples {
-        let parsed = bastille::parse(
-            SourceFile::new("Bastillefile", input.as_bytes()),
-            &Bindings::default(),
-        );
-        let actual: String = parsed
+        let actual: String = read(input.as_bytes())
             .template
             .steps
             .iter()
-            .map(|s| format!("{} {}\n", s.name, serde_json::to_string(&s.args).unwrap()))
+            .map(|s| format!("{}\n", line(s)))
             .collect();
         assert_eq!(actual, expected, "example:\n{input}");
     }
+}
+
+fn args(step: &Step) -> String {
+    serde_json::to_string(&step.args).unwrap()
+}
+
+#[test]
+fn bastillefile_grammar_examples_parse_as_documented() {
+    check(
+        include_str!("../grammar/bastillefile.md"),
+        "bastillefile",
+        |b| bastille::parse(SourceFile::new("Bastillefile", b), &Bindings::default()),
+        |s| format!("{} {}", s.name, args(s)),
+    );
 }
 
 #[test]
 fn makejail_grammar_examples_parse_as_documented() {
-    let doc = include_str!("../grammar/makejail.md");
-    let examples = examples(doc, "makejail");
-    assert!(
-        examples.len() >= 5,
-        "found only {} examples",
-        examples.len()
+    check(
+        include_str!("../grammar/makejail.md"),
+        "makejail",
+        |b| makejail::parse(SourceFile::new("Makejail", b), &Bindings::default()),
+        |s| {
+            format!(
+                "[{}] {} {}",
+                s.stage.as_deref().unwrap_or_default(),
+                s.name,
+                args(s)
+            )
+        },
     );
-    for (input, expected) in examples {
-        let parsed = makejail::parse(
-            SourceFile::new("Makejail", input.as_bytes()),
-            &Bindings::default(),
-        );
-        let actual: String = parsed
-            .template
-            .steps
-            .iter()
-            .map(|s| {
-                format!(
-                    "[{}] {} {}\n",
-                    s.stage.as_deref().unwrap_or_default(),
-                    s.name,
-                    serde_json::to_string(&s.args).unwrap()
-                )
-            })
-            .collect();
-        assert_eq!(actual, expected, "example:\n{input}");
-    }
 }
 
 #[test]
 fn pot_flavour_grammar_examples_parse_as_documented() {
-    let doc = include_str!("../grammar/pot-flavour.md");
-    let examples = examples(doc, "flavour");
-    assert!(!examples.is_empty(), "no examples");
-    for (input, expected) in examples {
-        let parsed = jailwright::dialect::pot::parse(vec![jailwright::dialect::pot::Flavour {
-            name: "web".into(),
-            commands: Some(SourceFile::new("web", input.as_bytes())),
-            script: None,
-        }]);
-        let actual: String = parsed
-            .template
-            .steps
-            .iter()
-            .map(|s| format!("{} {}\n", s.name, serde_json::to_string(&s.args).unwrap()))
-            .collect();
-        assert_eq!(actual, expected, "example:\n{input}");
-    }
+    check(
+        include_str!("../grammar/pot-flavour.md"),
+        "flavour",
+        |b| {
+            pot::parse(vec![Flavour {
+                name: "web".into(),
+                commands: Some(SourceFile::new("web", b)),
+                script: None,
+            }])
+        },
+        |s| format!("{} {}", s.name, args(s)),
+    );
 }

@@ -139,7 +139,7 @@ const POT_CASES: &[(&str, &str, &str)] = &[
         "set-attribute -A persistent -V NO\n",
     ),
     (
-        "JW803",
+        "JW709",
         "set-attribute -A persistent -V NO",
         "set-attribute -A persistent -V NO\n",
     ),

@@ -5,19 +5,10 @@
 use super::options::{self, Spec};
 use super::stages;
 use super::tokenizer::{self, Word};
-use crate::document::ProblemKind;
+use crate::document::{Found, ProblemKind};
 use crate::ir::{CmdOptions, CmdTarget, CmdUser, CopyFrom, Instruction, PkgAction, Runner};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// A problem in an instruction, as a byte range of its argument text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
-    pub kind: ProblemKind,
-    pub start: usize,
-    pub end: usize,
-    pub message: String,
-}
 
 /// An instruction read: its meaning, its words, and what is wrong with it.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 //! alone takes its text raw.
 
 use super::getopts::{self, Options};
-use crate::document::ProblemKind;
+use crate::document::{Found, ProblemKind};
 use crate::ir::{CopyFrom, Instruction};
 
 /// The flavourable commands and their getopts strings.
@@ -52,14 +52,6 @@ pub const ATTRIBUTES: [(&str, &str); 25] = [
 
 /// The pot name pot appends to every line.
 const POT: &str = "POTNAME";
-
-#[derive(Debug, Clone)]
-pub struct Found {
-    pub kind: ProblemKind,
-    pub start: usize,
-    pub end: usize,
-    pub message: String,
-}
 
 #[derive(Debug, Clone)]
 pub struct Reading {

@@ -47,7 +47,6 @@ mod non_conditional_in_raw_block;
 mod not_utf8;
 mod overlay_arity;
 mod pkg_empty;
-mod pot_no_final_newline;
 mod pot_usage_error;
 mod rdr_options;
 mod render_trailing_comment;
@@ -70,6 +69,7 @@ mod usage_error;
 pub const BASTILLE: &[Dialect] = &[Dialect::Bastille];
 pub const MAKEJAIL: &[Dialect] = &[Dialect::Makejail];
 pub const POT: &[Dialect] = &[Dialect::Pot];
+pub const MAKEJAIL_AND_POT: &[Dialect] = &[Dialect::Makejail, Dialect::Pot];
 
 /// Reports every problem of one kind the reader recorded.
 fn report_problems(doc: &Document, report: &mut super::Report, kind: ProblemKind, help: &str) {
@@ -130,7 +130,6 @@ pub static ALL: &[&Rule] = &[
     &apply_stage::RULE,
     &pot_usage_error::RULE,
     &ignored_line::RULE,
-    &pot_no_final_newline::RULE,
     &duplicate_set_env::RULE,
     &set_cmd_single_quotes::RULE,
     &literal_shell_syntax::RULE,

@@ -1,6 +1,6 @@
-//! JW709: the last line has no newline, so AppJail never reads it.
+//! JW709: the last line has no newline, so the manager's `read` never returns it (AppJail, pot).
 
-use super::{MAKEJAIL, report_problems};
+use super::{MAKEJAIL_AND_POT, report_problems};
 use crate::document::{Document, ProblemKind};
 use crate::lint::{Report, Rule, Severity};
 
@@ -8,8 +8,8 @@ pub const RULE: Rule = Rule {
     code: "JW709",
     name: "no-final-newline",
     severity: Severity::Warning,
-    dialects: MAKEJAIL,
-    summary: "the last line has no newline, so AppJail never reads it",
+    dialects: MAKEJAIL_AND_POT,
+    summary: "the last line has no newline, so the manager's `read` never returns it (AppJail, pot)",
     check,
 };
 
