@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod dialect;
 pub mod document;
+pub mod exec;
 pub mod inspect;
 pub mod ir;
 pub mod lint;

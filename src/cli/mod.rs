@@ -3,6 +3,7 @@
 
 mod lint;
 mod parse;
+mod plan;
 
 use crate::dialect::{Bindings, JailFacts};
 use crate::ir::Dialect;
@@ -30,6 +31,8 @@ enum Command {
     Parse(parse::ParseArgs),
     /// Report every problem in templates.
     Lint(lint::LintArgs),
+    /// Show what applying a template to a jail or a root would do.
+    Plan(plan::PlanArgs),
     /// List the lint rules.
     Rules,
 }
@@ -133,6 +136,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Parse(args) => parse::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Rules => {
             for rule in crate::lint::rules::ALL {
                 println!(

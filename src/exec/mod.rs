@@ -1,0 +1,8 @@
+//! Running templates: `plan` turns a parsed template into the exact
+//! actions each step takes on a target (pure); adapters carry them out.
+//! Data flows one way: Document → Plan → adapters.
+
+pub mod plan;
+pub mod safe_path;
+
+pub use plan::{Action, Plan, PlannedStep, TargetSpec, plan};

@@ -1,0 +1,220 @@
+//! `plan`: the exact host commands each step becomes, per dialect and
+//! target (research/*.md gives the managers' own commands).
+
+use jailwright::dialect::{Bindings, JailFacts, bastille, makejail, pot};
+use jailwright::exec::plan::{Action, Facts, PackageManager, TargetSpec, plan};
+use jailwright::source::SourceFile;
+use std::path::PathBuf;
+
+fn jail() -> TargetSpec {
+    TargetSpec::Jail("web".into())
+}
+
+fn root() -> TargetSpec {
+    TargetSpec::Root(PathBuf::from("/r"))
+}
+
+fn facts() -> Facts {
+    Facts {
+        template_dir: PathBuf::from("/tpl"),
+        ..Facts::default()
+    }
+}
+
+fn argvs(actions: &[Action]) -> Vec<String> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Run { argv } => Some(argv.join(" ")),
+            _ => None,
+        })
+        .collect()
+}
+
+fn bastille_plan(text: &str, target: &TargetSpec, facts: &Facts) -> jailwright::exec::Plan {
+    let bindings = Bindings {
+        jail: JailFacts {
+            name: Some("web".into()),
+            ..JailFacts::default()
+        },
+        ..Bindings::default()
+    };
+    let doc = bastille::parse(
+        SourceFile::new("/tpl/Bastillefile", text.as_bytes()),
+        &bindings,
+    );
+    plan(&doc, target, facts)
+}
+
+#[test]
+fn bastille_on_a_jail_runs_what_bastille_runs() {
+    let p = bastille_plan(
+        "PKG nginx php82\nHPKG git\nSYSRC nginx_enable=YES\nSERVICE nginx start\nCMD echo ${JAIL_NAME} > /tmp/x\nRESTART\n",
+        &jail(),
+        &facts(),
+    );
+    let all: Vec<String> = p.steps.iter().flat_map(|s| argvs(&s.actions)).collect();
+    assert_eq!(
+        all,
+        [
+            "jexec -l -U root web env ASSUME_ALWAYS_YES=yes /usr/sbin/pkg install nginx php82",
+            "env ASSUME_ALWAYS_YES=yes /usr/sbin/pkg -j web install git",
+            "jexec -l web /usr/sbin/sysrc nginx_enable=YES",
+            "jexec -l web /usr/sbin/service nginx start",
+            "jexec -l -U root web /bin/sh -c echo web > /tmp/x",
+            "jail -rc web",
+        ]
+    );
+    assert!(p.runnable());
+}
+
+#[test]
+fn an_offline_root_uses_chroot_pkg_r_and_native_sysrc() {
+    let p = bastille_plan(
+        "PKG nginx\nCMD true\nSYSRC a=b\nSERVICE nginx enable\n",
+        &root(),
+        &facts(),
+    );
+    assert_eq!(
+        argvs(&p.steps[0].actions),
+        ["env ASSUME_ALWAYS_YES=yes pkg -r /r install nginx"]
+    );
+    assert_eq!(argvs(&p.steps[1].actions), ["chroot /r /bin/sh -c true"]);
+    assert_eq!(
+        p.steps[2].actions,
+        [Action::Sysrc {
+            args: vec!["a=b".into()]
+        }]
+    );
+    assert_eq!(
+        argvs(&p.steps[3].actions),
+        ["chroot /r /usr/sbin/service nginx enable"]
+    );
+    let apt = Facts {
+        package_manager: PackageManager::Apt,
+        ..facts()
+    };
+    let p = bastille_plan("PKG curl\n", &root(), &apt);
+    assert_eq!(
+        argvs(&p.steps[0].actions),
+        ["chroot /r env DEBIAN_FRONTEND=noninteractive apt-get -y install curl"]
+    );
+}
+
+#[test]
+fn copies_resolve_template_paths_and_missing_sources_block() {
+    let missing = Facts {
+        missing: vec![PathBuf::from("/tpl/etc")],
+        ..facts()
+    };
+    let p = bastille_plan("CP usr /\nOVERLAY etc\n", &jail(), &missing);
+    assert_eq!(
+        p.steps[0].actions,
+        [Action::Copy {
+            from: "/tpl/usr".into(),
+            to: "/".into(),
+            contents: false
+        }]
+    );
+    assert!(
+        p.steps[1]
+            .blocked
+            .as_deref()
+            .unwrap()
+            .contains("does not exist")
+    );
+    assert!(!p.runnable());
+}
+
+#[test]
+fn unset_arg_plus_and_manager_state_block_apply() {
+    let p = bastille_plan(
+        "ARG+ TOKEN\nRDR tcp 80 80\nCONFIG set allow.mlock=1\n",
+        &jail(),
+        &facts(),
+    );
+    assert!(p.steps.iter().all(|s| s.blocked.is_some()), "{p:?}");
+}
+
+#[test]
+fn makejail_runs_the_build_stage_in_execution_order_with_arg_env() {
+    let doc = makejail::parse(
+        SourceFile::new(
+            "/tpl/Makejail",
+            b"CMD echo ${x}\nOPTION start\nARG x=1\nSTAGE start\nCMD later\n",
+        ),
+        &Bindings::default(),
+    );
+    let p = plan(&doc, &jail(), &facts());
+    let names: Vec<&str> = p.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["ARG", "OPTION", "CMD"],
+        "ARG and OPTION hoisted; start stage not run"
+    );
+    assert_eq!(
+        argvs(&p.steps[2].actions),
+        ["jexec -l -U root web env x=1 /bin/sh -c echo ${x}"]
+    );
+    let with_arg = Facts {
+        args: vec!["x=2".into()],
+        ..facts()
+    };
+    let p = plan(&doc, &jail(), &with_arg);
+    assert_eq!(
+        argvs(&p.steps[2].actions),
+        ["jexec -l -U root web env x=2 /bin/sh -c echo ${x}"]
+    );
+    let required = makejail::parse(
+        SourceFile::new("/tpl/Makejail", b"ARG token\n"),
+        &Bindings::default(),
+    );
+    assert!(!plan(&required, &jail(), &facts()).runnable());
+}
+
+#[test]
+fn makejail_cmd_user_and_workdir() {
+    let doc = makejail::parse(
+        SourceFile::new("/tpl/Makejail", b"CMD --juser www --workdir /srv ls\n"),
+        &Bindings::default(),
+    );
+    let p = plan(&doc, &jail(), &facts());
+    assert_eq!(
+        argvs(&p.steps[0].actions),
+        ["jexec -l -U www -d /srv web /bin/sh -c ls"]
+    );
+}
+
+#[test]
+fn pot_copies_its_script_to_tmp_and_runs_it_with_the_pot_name() {
+    let doc = pot::parse(vec![pot::Flavour {
+        name: "web".into(),
+        commands: Some(SourceFile::new(
+            "/f/web",
+            b"copy-in-flv -s web.d/x -d /x\nset-attribute -A persistent -V NO\n",
+        )),
+        script: Some(SourceFile::new("/f/web.sh", b"echo hi\n")),
+    }]);
+    let p = plan(&doc, &jail(), &facts());
+    assert_eq!(p.steps.len(), 3);
+    assert!(p.steps[1].note.is_some(), "attributes configure the pot");
+    assert_eq!(
+        p.steps[2].actions,
+        [
+            Action::Copy {
+                from: "/f/web.sh".into(),
+                to: "/tmp/web.sh".into(),
+                contents: false
+            },
+            Action::Run {
+                argv: vec![
+                    "jexec".into(),
+                    "-l".into(),
+                    "web".into(),
+                    "/tmp/web.sh".into(),
+                    "web".into()
+                ]
+            },
+        ]
+    );
+}
