@@ -362,12 +362,35 @@ fn plan_prints_the_commands_and_exits_1_when_a_step_is_blocked() {
     let t = Test::new().file("Bastillefile", "PKG nginx\nCMD echo ${JAIL_NAME}\n");
     let out = t.args(&["plan", "Bastillefile", "--jail", "web"]).run();
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("[2/2] Bastillefile:2 CMD"), "{}", out.stdout);
-    assert!(out.stdout.contains("jexec -l -U root web /bin/sh -c 'echo web'"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("[2/2] Bastillefile:2 CMD"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("jexec -l -U root web /bin/sh -c 'echo web'"),
+        "{}",
+        out.stdout
+    );
     let t = Test::new().file("Bastillefile", "CP missing /\n");
-    let out = t.args(&["plan", "Bastillefile", "--root", "/tmp/r", "--format", "json"]).run();
+    let out = t
+        .args(&[
+            "plan",
+            "Bastillefile",
+            "--root",
+            "/tmp/r",
+            "--format",
+            "json",
+        ])
+        .run();
     assert_eq!(out.code, 1);
-    assert!(out.json()["steps"][0]["blocked"].as_str().unwrap().contains("does not exist"));
+    assert!(
+        out.json()["steps"][0]["blocked"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist")
+    );
 }
 
 #[test]

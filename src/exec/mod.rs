@@ -2,7 +2,9 @@
 //! actions each step takes on a target (pure); adapters carry them out.
 //! Data flows one way: Document → Plan → adapters.
 
+pub mod edits;
 pub mod plan;
+pub mod ports;
 pub mod safe_path;
 
 pub use plan::{Action, Plan, PlannedStep, TargetSpec, plan};

@@ -1,0 +1,45 @@
+//! The ports through which apply reaches the host. Adapters implement them
+//! for a real jail or root (`HostTarget`), for ZFS (`ZfsSnapshots`), and
+//! for tests (`Recording`).
+
+use std::io;
+use std::path::Path;
+
+/// What a command printed and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outcome {
+    pub status: i32,
+    /// The last lines of its output (stdout and stderr).
+    pub tail: String,
+}
+
+/// A jail (running or offline) apply works on.
+pub trait Target {
+    /// Runs a host command (already prefixed with jexec or chroot).
+    fn run(&mut self, argv: &[String]) -> io::Result<Outcome>;
+    /// Copies a host file or tree to a path inside the jail's root (or the
+    /// contents of a directory, for an overlay). Every path is resolved
+    /// inside the root.
+    fn copy_in(&mut self, from: &Path, to: &str, contents: bool) -> io::Result<()>;
+    /// Reads a file inside the root (`None` when it does not exist).
+    fn read_file(&mut self, inside: &str) -> io::Result<Option<Vec<u8>>>;
+    /// Writes a file inside the root, atomically.
+    fn write_file(&mut self, inside: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// A snapshot apply took, with the cache key it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub name: String,
+    pub key: String,
+}
+
+/// Where snapshots of the jail's dataset are taken.
+pub trait Snapshots {
+    fn snapshot(&mut self, name: &str, key: &str) -> io::Result<()>;
+    /// Rolls back to a snapshot, destroying the ones taken after it.
+    fn rollback(&mut self, name: &str) -> io::Result<()>;
+    /// jailwright's snapshots, oldest first.
+    fn list(&mut self) -> io::Result<Vec<Snapshot>>;
+    fn destroy(&mut self, name: &str) -> io::Result<()>;
+}
