@@ -2,6 +2,8 @@
 //! actions each step takes on a target (pure); adapters carry them out.
 //! Data flows one way: Document → Plan → adapters.
 
+pub mod adapters;
+pub mod apply;
 pub mod edits;
 pub mod plan;
 pub mod ports;

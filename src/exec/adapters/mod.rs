@@ -1,0 +1,5 @@
+//! Real adapters of the ports (and the recording one tests use).
+
+pub mod host;
+pub mod recording;
+pub mod zfs;

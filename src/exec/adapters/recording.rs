@@ -1,0 +1,92 @@
+//! A Target and Snapshots that only record what apply asks of them, for
+//! tests of command sequences. Files live in memory; a command fails when
+//! its argv contains a word listed in `fail_on`. Two recordings can share
+//! one log (`log`), so the target and the snapshot store of one run write
+//! their calls in order.
+
+use crate::exec::ports::{Outcome, Snapshot, Snapshots, Target};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+use std::rc::Rc;
+
+#[derive(Debug, Default)]
+pub struct Recording {
+    pub log: Rc<RefCell<Vec<String>>>,
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub snapshots: Vec<Snapshot>,
+    pub fail_on: Vec<String>,
+}
+
+impl Recording {
+    /// The calls recorded so far.
+    pub fn calls(&self) -> Vec<String> {
+        self.log.borrow().clone()
+    }
+}
+
+impl Target for Recording {
+    fn run(&mut self, argv: &[String]) -> io::Result<Outcome> {
+        self.log
+            .borrow_mut()
+            .push(format!("run {}", argv.join(" ")));
+        let fails = argv.iter().any(|a| self.fail_on.contains(a));
+        Ok(Outcome {
+            status: if fails { 1 } else { 0 },
+            tail: if fails {
+                "failed".into()
+            } else {
+                String::new()
+            },
+        })
+    }
+
+    fn copy_in(&mut self, from: &Path, to: &str, contents: bool) -> io::Result<()> {
+        self.log.borrow_mut().push(format!(
+            "copy {} {to}{}",
+            from.display(),
+            if contents { " (contents)" } else { "" }
+        ));
+        Ok(())
+    }
+
+    fn read_file(&mut self, inside: &str) -> io::Result<Option<Vec<u8>>> {
+        Ok(self.files.get(inside).cloned())
+    }
+
+    fn write_file(&mut self, inside: &str, bytes: &[u8]) -> io::Result<()> {
+        self.log.borrow_mut().push(format!("write {inside}"));
+        self.files.insert(inside.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+impl Snapshots for Recording {
+    fn snapshot(&mut self, name: &str, key: &str) -> io::Result<()> {
+        self.log.borrow_mut().push(format!("snapshot {name}"));
+        self.snapshots.push(Snapshot {
+            name: name.into(),
+            key: key.into(),
+        });
+        Ok(())
+    }
+
+    fn rollback(&mut self, name: &str) -> io::Result<()> {
+        self.log.borrow_mut().push(format!("rollback {name}"));
+        if let Some(at) = self.snapshots.iter().position(|s| s.name == name) {
+            self.snapshots.truncate(at + 1);
+        }
+        Ok(())
+    }
+
+    fn list(&mut self) -> io::Result<Vec<Snapshot>> {
+        Ok(self.snapshots.clone())
+    }
+
+    fn destroy(&mut self, name: &str) -> io::Result<()> {
+        self.log.borrow_mut().push(format!("destroy {name}"));
+        self.snapshots.retain(|s| s.name != name);
+        Ok(())
+    }
+}

@@ -1,0 +1,133 @@
+//! apply through the ports, with the recording adapter: snapshots, cache
+//! reuse, rollback on failure.
+
+use jailwright::dialect::{Bindings, bastille};
+use jailwright::exec::adapters::recording::Recording;
+use jailwright::exec::apply::{Options, apply, cache_keys};
+use jailwright::exec::plan::{Facts, TargetSpec, plan};
+use jailwright::exec::ports::Snapshots;
+use jailwright::source::SourceFile;
+
+const OPTIONS: Options = Options {
+    use_cache: true,
+    keep_failed: false,
+};
+
+fn planned(text: &str) -> jailwright::exec::Plan {
+    let doc = bastille::parse(
+        SourceFile::new("Bastillefile", text.as_bytes()),
+        &Bindings::default(),
+    );
+    plan(&doc, &TargetSpec::Jail("web".into()), &Facts::default())
+}
+
+/// A target and a snapshot store sharing one log.
+struct Rig {
+    target: Recording,
+    store: Recording,
+}
+
+impl Rig {
+    fn new(fail_on: &[&str]) -> Self {
+        let target = Recording {
+            fail_on: fail_on.iter().map(|s| s.to_string()).collect(),
+            ..Recording::default()
+        };
+        let store = Recording {
+            log: target.log.clone(),
+            ..Recording::default()
+        };
+        Rig { target, store }
+    }
+
+    fn calls(&self) -> Vec<String> {
+        self.target.calls()
+    }
+
+    fn clear(&self) {
+        self.target.log.borrow_mut().clear();
+    }
+}
+
+fn run(
+    rig: &mut Rig,
+    text: &str,
+) -> Result<jailwright::exec::apply::Report, jailwright::exec::apply::Failure> {
+    let p = planned(text);
+    let keys = cache_keys(&p, |_| Vec::new());
+    apply(
+        &p,
+        &keys,
+        &mut rig.target,
+        Some(&mut rig.store as &mut dyn Snapshots),
+        OPTIONS,
+        &mut |_| {},
+    )
+}
+
+#[test]
+fn first_run_snapshots_the_start_and_every_step() {
+    let mut rig = Rig::new(&[]);
+    let report = run(&mut rig, "CMD one\nCMD two\n").unwrap();
+    assert_eq!((report.reused, report.ran), (0, 2));
+    let calls = rig.calls();
+    let kinds: Vec<&str> = calls.iter().map(|c| c.split(' ').next().unwrap()).collect();
+    assert_eq!(kinds, ["snapshot", "run", "snapshot", "run", "snapshot"]);
+    assert_eq!(rig.store.snapshots.len(), 3);
+}
+
+#[test]
+fn a_rerun_reuses_the_unchanged_prefix_and_runs_only_the_rest() {
+    let mut rig = Rig::new(&[]);
+    run(&mut rig, "CMD one\nCMD two\nCMD three\n").unwrap();
+    rig.clear();
+    let report = run(&mut rig, "CMD one\nCMD two\nCMD changed\n").unwrap();
+    assert_eq!((report.reused, report.ran), (2, 1));
+    let calls = rig.calls();
+    assert!(
+        calls[0].starts_with("rollback jailwright-0002-"),
+        "{calls:?}"
+    );
+    assert_eq!(calls.iter().filter(|c| c.starts_with("run")).count(), 1);
+    rig.clear();
+    let report = run(&mut rig, "CMD one\nCMD two\nCMD changed\n").unwrap();
+    assert_eq!((report.reused, report.ran), (3, 0));
+}
+
+#[test]
+fn a_failing_step_rolls_back_to_where_the_run_started() {
+    let mut rig = Rig::new(&["boom"]);
+    let failure = run(&mut rig, "CMD ok\nCMD boom\n").unwrap_err();
+    assert_eq!(failure.step, 2);
+    assert!(failure.command.contains("boom"));
+    assert!(
+        failure
+            .rolled_back_to
+            .as_deref()
+            .unwrap()
+            .starts_with("jailwright-0000-")
+    );
+    assert_eq!(
+        rig.calls().last().unwrap().split(' ').next(),
+        Some("rollback")
+    );
+}
+
+#[test]
+fn without_snapshots_every_step_runs_and_nothing_rolls_back() {
+    let p = planned("CMD a\nCMD b\n");
+    let keys = cache_keys(&p, |_| Vec::new());
+    let mut rec = Recording::default();
+    let report = apply(&p, &keys, &mut rec, None, OPTIONS, &mut |_| {}).unwrap();
+    assert!(!report.snapshots);
+    assert_eq!(rec.calls().len(), 2);
+}
+
+#[test]
+fn cache_keys_change_with_copied_content() {
+    let p = planned("CP usr /\nCMD after\n");
+    let a = cache_keys(&p, |_| b"one".to_vec());
+    let b = cache_keys(&p, |_| b"two".to_vec());
+    assert_ne!(a[0], b[0]);
+    assert_ne!(a[1], b[1], "a change flows into every later key");
+}
