@@ -1,6 +1,7 @@
 //! The command line: argument definitions and dispatch only. Exit codes
 //! follow ripgrep: 0 nothing wrong, 1 errors found, 2 usage or I/O error.
 
+mod apply;
 mod lint;
 mod parse;
 mod plan;
@@ -33,6 +34,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Show what applying a template to a jail or a root would do.
     Plan(plan::PlanArgs),
+    /// Apply a template to a jail or a root, with a ZFS snapshot after every step.
+    Apply(apply::ApplyArgs),
     /// List the lint rules.
     Rules,
 }
@@ -137,6 +140,7 @@ pub fn run() -> i32 {
         Command::Parse(args) => parse::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Apply(args) => apply::run(args),
         Command::Rules => {
             for rule in crate::lint::rules::ALL {
                 println!(

@@ -12,22 +12,36 @@ use std::path::PathBuf;
 pub struct PlanArgs {
     /// A template file (or directory); for pot, several flavours in order.
     #[arg(required = true)]
-    templates: Vec<PathBuf>,
+    pub templates: Vec<PathBuf>,
     /// A running jail, by name or JID.
     #[arg(long, conflicts_with = "root", required_unless_present = "root")]
-    jail: Option<String>,
+    pub jail: Option<String>,
     /// A jail's root directory, built offline through chroot.
     #[arg(long)]
-    root: Option<PathBuf>,
+    pub root: Option<PathBuf>,
     #[command(flatten)]
-    options: TemplateArgs,
+    pub options: TemplateArgs,
 }
 
 pub fn run(args: PlanArgs) -> i32 {
-    let mut bindings = match args.options.bindings.bindings() {
-        Ok(b) => b,
-        Err(e) => return trouble(e),
+    let plan = match make_plan(&args) {
+        Ok(plan) => plan,
+        Err(code) => return code,
     };
+    match args.options.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&plan).expect("plans serialize")
+        ),
+        Format::Text => print!("{}", render(&plan)),
+    }
+    if plan.runnable() { EXIT_OK } else { EXIT_FOUND }
+}
+
+/// Reads the templates and plans them for the target; errors are printed
+/// and returned as an exit code.
+pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
+    let mut bindings = args.options.bindings.bindings().map_err(trouble)?;
     // Applied to a jail, ${JAIL_NAME} is that jail.
     if bindings.jail.name.is_none() {
         bindings.jail.name = args.jail.clone();
@@ -39,30 +53,27 @@ pub fn run(args: PlanArgs) -> i32 {
     let loaded = if is_pot {
         dialect::load_flavours(&args.templates)
     } else if args.templates.len() > 1 {
-        return trouble("only pot flavours can be given several at once");
+        return Err(trouble("only pot flavours can be given several at once"));
     } else {
         dialect::load_expanded(first, forced, &bindings)
     };
-    let doc = match loaded {
-        Ok(doc) => doc,
-        Err(e) => return trouble(e),
-    };
-    let target = match (&args.jail, &args.root) {
-        (Some(j), _) => TargetSpec::Jail(j.clone()),
-        (None, Some(r)) => TargetSpec::Root(r.clone()),
-        (None, None) => return trouble("give --jail NAME or --root PATH"),
-    };
+    let doc = loaded.map_err(trouble)?;
+    let target = args
+        .target()
+        .ok_or_else(|| trouble("give --jail NAME or --root PATH"))?;
     let mut facts = gather_facts(&doc, &target);
     facts.args = bindings.args.clone();
-    let plan = crate::exec::plan(&doc, &target, &facts);
-    match args.options.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&plan).expect("plans serialize")
-        ),
-        Format::Text => print!("{}", render(&plan)),
+    Ok(crate::exec::plan(&doc, &target, &facts))
+}
+
+impl PlanArgs {
+    pub fn target(&self) -> Option<TargetSpec> {
+        match (&self.jail, &self.root) {
+            (Some(j), _) => Some(TargetSpec::Jail(j.clone())),
+            (None, Some(r)) => Some(TargetSpec::Root(r.clone())),
+            (None, None) => None,
+        }
     }
-    if plan.runnable() { EXIT_OK } else { EXIT_FOUND }
 }
 
 /// What the planner needs to know of the host (the only I/O of `plan`).
@@ -102,7 +113,7 @@ fn gather_facts(doc: &crate::document::Document, target: &TargetSpec) -> Facts {
     }
 }
 
-fn render(plan: &Plan) -> String {
+pub fn render(plan: &Plan) -> String {
     let mut out = String::new();
     let n = plan.steps.len();
     for (i, step) in plan.steps.iter().enumerate() {

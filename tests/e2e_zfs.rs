@@ -1,0 +1,267 @@
+//! End to end on Linux: a real ZFS pool (zfs-fuse, file-backed), a real
+//! root built from busybox-static, and the real binary applying templates
+//! with `--root`. They need root, `apt-get install zfs-fuse busybox-static`
+//! and a running `zfs-fuse` daemon; without them they fail, saying why.
+//!
+//! Not yet in CI (issue 6 is in progress): both passed here once, but a
+//! later run left zfs-fuse wedged (pools "busy" after the test's temporary
+//! directory went away). Run them by hand, one at a time:
+//! `cargo test --test e2e_zfs -- --ignored --test-threads=1`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Pool {
+    name: String,
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+fn sh(cmd: &str, args: &[&str]) -> std::process::Output {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} cannot run ({e}): install zfs-fuse and busybox-static and start zfs-fuse, as .ci/run does"))
+}
+
+impl Pool {
+    fn new() -> Pool {
+        let dir = tempfile::tempdir().unwrap();
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("jwe2e{}x{n}", std::process::id());
+        let image = dir.path().join("pool.img");
+        std::fs::File::create(&image)
+            .unwrap()
+            .set_len(256 << 20)
+            .unwrap();
+        let mnt = dir.path().join("mnt");
+        let out = sh(
+            "zpool",
+            &[
+                "create",
+                "-f",
+                "-m",
+                mnt.to_str().unwrap(),
+                &name,
+                image.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "zpool create failed (is the zfs-fuse daemon running?): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = sh("zfs", &["create", &format!("{name}/root")]);
+        assert!(
+            out.status.success(),
+            "zfs create: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let root = mnt.join("root");
+        // A minimal root: busybox as /bin/sh.
+        std::fs::create_dir_all(root.join("bin")).unwrap();
+        std::fs::create_dir_all(root.join("etc")).unwrap();
+        let busybox = ["/bin/busybox", "/usr/bin/busybox"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect("busybox-static is not installed: .ci/run installs it");
+        std::fs::copy(busybox, root.join("bin/busybox")).unwrap();
+        std::os::unix::fs::symlink("busybox", root.join("bin/sh")).unwrap();
+        Pool {
+            name,
+            _dir: dir,
+            root,
+        }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Right after use a pool can report busy for a moment.
+        for _ in 0..20 {
+            if sh("zpool", &["destroy", "-f", &self.name]).status.success() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
+    }
+}
+
+fn apply(template: &Path, root: &Path) -> common::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args([
+            "apply",
+            template.to_str().unwrap(),
+            "--root",
+            root.to_str().unwrap(),
+            "--snapshots",
+            "on",
+        ])
+        .output()
+        .unwrap();
+    common::Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+#[ignore = "needs root, a running zfs-fuse daemon and busybox-static; see the module doc"]
+fn apply_on_a_real_zfs_root() {
+    let pool = Pool::new();
+    let root = &pool.root;
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tpl.path().join("files")).unwrap();
+    std::fs::write(tpl.path().join("files/greeting"), "hello\n").unwrap();
+    let bastillefile = tpl.path().join("Bastillefile");
+    let write = |text: &str| std::fs::write(&bastillefile, text).unwrap();
+
+    // CMD, CP and SYSRC really change the root.
+    write("CMD echo built > /built.txt\nCP files/greeting /etc/greeting\nSYSRC web_enable=YES\n");
+    let out = apply(&bastillefile, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(root.join("built.txt")).unwrap(),
+        "built\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/greeting")).unwrap(),
+        "hello\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/rc.conf")).unwrap(),
+        "web_enable=\"YES\"\n"
+    );
+
+    // A re-run after editing the last step runs only that step.
+    write("CMD echo built > /built.txt\nCP files/greeting /etc/greeting\nSYSRC web_enable=NO\n");
+    let out = apply(&bastillefile, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("reused 2 unchanged step(s)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("applied: 1 step(s) run, 2 reused"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/rc.conf")).unwrap(),
+        "web_enable=\"NO\"\n"
+    );
+
+    // A failing step rolls the root back to where the run started.
+    write(
+        "CMD echo built > /built.txt\nCP files/greeting /etc/greeting\nSYSRC web_enable=NO\nCMD echo changed > /built.txt\nCMD exit 3\n",
+    );
+    let out = apply(&bastillefile, root);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("rolled back to jailwright-0003-"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("built.txt")).unwrap(),
+        "built\n",
+        "step 4's change is gone"
+    );
+
+    // A second apply on the same root while one runs is refused.
+    write("CMD /bin/busybox sleep 3\n");
+    let first = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args([
+            "apply",
+            bastillefile.to_str().unwrap(),
+            "--root",
+            root.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let second = apply(&bastillefile, root);
+    let mut first = first;
+    assert!(first.wait().unwrap().success());
+    assert_eq!(second.code, 2, "{}{}", second.stdout, second.stderr);
+    assert!(
+        second.stderr.contains("another apply is already running"),
+        "{}",
+        second.stderr
+    );
+}
+
+#[test]
+#[ignore = "needs root, a running zfs-fuse daemon and busybox-static; see the module doc"]
+fn hostile_symlinks_never_let_a_copy_out_of_the_root() {
+    let pool = Pool::new();
+    let root = &pool.root;
+    let outside = tempfile::tempdir().unwrap();
+    let o = outside.path();
+    // Absolute and relative links, to directories and to files, in
+    // every component of a destination.
+    let links: [(&str, PathBuf); 6] = [
+        ("etc/abs-dir", o.to_path_buf()),
+        (
+            "etc/rel-dir",
+            PathBuf::from("../../../../../..").join(o.strip_prefix("/").unwrap()),
+        ),
+        ("abs-file", o.join("victim")),
+        (
+            "rel-file",
+            PathBuf::from("../../../../../..")
+                .join(o.strip_prefix("/").unwrap())
+                .join("victim"),
+        ),
+        ("usr", o.to_path_buf()),
+        ("etc/chain", PathBuf::from("/etc/abs-dir")),
+    ];
+    for (link, target) in &links {
+        std::os::unix::fs::symlink(target, root.join(link)).unwrap();
+    }
+    std::fs::write(o.join("victim"), "untouched\n").unwrap();
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::write(tpl.path().join("payload"), "payload\n").unwrap();
+    let destinations = [
+        "/etc/abs-dir/x",
+        "/etc/rel-dir/x",
+        "/abs-file",
+        "/rel-file",
+        "/usr/local/etc/x",
+        "/etc/chain/x",
+        "/../../../../x",
+    ];
+    let mut text = String::new();
+    for d in destinations {
+        text.push_str(&format!("CP payload {d}\n"));
+    }
+    std::fs::write(tpl.path().join("Bastillefile"), text).unwrap();
+    let out = apply(&tpl.path().join("Bastillefile"), root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(o.join("victim")).unwrap(),
+        "untouched\n"
+    );
+    let leaked: Vec<_> = walkdir::WalkDir::new(o)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    assert_eq!(
+        leaked,
+        [o.join("victim")],
+        "nothing written outside the root"
+    );
+    println!(
+        "{} hostile symlinks, {} destinations",
+        links.len(),
+        destinations.len()
+    );
+}
