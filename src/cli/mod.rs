@@ -5,6 +5,7 @@ mod apply;
 mod lint;
 mod parse;
 mod plan;
+mod snapshots;
 
 use crate::dialect::{Bindings, JailFacts};
 use crate::ir::Dialect;
@@ -36,6 +37,10 @@ enum Command {
     Plan(plan::PlanArgs),
     /// Apply a template to a jail or a root, with a ZFS snapshot after every step.
     Apply(apply::ApplyArgs),
+    /// List jailwright's snapshots of a root's dataset.
+    Snapshots(snapshots::SnapshotArgs),
+    /// Remove jailwright's snapshots of a root's dataset.
+    Prune(snapshots::SnapshotArgs),
     /// List the lint rules.
     Rules,
 }
@@ -141,6 +146,8 @@ pub fn run() -> i32 {
         Command::Lint(args) => lint::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Apply(args) => apply::run(args),
+        Command::Snapshots(args) => snapshots::list(args),
+        Command::Prune(args) => snapshots::prune(args),
         Command::Rules => {
             for rule in crate::lint::rules::ALL {
                 println!(
