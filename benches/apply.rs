@@ -1,0 +1,135 @@
+//! `cargo bench --bench apply`: apply's cost on a real zfs-fuse root
+//! (needs root, a running zfs-fuse daemon and busybox-static; prints
+//! "skipped" otherwise). Figures only.
+//!
+//! 1. per-step overhead: 100 `CMD true` steps with a snapshot after each,
+//!    against a shell loop of the same chroot and `zfs snapshot` commands;
+//! 2. a re-run after editing the last of 20 steps, against a full run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn ok(cmd: &str, args: &[&str]) -> bool {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn jailwright() -> PathBuf {
+    // Built by cargo bench alongside this bench (target/release).
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().join("jailwright")
+}
+
+fn timed(f: impl FnOnce()) -> Duration {
+    let start = Instant::now();
+    f();
+    start.elapsed()
+}
+
+fn apply(template: &Path, root: &Path, extra: &[&str]) {
+    let status = Command::new(jailwright())
+        .args([
+            "apply",
+            template.to_str().unwrap(),
+            "--root",
+            root.to_str().unwrap(),
+            "--snapshots",
+            "on",
+        ])
+        .args(extra)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn main() {
+    if !ok("zpool", &["list"]) || !Path::new(&jailwright()).exists() {
+        println!(
+            "apply benchmarks skipped: needs root, a running zfs-fuse daemon, busybox-static and `cargo build --release`"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pool = format!("jwbench{}", std::process::id());
+    let image = dir.path().join("pool.img");
+    std::fs::File::create(&image)
+        .unwrap()
+        .set_len(512 << 20)
+        .unwrap();
+    let mnt = dir.path().join("mnt");
+    assert!(ok(
+        "zpool",
+        &[
+            "create",
+            "-f",
+            "-m",
+            mnt.to_str().unwrap(),
+            &pool,
+            image.to_str().unwrap()
+        ]
+    ));
+    assert!(ok("zfs", &["create", &format!("{pool}/root")]));
+    let root = mnt.join("root");
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::copy("/bin/busybox", root.join("bin/busybox")).unwrap();
+    std::os::unix::fs::symlink("busybox", root.join("bin/sh")).unwrap();
+    let tpl = dir.path().join("Bastillefile");
+
+    // 1. 100 steps through apply, against the same commands in a loop.
+    std::fs::write(
+        &tpl,
+        (0..100)
+            .map(|i| format!("CMD true {i}\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let by_apply = timed(|| apply(&tpl, &root, &["--no-cache"]));
+    let dataset = format!("{pool}/root");
+    let by_shell = timed(|| {
+        for i in 0..100 {
+            assert!(ok(
+                "chroot",
+                &[root.to_str().unwrap(), "/bin/sh", "-c", "true"]
+            ));
+            assert!(ok("zfs", &["snapshot", &format!("{dataset}@loop{i}")]));
+        }
+    });
+    println!(
+        "100 CMD true steps: apply {:.0} ms ({:.1} ms/step), shell loop of chroot + zfs snapshot {:.0} ms ({:.1} ms/step): overhead {:.1} ms/step",
+        by_apply.as_secs_f64() * 1e3,
+        by_apply.as_secs_f64() * 10.0,
+        by_shell.as_secs_f64() * 1e3,
+        by_shell.as_secs_f64() * 10.0,
+        (by_apply.as_secs_f64() - by_shell.as_secs_f64()) * 10.0
+    );
+
+    // 2. A re-run after editing the last of 20 steps.
+    let steps = |last: &str| {
+        let mut t: String = (0..19).map(|i| format!("CMD echo {i} >> /log\n")).collect();
+        t.push_str(&format!("CMD echo {last} >> /log\n"));
+        t
+    };
+    std::fs::write(&tpl, steps("first")).unwrap();
+    let full = timed(|| apply(&tpl, &root, &["--no-cache"]));
+    std::fs::write(&tpl, steps("edited")).unwrap();
+    let rerun = timed(|| apply(&tpl, &root, &[]));
+    println!(
+        "20 steps: full run {:.0} ms, re-run after editing the last step {:.0} ms ({:.1}x faster)",
+        full.as_secs_f64() * 1e3,
+        rerun.as_secs_f64() * 1e3,
+        full.as_secs_f64() / rerun.as_secs_f64()
+    );
+
+    let _ = ok("zfs", &["unmount", "-f", &dataset]);
+    for _ in 0..60 {
+        if ok("zpool", &["destroy", "-f", &pool]) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    eprintln!("zpool {pool} still busy: keeping {}", dir.keep().display());
+}
