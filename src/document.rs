@@ -28,6 +28,38 @@ pub struct LogicalLine {
 }
 
 impl LogicalLine {
+    /// An empty line of source file `source`, starting at physical line
+    /// `first_line` (1-based).
+    pub fn new(source: usize, first_line: usize) -> Self {
+        LogicalLine {
+            text: String::new(),
+            pieces: Vec::new(),
+            source,
+            first_line,
+            physical_lines: 0,
+        }
+    }
+
+    /// A whole file as one line (a script that runs as one step).
+    pub fn whole(source: usize, text: &str) -> Self {
+        let mut line = LogicalLine::new(source, 1);
+        line.push_piece(text, 0);
+        line.physical_lines = text.lines().count();
+        line
+    }
+
+    /// Appends the text of one more physical line, which starts at byte
+    /// `file` of the source.
+    pub fn push_piece(&mut self, text: &str, file: usize) {
+        self.pieces.push(Piece {
+            logical: self.text.len(),
+            file,
+            len: text.len(),
+        });
+        self.text.push_str(text);
+        self.physical_lines += 1;
+    }
+
     /// The file offset of a byte offset into `text` (the end of the line
     /// maps just after its last byte).
     pub fn file_offset(&self, logical: usize) -> usize {

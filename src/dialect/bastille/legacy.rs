@@ -10,7 +10,8 @@
 
 use super::args::{self, Replacements};
 use crate::dialect::Bindings;
-use crate::document::{Document, LogicalLine, Piece, span_of};
+use crate::dialect::physical::physical_lines;
+use crate::document::{Document, LogicalLine, span_of};
 use crate::ir::{CmdOptions, Dialect, Instruction, Layout, PkgAction, Runner, Step, Template};
 use crate::source::SourceFile;
 use std::path::Path;
@@ -171,40 +172,21 @@ fn hook_name(source: &SourceFile) -> Option<&'static str> {
 
 /// The whole file as one line.
 fn whole_file(source: &SourceFile, index: usize) -> LogicalLine {
-    LogicalLine {
-        text: source.text.clone(),
-        pieces: vec![Piece {
-            logical: 0,
-            file: 0,
-            len: source.text.len(),
-        }],
-        source: index,
-        first_line: 1,
-        physical_lines: source.text.lines().count(),
-    }
+    LogicalLine::whole(index, &source.text)
 }
 
 /// The non-empty, non-comment physical lines of a hook file.
 fn items(source: &SourceFile, index: usize) -> Vec<LogicalLine> {
-    let mut offset = 0;
-    let mut found = Vec::new();
-    for (number, raw) in source.text.split_inclusive('\n').enumerate() {
-        let text = raw.trim_end_matches('\n');
-        let trimmed = text.trim();
-        if !trimmed.is_empty() && !trimmed.starts_with('#') {
-            found.push(LogicalLine {
-                text: text.to_string(),
-                pieces: vec![Piece {
-                    logical: 0,
-                    file: offset,
-                    len: text.len(),
-                }],
-                source: index,
-                first_line: number + 1,
-                physical_lines: 1,
-            });
-        }
-        offset += raw.len();
-    }
-    found
+    physical_lines(&source.text)
+        .enumerate()
+        .filter(|(_, (_, text, _))| {
+            let trimmed = text.trim();
+            !trimmed.is_empty() && !trimmed.starts_with('#')
+        })
+        .map(|(number, (offset, text, _))| {
+            let mut line = LogicalLine::new(index, number + 1);
+            line.push_piece(text, offset);
+            line
+        })
+        .collect()
 }

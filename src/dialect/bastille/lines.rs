@@ -9,7 +9,7 @@
 //! separator; joining happens before blank and comment lines are dropped.
 
 use crate::dialect::physical::physical_lines;
-use crate::document::{LogicalLine, Piece};
+use crate::document::LogicalLine;
 use nom::{IResult, Parser, bytes::complete::take_while};
 
 /// What the reader makes of a logical line.
@@ -29,26 +29,14 @@ pub fn logical_lines(text: &str, source: usize) -> Vec<LogicalLine> {
     let mut current: Option<LogicalLine> = None;
     for (index, (offset, physical, _)) in physical_lines(text).enumerate() {
         let line_no = index + 1;
-        let line = current.get_or_insert_with(|| LogicalLine {
-            text: String::new(),
-            pieces: Vec::new(),
-            source,
-            first_line: line_no,
-            physical_lines: 0,
-        });
-        line.physical_lines += 1;
+        let line = current.get_or_insert_with(|| LogicalLine::new(source, line_no));
         let continues = physical.ends_with('\\');
         let kept = if continues {
             &physical[..physical.len() - 1]
         } else {
             physical
         };
-        line.pieces.push(Piece {
-            logical: line.text.len(),
-            file: offset,
-            len: kept.len(),
-        });
-        line.text.push_str(kept);
+        line.push_piece(kept, offset);
         if !continues {
             lines.extend(current.take());
         }

@@ -10,7 +10,7 @@
 //! separator, and any other line ends the logical line.
 
 use crate::dialect::physical::physical_lines;
-use crate::document::{LogicalLine, Piece};
+use crate::document::LogicalLine;
 use nom::{IResult, bytes::complete::take_while};
 
 /// What the reader makes of a logical line.
@@ -77,20 +77,8 @@ pub fn logical_lines(text: &str, source: usize) -> Vec<Line> {
         let (_, blanks) = leading_blanks(physical).expect("take_while never fails");
         let body = &physical[blanks.len()..];
         let (keep, continues) = ending(body);
-        let line = pending.get_or_insert_with(|| LogicalLine {
-            text: String::new(),
-            pieces: Vec::new(),
-            source,
-            first_line: line_no,
-            physical_lines: 0,
-        });
-        line.physical_lines += 1;
-        line.pieces.push(Piece {
-            logical: line.text.len(),
-            file: offset + blanks.len(),
-            len: keep,
-        });
-        line.text.push_str(&body[..keep]);
+        let line = pending.get_or_insert_with(|| LogicalLine::new(source, line_no));
+        line.push_piece(&body[..keep], offset + blanks.len());
         if !continues {
             let kind = if newline {
                 LineKind::Instruction

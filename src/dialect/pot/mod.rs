@@ -10,7 +10,7 @@ pub mod commands;
 pub mod getopts;
 
 use crate::dialect::physical::physical_lines;
-use crate::document::{Document, LogicalLine, Piece, Problem, ProblemKind, span_of};
+use crate::document::{Document, LogicalLine, Problem, ProblemKind, span_of};
 use crate::ir::{Dialect, Instruction, Layout, Step, Template};
 use crate::source::SourceFile;
 
@@ -57,17 +57,9 @@ fn read_commands(doc: &mut Document, flavour: &str, source: SourceFile) {
         let trimmed_start = raw.len() - raw.trim_start_matches([' ', '\t']).len();
         let line = raw.trim_matches([' ', '\t']);
         let line_index = doc.lines.len();
-        doc.lines.push(LogicalLine {
-            text: line.to_string(),
-            pieces: vec![Piece {
-                logical: 0,
-                file: offset + trimmed_start,
-                len: line.len(),
-            }],
-            source: index,
-            first_line: number + 1,
-            physical_lines: 1,
-        });
+        let mut logical = LogicalLine::new(index, number + 1);
+        logical.push_piece(line, offset + trimmed_start);
+        doc.lines.push(logical);
         if !newline {
             doc.problems.push(Problem {
                 kind: ProblemKind::NoFinalNewline,
@@ -114,17 +106,7 @@ fn read_script(doc: &mut Document, flavour: &str, source: SourceFile) {
     );
     doc.sources.push(source);
     let line_index = doc.lines.len();
-    doc.lines.push(LogicalLine {
-        text: text.clone(),
-        pieces: vec![Piece {
-            logical: 0,
-            file: 0,
-            len: text.len(),
-        }],
-        source: index,
-        first_line: 1,
-        physical_lines: text.lines().count(),
-    });
+    doc.lines.push(LogicalLine::whole(index, &text));
     let span = span_of(&doc.sources[index], 0, text.len());
     doc.template.steps.push(Step {
         span,
