@@ -6,9 +6,13 @@
 //!    against a shell loop of the same chroot and `zfs snapshot` commands;
 //! 2. a re-run after editing the last of 20 steps, against a full run.
 
+#[path = "../tests/common/zfs_pool.rs"]
+mod zfs_pool;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+use zfs_pool::Pool;
 
 fn ok(cmd: &str, args: &[&str]) -> bool {
     Command::new(cmd)
@@ -53,30 +57,9 @@ fn main() {
         );
         return;
     }
+    let pool = Pool::new("jwbench", 512 << 20);
+    let root = pool.root.clone();
     let dir = tempfile::tempdir().unwrap();
-    let pool = format!("jwbench{}", std::process::id());
-    let image = dir.path().join("pool.img");
-    std::fs::File::create(&image)
-        .unwrap()
-        .set_len(512 << 20)
-        .unwrap();
-    let mnt = dir.path().join("mnt");
-    assert!(ok(
-        "zpool",
-        &[
-            "create",
-            "-f",
-            "-m",
-            mnt.to_str().unwrap(),
-            &pool,
-            image.to_str().unwrap()
-        ]
-    ));
-    assert!(ok("zfs", &["create", &format!("{pool}/root")]));
-    let root = mnt.join("root");
-    std::fs::create_dir_all(root.join("bin")).unwrap();
-    std::fs::copy("/bin/busybox", root.join("bin/busybox")).unwrap();
-    std::os::unix::fs::symlink("busybox", root.join("bin/sh")).unwrap();
     let tpl = dir.path().join("Bastillefile");
 
     // 1. 100 steps through apply, against the same commands in a loop.
@@ -88,7 +71,7 @@ fn main() {
     )
     .unwrap();
     let by_apply = timed(|| apply(&tpl, &root, &["--no-cache"]));
-    let dataset = format!("{pool}/root");
+    let dataset = pool.dataset();
     let by_shell = timed(|| {
         for i in 0..100 {
             assert!(ok(
@@ -123,13 +106,4 @@ fn main() {
         rerun.as_secs_f64() * 1e3,
         full.as_secs_f64() / rerun.as_secs_f64()
     );
-
-    let _ = ok("zfs", &["unmount", "-f", &dataset]);
-    for _ in 0..60 {
-        if ok("zpool", &["destroy", "-f", &pool]) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    eprintln!("zpool {pool} still busy: keeping {}", dir.keep().display());
 }

@@ -11,95 +11,12 @@
 
 mod common;
 
+#[path = "common/zfs_pool.rs"]
+mod zfs_pool;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-struct Pool {
-    name: String,
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
-fn sh(cmd: &str, args: &[&str]) -> std::process::Output {
-    Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd} cannot run ({e}): install zfs-fuse and busybox-static and start zfs-fuse, as .ci/run does"))
-}
-
-impl Pool {
-    fn new() -> Pool {
-        let dir = tempfile::tempdir().unwrap();
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let name = format!("jwe2e{}x{n}", std::process::id());
-        let image = dir.path().join("pool.img");
-        std::fs::File::create(&image)
-            .unwrap()
-            .set_len(256 << 20)
-            .unwrap();
-        let mnt = dir.path().join("mnt");
-        let out = sh(
-            "zpool",
-            &[
-                "create",
-                "-f",
-                "-m",
-                mnt.to_str().unwrap(),
-                &name,
-                image.to_str().unwrap(),
-            ],
-        );
-        assert!(
-            out.status.success(),
-            "zpool create failed (is the zfs-fuse daemon running?): {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let out = sh("zfs", &["create", &format!("{name}/root")]);
-        assert!(
-            out.status.success(),
-            "zfs create: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let root = mnt.join("root");
-        // A minimal root: busybox as /bin/sh.
-        std::fs::create_dir_all(root.join("bin")).unwrap();
-        std::fs::create_dir_all(root.join("etc")).unwrap();
-        let busybox = ["/bin/busybox", "/usr/bin/busybox"]
-            .into_iter()
-            .find(|p| Path::new(p).exists())
-            .expect("busybox-static is not installed: .ci/run installs it");
-        std::fs::copy(busybox, root.join("bin/busybox")).unwrap();
-        std::os::unix::fs::symlink("busybox", root.join("bin/sh")).unwrap();
-        Pool {
-            name,
-            _dir: dir,
-            root,
-        }
-    }
-}
-
-impl Drop for Pool {
-    fn drop(&mut self) {
-        // Right after use a pool can report busy for a while: unmount it
-        // and retry. The backing file must outlive the pool, or zfs-fuse
-        // wedges, so on failure the temporary directory is kept.
-        let _ = sh("zfs", &["unmount", "-f", &format!("{}/root", self.name)]);
-        for _ in 0..60 {
-            if sh("zpool", &["destroy", "-f", &self.name]).status.success() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(500));
-        }
-        let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
-        let kept = dir.keep();
-        eprintln!(
-            "zpool {} is still busy: its image stays in {}",
-            self.name,
-            kept.display()
-        );
-    }
-}
+use zfs_pool::Pool;
 
 fn apply(template: &Path, root: &Path) -> common::Output {
     let out = Command::new(env!("CARGO_BIN_EXE_jailwright"))
@@ -123,7 +40,7 @@ fn apply(template: &Path, root: &Path) -> common::Output {
 #[test]
 #[ignore = "needs root, a running zfs-fuse daemon and busybox-static; see the module doc"]
 fn apply_on_a_real_zfs_root() {
-    let pool = Pool::new();
+    let pool = Pool::new("jwe2e", 256 << 20);
     let root = &pool.root;
     let tpl = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(tpl.path().join("files")).unwrap();
@@ -211,7 +128,7 @@ fn apply_on_a_real_zfs_root() {
 #[test]
 #[ignore = "needs root, a running zfs-fuse daemon and busybox-static; see the module doc"]
 fn hostile_symlinks_never_let_a_copy_out_of_the_root() {
-    let pool = Pool::new();
+    let pool = Pool::new("jwe2e", 256 << 20);
     let root = &pool.root;
     let outside = tempfile::tempdir().unwrap();
     let o = outside.path();

@@ -1,0 +1,100 @@
+//! A file-backed zfs-fuse pool with one dataset holding a minimal root
+//! (busybox as /bin/sh), for the end-to-end tests and the apply benchmark.
+//! Needs root, `apt-get install zfs-fuse busybox-static` and a running
+//! `zfs-fuse` daemon; without them it panics, saying why.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Pool {
+    pub name: String,
+    pub root: PathBuf,
+    dir: Option<tempfile::TempDir>,
+}
+
+pub fn sh(cmd: &str, args: &[&str]) -> std::process::Output {
+    Command::new(cmd).args(args).output().unwrap_or_else(|e| {
+        panic!("{cmd} cannot run ({e}): install zfs-fuse and busybox-static and start zfs-fuse")
+    })
+}
+
+fn must(cmd: &str, args: &[&str]) {
+    let out = sh(cmd, args);
+    assert!(
+        out.status.success(),
+        "{cmd} {} failed (is the zfs-fuse daemon running?): {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+impl Pool {
+    /// A pool named `PREFIX<pid>x<n>` of `size` bytes.
+    pub fn new(prefix: &str, size: u64) -> Pool {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("{prefix}{}x{n}", std::process::id());
+        let dir = tempfile::tempdir().unwrap();
+        let image = dir.path().join("pool.img");
+        std::fs::File::create(&image)
+            .unwrap()
+            .set_len(size)
+            .unwrap();
+        let mnt = dir.path().join("mnt");
+        must(
+            "zpool",
+            &[
+                "create",
+                "-f",
+                "-m",
+                mnt.to_str().unwrap(),
+                &name,
+                image.to_str().unwrap(),
+            ],
+        );
+        must("zfs", &["create", &format!("{name}/root")]);
+        let root = mnt.join("root");
+        std::fs::create_dir_all(root.join("bin")).unwrap();
+        std::fs::create_dir_all(root.join("etc")).unwrap();
+        let busybox = ["/bin/busybox", "/usr/bin/busybox"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect("busybox-static is not installed");
+        std::fs::copy(busybox, root.join("bin/busybox")).unwrap();
+        std::os::unix::fs::symlink("busybox", root.join("bin/sh")).unwrap();
+        Pool {
+            name,
+            root,
+            dir: Some(dir),
+        }
+    }
+
+    /// The dataset mounted at `root`.
+    pub fn dataset(&self) -> String {
+        format!("{}/root", self.name)
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Right after use a pool can report busy for a while: unmount it
+        // and retry. The backing file must outlive the pool, or zfs-fuse
+        // wedges, so on failure the temporary directory is kept.
+        let _ = sh("zfs", &["unmount", "-f", &self.dataset()]);
+        for _ in 0..60 {
+            if sh("zpool", &["destroy", "-f", &self.name]).status.success() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        if let Some(dir) = self.dir.take() {
+            eprintln!(
+                "zpool {} is still busy: its image stays in {}",
+                self.name,
+                dir.keep().display()
+            );
+        }
+    }
+}
