@@ -3,11 +3,9 @@
 //! with `--root`. They need root, `apt-get install zfs-fuse busybox-static`
 //! and a running `zfs-fuse` daemon; without them they fail, saying why.
 //!
-//! Not yet in CI (issue 6 is in progress). An early version wedged
-//! zfs-fuse: it gave up on a pool still "busy" and deleted its image. Drop
-//! now unmounts, retries for 30 s and keeps the image if it must; since
-//! then three runs in a row passed here. Run them by hand:
-//! `cargo test --test e2e_zfs -- --ignored`.
+//! `.ci/zfs-fuse-up` installs both and starts the daemon; CI runs it first.
+//! The pool's Drop unmounts, retries `zpool destroy` for 30 s and keeps the
+//! image if it must (a pool whose image is deleted wedges zfs-fuse).
 
 mod common;
 
@@ -38,7 +36,6 @@ fn apply(template: &Path, root: &Path) -> common::Output {
 }
 
 #[test]
-#[ignore = "needs root, a running zfs-fuse daemon and busybox-static; see the module doc"]
 fn apply_on_a_real_zfs_root() {
     let pool = Pool::new("jwe2e", 256 << 20);
     let root = &pool.root;
@@ -126,7 +123,6 @@ fn apply_on_a_real_zfs_root() {
 }
 
 #[test]
-#[ignore = "needs root, a running zfs-fuse daemon and busybox-static; see the module doc"]
 fn hostile_symlinks_never_let_a_copy_out_of_the_root() {
     let pool = Pool::new("jwe2e", 256 << 20);
     let root = &pool.root;
