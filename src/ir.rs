@@ -279,6 +279,10 @@ pub enum Instruction {
     /// Substitute template variables inside files of the jail.
     Render {
         path: String,
+        /// The `${NAME}` substitutions in force at this line, in the order
+        /// sed applies them (template.sh's ARG_REPLACEMENTS).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        vars: Vec<(String, String)>,
     },
     /// Append a line to a file of the jail unless it is already there.
     LineInFile {

@@ -1,9 +1,9 @@
 //! apply through the ports, with the recording adapter: snapshots, cache
 //! reuse, rollback on failure.
 
-use jailwright::dialect::{Bindings, bastille};
+use jailwright::dialect::{Bindings, bastille, makejail};
 use jailwright::exec::adapters::recording::Recording;
-use jailwright::exec::apply::{Options, apply, cache_keys};
+use jailwright::exec::apply::{Event, Options, apply, cache_keys};
 use jailwright::exec::plan::{Facts, TargetSpec, plan};
 use jailwright::exec::ports::Snapshots;
 use jailwright::source::SourceFile;
@@ -130,4 +130,136 @@ fn cache_keys_change_with_copied_content() {
     let b = cache_keys(&p, |_| b"two".to_vec());
     assert_ne!(a[0], b[0]);
     assert_ne!(a[1], b[1], "a change flows into every later key");
+}
+
+#[test]
+fn render_rewrites_every_file_under_a_path_and_only_warns_when_missing() {
+    let mut rig = Rig::new(&[]);
+    rig.target
+        .files
+        .insert("/etc/app/a.conf".into(), b"port=${PORT}\n".to_vec());
+    rig.target
+        .files
+        .insert("/etc/app/b.conf".into(), b"unchanged\n".to_vec());
+    let p = planned("ARG PORT=8080\nRENDER /etc/app\nRENDER /nowhere\n");
+    let keys = cache_keys(&p, |_| Vec::new());
+    let mut events = Vec::new();
+    apply(&p, &keys, &mut rig.target, None, OPTIONS, &mut |e| {
+        events.push(e)
+    })
+    .unwrap();
+    assert_eq!(rig.target.files["/etc/app/a.conf"], b"port=8080\n");
+    let writes: Vec<String> = rig
+        .calls()
+        .into_iter()
+        .filter(|c| c.starts_with("write"))
+        .collect();
+    assert_eq!(
+        writes,
+        ["write /etc/app/a.conf"],
+        "unchanged files are not rewritten"
+    );
+    assert!(
+        events.iter().any(
+            |e| matches!(e, Event::Warning { step: 3, message } if message.contains("/nowhere"))
+        ),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn replace_writes_the_output_and_fails_on_a_missing_keyword() {
+    let doc = makejail::parse(
+        SourceFile::new(
+            "Makejail",
+            b"REPLACE /etc/app.conf PORT 8080 /etc/out.conf\nREPLACE /etc/app.conf NOPE x\n",
+        ),
+        &Bindings::default(),
+    );
+    let p = plan(&doc, &TargetSpec::Jail("web".into()), &Facts::default());
+    let keys = cache_keys(&p, |_| Vec::new());
+    let mut rig = Rig::new(&[]);
+    rig.target
+        .files
+        .insert("/etc/app.conf".into(), b"p=%{PORT} e=%%{PORT}\n".to_vec());
+    let failure = apply(
+        &p,
+        &keys,
+        &mut rig.target,
+        Some(&mut rig.store as &mut dyn Snapshots),
+        OPTIONS,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(rig.target.files["/etc/out.conf"], b"p=8080 e=%%{PORT}\n");
+    assert_eq!(
+        rig.target.files["/etc/app.conf"], b"p=%{PORT} e=%{PORT}\n",
+        "AppJail unescapes %% in the file it read, not in the output"
+    );
+    assert_eq!(failure.step, 2);
+    assert!(
+        failure
+            .outcome
+            .tail
+            .contains("NOPE: variable is not defined"),
+        "{}",
+        failure.outcome.tail
+    );
+}
+
+#[test]
+fn a_rerun_never_reuses_a_snapshot_past_a_live_step() {
+    let mut rig = Rig::new(&[]);
+    let text = "CMD one\nSERVICE nginx start\nCMD three\n";
+    run(&mut rig, text).unwrap();
+    rig.clear();
+    let report = run(&mut rig, text).unwrap();
+    assert_eq!(
+        (report.reused, report.ran),
+        (1, 2),
+        "the service's start is in no snapshot: it runs again"
+    );
+}
+
+#[test]
+fn output_lines_reach_the_events() {
+    let mut rig = Rig::new(&[]);
+    let p = planned("CMD echo hi\n");
+    let keys = cache_keys(&p, |_| Vec::new());
+    let mut lines = Vec::new();
+    apply(&p, &keys, &mut rig.target, None, OPTIONS, &mut |e| {
+        if let Event::Output { line, .. } = e {
+            lines.push(line)
+        }
+    })
+    .unwrap();
+    assert_eq!(lines, ["ran jexec"]);
+}
+
+#[test]
+fn another_template_on_the_same_target_builds_on_what_it_finds() {
+    let mut rig = Rig::new(&[]);
+    run(&mut rig, "CMD first\n").unwrap();
+    rig.clear();
+    let doc = bastille::parse(
+        SourceFile::new("other/Bastillefile", b"CMD second\n"),
+        &Bindings::default(),
+    );
+    let p = plan(&doc, &TargetSpec::Jail("web".into()), &Facts::default());
+    let keys = cache_keys(&p, |_| Vec::new());
+    apply(
+        &p,
+        &keys,
+        &mut rig.target,
+        Some(&mut rig.store as &mut dyn Snapshots),
+        OPTIONS,
+        &mut |_| {},
+    )
+    .unwrap();
+    let calls = rig.calls();
+    assert!(
+        !calls.iter().any(|c| c.starts_with("rollback")),
+        "the first template's work is kept: {calls:?}"
+    );
+    assert!(calls[0].starts_with("destroy jailwright-"), "{calls:?}");
 }

@@ -204,7 +204,12 @@ fn render_takes_the_whole_rest_of_the_line_as_its_path() {
     assert_eq!(
         steps("RENDER /usr/local/etc/app.ini # comment\n")[0].instruction,
         Instruction::Render {
-            path: "/usr/local/etc/app.ini # comment".into()
+            path: "/usr/local/etc/app.ini # comment".into(),
+            // The sed chain in force: built-ins, then ARGs in order.
+            vars: vec![
+                ("JAIL_IP".into(), "10.0.0.5".into()),
+                ("JAIL_NAME".into(), "myjail".into())
+            ]
         }
     );
 }

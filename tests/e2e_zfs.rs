@@ -122,6 +122,93 @@ fn apply_on_a_real_zfs_root() {
     );
 }
 
+/// Makes the busybox root a little system: every applet, root in
+/// /etc/passwd (for `su`), and a package-manager stand-in at
+/// /usr/bin/apt-get that records its arguments (jailwright then plans
+/// PKG through it, as Bastille does for a Linux jail).
+fn furnish(root: &Path) {
+    let status = Command::new("chroot")
+        .args([
+            root.to_str().unwrap(),
+            "/bin/busybox",
+            "--install",
+            "-s",
+            "/bin",
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for dir in ["root", "tmp", "usr/bin", "var/log"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    std::fs::write(root.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n").unwrap();
+    let stand_in = root.join("usr/bin/apt-get");
+    std::fs::write(
+        &stand_in,
+        "#!/bin/sh\n# package-manager stand-in installed by the test\necho \"$*\" >> /var/log/apt-calls\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&stand_in, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn makejail_run_replace_pkg_and_bastille_render_on_a_real_root() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let root = &pool.root;
+    furnish(root);
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tpl.path().join("app.conf"),
+        "port=%{PORT}\nliteral=%%{PORT}\n",
+    )
+    .unwrap();
+    let makejail = tpl.path().join("Makejail");
+    std::fs::write(
+        &makejail,
+        "OPTION start\nWORKDIR /srv\nCOPY app.conf etc/app.conf\nREPLACE etc/app.conf PORT 8080\n\
+         ENV GREETING=hello\nRUN sh -c \"echo $GREETING from $(pwd) > /srv/greeting\"\nPKG nginx curl\n",
+    )
+    .unwrap();
+    let out = apply(&makejail, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(root.join("srv/etc/app.conf")).unwrap(),
+        "port=8080\nliteral=%{PORT}\n",
+        "COPY and REPLACE under WORKDIR; %% unescaped"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("srv/greeting")).unwrap(),
+        "hello from /srv\n",
+        "RUN: ENV, WORKDIR, su -l root -c 'sh -s' through chroot"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("var/log/apt-calls")).unwrap(),
+        "-y install nginx curl\n",
+        "PKG ran the root's package manager (the test's stand-in)"
+    );
+
+    // RENDER substitutes the ARGs in force, in every file under a path.
+    std::fs::create_dir_all(tpl.path().join("b/conf")).unwrap();
+    std::fs::write(tpl.path().join("b/conf/site.conf"), "listen ${PORT};\n").unwrap();
+    let bastillefile = tpl.path().join("b/Bastillefile");
+    std::fs::write(
+        &bastillefile,
+        "ARG PORT=8443\nCP conf /usr/local/etc/site\nRENDER /usr/local/etc/site\n",
+    )
+    .unwrap();
+    let out = apply(&bastillefile, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(root.join("usr/local/etc/site/site.conf")).unwrap(),
+        "listen 8443;\n"
+    );
+    assert!(
+        root.join("srv/greeting").exists(),
+        "another template builds on the first one's work"
+    );
+}
+
 #[test]
 fn hostile_symlinks_never_let_a_copy_out_of_the_root() {
     let pool = Pool::new("jwe2e", 256 << 20);

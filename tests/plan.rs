@@ -25,7 +25,7 @@ fn argvs(actions: &[Action]) -> Vec<String> {
     actions
         .iter()
         .filter_map(|a| match a {
-            Action::Run { argv } => Some(argv.join(" ")),
+            Action::Run { argv, .. } => Some(argv.join(" ")),
             _ => None,
         })
         .collect()
@@ -213,8 +213,179 @@ fn pot_copies_its_script_to_tmp_and_runs_it_with_the_pot_name() {
                     "web".into(),
                     "/tmp/web.sh".into(),
                     "web".into()
-                ]
+                ],
+                stdin: None
             },
         ]
+    );
+}
+
+fn makejail_plan(text: &str, facts: &Facts) -> jailwright::exec::Plan {
+    let doc = makejail::parse(
+        SourceFile::new("/tpl/Makejail", text.as_bytes()),
+        &Bindings::default(),
+    );
+    plan(&doc, &jail(), facts)
+}
+
+#[test]
+fn makejail_run_carries_env_user_workdir_and_entrypoint_on_stdin() {
+    let p = makejail_plan(
+        "OPTION start\nENV HOME=/home/www\nUSER www\nWORKDIR /srv/app\nENTRYPOINT python3.11 -u\nRUN manage.py \"migrate now\" $HOME\n",
+        &facts(),
+    );
+    let run = p.steps.last().unwrap();
+    assert_eq!(run.name, "RUN");
+    match &run.actions[..] {
+        [Action::Run { argv, stdin }] => {
+            assert_eq!(
+                argv.join(" "),
+                "jexec -l -U root web su -l www -c sh -s",
+                "AppJail: cmd jexec J su -l USER -c \"sh -s\""
+            );
+            assert_eq!(
+                stdin.as_deref(),
+                Some(
+                    "cd /srv/app; env 'HOME=/home/www' python3.11 -u manage.py 'migrate now' '$HOME'\n"
+                ),
+                "every word reaches the jail's shell literally"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // WORKDIR itself creates the directory in the jail.
+    let workdir = p.steps.iter().find(|s| s.name == "WORKDIR").unwrap();
+    assert_eq!(
+        argvs(&workdir.actions),
+        ["jexec -l -U root web mkdir -p /srv/app"]
+    );
+}
+
+#[test]
+fn makejail_run_flags_and_clear() {
+    let p = makejail_plan(
+        "USER www\nCLEAR user\nRUN --maintain-env --noclean --huser bob id\n",
+        &facts(),
+    );
+    match &p.steps[2].actions[..] {
+        [Action::Run { argv, stdin }] => {
+            assert_eq!(argv.join(" "), "jexec -u bob web su -m root -c sh -s");
+            assert_eq!(stdin.as_deref(), Some("cd /; env id\n"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let p = makejail_plan("ENV EMPTY\nRUN true\n", &facts());
+    assert!(
+        p.steps[0]
+            .blocked
+            .as_deref()
+            .is_some_and(|b| b.contains("requires a value")),
+        "{:?}",
+        p.steps[0]
+    );
+}
+
+#[test]
+fn makejail_copy_and_replace_use_the_stage_workdir() {
+    let p = makejail_plan(
+        "WORKDIR /srv\nCOPY app.conf etc/\nREPLACE etc/app.conf PORT 8080\nREPLACE etc/app.conf HOST db etc/out.conf\n",
+        &facts(),
+    );
+    assert_eq!(
+        p.steps[1].actions,
+        [Action::Copy {
+            from: "/tpl/app.conf".into(),
+            to: "/srv/etc/".into(),
+            contents: false
+        }]
+    );
+    assert_eq!(
+        p.steps[2].actions,
+        [Action::Replace {
+            file: "/srv/etc/app.conf".into(),
+            keyword: "PORT".into(),
+            value: "8080".into(),
+            output: "/srv/etc/app.conf".into()
+        }]
+    );
+    assert!(matches!(
+        &p.steps[3].actions[0],
+        Action::Replace { output, .. } if output == "/srv/etc/out.conf"
+    ));
+}
+
+#[test]
+fn stage_picks_which_makejail_stage_runs() {
+    let text =
+        "CMD building\nSTAGE start\nARG who=me\nCMD starting\nSTAGE custom:hello\nCMD hello\n";
+    let names = |facts: &Facts| -> Vec<String> {
+        makejail_plan(text, facts)
+            .steps
+            .iter()
+            .flat_map(|s| argvs(&s.actions))
+            .collect()
+    };
+    assert_eq!(
+        names(&facts()),
+        ["jexec -l -U root web /bin/sh -c building"]
+    );
+    let start = Facts {
+        stage: Some("start".into()),
+        ..facts()
+    };
+    assert_eq!(
+        names(&start),
+        ["jexec -l -U root web env who=me /bin/sh -c starting"]
+    );
+    let custom = Facts {
+        stage: Some("custom:hello".into()),
+        ..facts()
+    };
+    assert_eq!(names(&custom), ["jexec -l -U root web /bin/sh -c hello"]);
+}
+
+#[test]
+fn bastille_mount_on_a_jail_is_a_live_step_and_blocked_on_a_root() {
+    let p = bastille_plan(
+        "MOUNT /data /mnt/data\nMOUNT tmpfs /tmp tmpfs rw,mode=1777 0 0\nMOUNT /a /b nullfs\n",
+        &jail(),
+        &facts(),
+    );
+    match &p.steps[0].actions[..] {
+        [Action::Mount(m)] => {
+            assert_eq!(
+                (m.from.as_str(), m.to.as_str(), m.fstype.as_str()),
+                ("/data", "/mnt/data", "nullfs")
+            );
+            assert_eq!((m.options.as_str(), m.dump.as_str()), ("ro", "0"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(p.steps[0].live, "a mount is in no snapshot");
+    assert!(matches!(&p.steps[1].actions[..], [Action::Mount(m)] if m.options == "rw,mode=1777"));
+    assert!(
+        p.steps[2].blocked.is_some(),
+        "3 words: bastille mount's usage"
+    );
+    let p = bastille_plan("MOUNT /data /mnt/data\n", &root(), &facts());
+    assert!(p.steps[0].blocked.is_some());
+}
+
+#[test]
+fn render_carries_the_substitutions_in_force() {
+    let p = bastille_plan(
+        "ARG PORT=80\nRENDER /usr/local/etc/app.conf\nARG LATER=1\n",
+        &jail(),
+        &facts(),
+    );
+    assert_eq!(
+        p.steps[1].actions,
+        [Action::Render {
+            path: "/usr/local/etc/app.conf".into(),
+            vars: vec![
+                ("JAIL_NAME".into(), "web".into()),
+                ("PORT".into(), "80".into())
+            ]
+        }]
     );
 }

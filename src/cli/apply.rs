@@ -1,15 +1,17 @@
 //! `jailwright apply TEMPLATE... (--jail J | --root PATH)`: runs the plan,
 //! with a ZFS snapshot of the start and after every step.
 
-use super::plan::{PlanArgs, make_plan, render};
+use super::plan::{PlanArgs, make_plan};
+use super::progress::Progress;
 use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Format, trouble};
-use crate::exec::adapters::host::HostTarget;
+use crate::exec::adapters::host::{HostTarget, content_of};
+use crate::exec::adapters::jail::jail_root;
+use crate::exec::adapters::lock::TargetLock;
 use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_of};
 use crate::exec::apply::{Event, Options, apply, cache_keys};
-use crate::exec::plan::TargetSpec;
+use crate::exec::plan::{TargetSpec, render};
 use crate::exec::ports::Snapshots;
 use clap::{Args, ValueEnum};
-use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SnapshotMode {
@@ -57,7 +59,7 @@ pub fn run(args: ApplyArgs) -> i32 {
         },
     };
     // One apply per target at a time.
-    let _lock = match lock(&root) {
+    let _lock = match TargetLock::acquire(&root) {
         Ok(lock) => lock,
         Err(e) => return trouble(e),
     };
@@ -82,23 +84,8 @@ pub fn run(args: ApplyArgs) -> i32 {
         use_cache: !args.no_cache,
         keep_failed: args.keep_failed,
     };
-    let mut on_event = |event: Event| {
-        if json {
-            println!(
-                "{}",
-                serde_json::to_string(&event).expect("events serialize")
-            );
-        } else {
-            match event {
-                Event::Reused { steps } => {
-                    println!("reused {steps} unchanged step(s) from snapshots")
-                }
-                Event::Started { step, of, name } => println!("[{step}/{of}] {name}"),
-                Event::Finished { millis, .. } => println!("      done in {millis} ms"),
-                Event::Skipped { step, why } => println!("[{step}] skipped: {why}"),
-            }
-        }
-    };
+    let mut progress = Progress::new(json);
+    let mut on_event = |event: Event| progress.show(event);
     let result = apply(
         &plan,
         &keys,
@@ -107,6 +94,7 @@ pub fn run(args: ApplyArgs) -> i32 {
         options,
         &mut on_event,
     );
+    progress.finish();
     match result {
         Ok(report) => {
             if !json {
@@ -145,50 +133,4 @@ pub fn run(args: ApplyArgs) -> i32 {
             }
         }
     }
-}
-
-/// The content a copy reads, for its cache key (directories walked).
-fn content_of(path: &Path) -> Vec<u8> {
-    let mut all = Vec::new();
-    for entry in walkdir::WalkDir::new(path)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        all.extend(entry.path().to_string_lossy().as_bytes());
-        if entry.file_type().is_file() {
-            all.extend(std::fs::read(entry.path()).unwrap_or_default());
-        }
-    }
-    all
-}
-
-/// A running jail's root (`jls -j J path`).
-fn jail_root(jail: &str) -> Result<PathBuf, String> {
-    let out = std::process::Command::new("jls")
-        .args(["-j", jail, "path"])
-        .output()
-        .map_err(|e| format!("jls: {e} (a jail target needs FreeBSD)"))?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
-    }
-    Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
-}
-
-/// An exclusive lock per target root, held until apply ends.
-fn lock(root: &Path) -> Result<nix::fcntl::Flock<std::fs::File>, String> {
-    let canonical = std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
-    let name: String = canonical
-        .to_string_lossy()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    let path = std::env::temp_dir().join(format!("jailwright-{name}.lock"));
-    let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).map_err(|_| {
-        format!(
-            "another apply is already running on {}",
-            canonical.display()
-        )
-    })
 }

@@ -5,6 +5,7 @@ mod apply;
 mod lint;
 mod parse;
 mod plan;
+mod progress;
 mod snapshots;
 
 use crate::dialect::{Bindings, JailFacts};

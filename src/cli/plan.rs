@@ -3,8 +3,8 @@
 
 use super::{EXIT_FOUND, EXIT_OK, Format, TemplateArgs, trouble};
 use crate::dialect;
-use crate::exec::plan::{Action, Facts, PackageManager, Plan, TargetSpec};
-use crate::ir::{CopyFrom, Instruction};
+use crate::exec::adapters::facts;
+use crate::exec::plan::{Plan, TargetSpec, render};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -19,6 +19,9 @@ pub struct PlanArgs {
     /// A jail's root directory, built offline through chroot.
     #[arg(long)]
     pub root: Option<PathBuf>,
+    /// The Makejail stage to run (default: build; e.g. start, custom:NAME).
+    #[arg(long)]
+    pub stage: Option<String>,
     #[command(flatten)]
     pub options: TemplateArgs,
 }
@@ -61,8 +64,10 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
     let target = args
         .target()
         .ok_or_else(|| trouble("give --jail NAME or --root PATH"))?;
-    let mut facts = gather_facts(&doc, &target);
-    facts.args = bindings.args.clone();
+    if args.stage.is_some() && doc.template.dialect != crate::ir::Dialect::Makejail {
+        return Err(trouble("--stage: only a Makejail has stages"));
+    }
+    let facts = facts::gather(&doc, &target, &bindings.args, args.stage.as_deref());
     Ok(crate::exec::plan(&doc, &target, &facts))
 }
 
@@ -74,85 +79,4 @@ impl PlanArgs {
             (None, None) => None,
         }
     }
-}
-
-/// What the planner needs to know of the host (the only I/O of `plan`).
-fn gather_facts(doc: &crate::document::Document, target: &TargetSpec) -> Facts {
-    let template_dir = doc
-        .sources
-        .first()
-        .map(|s| s.dir())
-        .unwrap_or_else(|| PathBuf::from("."));
-    let mut missing = Vec::new();
-    for step in &doc.template.steps {
-        let paths: Vec<PathBuf> = match &step.instruction {
-            Instruction::Cp {
-                sources,
-                from: CopyFrom::Template,
-                ..
-            } => sources.iter().map(|s| template_dir.join(s)).collect(),
-            Instruction::Cp {
-                sources,
-                from: CopyFrom::Host,
-                ..
-            } => sources.iter().map(PathBuf::from).collect(),
-            Instruction::Overlay { dir } => vec![template_dir.join(dir)],
-            _ => Vec::new(),
-        };
-        missing.extend(paths.into_iter().filter(|p| !p.exists()));
-    }
-    let package_manager = match target {
-        TargetSpec::Root(r) if r.join("usr/bin/apt-get").exists() => PackageManager::Apt,
-        _ => PackageManager::Pkg,
-    };
-    Facts {
-        template_dir,
-        package_manager,
-        missing,
-        args: Vec::new(),
-    }
-}
-
-pub fn render(plan: &Plan) -> String {
-    let mut out = String::new();
-    let n = plan.steps.len();
-    for (i, step) in plan.steps.iter().enumerate() {
-        out.push_str(&format!(
-            "[{}/{n}] {}:{} {}\n",
-            i + 1,
-            step.file,
-            step.line,
-            step.name
-        ));
-        for action in &step.actions {
-            let line = match action {
-                Action::Run { argv } => shlex::try_join(argv.iter().map(String::as_str))
-                    .unwrap_or_else(|_| argv.join(" ")),
-                Action::Copy { from, to, contents } => format!(
-                    "copy {}{} -> {to} (resolved inside the root)",
-                    from.display(),
-                    if *contents { "/*" } else { "" }
-                ),
-                Action::Sysrc { args } => {
-                    format!("sysrc (native, in the root's rc.conf) {}", args.join(" "))
-                }
-                Action::Render { path } => format!("render ${{NAME}}s in {path}"),
-                Action::LineInFile { line, file } => format!("line-in-file {file}: {line}"),
-            };
-            out.push_str(&format!("    {line}\n"));
-        }
-        if let Some(note) = &step.note {
-            out.push_str(&format!("    ({note})\n"));
-        }
-        if let Some(why) = &step.blocked {
-            out.push_str(&format!("    BLOCKED: {why}\n"));
-        }
-    }
-    let blocked = plan.steps.iter().filter(|s| s.blocked.is_some()).count();
-    if blocked > 0 {
-        out.push_str(&format!(
-            "{blocked} step(s) cannot be applied to this target: apply would refuse to start\n"
-        ));
-    }
-    out
 }

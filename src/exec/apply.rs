@@ -10,6 +10,7 @@
 use super::edits;
 use super::plan::{Action, Plan, PlannedStep};
 use super::ports::{Outcome, Snapshot, Snapshots, Target};
+use crate::dialect::bastille::substitution::Replacements;
 use sha2::{Digest, Sha256};
 use std::io;
 use std::path::Path;
@@ -24,10 +25,19 @@ pub fn snapshot_name(seq: usize, key: &str) -> String {
     )
 }
 
-/// The key of the starting state of a target.
+/// The key of the starting state of a target for one template (its
+/// files): applying another template to the same target starts a new
+/// chain from the state it finds, instead of rolling back to the first
+/// template's start.
 pub fn start_key(plan: &Plan) -> String {
+    let mut files: Vec<&str> = Vec::new();
+    for step in &plan.steps {
+        if !files.contains(&step.file.as_str()) {
+            files.push(&step.file);
+        }
+    }
     hex(&Sha256::digest(format!(
-        "jailwright start {:?}",
+        "jailwright start {:?} {files:?}",
         plan.target
     )))
 }
@@ -83,6 +93,16 @@ pub enum Event {
     Skipped {
         step: usize,
         why: String,
+    },
+    /// A line the running command printed.
+    Output {
+        step: usize,
+        line: String,
+    },
+    /// Something the manager only warns about (RENDER of a missing path).
+    Warning {
+        step: usize,
+        message: String,
     },
 }
 
@@ -142,10 +162,12 @@ pub fn apply(
         };
         if has(&start_name, &start) {
             if options.use_cache {
+                // A live step's effect (a started service, a mount) is in
+                // no snapshot: reuse stops before the first one.
                 begin = keys
                     .iter()
                     .enumerate()
-                    .take_while(|(i, k)| has(&snapshot_name(i + 1, k), k))
+                    .take_while(|(i, k)| !plan.steps[*i].live && has(&snapshot_name(i + 1, k), k))
                     .count();
             }
             let resume = if begin == 0 {
@@ -174,7 +196,7 @@ pub fn apply(
             name: step.name.clone(),
         });
         let began = Instant::now();
-        if let Err((command, outcome)) = run_step(step, target) {
+        if let Err((command, outcome)) = run_step(i + 1, step, target, on_event) {
             let mut rolled_back_to = None;
             if let (Some(store), Some(base), false) =
                 (snapshots.as_deref_mut(), &base, options.keep_failed)
@@ -206,7 +228,12 @@ pub fn apply(
 }
 
 /// Runs a step's actions; on failure, the action and what it printed.
-fn run_step(step: &PlannedStep, target: &mut dyn Target) -> Result<(), (String, Outcome)> {
+fn run_step(
+    number: usize,
+    step: &PlannedStep,
+    target: &mut dyn Target,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<(), (String, Outcome)> {
     let io_failure = |what: String, e: io::Error| {
         (
             what,
@@ -218,11 +245,17 @@ fn run_step(step: &PlannedStep, target: &mut dyn Target) -> Result<(), (String, 
     };
     for action in &step.actions {
         match action {
-            Action::Run { argv } => {
+            Action::Run { argv, stdin } => {
                 let command = shlex::try_join(argv.iter().map(String::as_str))
                     .unwrap_or_else(|_| argv.join(" "));
+                let mut on_line = |line: &str| {
+                    on_event(Event::Output {
+                        step: number,
+                        line: line.to_string(),
+                    })
+                };
                 let outcome = target
-                    .run(argv)
+                    .run(argv, stdin.as_deref(), &mut on_line)
                     .map_err(|e| io_failure(command.clone(), e))?;
                 if outcome.status != 0 {
                     return Err((command, outcome));
@@ -259,11 +292,81 @@ fn run_step(step: &PlannedStep, target: &mut dyn Target) -> Result<(), (String, 
                         .map_err(|e| io_failure(what, e))?;
                 }
             }
-            Action::Render { path } => {
-                return Err(io_failure(
-                    format!("render {path}"),
-                    io::Error::other("RENDER is not supported by apply yet"),
-                ));
+            Action::Render { path, vars } => {
+                let what = format!("render {path}");
+                let replacements = Replacements::from_pushed(vars);
+                if replacements.is_broken() {
+                    on_event(Event::Warning {
+                        step: number,
+                        message: format!(
+                            "RENDER {path}: sed refuses the ARG substitutions (a name with / or '): nothing rendered"
+                        ),
+                    });
+                    continue;
+                }
+                let Some(files) = target
+                    .files_under(path)
+                    .map_err(|e| io_failure(what.clone(), e))?
+                else {
+                    // bastille only warns.
+                    on_event(Event::Warning {
+                        step: number,
+                        message: format!("RENDER {path}: no such file or directory in the jail"),
+                    });
+                    continue;
+                };
+                for file in files {
+                    let old = target
+                        .read_file(&file)
+                        .map_err(|e| io_failure(what.clone(), e))?
+                        .unwrap_or_default();
+                    if let Some(new) = edits::render(&old, &replacements) {
+                        target
+                            .write_file(&file, &new)
+                            .map_err(|e| io_failure(what.clone(), e))?;
+                    }
+                }
+            }
+            Action::Replace {
+                file,
+                keyword,
+                value,
+                output,
+            } => {
+                let what = format!("replace %{{{keyword}}} in {file}");
+                let fail = |message: String| io_failure(what.clone(), io::Error::other(message));
+                let read = |target: &mut dyn Target, path: &str| {
+                    target
+                        .read_file(path)
+                        .map_err(|e| fail(e.to_string()))?
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                        .ok_or_else(|| fail(format!("REPLACE: the file `{path}` does not exist.")))
+                };
+                let old = read(target, file)?;
+                let new = edits::replace_keyword(&old, keyword, value)
+                    .map_err(|e| fail(e.replace("the file", &format!("the {file} file"))))?;
+                target
+                    .write_file(output, new.as_bytes())
+                    .map_err(|e| fail(e.to_string()))?;
+                let read_back = read(target, file)?;
+                let unescaped = edits::unescape_keyword(&read_back, keyword);
+                if unescaped != read_back {
+                    target
+                        .write_file(file, unescaped.as_bytes())
+                        .map_err(|e| fail(e.to_string()))?;
+                }
+            }
+            Action::Mount(spec) => {
+                let command = format!(
+                    "mount -t {} -o {} {} {}",
+                    spec.fstype, spec.options, spec.from, spec.to
+                );
+                let outcome = target
+                    .mount(spec)
+                    .map_err(|e| io_failure(command.clone(), e))?;
+                if outcome.status != 0 {
+                    return Err((command, outcome));
+                }
             }
         }
     }

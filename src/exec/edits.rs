@@ -1,5 +1,9 @@
 //! File edits apply does natively inside a root, as pure functions over
-//! file contents: sysrc(8) on rc.conf-style files, and LINE_IN_FILE.
+//! file contents: sysrc(8) on rc.conf-style files, LINE_IN_FILE, RENDER
+//! and REPLACE.
+
+use crate::dialect::bastille::substitution::Replacements;
+use regex::Regex;
 
 /// One file edit sysrc asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +136,64 @@ pub fn line_in_file(content: Option<&str>, line: &str) -> Option<String> {
     Some(out)
 }
 
+/// RENDER over one file's bytes: the sed chain run line by line (lines that
+/// are not UTF-8 are left as they are). `None` when nothing changes.
+pub fn render(content: &[u8], replacements: &Replacements) -> Option<Vec<u8>> {
+    if replacements.is_broken() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(content.len());
+    for line in content.split_inclusive(|&b| b == b'\n') {
+        let (body, end) = match line.strip_suffix(b"\n") {
+            Some(body) => (body, &b"\n"[..]),
+            None => (line, &b""[..]),
+        };
+        match std::str::from_utf8(body) {
+            Ok(text) if text.contains("${") => {
+                out.extend(replacements.apply(text).as_bytes());
+            }
+            _ => out.extend(body),
+        }
+        out.extend(end);
+    }
+    (out != content).then_some(out)
+}
+
+/// AppJail's REPLACE (lib/replace `lib_replace_var`): every `%{KEYWORD}`
+/// not preceded by `%` becomes `value`, line by line, matches taken left
+/// to right without overlap (so in `%{K}%{K}` only the first is replaced,
+/// as sed does); `&` in the value stands for the matched text.
+pub fn replace_keyword(text: &str, keyword: &str, value: &str) -> Result<String, String> {
+    let valid = Regex::new("^[a-zA-Z_][a-zA-Z0-9_]*$").expect("valid regex");
+    if !valid.is_match(keyword) {
+        return Err(format!("{keyword}: Invalid variable name."));
+    }
+    let token = format!("%{{{keyword}}}");
+    let pattern = Regex::new(&format!("(^|[^%]){}", regex::escape(&token))).expect("valid regex");
+    if !text.lines().any(|l| pattern.is_match(l)) {
+        return Err(format!("{keyword}: variable is not defined in the file."));
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = line
+            .strip_suffix('\n')
+            .map_or((line, ""), |body| (body, "\n"));
+        let replaced = pattern.replace_all(body, |c: &regex::Captures| {
+            let whole = &c[0];
+            format!("{}{}", &c[1], value.replace('&', whole))
+        });
+        out.push_str(&replaced);
+        out.push_str(end);
+    }
+    Ok(out)
+}
+
+/// After REPLACE, AppJail turns `%%{KEYWORD}` into `%{KEYWORD}` in the
+/// file it read (lib_replace_escaped_macrovars).
+pub fn unescape_keyword(text: &str, keyword: &str) -> String {
+    text.replace(&format!("%%{{{keyword}}}"), &format!("%{{{keyword}}}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +230,58 @@ mod tests {
         assert_eq!(line_in_file(Some("a\n"), "b").as_deref(), Some("a\nb\n"));
         assert_eq!(line_in_file(Some("a\nb\n"), "b"), None);
         assert_eq!(line_in_file(None, "b").as_deref(), Some("b\n"));
+    }
+
+    fn chain(pairs: &[(&str, &str)]) -> Replacements {
+        let owned: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        Replacements::from_pushed(&owned)
+    }
+
+    #[test]
+    fn render_substitutes_line_by_line_and_leaves_other_bytes_alone() {
+        let r = chain(&[("PORT", "8080"), ("HOST", "${PORT}.example")]);
+        let text = b"listen ${PORT};\nserver ${HOST}\n\xff ${PORT} binary\nno newline ${PORT}";
+        let out = render(text, &r).unwrap();
+        assert_eq!(
+            out,
+            b"listen 8080;\nserver ${PORT}.example\n\xff ${PORT} binary\nno newline 8080".to_vec(),
+            "sed's chain runs in order (a later rule is not re-run), a non-UTF-8 line is kept"
+        );
+        assert_eq!(render(b"nothing here\n", &r), None);
+    }
+
+    #[test]
+    fn render_with_a_broken_chain_changes_nothing() {
+        let r = chain(&[("A/B", "x"), ("PORT", "80")]);
+        assert_eq!(
+            render(b"${PORT}\n", &r),
+            None,
+            "sed refuses the whole chain"
+        );
+    }
+
+    #[test]
+    fn replace_keyword_follows_lib_replace_var() {
+        assert_eq!(
+            replace_keyword(
+                "port=%{PORT}\n%{PORT}%{PORT}\nkeep %%{PORT}\n",
+                "PORT",
+                "80"
+            )
+            .unwrap(),
+            "port=80\n80%{PORT}\nkeep %%{PORT}\n",
+            "matches do not overlap (the char before the second was eaten), %% escapes"
+        );
+        assert_eq!(
+            replace_keyword("x%{K}\n", "K", "<&>").unwrap(),
+            "x<x%{K}>\n",
+            "& is sed's whole match"
+        );
+        assert!(replace_keyword("nothing\n", "K", "v").is_err());
+        assert!(replace_keyword("%{K-1}\n", "K-1", "v").is_err());
+        assert_eq!(unescape_keyword("a %%{K} %%{L}", "K"), "a %{K} %%{L}");
     }
 }

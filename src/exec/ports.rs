@@ -2,6 +2,7 @@
 //! for a real jail or root (`HostTarget`), for ZFS (`ZfsSnapshots`), and
 //! for tests (`Recording`).
 
+use super::plan::MountSpec;
 use std::io;
 use std::path::Path;
 
@@ -15,16 +16,32 @@ pub struct Outcome {
 
 /// A jail (running or offline) apply works on.
 pub trait Target {
-    /// Runs a host command (already prefixed with jexec or chroot).
-    fn run(&mut self, argv: &[String]) -> io::Result<Outcome>;
+    /// Runs a host command (already prefixed with jexec or chroot), with
+    /// `stdin` on its standard input, passing each line it prints to
+    /// `on_line` as it comes.
+    fn run(
+        &mut self,
+        argv: &[String],
+        stdin: Option<&str>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> io::Result<Outcome>;
     /// Copies a host file or tree to a path inside the jail's root (or the
     /// contents of a directory, for an overlay). Every path is resolved
     /// inside the root.
     fn copy_in(&mut self, from: &Path, to: &str, contents: bool) -> io::Result<()>;
     /// Reads a file inside the root (`None` when it does not exist).
     fn read_file(&mut self, inside: &str) -> io::Result<Option<Vec<u8>>>;
-    /// Writes a file inside the root, atomically.
+    /// Writes a file inside the root, atomically, keeping the mode of the
+    /// file it replaces.
     fn write_file(&mut self, inside: &str, bytes: &[u8]) -> io::Result<()>;
+    /// The regular files at or under a path inside the root, in a stable
+    /// order, `.git` directories and symlinks skipped (`None`: no such
+    /// path).
+    fn files_under(&mut self, inside: &str) -> io::Result<Option<Vec<String>>>;
+    /// Mounts `spec.from` on a mount point inside the root (created, and
+    /// resolved inside it), recording it in the jail's fstab when the jail
+    /// keeps one.
+    fn mount(&mut self, spec: &MountSpec) -> io::Result<Outcome>;
 }
 
 /// A snapshot apply took, with the cache key it stands for.

@@ -122,6 +122,7 @@ pub fn read(
         Keyword::Render => (
             Instruction::Render {
                 path: text.to_string(),
+                vars: replacements.pushed().to_vec(),
             },
             vec![text.to_string()],
         ),

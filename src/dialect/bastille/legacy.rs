@@ -144,6 +144,7 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
                         },
                         _ => Instruction::Render {
                             path: text.trim().to_string(),
+                            vars: replacements.pushed().to_vec(),
                         },
                     };
                     push(line, instruction, words);

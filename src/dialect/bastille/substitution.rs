@@ -43,6 +43,9 @@ pub struct Replacements {
     broken: bool,
     /// Bytes of `-e 's/\${NAME}/VALUE/g'` expressions so far.
     command_line: usize,
+    /// Every (name, value) pushed, in order: enough to rebuild the chain
+    /// (RENDER carries it to apply time).
+    pushed: Vec<(String, String)>,
 }
 
 impl Replacements {
@@ -64,6 +67,7 @@ impl Replacements {
     }
 
     pub fn push(&mut self, name: &str, value: &str) {
+        self.pushed.push((name.to_string(), value.to_string()));
         self.command_line += name.len() + value.len() + " -e 's/\\${}//g'".len();
         if self.command_line > ARG_MAX {
             self.broken = true;
@@ -88,6 +92,26 @@ impl Replacements {
             pattern,
             value: value.to_string(),
         });
+    }
+
+    /// The chain rebuilt from what `pushed` returned.
+    pub fn from_pushed(pushed: &[(String, String)]) -> Self {
+        let mut r = Replacements::default();
+        for (name, value) in pushed {
+            r.push(name, value);
+        }
+        r
+    }
+
+    /// Every (name, value) pushed so far, in order.
+    pub fn pushed(&self) -> &[(String, String)] {
+        &self.pushed
+    }
+
+    /// Whether sed would refuse the chain (a name with `/` or `'`, or more
+    /// rules than fit on its command line): sed then changes nothing.
+    pub fn is_broken(&self) -> bool {
+        self.broken
     }
 
     /// The same result as running every rule over the text in turn, but

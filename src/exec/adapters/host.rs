@@ -2,11 +2,14 @@
 //! prefixed them with jexec or chroot), files are written under the root
 //! through `resolve_in_root`, so no symlink in the jail leads a write out.
 
+use crate::exec::plan::MountSpec;
 use crate::exec::ports::{Outcome, Target};
 use crate::exec::safe_path::resolve_in_root;
-use std::io::{self, Write};
+use std::collections::VecDeque;
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
 
 pub struct HostTarget {
     pub root: PathBuf,
@@ -16,18 +19,74 @@ pub struct HostTarget {
 const TAIL_LINES: usize = 20;
 
 impl Target for HostTarget {
-    fn run(&mut self, argv: &[String]) -> io::Result<Outcome> {
+    fn run(
+        &mut self,
+        argv: &[String],
+        stdin: Option<&str>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> io::Result<Outcome> {
         let Some((program, args)) = argv.split_first() else {
             return Ok(Outcome::default());
         };
-        let output = Command::new(program).args(args).output()?;
-        let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
-        text.push_str(&String::from_utf8_lossy(&output.stderr));
-        let lines: Vec<&str> = text.lines().collect();
-        let tail = lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n");
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        // Feed stdin and read both outputs on their own threads, so that
+        // no pipe fills up while another is waited on.
+        let feeder = child.stdin.take().map(|mut pipe| {
+            let text = stdin.unwrap_or_default().to_string();
+            std::thread::spawn(move || {
+                let _ = pipe.write_all(text.as_bytes());
+            })
+        });
+        let (lines, receiver) = mpsc::channel::<String>();
+        let readers: Vec<_> = [
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|pipe| {
+            let lines = lines.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).split(b'\n').map_while(Result::ok) {
+                    let _ = lines.send(String::from_utf8_lossy(&line).into_owned());
+                }
+            })
+        })
+        .collect();
+        drop(lines);
+        let mut tail = VecDeque::with_capacity(TAIL_LINES);
+        for line in receiver {
+            on_line(&line);
+            if tail.len() == TAIL_LINES {
+                tail.pop_front();
+            }
+            tail.push_back(line);
+        }
+        for reader in readers {
+            let _ = reader.join();
+        }
+        if let Some(feeder) = feeder {
+            let _ = feeder.join();
+        }
+        let status = child.wait()?;
         Ok(Outcome {
-            status: output.status.code().unwrap_or(-1),
-            tail,
+            status: status.code().unwrap_or(-1),
+            tail: Vec::from(tail).join("\n"),
         })
     }
 
@@ -74,11 +133,101 @@ impl Target for HostTarget {
         if let Some(parent) = path.parent() {
             self.make_dirs(parent)?;
         }
-        write_atomically(&path, bytes)
+        let mode = std::fs::metadata(&path).ok().map(|m| m.permissions());
+        write_atomically(&path, bytes)?;
+        match mode {
+            Some(mode) => std::fs::set_permissions(&path, mode),
+            None => Ok(()),
+        }
+    }
+
+    fn files_under(&mut self, inside: &str) -> io::Result<Option<Vec<String>>> {
+        let path = resolve_in_root(&self.root, inside)?;
+        if std::fs::symlink_metadata(&path).is_err() {
+            return Ok(None);
+        }
+        let mut files = Vec::new();
+        let walk = walkdir::WalkDir::new(&path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !(e.file_type().is_dir() && e.file_name() == ".git"));
+        for entry in walk {
+            let entry = entry.map_err(io::Error::other)?;
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&self.root).expect("under root");
+                files.push(format!("/{}", rel.display()));
+            }
+        }
+        Ok(Some(files))
+    }
+
+    fn mount(&mut self, spec: &MountSpec) -> io::Result<Outcome> {
+        let from = Path::new(&spec.from);
+        // bastille mount: a missing nullfs source is created on the host.
+        if spec.fstype == "nullfs" && !from.exists() {
+            std::fs::create_dir_all(from)?;
+        }
+        let point = resolve_in_root(&self.root, &spec.to)?;
+        if from.is_file() {
+            if let Some(parent) = point.parent() {
+                self.make_dirs(parent)?;
+            }
+            if !point.exists() {
+                std::fs::File::create(&point)?;
+            }
+        } else {
+            self.make_dirs(&point)?;
+        }
+        self.record_in_fstab(spec, &point)?;
+        let argv = [
+            "mount",
+            "-t",
+            &spec.fstype,
+            "-o",
+            &spec.options,
+            &spec.from,
+            &point.display().to_string(),
+        ]
+        .map(String::from);
+        self.run(&argv, None, &mut |_| {})
     }
 }
 
 impl HostTarget {
+    /// Bastille keeps a jail's mounts in `JAILDIR/fstab` beside
+    /// `JAILDIR/root`: append the mount there (spaces as `\040`) unless
+    /// that mount point is already listed, as bastille mount does.
+    fn record_in_fstab(&mut self, spec: &MountSpec, point: &Path) -> io::Result<()> {
+        let fstab = match (self.root.file_name(), self.root.parent()) {
+            (Some(name), Some(dir)) if name == "root" => dir.join("fstab"),
+            _ => return Ok(()),
+        };
+        let Ok(old) = std::fs::read_to_string(&fstab) else {
+            return Ok(());
+        };
+        let escape = |s: &str| s.replace(' ', "\\040");
+        let point = escape(&point.display().to_string());
+        if old
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some(point.as_str()))
+        {
+            return Ok(());
+        }
+        let mut new = old;
+        if !new.is_empty() && !new.ends_with('\n') {
+            new.push('\n');
+        }
+        new.push_str(&format!(
+            "{} {point} {} {} {} {}\n",
+            escape(&spec.from),
+            spec.fstype,
+            spec.options,
+            spec.dump,
+            spec.pass
+        ));
+        write_atomically(&fstab, new.as_bytes())
+    }
+
     /// Copies one file, directory or symlink to a path inside the root.
     fn copy_entry(&mut self, from: &Path, inside: &str) -> io::Result<()> {
         let meta = std::fs::symlink_metadata(from)?;
@@ -123,4 +272,21 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         file.sync_all()?;
     }
     std::fs::rename(&tmp, path)
+}
+
+/// What a copy reads, for its cache key: every path under `path` in a
+/// stable order, with the content of each file.
+pub fn content_of(path: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for entry in walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        all.extend(entry.path().to_string_lossy().as_bytes());
+        if entry.file_type().is_file() {
+            all.extend(std::fs::read(entry.path()).unwrap_or_default());
+        }
+    }
+    all
 }

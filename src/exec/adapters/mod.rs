@@ -1,5 +1,8 @@
 //! Real adapters of the ports (and the recording one tests use).
 
+pub mod facts;
 pub mod host;
+pub mod jail;
+pub mod lock;
 pub mod recording;
 pub mod zfs;

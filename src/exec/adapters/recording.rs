@@ -4,6 +4,7 @@
 //! one log (`log`), so the target and the snapshot store of one run write
 //! their calls in order.
 
+use crate::exec::plan::MountSpec;
 use crate::exec::ports::{Outcome, Snapshot, Snapshots, Target};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -27,10 +28,17 @@ impl Recording {
 }
 
 impl Target for Recording {
-    fn run(&mut self, argv: &[String]) -> io::Result<Outcome> {
+    fn run(
+        &mut self,
+        argv: &[String],
+        stdin: Option<&str>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> io::Result<Outcome> {
+        let fed = stdin.map_or(String::new(), |s| format!(" <<< {}", s.trim_end()));
         self.log
             .borrow_mut()
-            .push(format!("run {}", argv.join(" ")));
+            .push(format!("run {}{fed}", argv.join(" ")));
+        on_line(&format!("ran {}", argv[0]));
         let fails = argv.iter().any(|a| self.fail_on.contains(a));
         Ok(Outcome {
             status: if fails { 1 } else { 0 },
@@ -59,6 +67,25 @@ impl Target for Recording {
         self.log.borrow_mut().push(format!("write {inside}"));
         self.files.insert(inside.to_string(), bytes.to_vec());
         Ok(())
+    }
+
+    fn files_under(&mut self, inside: &str) -> io::Result<Option<Vec<String>>> {
+        let dir = format!("{}/", inside.trim_end_matches('/'));
+        let found: Vec<String> = self
+            .files
+            .keys()
+            .filter(|f| *f == inside || f.starts_with(&dir))
+            .cloned()
+            .collect();
+        Ok((!found.is_empty()).then_some(found))
+    }
+
+    fn mount(&mut self, spec: &MountSpec) -> io::Result<Outcome> {
+        self.log.borrow_mut().push(format!(
+            "mount -t {} -o {} {} {}",
+            spec.fstype, spec.options, spec.from, spec.to
+        ));
+        Ok(Outcome::default())
     }
 }
 

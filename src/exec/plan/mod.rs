@@ -4,8 +4,16 @@
 //! (copies resolved safely inside the root, sysrc edited natively on an
 //! offline root, nothing evaluated by a host shell).
 
+mod commands;
+mod makejail_state;
+mod render;
+
+pub use render::render;
+
 use crate::document::Document;
-use crate::ir::{CmdTarget, CmdUser, CopyFrom, Dialect, Instruction, PkgAction, Runner, Step};
+use crate::ir::{CopyFrom, Dialect, Instruction, Runner, Step};
+use commands::{cmd_argv, in_jail, pkg_argv, words};
+use makejail_state::StageState;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -34,8 +42,12 @@ pub enum PackageManager {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
-    /// Run a command on the host.
-    Run { argv: Vec<String> },
+    /// Run a command on the host (with this text on its standard input).
+    Run {
+        argv: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        stdin: Option<String>,
+    },
     /// Copy a file or directory from the host into the jail, resolved
     /// inside its root. `contents` copies what is inside the directory
     /// (an overlay) rather than the directory itself.
@@ -46,10 +58,36 @@ pub enum Action {
     },
     /// Edit an rc.conf-style file natively, with sysrc(8)'s semantics.
     Sysrc { args: Vec<String> },
-    /// Replace `${NAME}` in a file or tree of the jail.
-    Render { path: String },
+    /// Replace `${NAME}` in a file or tree of the jail with the values in
+    /// force (Bastille's RENDER: sed over every file, `.git` skipped).
+    Render {
+        path: String,
+        vars: Vec<(String, String)>,
+    },
+    /// Replace `%{KEYWORD}` in a file of the jail (AppJail's REPLACE).
+    Replace {
+        file: String,
+        keyword: String,
+        value: String,
+        output: String,
+    },
+    /// Mount a host path (or a pseudo file system) inside the jail, and
+    /// record it in the jail's fstab when it has Bastille's layout.
+    Mount(MountSpec),
     /// Append a line to a file of the jail unless it is there.
     LineInFile { line: String, file: String },
+}
+
+/// `MOUNT host jailpath [type options dump pass]` (bastille mount).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MountSpec {
+    pub from: String,
+    /// The mount point, inside the jail's root.
+    pub to: String,
+    pub fstype: String,
+    pub options: String,
+    pub dump: String,
+    pub pass: String,
 }
 
 /// A step and its actions, or why this target cannot run it.
@@ -66,6 +104,10 @@ pub struct PlannedStep {
     /// Why the step does nothing here (declarations, state).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The step changes the running jail (a service, a mount), which no
+    /// snapshot holds: a re-run never reuses a snapshot past it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub live: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,54 +134,26 @@ pub struct Facts {
     pub missing: Vec<PathBuf>,
     /// `--arg NAME=VALUE`: Makejail ARG values (AppJail's `--NAME VALUE`).
     pub args: Vec<String>,
+    /// The Makejail stage to run (`build` when not given).
+    pub stage: Option<String>,
 }
 
 /// Plans `doc` for `target`, in the order the manager runs the steps.
 pub fn plan(doc: &Document, target: &TargetSpec, facts: &Facts) -> Plan {
     let dialect = doc.template.dialect;
-    // Makejail CMDs get the stage's ARGs (and VAR --make-arg-env) declared
-    // before them as `env NAME=VALUE`.
-    let mut env: Vec<String> = Vec::new();
+    let stage = facts.stage.as_deref().unwrap_or(BUILD_STAGE);
+    let mut state = StageState::default();
     let mut steps = Vec::new();
     for i in doc.template.execution_order() {
         let step = &doc.template.steps[i];
-        if !runs_now(step) {
+        if step.stage.as_deref().is_some_and(|s| s != stage) {
             continue;
         }
-        let mut planned = plan_step(i, step, dialect, target, facts, &env);
-        if dialect == Dialect::Makejail {
-            match &step.instruction {
-                Instruction::Arg {
-                    name,
-                    default,
-                    required,
-                    ..
-                } => {
-                    let given = facts
-                        .args
-                        .iter()
-                        .find_map(|a| a.strip_prefix(name.as_str())?.strip_prefix('='));
-                    match given.map(str::to_string).or_else(|| default.clone()) {
-                        Some(value) if !value.is_empty() || !*required => {
-                            env.push(format!("{name}={value}"))
-                        }
-                        _ => {
-                            planned.blocked = Some(format!(
-                                "ARG {name} requires a value: pass --arg {name}=VALUE"
-                            ));
-                        }
-                    }
-                }
-                Instruction::Var {
-                    name,
-                    value,
-                    make_arg_env: true,
-                    ..
-                } => {
-                    env.push(format!("{name}={}", value.clone().unwrap_or_default()));
-                }
-                _ => {}
-            }
+        let mut planned = plan_step(i, step, dialect, target, facts, &state);
+        if dialect == Dialect::Makejail
+            && let Err(why) = state.record(&step.instruction, facts)
+        {
+            planned.blocked = Some(why);
         }
         steps.push(planned);
     }
@@ -149,11 +163,9 @@ pub fn plan(doc: &Document, target: &TargetSpec, facts: &Facts) -> Plan {
     }
 }
 
-/// Makejail stages other than build run later, from the jail's init
-/// script: `apply` runs the build stage.
-fn runs_now(step: &Step) -> bool {
-    step.stage.as_deref().is_none_or(|s| s == "build")
-}
+/// The Makejail stage `appjail makejail` runs while building; the others
+/// run later from the jail's InitScript (`--stage` picks one).
+const BUILD_STAGE: &str = "build";
 
 fn plan_step(
     index: usize,
@@ -161,7 +173,7 @@ fn plan_step(
     dialect: Dialect,
     target: &TargetSpec,
     facts: &Facts,
-    env: &[String],
+    state: &StageState,
 ) -> PlannedStep {
     let mut planned = PlannedStep {
         step: index,
@@ -171,12 +183,15 @@ fn plan_step(
         actions: Vec::new(),
         blocked: None,
         note: None,
+        live: false,
     };
     let outside = |what: &str| {
         Some(format!(
             "{what}: outside apply's reach (the jail manager does it)"
         ))
     };
+    let run = |argv: Vec<String>| Action::Run { argv, stdin: None };
+    let makejail = dialect == Dialect::Makejail;
     match (&step.instruction, target) {
         (
             Instruction::Arg {
@@ -201,10 +216,12 @@ fn plan_step(
             | Instruction::Ignored { .. },
             _,
         ) => planned.note = Some("declaration: nothing to run".into()),
-        (Instruction::Cmd { script, options }, _) => match cmd_argv(script, options, env, target) {
-            Ok(argv) => planned.actions.push(Action::Run { argv }),
-            Err(why) => planned.blocked = Some(why),
-        },
+        (Instruction::Cmd { script, options }, _) => {
+            match cmd_argv(script, options, &state.make_env, target) {
+                Ok(argv) => planned.actions.push(run(argv)),
+                Err(why) => planned.blocked = Some(why),
+            }
+        }
         (
             Instruction::Pkg {
                 packages,
@@ -213,7 +230,7 @@ fn plan_step(
             },
             _,
         ) => match pkg_argv(packages, *runner, *action, target, facts) {
-            Ok(argv) => planned.actions.push(Action::Run { argv }),
+            Ok(argv) => planned.actions.push(run(argv)),
             Err(why) => planned.blocked = Some(why),
         },
         (Instruction::Sysrc { args, runner }, TargetSpec::Jail(j)) => {
@@ -221,9 +238,7 @@ fn plan_step(
                 Runner::Host | Runner::Local => words(&["/usr/sbin/sysrc", "-j", j]),
                 _ => words(&["jexec", "-l", j, "/usr/sbin/sysrc"]),
             };
-            planned.actions.push(Action::Run {
-                argv: [argv, args.clone()].concat(),
-            });
+            planned.actions.push(run([argv, args.clone()].concat()));
         }
         (Instruction::Sysrc { args, .. }, TargetSpec::Root(_)) => {
             planned.actions.push(Action::Sysrc { args: args.clone() });
@@ -235,17 +250,23 @@ fn plan_step(
                 args.clone(),
             ]
             .concat();
-            planned.actions.push(Action::Run { argv });
+            planned.actions.push(run(argv));
+            planned.live = true;
         }
         (
             Instruction::Cp {
                 sources,
                 destination,
                 from,
-                ..
+                flags,
             },
             _,
         ) => {
+            if let Some(glob) = flags.iter().find(|f| f.starts_with("--glob")) {
+                planned.blocked = Some(format!(
+                    "COPY {glob}: the host shell's glob is not expanded by apply (copy the files by name)"
+                ));
+            }
             for source in sources {
                 let from_path = match from {
                     CopyFrom::Template => facts.template_dir.join(source),
@@ -260,7 +281,9 @@ fn plan_step(
                 if facts.missing.contains(&from_path) {
                     planned.blocked = Some(format!("{} does not exist", from_path.display()));
                 }
-                let to = if destination.is_empty() {
+                let to = if makejail {
+                    state.in_workdir(destination)
+                } else if destination.is_empty() {
                     "/".to_string()
                 } else {
                     destination.clone()
@@ -283,13 +306,37 @@ fn plan_step(
                 contents: true,
             });
         }
-        (Instruction::Render { path }, _) => {
-            planned.actions.push(Action::Render { path: path.clone() })
-        }
+        (Instruction::Render { path, vars }, _) => planned.actions.push(Action::Render {
+            path: path.clone(),
+            vars: vars.clone(),
+        }),
         (Instruction::LineInFile { line, file }, _) => planned.actions.push(Action::LineInFile {
             line: line.clone(),
             file: file.clone(),
         }),
+        (
+            Instruction::Replace {
+                file,
+                keyword,
+                value,
+                output,
+            },
+            _,
+        ) => {
+            // AppJail: the file under WORKDIR, the output under WORKDIR
+            // when given (cmd/all/REPLACE).
+            let file = state.in_workdir(file);
+            let output = output
+                .as_deref()
+                .filter(|o| !o.is_empty())
+                .map_or_else(|| file.clone(), |o| state.in_workdir(o));
+            planned.actions.push(Action::Replace {
+                file,
+                keyword: keyword.clone(),
+                value: value.clone().unwrap_or_default(),
+                output,
+            });
+        }
         (Instruction::Script { name, text: _ }, _) => {
             // pot: copy the script to /tmp in the jail, run it with the pot
             // name as $1.
@@ -301,23 +348,28 @@ fn plan_step(
                 to: script.clone(),
                 contents: false,
             });
-            let argv = [in_jail(target, false), vec![script, pot]].concat();
-            planned.actions.push(Action::Run { argv });
+            planned
+                .actions
+                .push(run([in_jail(target, false), vec![script, pot]].concat()));
         }
         (Instruction::Workdir { dir }, _) => {
             let argv = [in_jail(target, true), words(&["mkdir", "-p", dir])].concat();
-            planned.actions.push(Action::Run { argv });
+            planned.actions.push(run(argv));
         }
-        (Instruction::Run { command, .. }, _) => {
-            planned.blocked = Some(format!(
-                "RUN {}: RUN with ENV/USER/WORKDIR state is not supported yet",
-                command.join(" ")
-            ));
+        (Instruction::Run { command, flags }, _) => {
+            let prefix = match target {
+                TargetSpec::Jail(_) => in_jail(target, true),
+                TargetSpec::Root(_) => in_jail(target, false),
+            };
+            let r = state.run(prefix, command, flags);
+            planned.actions.push(Action::Run {
+                argv: r.argv,
+                stdin: Some(r.stdin),
+            });
         }
         (Instruction::Restart, TargetSpec::Jail(j)) => {
-            planned.actions.push(Action::Run {
-                argv: words(&["jail", "-rc", j]),
-            });
+            planned.actions.push(run(words(&["jail", "-rc", j])));
+            planned.live = true;
         }
         (Instruction::Restart, TargetSpec::Root(_)) => {
             planned.note = Some("RESTART: an offline root is not running".into());
@@ -333,8 +385,20 @@ fn plan_step(
             planned.note =
                 Some("pot configuration (fscomp.conf, pot.conf): applied by pot start".into())
         }
-        (Instruction::Mount { .. }, _) => {
-            planned.blocked = outside("MOUNT (fstab and nullfs of the jail)")
+        (Instruction::Mount { .. }, _) if makejail => {
+            planned.blocked = outside("MOUNT (AppJail's fstab of the jail, `appjail fstab`)")
+        }
+        (Instruction::Mount { args, .. }, TargetSpec::Jail(_)) => match mount_spec(args) {
+            Ok(spec) => {
+                planned.actions.push(Action::Mount(spec));
+                planned.live = true;
+            }
+            Err(why) => planned.blocked = Some(why),
+        },
+        (Instruction::Mount { .. }, TargetSpec::Root(_)) => {
+            planned.blocked = Some(
+                "MOUNT: a mount belongs to the running jail; apply it to --jail, not to an offline root".into(),
+            )
         }
         (Instruction::Rdr { .. }, _) => planned.blocked = outside("port redirection (pf)"),
         (Instruction::Config { .. }, _) => planned.blocked = outside("jail.conf"),
@@ -370,126 +434,35 @@ fn plan_step(
     planned
 }
 
-fn words(w: &[&str]) -> Vec<String> {
-    w.iter().map(|s| s.to_string()).collect()
-}
-
-/// The prefix that runs a program inside the target: `jexec -l [-U root]
-/// J` or `chroot ROOT`.
-fn in_jail(target: &TargetSpec, as_root: bool) -> Vec<String> {
-    match target {
-        TargetSpec::Jail(j) if as_root => words(&["jexec", "-l", "-U", "root", j]),
-        TargetSpec::Jail(j) => words(&["jexec", "-l", j]),
-        TargetSpec::Root(r) => vec!["chroot".into(), r.display().to_string()],
-    }
-}
-
-fn cmd_argv(
-    script: &str,
-    options: &crate::ir::CmdOptions,
-    stage_env: &[String],
-    target: &TargetSpec,
-) -> Result<Vec<String>, String> {
-    let shell = words(&["/bin/sh", "-c", script]);
-    match options.target {
-        CmdTarget::Jexec => {
-            let mut argv = match (target, &options.user) {
-                (TargetSpec::Jail(j), Some(CmdUser::Jail(u))) => {
-                    words(&["jexec", "-l", "-U", u, j])
-                }
-                (TargetSpec::Jail(j), Some(CmdUser::Host(u))) => {
-                    words(&["jexec", "-l", "-u", u, j])
-                }
-                _ => in_jail(target, true),
-            };
-            if let (TargetSpec::Jail(_), Some(dir)) = (target, &options.workdir) {
-                // AppJail's `appjail cmd jexec -w DIR`.
-                let at = argv.len() - 1;
-                argv.splice(at..at, words(&["-d", dir]));
-            }
-            if !options.env.is_empty() || !stage_env.is_empty() {
-                argv.push("env".into());
-                argv.extend(stage_env.iter().cloned());
-                argv.extend(options.env.iter().cloned());
-            }
-            argv.extend(shell);
-            Ok(argv)
-        }
-        CmdTarget::Chroot => match target {
-            TargetSpec::Root(_) => Ok([in_jail(target, false), shell].concat()),
-            TargetSpec::Jail(j) => Err(format!(
-                "CMD --chroot: chroot into {j}'s root needs its path: apply to --root PATH"
-            )),
-        },
-        other => Err(
-            format!("CMD --{other:?}: runs on the host, which apply does not do").to_lowercase(),
+/// bastille mount's arguments: 2 words mean `nullfs ro 0 0`; otherwise all
+/// six are needed (mount.sh).
+fn mount_spec(args: &[String]) -> Result<MountSpec, String> {
+    let usage = "MOUNT takes host_path jail_path [fstype options dump pass]";
+    let (fstype, options, dump, pass) = match args.len() {
+        2 => ("nullfs", "ro", "0", "0"),
+        6 => (
+            args[2].as_str(),
+            args[3].as_str(),
+            args[4].as_str(),
+            args[5].as_str(),
         ),
-    }
-}
-
-fn pkg_argv(
-    packages: &[String],
-    runner: Runner,
-    action: PkgAction,
-    target: &TargetSpec,
-    facts: &Facts,
-) -> Result<Vec<String>, String> {
-    let verb: Vec<String> = match action {
-        PkgAction::Install => words(&["install"]),
-        PkgAction::Remove => words(&["remove"]),
-        PkgAction::Autoremove => words(&["autoremove"]),
-        PkgAction::Clean => words(&["clean"]),
-        PkgAction::Update => words(&["update"]),
-        PkgAction::Upgrade => words(&["upgrade"]),
+        _ => return Err(usage.into()),
     };
-    let with_packages = [verb, packages.to_vec()].concat();
-    match (target, runner) {
-        (_, Runner::Local) => {
-            Err("PKG --local: installs on the host, which apply does not do".into())
-        }
-        (TargetSpec::Jail(j), Runner::Host) => Ok([
-            words(&["env", "ASSUME_ALWAYS_YES=yes", "/usr/sbin/pkg", "-j", j]),
-            with_packages,
-        ]
-        .concat()),
-        (TargetSpec::Jail(j), _) => Ok([
-            words(&[
-                "jexec",
-                "-l",
-                "-U",
-                "root",
-                j,
-                "env",
-                "ASSUME_ALWAYS_YES=yes",
-                "/usr/sbin/pkg",
-            ]),
-            with_packages,
-        ]
-        .concat()),
-        (TargetSpec::Root(r), _) => Ok(match facts.package_manager {
-            PackageManager::Pkg => [
-                words(&[
-                    "env",
-                    "ASSUME_ALWAYS_YES=yes",
-                    "pkg",
-                    "-r",
-                    &r.display().to_string(),
-                ]),
-                with_packages,
-            ]
-            .concat(),
-            PackageManager::Apt => [
-                words(&[
-                    "chroot",
-                    &r.display().to_string(),
-                    "env",
-                    "DEBIAN_FRONTEND=noninteractive",
-                    "apt-get",
-                    "-y",
-                ]),
-                with_packages,
-            ]
-            .concat(),
-        }),
+    if !["ro", "rw", "rq", "sw", "xx"]
+        .iter()
+        .any(|o| options.contains(o))
+    {
+        return Err(format!("MOUNT: invalid mount options: {options}"));
     }
+    if !matches!((dump, pass), ("0" | "1", "0" | "1")) {
+        return Err(format!("MOUNT: invalid dump/pass: {dump} {pass}"));
+    }
+    Ok(MountSpec {
+        from: args[0].clone(),
+        to: args[1].clone(),
+        fstype: fstype.into(),
+        options: options.into(),
+        dump: dump.into(),
+        pass: pass.into(),
+    })
 }

@@ -1,0 +1,151 @@
+//! A Makejail stage's state while it is planned: what ARG, VAR, ENV, USER,
+//! WORKDIR and ENTRYPOINT set for the steps after them (cmd/all/RUN,
+//! COPY, REPLACE in AppJail). State is per stage and lasts until CLEAR.
+
+use super::Facts;
+use super::commands::words;
+use crate::dialect::makejail::tokenizer::tokenize;
+use crate::ir::Instruction;
+
+#[derive(Debug, Default)]
+pub struct StageState {
+    /// `NAME=VALUE` of the stage's ARGs (and VAR --make-arg-env), given to
+    /// CMD's environment.
+    pub make_env: Vec<String>,
+    /// `NAME=VALUE` of ENV, given to RUN.
+    run_env: Vec<String>,
+    user: Option<String>,
+    workdir: Option<String>,
+    entrypoint: Option<String>,
+}
+
+impl StageState {
+    /// Records what a declaration sets; `Err` says why it cannot be
+    /// satisfied (AppJail would stop there).
+    pub fn record(&mut self, instruction: &Instruction, facts: &Facts) -> Result<(), String> {
+        match instruction {
+            Instruction::Arg {
+                name,
+                default,
+                required,
+                ..
+            } => {
+                let given = facts
+                    .args
+                    .iter()
+                    .find_map(|a| a.strip_prefix(name.as_str())?.strip_prefix('='));
+                match given.map(str::to_string).or_else(|| default.clone()) {
+                    Some(value) if !value.is_empty() || !*required => {
+                        self.make_env.push(format!("{name}={value}"))
+                    }
+                    _ => {
+                        return Err(format!(
+                            "ARG {name} requires a value: pass --arg {name}=VALUE"
+                        ));
+                    }
+                }
+            }
+            Instruction::Var {
+                name,
+                value,
+                make_arg_env: true,
+                ..
+            } => self
+                .make_env
+                .push(format!("{name}={}", value.clone().unwrap_or_default())),
+            Instruction::Env { name, value } => match value {
+                Some(value) if !value.is_empty() => self.run_env.push(format!("{name}={value}")),
+                _ => {
+                    return Err(format!(
+                        "{name}: this environment variable requires a value."
+                    ));
+                }
+            },
+            Instruction::User { user } => self.user = Some(user.clone()),
+            Instruction::Workdir { dir } => self.workdir = Some(dir.clone()),
+            Instruction::Entrypoint { program } => self.entrypoint = Some(program.clone()),
+            Instruction::Clear { what } => match what.as_str() {
+                "entrypoint" => self.entrypoint = None,
+                "user" => self.user = None,
+                "workdir" => self.workdir = None,
+                _ => {}
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A path of the jail under the stage's WORKDIR (`JD<WORKDIR>/<path>`),
+    /// as COPY, ADD and REPLACE's output use it.
+    pub fn in_workdir(&self, path: &str) -> String {
+        let joined = format!("{}/{path}", self.workdir.as_deref().unwrap_or(""));
+        // `//x` is `/x` in the jail; keep the trailing `/` of a directory.
+        let mut clean = String::with_capacity(joined.len());
+        for c in joined.chars() {
+            if !(c == '/' && clean.ends_with('/')) {
+                clean.push(c);
+            }
+        }
+        clean
+    }
+
+    /// RUN: `jexec [-l] [-U|-u USER] J su -l|-m USER -c "sh -s"` with the
+    /// script `cd "WORKDIR"; env ENV... ENTRYPOINT ARGS` on its standard
+    /// input. Every word reaches the jail's shell literally.
+    pub fn run(&self, jail_prefix: Vec<String>, command: &[String], flags: &[String]) -> Run {
+        let flag = |name: &str| flags.iter().any(|f| f == name);
+        let value_of = |name: &str| {
+            flags
+                .iter()
+                .position(|f| f == name)
+                .and_then(|i| flags.get(i + 1))
+        };
+        let mut argv = jail_prefix;
+        if flag("--noclean") {
+            argv.retain(|w| w != "-l");
+        }
+        if let Some(user) = value_of("--juser").or(value_of("--huser")) {
+            // Replace the default `-U root` with the chosen user.
+            if let Some(at) = argv.iter().position(|w| w == "-U") {
+                argv.drain(at..at + 2);
+            }
+            let option = if value_of("--juser").is_some() {
+                "-U"
+            } else {
+                "-u"
+            };
+            let jail_at = argv.len() - 1;
+            argv.splice(jail_at..jail_at, words(&[option, user]));
+        }
+        let su = if flag("--maintain-env") { "-m" } else { "-l" };
+        let user = self.user.as_deref().unwrap_or("root");
+        argv.extend(words(&["su", su, user, "-c", "sh -s"]));
+        let entrypoint: Vec<String> = self
+            .entrypoint
+            .as_deref()
+            .and_then(|e| tokenize(e, false).ok())
+            .map(|ws| ws.into_iter().map(|w| w.text).collect())
+            .unwrap_or_default();
+        let quoted =
+            |w: &String| shlex::try_quote(w).map_or_else(|_| w.clone(), |q| q.into_owned());
+        let mut script = format!(
+            "cd {}; env",
+            quoted(&self.workdir.clone().unwrap_or_else(|| "/".into()))
+        );
+        for word in self.run_env.iter().chain(&entrypoint).chain(command) {
+            script.push(' ');
+            script.push_str(&quoted(word));
+        }
+        script.push('\n');
+        Run {
+            argv,
+            stdin: script,
+        }
+    }
+}
+
+/// A command and the text fed to its standard input.
+pub struct Run {
+    pub argv: Vec<String>,
+    pub stdin: String,
+}
