@@ -398,3 +398,75 @@ fn plan_needs_a_target() {
     let t = Test::new().file("Bastillefile", "PKG nginx\n");
     assert_eq!(t.args(&["plan", "Bastillefile"]).run().code, 2);
 }
+
+#[test]
+fn plan_runs_a_bastille_include_in_place_with_only_the_args_it_passes() {
+    let t = Test::new()
+        .file(
+            "web/Bastillefile",
+            "ARG PORT=80\nARG SECRET=s\nINCLUDE base/common --arg PORT=${PORT}\nCMD echo done\n",
+        )
+        .file(
+            "base/common/Bastillefile",
+            "ARG PORT\nARG SECRET=default\nSYSRC port=${PORT} secret=${SECRET}\n",
+        )
+        .file("tpl/a/Bastillefile", "INCLUDE tpl/b\n")
+        .file("tpl/b/Bastillefile", "INCLUDE tpl/a\n");
+    let templates = t.path().join("none");
+    let templates = templates.to_str().unwrap();
+    let out = t
+        .args(&[
+            "plan",
+            "web/Bastillefile",
+            "--jail",
+            "web",
+            "--bastille-templates",
+            templates,
+        ])
+        .run();
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("base/common/Bastillefile:3 SYSRC\n    jexec -l web /usr/sbin/sysrc 'port=80' 'secret=default'"),
+        "a fresh ARG scope: SECRET is not inherited\n{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("[6/6] web/Bastillefile:4 CMD"),
+        "{}",
+        out.stdout
+    );
+
+    let cycle = Test::new()
+        .file("tpl/a/Bastillefile", "INCLUDE tpl/b\n")
+        .file("tpl/b/Bastillefile", "INCLUDE tpl/a\n");
+    let out = cycle
+        .args(&["plan", "tpl/a/Bastillefile", "--jail", "web"])
+        .run();
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("includes itself"), "{}", out.stdout);
+
+    let unknown = Test::new().file("Bastillefile", "INCLUDE nowhere/at-all\nINCLUDE noslash\n");
+    let out = unknown
+        .args(&["plan", "Bastillefile", "--jail", "web"])
+        .run();
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("TEMPLATE not found"), "{}", out.stdout);
+    assert!(out.stdout.contains("not recognized"), "{}", out.stdout);
+}
+
+#[test]
+fn plan_stage_runs_another_makejail_stage() {
+    let t = Test::new().file("Makejail", "CMD build\nSTAGE start\nCMD go\n");
+    let out = t
+        .args(&["plan", "Makejail", "--jail", "web", "--stage", "start"])
+        .run();
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("/bin/sh -c go"), "{}", out.stdout);
+    assert!(!out.stdout.contains("/bin/sh -c build"), "{}", out.stdout);
+    let t = Test::new().file("Bastillefile", "CMD x\n");
+    let out = t
+        .args(&["plan", "Bastillefile", "--jail", "web", "--stage", "start"])
+        .run();
+    assert_eq!(out.code, 2, "a Bastillefile has no stages");
+}

@@ -22,6 +22,10 @@ pub struct PlanArgs {
     /// The Makejail stage to run (default: build; e.g. start, custom:NAME).
     #[arg(long)]
     pub stage: Option<String>,
+    /// Where a Bastillefile's `INCLUDE project/template` is looked up first
+    /// (bastille_templatesdir), before the working directory.
+    #[arg(long, default_value = facts::BASTILLE_TEMPLATES)]
+    pub bastille_templates: PathBuf,
     #[command(flatten)]
     pub options: TemplateArgs,
 }
@@ -67,7 +71,15 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
     if args.stage.is_some() && doc.template.dialect != crate::ir::Dialect::Makejail {
         return Err(trouble("--stage: only a Makejail has stages"));
     }
-    let facts = facts::gather(&doc, &target, &bindings.args, args.stage.as_deref());
+    let facts = facts::gather(
+        &doc,
+        &facts::Context {
+            target: &target,
+            bindings: &bindings,
+            stage: args.stage.as_deref(),
+            templates: &args.bastille_templates,
+        },
+    );
     Ok(crate::exec::plan(&doc, &target, &facts))
 }
 

@@ -1,14 +1,41 @@
 //! What the planner needs to know of the host, looked up here so that
 //! `plan` itself stays a pure function: the template's directory, which
-//! copied files are missing, and an offline root's package manager.
+//! copied files are missing, an offline root's package manager, and the
+//! templates a Bastillefile INCLUDEs.
 
+use crate::dialect::{self, Bindings};
 use crate::document::Document;
-use crate::exec::plan::{Facts, PackageManager, TargetSpec};
-use crate::ir::{CopyFrom, Instruction};
-use std::path::PathBuf;
+use crate::exec::plan::{Facts, Nested, PackageManager, TargetSpec};
+use crate::ir::{CopyFrom, Dialect, Instruction};
+use std::path::{Path, PathBuf};
+
+/// Where bastille looks for `project/template` first (bastille.conf's
+/// `bastille_templatesdir`).
+pub const BASTILLE_TEMPLATES: &str = "/usr/local/bastille/templates";
+
+/// How deep INCLUDEs may nest before we call it a loop.
+const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// What `gather` is told besides the template.
+pub struct Context<'a> {
+    pub target: &'a TargetSpec,
+    pub bindings: &'a Bindings,
+    pub stage: Option<&'a str>,
+    /// bastille's templates directory.
+    pub templates: &'a Path,
+}
 
 /// What the planner needs to know of the host (the only I/O of `plan`).
-pub fn gather(doc: &Document, target: &TargetSpec, args: &[String], stage: Option<&str>) -> Facts {
+pub fn gather(doc: &Document, context: &Context) -> Facts {
+    let start = doc
+        .sources
+        .first()
+        .and_then(|s| std::fs::canonicalize(s.dir()).ok());
+    gather_nested(doc, context, &mut start.into_iter().collect())
+}
+
+fn gather_nested(doc: &Document, context: &Context, chain: &mut Vec<PathBuf>) -> Facts {
+    let target = context.target;
     let template_dir = doc
         .sources
         .first()
@@ -40,7 +67,101 @@ pub fn gather(doc: &Document, target: &TargetSpec, args: &[String], stage: Optio
         template_dir,
         package_manager,
         missing,
-        args: args.to_vec(),
-        stage: stage.map(str::to_string),
+        args: context.bindings.args.clone(),
+        stage: context.stage.map(str::to_string),
+        included: includes(doc, context, chain),
     }
+}
+
+/// Every Bastille INCLUDE of `doc`, read and gathered in turn: `bastille
+/// template JAIL SPEC [--arg N=V]... [--arg-file F]` in a fresh ARG scope.
+fn includes(
+    doc: &Document,
+    context: &Context,
+    chain: &mut Vec<PathBuf>,
+) -> std::collections::BTreeMap<usize, Result<Nested, String>> {
+    let mut found = std::collections::BTreeMap::new();
+    if doc.template.dialect != Dialect::Bastille {
+        return found;
+    }
+    for (i, step) in doc.template.steps.iter().enumerate() {
+        let Instruction::Include { target: spec, args } = &step.instruction else {
+            continue;
+        };
+        let nested = resolve(spec, context.templates).and_then(|dir| {
+            let real = std::fs::canonicalize(&dir).map_err(|e| format!("{spec}: {e}"))?;
+            if chain.contains(&real) || chain.len() >= MAX_INCLUDE_DEPTH {
+                return Err(format!(
+                    "INCLUDE {spec}: includes itself (bastille would never finish)"
+                ));
+            }
+            let bindings = include_bindings(args, context.bindings)?;
+            let doc = dialect::load(&dir, Some(Dialect::Bastille), &bindings)
+                .map_err(|e| e.to_string())?;
+            chain.push(real);
+            let inner = Context {
+                bindings: &bindings,
+                ..*context
+            };
+            let facts = gather_nested(&doc, &inner, chain);
+            chain.pop();
+            Ok(Nested { doc, facts })
+        });
+        found.insert(i, nested);
+    }
+    found
+}
+
+/// bastille's lookup of a template (template.sh): a URL is fetched
+/// (not here); `x/y` is `TEMPLATES/x/y` when it exists, else a directory
+/// relative to the working directory; anything else is an error.
+fn resolve(spec: &str, templates: &Path) -> Result<PathBuf, String> {
+    if spec.starts_with("http://") || spec.starts_with("https://") {
+        return Err(format!(
+            "INCLUDE {spec}: a remote template is not fetched by apply yet"
+        ));
+    }
+    if !spec.contains('/') {
+        return Err(format!(
+            "INCLUDE {spec}: Template name/URL not recognized (bastille wants project/template)"
+        ));
+    }
+    let in_templates = templates.join(spec.trim_start_matches('/'));
+    if !spec.starts_with('/') && in_templates.is_dir() {
+        return Ok(in_templates);
+    }
+    let direct = PathBuf::from(spec);
+    if direct.is_dir() {
+        Ok(direct)
+    } else {
+        Err(format!(
+            "INCLUDE {spec}: TEMPLATE not found (looked in {} and the working directory)",
+            templates.display()
+        ))
+    }
+}
+
+/// The included template's bindings: only what the INCLUDE line passes
+/// (`--arg`, the first `--arg-file`), and the same jail.
+fn include_bindings(words: &[String], parent: &Bindings) -> Result<Bindings, String> {
+    let mut bindings = Bindings {
+        jail: parent.jail.clone(),
+        ..Bindings::default()
+    };
+    let mut words = words.iter();
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "--arg" => bindings.args.extend(words.next().cloned()),
+            "--arg-file" => {
+                let file = words.next().cloned().unwrap_or_default();
+                if bindings.arg_file.is_none() {
+                    let text = std::fs::read_to_string(&file)
+                        .map_err(|_| format!("File not found: {file}"))?;
+                    bindings.arg_file = Some(text);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(bindings)
 }

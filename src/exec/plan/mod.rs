@@ -15,6 +15,7 @@ use crate::ir::{CopyFrom, Dialect, Instruction, Runner, Step};
 use commands::{cmd_argv, in_jail, pkg_argv, words};
 use makejail_state::StageState;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// What a template is applied to.
@@ -136,10 +137,27 @@ pub struct Facts {
     pub args: Vec<String>,
     /// The Makejail stage to run (`build` when not given).
     pub stage: Option<String>,
+    /// The templates Bastille INCLUDE steps run (by step index), or why
+    /// one cannot be read.
+    pub included: BTreeMap<usize, Result<Nested, String>>,
+}
+
+/// A template run by an INCLUDE, with what is known of it.
+#[derive(Debug, Clone)]
+pub struct Nested {
+    pub doc: Document,
+    pub facts: Facts,
 }
 
 /// Plans `doc` for `target`, in the order the manager runs the steps.
 pub fn plan(doc: &Document, target: &TargetSpec, facts: &Facts) -> Plan {
+    Plan {
+        target: target.clone(),
+        steps: plan_steps(doc, target, facts),
+    }
+}
+
+fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<PlannedStep> {
     let dialect = doc.template.dialect;
     let stage = facts.stage.as_deref().unwrap_or(BUILD_STAGE);
     let mut state = StageState::default();
@@ -149,7 +167,19 @@ pub fn plan(doc: &Document, target: &TargetSpec, facts: &Facts) -> Plan {
         if step.stage.as_deref().is_some_and(|s| s != stage) {
             continue;
         }
+        if let (Instruction::Include { .. }, Some(Ok(nested))) =
+            (&step.instruction, facts.included.get(&i))
+        {
+            // bastille runs the included template whole, at this point.
+            steps.extend(plan_steps(&nested.doc, target, &nested.facts));
+            continue;
+        }
         let mut planned = plan_step(i, step, dialect, target, facts, &state);
+        if let (Instruction::Include { .. }, Some(Err(why))) =
+            (&step.instruction, facts.included.get(&i))
+        {
+            planned.blocked = Some(why.clone());
+        }
         if dialect == Dialect::Makejail
             && let Err(why) = state.record(&step.instruction, facts)
         {
@@ -157,10 +187,7 @@ pub fn plan(doc: &Document, target: &TargetSpec, facts: &Facts) -> Plan {
         }
         steps.push(planned);
     }
-    Plan {
-        target: target.clone(),
-        steps,
-    }
+    steps
 }
 
 /// The Makejail stage `appjail makejail` runs while building; the others
@@ -376,7 +403,7 @@ fn plan_step(
         }
         (Instruction::Include { target: t, .. }, _) => {
             planned.blocked = Some(format!(
-                "INCLUDE {t}: apply the included template on its own (nested templates are not run yet)"
+                "INCLUDE {t}: the included template was not read (a remote INCLUDE is not fetched yet)"
             ));
         }
         (Instruction::Mount { .. } | Instruction::Rdr { .. } | Instruction::Limits { .. }, _)
