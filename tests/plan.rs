@@ -389,3 +389,42 @@ fn render_carries_the_substitutions_in_force() {
         }]
     );
 }
+
+#[test]
+fn bastille_manager_steps_are_handed_to_bastille_when_it_is_installed() {
+    let text = "RDR tcp 8080 80\nCONFIG set allow.mlock=1\nTAGS web prod\nRESTART\nNETWORK add vtnet1 DHCP\nFROBNICATE x\n";
+    let with = Facts {
+        bastille: Some("/usr/local/bin/bastille".into()),
+        ..facts()
+    };
+    let p = bastille_plan(text, &jail(), &with);
+    let all: Vec<String> = p.steps.iter().flat_map(|s| argvs(&s.actions)).collect();
+    assert_eq!(
+        all,
+        [
+            "/usr/local/bin/bastille rdr web tcp 8080 80",
+            "/usr/local/bin/bastille config web set allow.mlock=1",
+            "/usr/local/bin/bastille tags web add web,prod",
+            "/usr/local/bin/bastille restart web",
+            "/usr/local/bin/bastille network web add vtnet1 DHCP",
+        ]
+    );
+    assert!(p.steps[..5].iter().all(|s| s.live));
+    assert!(
+        p.steps[5]
+            .blocked
+            .as_deref()
+            .is_some_and(|b| b.contains("no `frobnicate` subcommand")),
+        "{:?}",
+        p.steps[5]
+    );
+    let without = bastille_plan("RDR tcp 8080 80\n", &jail(), &facts());
+    assert!(
+        without.steps[0]
+            .blocked
+            .as_deref()
+            .is_some_and(|b| b.contains("needs bastille on this host")),
+        "{:?}",
+        without.steps[0]
+    );
+}

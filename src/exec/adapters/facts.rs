@@ -69,8 +69,19 @@ fn gather_nested(doc: &Document, context: &Context, chain: &mut Vec<PathBuf>) ->
         missing,
         args: context.bindings.args.clone(),
         stage: context.stage.map(str::to_string),
+        bastille: match (doc.template.dialect, target) {
+            (Dialect::Bastille, TargetSpec::Jail(_)) => on_path("bastille"),
+            _ => None,
+        },
         included: includes(doc, context, chain),
     }
+}
+
+/// A program found on `PATH`.
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
 }
 
 /// Every Bastille INCLUDE of `doc`, read and gathered in turn: `bastille

@@ -137,6 +137,9 @@ pub struct Facts {
     pub args: Vec<String>,
     /// The Makejail stage to run (`build` when not given).
     pub stage: Option<String>,
+    /// The `bastille` command on this host, which a Bastillefile's manager
+    /// steps (RDR, CONFIG, LIMITS, TAGS, other subcommands) are handed to.
+    pub bastille: Option<PathBuf>,
     /// The templates Bastille INCLUDE steps run (by step index), or why
     /// one cannot be read.
     pub included: BTreeMap<usize, Result<Nested, String>>,
@@ -395,7 +398,13 @@ fn plan_step(
             });
         }
         (Instruction::Restart, TargetSpec::Jail(j)) => {
-            planned.actions.push(run(words(&["jail", "-rc", j])));
+            let argv = match (&facts.bastille, dialect) {
+                (Some(bastille), Dialect::Bastille) => {
+                    vec![bastille.display().to_string(), "restart".into(), j.clone()]
+                }
+                _ => words(&["jail", "-rc", j]),
+            };
+            planned.actions.push(run(argv));
             planned.live = true;
         }
         (Instruction::Restart, TargetSpec::Root(_)) => {
@@ -427,6 +436,22 @@ fn plan_step(
                 "MOUNT: a mount belongs to the running jail; apply it to --jail, not to an offline root".into(),
             )
         }
+        (
+            Instruction::Rdr { .. }
+            | Instruction::Config { .. }
+            | Instruction::Limits { .. }
+            | Instruction::Tags { .. }
+            | Instruction::Passthrough { .. },
+            TargetSpec::Jail(j),
+        ) if dialect == Dialect::Bastille => match bastille_argv(&step.instruction, j, facts) {
+            Ok(argv) => {
+                // Their effect lives in the manager's files and pf, in no
+                // snapshot of the root.
+                planned.actions.push(run(argv));
+                planned.live = true;
+            }
+            Err(why) => planned.blocked = Some(why),
+        },
         (Instruction::Rdr { .. }, _) => planned.blocked = outside("port redirection (pf)"),
         (Instruction::Config { .. }, _) => planned.blocked = outside("jail.conf"),
         (Instruction::Limits { .. }, _) => {
@@ -459,6 +484,53 @@ fn plan_step(
         }
     }
     planned
+}
+
+/// A Bastillefile step bastille itself carries out: `bastille SUB JAIL
+/// ARGS` (template.sh's passthrough; TAGS as `tags JAIL add a,b`).
+fn bastille_argv(
+    instruction: &Instruction,
+    jail: &str,
+    facts: &Facts,
+) -> Result<Vec<String>, String> {
+    let (subcommand, args): (&str, Vec<String>) = match instruction {
+        Instruction::Rdr { args } => ("rdr", args.clone()),
+        Instruction::Config { args } => ("config", args.clone()),
+        Instruction::Limits { args } => ("limits", args.clone()),
+        Instruction::Tags { tags } => ("tags", vec!["add".into(), tags.join(",")]),
+        Instruction::Passthrough {
+            subcommand, known, ..
+        } if !known => {
+            return Err(format!(
+                "bastille has no `{subcommand}` subcommand: bastille template fails here"
+            ));
+        }
+        Instruction::Passthrough {
+            subcommand, args, ..
+        } => (subcommand.as_str(), args.clone()),
+        _ => unreachable!("only manager steps are handed to bastille"),
+    };
+    let Some(bastille) = &facts.bastille else {
+        return Err(format!(
+            "bastille {subcommand}: needs bastille on this host (it keeps the jail's {})",
+            match subcommand {
+                "rdr" => "pf rules",
+                "config" => "jail.conf",
+                "limits" => "rctl and cpuset rules",
+                "tags" => "tags",
+                _ => "state",
+            }
+        ));
+    };
+    Ok([
+        vec![
+            bastille.display().to_string(),
+            subcommand.to_string(),
+            jail.to_string(),
+        ],
+        args,
+    ]
+    .concat())
 }
 
 /// bastille mount's arguments: 2 words mean `nullfs ro 0 0`; otherwise all
