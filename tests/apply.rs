@@ -49,14 +49,17 @@ impl Rig {
     }
 }
 
-fn run(
-    rig: &mut Rig,
-    text: &str,
-) -> Result<jailwright::exec::apply::Report, jailwright::exec::apply::Failure> {
-    let p = planned(text);
-    let keys = cache_keys(&p, |_| Vec::new());
+type Outcome = Result<jailwright::exec::apply::Report, jailwright::exec::apply::Failure>;
+
+fn run(rig: &mut Rig, text: &str) -> Outcome {
+    run_plan(rig, &planned(text))
+}
+
+/// Applies a plan to the rig's target with its snapshot store.
+fn run_plan(rig: &mut Rig, p: &jailwright::exec::Plan) -> Outcome {
+    let keys = cache_keys(p, |_| Vec::new());
     apply(
-        &p,
+        p,
         &keys,
         &mut rig.target,
         Some(&mut rig.store as &mut dyn Snapshots),
@@ -177,20 +180,11 @@ fn replace_writes_the_output_and_fails_on_a_missing_keyword() {
         &Bindings::default(),
     );
     let p = plan(&doc, &TargetSpec::Jail("web".into()), &Facts::default());
-    let keys = cache_keys(&p, |_| Vec::new());
     let mut rig = Rig::new(&[]);
     rig.target
         .files
         .insert("/etc/app.conf".into(), b"p=%{PORT} e=%%{PORT}\n".to_vec());
-    let failure = apply(
-        &p,
-        &keys,
-        &mut rig.target,
-        Some(&mut rig.store as &mut dyn Snapshots),
-        OPTIONS,
-        &mut |_| {},
-    )
-    .unwrap_err();
+    let failure = run_plan(&mut rig, &p).unwrap_err();
     assert_eq!(rig.target.files["/etc/out.conf"], b"p=8080 e=%%{PORT}\n");
     assert_eq!(
         rig.target.files["/etc/app.conf"], b"p=%{PORT} e=%{PORT}\n",
@@ -246,16 +240,7 @@ fn another_template_on_the_same_target_builds_on_what_it_finds() {
         &Bindings::default(),
     );
     let p = plan(&doc, &TargetSpec::Jail("web".into()), &Facts::default());
-    let keys = cache_keys(&p, |_| Vec::new());
-    apply(
-        &p,
-        &keys,
-        &mut rig.target,
-        Some(&mut rig.store as &mut dyn Snapshots),
-        OPTIONS,
-        &mut |_| {},
-    )
-    .unwrap();
+    run_plan(&mut rig, &p).unwrap();
     let calls = rig.calls();
     assert!(
         !calls.iter().any(|c| c.starts_with("rollback")),
