@@ -2,11 +2,14 @@
 //! (Bastillefile, Makejail, pot flavours) through one common IR.
 
 pub mod cli;
+pub mod convert;
 pub mod dialect;
 pub mod document;
 pub mod exec;
+pub mod format;
 pub mod inspect;
 pub mod ir;
 pub mod lint;
+pub mod output;
 pub mod shell;
 pub mod source;

@@ -17,6 +17,7 @@ fn steps(text: &str) -> Vec<Step> {
             ip4: Some("10.0.0.5".into()),
             ip6: None,
         },
+        keep_references: false,
     };
     bastille::parse(SourceFile::new("Bastillefile", text.as_bytes()), &bindings)
         .template

@@ -5,6 +5,8 @@
 //! would fail on that file. An expected failure that no longer fails is a
 //! failure too, so the list stays true.
 
+pub mod conversions;
+
 use jailwright::dialect::{self, Bindings};
 use jailwright::lint::{self, Severity};
 use std::collections::BTreeMap;
@@ -52,10 +54,10 @@ pub struct Outcome {
 }
 
 /// The dialect directories of the corpus this build can read.
-const DIALECTS: [&str; 3] = ["bastille", "makejail", "pot"];
+pub const DIALECTS: [&str; 3] = ["bastille", "makejail", "pot"];
 
 /// The corpus directory of a dialect.
-fn corpus_dir(dialect: &str) -> &str {
+pub fn corpus_dir(dialect: &str) -> &str {
     match dialect {
         "makejail" => "appjail",
         other => other,
@@ -83,7 +85,7 @@ fn with_role(root: &Path, roles: &[&str]) -> Vec<String> {
 /// The templates of a dialect's corpus directory. Makejail generators
 /// (role `template`) are left out. A pot flavour is its command file, or
 /// its script when it has no command file (pot's `-f NAME` finds either).
-fn units(dialect_name: &str, root: &Path) -> Vec<PathBuf> {
+pub fn units(dialect_name: &str, root: &Path) -> Vec<PathBuf> {
     if dialect_name == "pot" {
         let commands = with_role(root, &["flavour-cmd"]);
         let mut units: Vec<PathBuf> = commands.iter().map(|c| root.join(c)).collect();
@@ -159,7 +161,7 @@ fn check_expanded(template: &Path) -> Result<(), String> {
     }
 }
 
-fn relative(corpus: &Path, path: &Path) -> String {
+pub fn relative(corpus: &Path, path: &Path) -> String {
     path.strip_prefix(corpus)
         .unwrap_or(path)
         .to_string_lossy()

@@ -31,5 +31,36 @@ fn main() {
         outcome.failures.len(),
         start.elapsed().as_secs_f64()
     );
-    std::process::exit(if outcome.failures.is_empty() { 0 } else { 1 });
+    let start = std::time::Instant::now();
+    let expected = jailwright_compat::expected_failures().into_keys().collect();
+    let conversions = jailwright_compat::conversions::run(&corpus, &expected);
+    for failure in &conversions.failures {
+        println!("FAIL convert {failure}");
+    }
+    for (dialect, count) in &conversions.round_trips {
+        let changed = conversions.reformatted.get(dialect).copied().unwrap_or(0);
+        println!(
+            "{dialect}: {count} printed in their own dialect with the same meaning ({changed} reformatted by fmt)"
+        );
+    }
+    for ((from, to), d) in &conversions.directions {
+        let losses: Vec<String> = d.losses.iter().map(|(c, n)| format!("{c}×{n}")).collect();
+        println!(
+            "{from} -> {to}: {}/{} with no loss; losses {}",
+            d.lossless,
+            d.templates,
+            if losses.is_empty() {
+                "none".into()
+            } else {
+                losses.join(" ")
+            }
+        );
+    }
+    println!(
+        "conversions: {} failed ({:.2}s)",
+        conversions.failures.len(),
+        start.elapsed().as_secs_f64()
+    );
+    let failed = !outcome.failures.is_empty() || !conversions.failures.is_empty();
+    std::process::exit(if failed { 1 } else { 0 });
 }

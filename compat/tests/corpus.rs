@@ -31,3 +31,37 @@ fn expected_failures_give_a_reason_for_every_entry() {
         assert!(!expected.codes.is_empty(), "{path} lists no code");
     }
 }
+
+#[test]
+fn every_corpus_template_round_trips_and_converts_there_and_back() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    assert!(
+        corpus.is_dir(),
+        "the upstream corpus is missing: cannot run"
+    );
+    let expected = jailwright_compat::expected_failures().into_keys().collect();
+    let report = jailwright_compat::conversions::run(&corpus, &expected);
+    assert!(
+        report.failures.is_empty(),
+        "{} failed:\n{}",
+        report.failures.len(),
+        report.failures.join("\n")
+    );
+    // Every template printed in its own dialect, but those with no single
+    // text (legacy Bastille hook directories, non-UTF-8 files).
+    let outcome = jailwright_compat::run(&corpus);
+    for (dialect, count) in &outcome.per_dialect {
+        let printed = report.round_trips.get(dialect).copied().unwrap_or(0);
+        let not_printed = report.not_printed.get(dialect).copied().unwrap_or(0);
+        assert_eq!(
+            printed + not_printed,
+            *count,
+            "{dialect}: not every template was printed"
+        );
+        assert!(
+            printed * 4 > *count * 3,
+            "{dialect}: most templates are single files"
+        );
+    }
+    assert_eq!(report.directions.len(), 6, "all six directions ran");
+}

@@ -2,6 +2,8 @@
 //! follow ripgrep: 0 nothing wrong, 1 errors found, 2 usage or I/O error.
 
 mod apply;
+mod convert;
+mod fmt;
 mod lint;
 mod parse;
 mod plan;
@@ -42,6 +44,10 @@ enum Command {
     Snapshots(snapshots::SnapshotArgs),
     /// Remove jailwright's snapshots of a root's dataset.
     Prune(snapshots::SnapshotArgs),
+    /// Convert a template to another manager's dialect, reporting what does not carry over.
+    Convert(convert::ConvertArgs),
+    /// Rewrite templates in their dialect's canonical layout (`--check` for CI).
+    Fmt(fmt::FmtArgs),
     /// List the lint rules.
     Rules,
 }
@@ -124,6 +130,7 @@ impl BindingArgs {
                 ip4: self.jail_ip.clone(),
                 ip6: self.jail_ip6.clone(),
             },
+            keep_references: false,
         })
     }
 }
@@ -149,6 +156,8 @@ pub fn run() -> i32 {
         Command::Apply(args) => apply::run(args),
         Command::Snapshots(args) => snapshots::list(args),
         Command::Prune(args) => snapshots::prune(args),
+        Command::Convert(args) => convert::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Rules => {
             for rule in crate::lint::rules::ALL {
                 println!(

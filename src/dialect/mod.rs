@@ -20,6 +20,9 @@ pub struct Bindings {
     /// `--build-arg NAME=VALUE` (AppJail's `-b`), in command-line order.
     pub build_args: Vec<String>,
     pub jail: JailFacts,
+    /// Leave Bastille's `${NAME}` references as written instead of
+    /// substituting ARG values: `convert` keeps a template's parameters.
+    pub keep_references: bool,
 }
 
 /// Built-in values of the jail a template is applied to. `None` leaves the

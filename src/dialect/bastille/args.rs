@@ -30,7 +30,9 @@ pub fn declare(
     let value = resolve(text, bindings).map(|(v, _)| v);
     let mut words = vec![name.to_string()];
     if let Some(value) = &value {
-        replacements.push(name, value);
+        if !bindings.keep_references {
+            replacements.push(name, value);
+        }
         words.push(value.clone());
     }
     let instruction = Instruction::Arg {

@@ -7,6 +7,7 @@ pub mod include;
 pub mod instruction;
 pub mod lines;
 pub mod options;
+pub mod run_state;
 pub mod stages;
 pub mod tokenizer;
 

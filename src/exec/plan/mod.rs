@@ -5,15 +5,14 @@
 //! offline root, nothing evaluated by a host shell).
 
 mod commands;
-mod makejail_state;
 mod render;
 
 pub use render::render;
 
+use crate::dialect::makejail::run_state::StageState;
 use crate::document::Document;
 use crate::ir::{CopyFrom, Dialect, Instruction, Runner, Step};
 use commands::{cmd_argv, in_jail, pkg_argv, words};
-use makejail_state::StageState;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -184,7 +183,7 @@ fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<Planned
             planned.blocked = Some(why.clone());
         }
         if dialect == Dialect::Makejail
-            && let Err(why) = state.record(&step.instruction, facts)
+            && let Err(why) = state.record(&step.instruction, &facts.args)
         {
             planned.blocked = Some(why);
         }

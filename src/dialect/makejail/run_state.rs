@@ -1,11 +1,13 @@
-//! A Makejail stage's state while it is planned: what ARG, VAR, ENV, USER,
+//! A Makejail stage's state as its steps run: what ARG, VAR, ENV, USER,
 //! WORKDIR and ENTRYPOINT set for the steps after them (cmd/all/RUN,
 //! COPY, REPLACE in AppJail). State is per stage and lasts until CLEAR.
 
-use super::Facts;
-use super::commands::words;
-use crate::dialect::makejail::tokenizer::tokenize;
+use super::tokenizer::tokenize;
 use crate::ir::Instruction;
+
+fn words(w: &[&str]) -> Vec<String> {
+    w.iter().map(|s| s.to_string()).collect()
+}
 
 #[derive(Debug, Default)]
 pub struct StageState {
@@ -20,9 +22,10 @@ pub struct StageState {
 }
 
 impl StageState {
-    /// Records what a declaration sets; `Err` says why it cannot be
-    /// satisfied (AppJail would stop there).
-    pub fn record(&mut self, instruction: &Instruction, facts: &Facts) -> Result<(), String> {
+    /// Records what a declaration sets, with `args` the `NAME=VALUE` given
+    /// for ARGs; `Err` says why it cannot be satisfied (AppJail would stop
+    /// there).
+    pub fn record(&mut self, instruction: &Instruction, args: &[String]) -> Result<(), String> {
         match instruction {
             Instruction::Arg {
                 name,
@@ -30,8 +33,7 @@ impl StageState {
                 required,
                 ..
             } => {
-                let given = facts
-                    .args
+                let given = args
                     .iter()
                     .find_map(|a| a.strip_prefix(name.as_str())?.strip_prefix('='));
                 match given.map(str::to_string).or_else(|| default.clone()) {

@@ -1,0 +1,183 @@
+//! Conversions over the corpus: every template printed in its own dialect
+//! (round trip and fmt idempotence), and converted to each other dialect
+//! and back (A → B → A keeps every effect B could hold), with the losses
+//! counted per code.
+
+use crate::{DIALECTS, corpus_dir, relative, units};
+use jailwright::convert::{self, meaning, ops};
+use jailwright::dialect::{self, Bindings};
+use jailwright::document::Document;
+use jailwright::ir::Dialect;
+use std::collections::{BTreeMap, BTreeSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+#[derive(Debug, Default)]
+pub struct Direction {
+    pub templates: usize,
+    /// Converted with no loss at all.
+    pub lossless: usize,
+    pub losses: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Per dialect: files printed and read again with the same meaning.
+    pub round_trips: BTreeMap<String, usize>,
+    /// Per dialect: files fmt changes (and keeps the meaning of).
+    pub reformatted: BTreeMap<String, usize>,
+    /// Per dialect: templates that are directories (legacy Bastille hook
+    /// files) or not UTF-8, which have no single text to print.
+    pub not_printed: BTreeMap<String, usize>,
+    pub directions: BTreeMap<(String, String), Direction>,
+    pub failures: Vec<String>,
+}
+
+fn dialect_of(name: &str) -> Dialect {
+    match name {
+        "bastille" => Dialect::Bastille,
+        "makejail" => Dialect::Makejail,
+        _ => Dialect::Pot,
+    }
+}
+
+fn load(template: &Path, dialect: Dialect) -> Result<Document, String> {
+    let bindings = Bindings {
+        keep_references: true,
+        ..Bindings::default()
+    };
+    match dialect {
+        Dialect::Pot => dialect::load_flavours(&[template.to_path_buf()]),
+        _ => dialect::load_expanded(template, None, &bindings),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// `skip_meaning`: templates the manager itself fails on (the compat
+/// suite's expected failures): converted, but not held to A → B → A.
+pub fn run(corpus: &Path, skip_meaning: &BTreeSet<String>) -> Report {
+    let mut report = Report::default();
+    for name in DIALECTS {
+        let from = dialect_of(name);
+        let root = corpus.join(corpus_dir(name));
+        for template in units(name, &root) {
+            let rel = relative(corpus, &template);
+            let strict = !skip_meaning.contains(&rel);
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                check(&mut report, &template, from, name, strict)
+            }));
+            match outcome {
+                Ok(Ok(())) => {}
+                Ok(Err(why)) => report.failures.push(format!("{rel}: {why}")),
+                Err(_) => report
+                    .failures
+                    .push(format!("{rel}: convert or fmt panicked")),
+            }
+        }
+    }
+    report
+}
+
+fn check(
+    report: &mut Report,
+    template: &Path,
+    from: Dialect,
+    name: &str,
+    strict: bool,
+) -> Result<(), String> {
+    let doc = load(template, from)?;
+    // Round trip and fmt: each file of the template in its own dialect.
+    let source = &doc.sources[0];
+    if template.is_dir() || source.lossy {
+        *report.not_printed.entry(name.to_string()).or_default() += 1;
+    } else {
+        {
+            let path = source.path.display().to_string();
+            let once = jailwright::format::format(from, &path, &source.text);
+            if !jailwright::format::same_meaning(from, &path, &source.text, &once) {
+                return Err("printed in its own dialect, it reads differently".into());
+            }
+            if jailwright::format::format(from, &path, &once) != once {
+                return Err("fmt is not idempotent".into());
+            }
+            *report.round_trips.entry(name.to_string()).or_default() += 1;
+            if once != source.text {
+                *report.reformatted.entry(name.to_string()).or_default() += 1;
+            }
+        }
+    }
+    let flavour = template.file_name().map_or("flavour".into(), |n| {
+        n.to_string_lossy().trim_end_matches(".sh").to_string()
+    });
+    for to_name in DIALECTS.iter().filter(|d| **d != name) {
+        let to = dialect_of(to_name);
+        let there = convert::convert(&doc, to, &flavour);
+        let direction = report
+            .directions
+            .entry((name.to_string(), to_name.to_string()))
+            .or_default();
+        direction.templates += 1;
+        if there.losses.is_empty() {
+            direction.lossless += 1;
+        }
+        for lost in &there.losses {
+            *direction
+                .losses
+                .entry(lost.loss.code.to_string())
+                .or_default() += 1;
+        }
+        // A → B → A: every effect carried without loss is still there, in
+        // order.
+        let b = convert::read_back(&there);
+        let back = convert::convert(&b, from, &flavour);
+        let again = convert::read_back(&back);
+        let lossy: BTreeSet<(String, usize)> = there
+            .losses
+            .iter()
+            .map(|l| (l.span.file.clone(), l.span.line))
+            .collect();
+        let kept: Vec<ops::Located> = ops::operations(&doc)
+            .into_iter()
+            .filter(|o| !lossy.contains(&(o.span.file.clone(), o.span.line)))
+            .collect();
+        let expected = meaning::effects_of(&kept);
+        let found = meaning::effects_with(&again, &back.files);
+        if let Some(missing) = first_missing(&expected, &found).filter(|_| strict) {
+            if std::env::var_os("JAILWRIGHT_COMPAT_DEBUG").is_some() {
+                eprintln!(
+                    "--- {}\n{}\n--- back\n{}",
+                    template.display(),
+                    there.files[0].text,
+                    back.files[0].text
+                );
+            }
+            return Err(format!("{name} -> {to_name} -> {name} loses `{missing}`"));
+        }
+    }
+    Ok(())
+}
+
+/// The first of `expected` that is not found in `found`: in order, except
+/// for what some manager hoists or applies at start whatever its place
+/// (ARG, port redirections, mounts), which only has to be there.
+fn first_missing<'a>(expected: &'a [String], found: &[String]) -> Option<&'a str> {
+    let unordered = |e: &String| {
+        let effect = e.split_once("] ").map_or(e.as_str(), |(_, rest)| rest);
+        ["arg ", "rdr ", "mount "]
+            .iter()
+            .any(|p| effect.starts_with(p))
+    };
+    if let Some(missing) = expected
+        .iter()
+        .filter(|e| unordered(e))
+        .find(|e| !found.contains(e))
+    {
+        return Some(missing);
+    }
+    let mut rest = found.iter().filter(|f| !unordered(f));
+    expected
+        .iter()
+        .filter(|e| !unordered(e))
+        .find(|e| !rest.any(|f| f == *e))
+        .map(String::as_str)
+}

@@ -1,0 +1,244 @@
+//! `jailwright convert`: a template rewritten for another manager, by
+//! meaning (see `ops`), with every construct that does not carry over
+//! reported as a loss with its span, a code and a suggestion. Converting to
+//! the template's own dialect prints it canonically (the round trip).
+//!
+//! Pure: the caller reads the template and writes the result.
+
+pub mod meaning;
+pub mod ops;
+mod script;
+mod to_bastille;
+mod to_makejail;
+mod to_pot;
+mod words;
+
+use crate::document::{Document, ProblemKind};
+use crate::ir::{Dialect, Span};
+pub use ops::{CODES, Loss};
+
+/// A file of the converted template, relative to the output directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub text: String,
+    pub executable: bool,
+}
+
+/// A file of the source template the converted one still needs (a copy
+/// source), to be carried over from `from` (relative to the source
+/// template's directory) to `to` (relative to the output directory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carried {
+    pub from: String,
+    pub to: String,
+}
+
+/// A construct that did not carry over, where it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lost {
+    pub span: Span,
+    pub loss: Loss,
+    /// Nothing in the output does it (a comment marks the place); when
+    /// false the output does it another way (the loss says how).
+    pub dropped: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversion {
+    pub dialect: Dialect,
+    /// The main file first.
+    pub files: Vec<OutputFile>,
+    pub carried: Vec<Carried>,
+    pub losses: Vec<Lost>,
+}
+
+/// Converts `doc` (read with `keep_references`, so that `${NAME}` stays a
+/// parameter) to `to`.
+pub fn convert(doc: &Document, to: Dialect, name: &str) -> Conversion {
+    let ops = ops::operations(doc);
+    let (files, carried, losses) = match to {
+        Dialect::Bastille => to_bastille::emit(&ops),
+        Dialect::Makejail => to_makejail::emit(&ops),
+        Dialect::Pot => to_pot::emit(&ops, name),
+    };
+    let from = doc.template.dialect;
+    let files = files
+        .into_iter()
+        .map(|f| OutputFile {
+            text: words::rename_builtins(&f.text, from, to),
+            ..f
+        })
+        .collect();
+    let mut conversion = Conversion {
+        dialect: to,
+        files,
+        carried,
+        losses,
+    };
+    // Lines the source manager itself rejects are a loss in any target.
+    for problem in &doc.problems {
+        if matches!(
+            problem.kind,
+            ProblemKind::UnknownInstruction
+                | ProblemKind::Tokenizer
+                | ProblemKind::Usage
+                | ProblemKind::InvalidStage
+                | ProblemKind::BuildOnly
+                | ProblemKind::UnfinishedContinuation
+        ) {
+            conversion.losses.push(Lost {
+                dropped: true,
+                span: doc.problem_span(problem),
+                loss: Loss::new(
+                    "CV011",
+                    problem.message.clone(),
+                    "fix the source template first (jailwright lint)",
+                ),
+            });
+        }
+    }
+    conversion
+        .losses
+        .sort_by_key(|l| (l.span.file.clone(), l.span.start));
+    conversion
+}
+
+/// The files a template copies from its own directory (to carry them
+/// with a printed or converted template).
+pub fn carried(doc: &Document) -> Vec<Carried> {
+    let mut e = Emitter::default();
+    for located in ops::operations(doc) {
+        if let ops::Op::Copy {
+            source,
+            from: crate::ir::CopyFrom::Template,
+            ..
+        } = &located.op
+        {
+            e.carry(source);
+        }
+    }
+    e.carried
+}
+
+/// What an emitter builds: lines of the main file (and of a pot script),
+/// extra files, carried files and losses.
+#[derive(Debug, Default)]
+struct Emitter {
+    lines: Vec<String>,
+    files: Vec<OutputFile>,
+    carried: Vec<Carried>,
+    losses: Vec<Lost>,
+}
+
+impl Emitter {
+    /// Records a loss and leaves a comment where the construct was.
+    fn lose(&mut self, op: &ops::Located, loss: Loss) {
+        self.lines.push(format!(
+            "# jailwright {}: {} ({}): {}",
+            loss.code,
+            loss.message,
+            loss.suggestion,
+            op.written.replace('\n', " ")
+        ));
+        self.losses.push(Lost {
+            span: op.span.clone(),
+            loss,
+            dropped: true,
+        });
+    }
+
+    /// Records a loss that the output works around (no comment needed).
+    fn note(&mut self, op: &ops::Located, loss: Loss) {
+        self.losses.push(Lost {
+            span: op.span.clone(),
+            loss,
+            dropped: false,
+        });
+    }
+
+    /// Ships a script with the template to be run whole (shell state
+    /// across its lines); returns its file name, unique in the output.
+    fn ship(&mut self, op: &ops::Located, name: &str, text: &str) -> String {
+        let stem = name.trim_end_matches(".sh");
+        let mut file = format!("{stem}.sh");
+        while self.files.iter().any(|f| f.path == file) {
+            file = format!("{stem}-{}.sh", self.files.len() + 1);
+        }
+        self.files.push(OutputFile {
+            path: file.clone(),
+            text: text.to_string(),
+            executable: true,
+        });
+        self.note(
+            op,
+            Loss::new(
+                "CV008",
+                format!("{file}: shell state across lines, shipped and run whole"),
+                "split it into steps by hand if you want each one cached",
+            ),
+        );
+        file
+    }
+
+    fn carry(&mut self, source: &str) {
+        let relative = source.trim_start_matches("./").trim_end_matches('/');
+        if !self.carried.iter().any(|c| c.from == relative) {
+            self.carried.push(Carried {
+                from: relative.to_string(),
+                to: relative.to_string(),
+            });
+        }
+    }
+}
+
+impl Lost {
+    /// The loss as a diagnostic, for the lint reports.
+    pub fn diagnostic(&self) -> crate::lint::Diagnostic {
+        let rule = CODES
+            .iter()
+            .find(|(code, _)| *code == self.loss.code)
+            .map_or("convert", |(_, what)| *what);
+        crate::lint::Diagnostic {
+            code: self.loss.code,
+            rule,
+            severity: if self.dropped {
+                crate::lint::Severity::Warning
+            } else {
+                crate::lint::Severity::Info
+            },
+            message: self.loss.message.clone(),
+            help: Some(self.loss.suggestion.clone()),
+            span: self.span.clone(),
+        }
+    }
+}
+
+/// Reads a conversion's files back as a template of its dialect (with
+/// `${NAME}` references kept), to check what it means.
+pub fn read_back(conversion: &Conversion) -> Document {
+    use crate::dialect::{Bindings, bastille, makejail, pot};
+    use crate::source::SourceFile;
+    let bindings = Bindings {
+        keep_references: true,
+        ..Bindings::default()
+    };
+    let main = &conversion.files[0];
+    let source = SourceFile::new(&main.path, main.text.as_bytes());
+    match conversion.dialect {
+        Dialect::Bastille => bastille::parse(source, &bindings),
+        Dialect::Makejail => makejail::parse(source, &bindings),
+        Dialect::Pot => {
+            let script = conversion
+                .files
+                .iter()
+                .find(|f| f.path == format!("{}.sh", main.path))
+                .map(|f| SourceFile::new(&f.path, f.text.as_bytes()));
+            pot::parse(vec![pot::Flavour {
+                name: main.path.clone(),
+                commands: Some(source),
+                script,
+            }])
+        }
+    }
+}

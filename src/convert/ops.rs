@@ -1,0 +1,620 @@
+//! What a template does, by meaning rather than by keyword: the steps of
+//! any dialect turned into the operations every emitter understands.
+//! Constructs only one manager has stay `Native`: printed back as written
+//! in their own dialect, a loss anywhere else.
+
+use crate::dialect::makejail::run_state::StageState;
+use crate::document::Document;
+use crate::ir::{
+    CmdTarget, CmdUser, CopyFrom, Dialect, Instruction, PkgAction, Runner, Span, Step,
+};
+
+/// One operation and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    pub op: Op,
+    pub span: Span,
+    /// The Makejail stage (None for the build stage and other dialects).
+    pub stage: Option<String>,
+    /// The step as written (`KEYWORD text`), for comments and messages.
+    pub written: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    Arg {
+        name: String,
+        default: Option<String>,
+        required: bool,
+    },
+    /// Shell text run by `/bin/sh -c` inside the jail, as root or `user`.
+    Shell {
+        script: String,
+        user: Option<String>,
+    },
+    Pkg {
+        packages: Vec<String>,
+        action: PkgAction,
+        /// The host's pkg acting on the jail (`HPKG`, `PKG --jail`).
+        from_host: bool,
+    },
+    Sysrc {
+        args: Vec<String>,
+    },
+    Service {
+        args: Vec<String>,
+    },
+    /// `cp -a SOURCE DESTINATION` into the jail; `contents` copies what is
+    /// inside a directory (an overlay).
+    Copy {
+        source: String,
+        destination: String,
+        from: CopyFrom,
+        contents: bool,
+    },
+    /// A nullfs (or other) mount of a host path into the jail.
+    Mount {
+        source: String,
+        target: String,
+        fstype: String,
+        options: String,
+    },
+    /// Forward `host_port` on the host to `jail_port` in the jail.
+    Redirect {
+        proto: String,
+        host_port: String,
+        jail_port: String,
+    },
+    /// Append a line to a file of the jail unless it is there.
+    LineInFile {
+        line: String,
+        file: String,
+    },
+    Restart,
+    Start,
+    Stop,
+    /// A pot flavour's script: run whole in the jail with the pot's name
+    /// as `$1`.
+    Script {
+        name: String,
+        text: String,
+    },
+    /// A construct of one manager only.
+    Native {
+        dialect: Dialect,
+        what: Loss,
+    },
+}
+
+/// Why a construct cannot be carried to another manager, with a code and a
+/// suggestion (`CV` codes, stable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loss {
+    pub code: &'static str,
+    pub message: String,
+    pub suggestion: String,
+}
+
+impl Loss {
+    pub fn new(
+        code: &'static str,
+        message: impl Into<String>,
+        suggestion: impl Into<String>,
+    ) -> Loss {
+        Loss {
+            code,
+            message: message.into(),
+            suggestion: suggestion.into(),
+        }
+    }
+}
+
+/// The loss codes, with what each means (`jailwright convert --help` and
+/// the README list them).
+pub const CODES: &[(&str, &str)] = &[
+    (
+        "CV001",
+        "ARG has no equivalent in the target (pot flavours have no parameters)",
+    ),
+    (
+        "CV002",
+        "a step creates or configures the jail itself (the manager does that)",
+    ),
+    (
+        "CV003",
+        "a Makejail stage other than build (the target has no stages)",
+    ),
+    (
+        "CV004",
+        "host-side code (RAW, CMD --local, ...) the target cannot run",
+    ),
+    (
+        "CV005",
+        "manager state: jail.conf, limits, tags, labels, devices, volumes, pot attributes",
+    ),
+    (
+        "CV006",
+        "INCLUDE of another template (convert that template too)",
+    ),
+    (
+        "CV007",
+        "file templating that works differently (RENDER, REPLACE)",
+    ),
+    (
+        "CV008",
+        "approximated: same effect by other means, check it",
+    ),
+    (
+        "CV009",
+        "pot runs its command file before its script: a copy was staged",
+    ),
+    (
+        "CV010",
+        "a word the target cannot hold (pot words have no quoting)",
+    ),
+    (
+        "CV011",
+        "a line the source manager itself rejects or ignores",
+    ),
+    ("CV012", "interactive step (LOGIN)"),
+];
+
+/// The operations of `doc`, in the order its manager runs them.
+pub fn operations(doc: &Document) -> Vec<Located> {
+    let dialect = doc.template.dialect;
+    let mut state = StageState::default();
+    let mut out = Vec::new();
+    for i in doc.template.execution_order() {
+        let step = &doc.template.steps[i];
+        let stage = step.stage.clone().filter(|s| s != "build");
+        let op = operation(step, dialect, &state);
+        if dialect == Dialect::Makejail {
+            let _ = state.record(&step.instruction, &[]);
+        }
+        let written = format!("{} {}", step.keyword, step.text)
+            .trim_end()
+            .to_string();
+        let mut push = |op: Op| {
+            out.push(Located {
+                op,
+                span: step.span.clone(),
+                stage: stage.clone(),
+                written: written.clone(),
+            })
+        };
+        match op {
+            Mapped::One(op) => push(op),
+            Mapped::Many(ops) => ops.into_iter().for_each(push),
+            Mapped::Nothing => {}
+        }
+    }
+    out
+}
+
+enum Mapped {
+    One(Op),
+    Many(Vec<Op>),
+    /// Declarations whose effect the later operations already carry
+    /// (Makejail ENV, USER, WORKDIR state; pot's ignored lines).
+    Nothing,
+}
+
+fn native(dialect: Dialect, code: &'static str, message: String, suggestion: &str) -> Mapped {
+    Mapped::One(Op::Native {
+        dialect,
+        what: Loss::new(code, message, suggestion),
+    })
+}
+
+fn operation(step: &Step, dialect: Dialect, state: &StageState) -> Mapped {
+    use Instruction as I;
+    let keyword = step.name.clone();
+    let manager = |what: &str| {
+        native(
+            dialect,
+            "CV005",
+            format!("{keyword}: {what} has no equivalent"),
+            "configure it with the target manager's own commands",
+        )
+    };
+    match &step.instruction {
+        // Bastille's default is shell text its host evaluates: its value
+        // is what it means.
+        I::Arg {
+            name,
+            default,
+            required,
+            value,
+        } => Mapped::One(Op::Arg {
+            name: name.clone(),
+            default: match dialect {
+                // (an empty value reads as none)
+                Dialect::Bastille => value
+                    .clone()
+                    .or_else(|| default.as_ref().map(|_| String::new())),
+                _ => default.clone(),
+            },
+            required: *required,
+        }),
+        I::Cmd { script, options } if options.is_default() && !script.contains('\n') => {
+            Mapped::One(super::script::command(script))
+        }
+        // A legacy CMD hook file: one script, lines kept apart when they
+        // do not depend on each other.
+        I::Cmd { script, options } if options.is_default() => match super::script::lift(script) {
+            Some(ops) => Mapped::Many(ops),
+            None => Mapped::One(Op::Shell {
+                script: script.clone(),
+                user: None,
+            }),
+        },
+        I::Cmd { script, options } => match options.target {
+            CmdTarget::Jexec => {
+                let mut script = script.clone();
+                if let Some(dir) = &options.workdir {
+                    script = format!("cd {} && {script}", quote(dir));
+                }
+                if !options.env.is_empty() {
+                    let env: Vec<String> = options.env.iter().map(|e| quote(e)).collect();
+                    script = format!("env {} /bin/sh -c {}", env.join(" "), quote(&script));
+                }
+                let user = match &options.user {
+                    Some(CmdUser::Jail(u)) => Some(u.clone()),
+                    Some(CmdUser::Host(u)) => Some(u.clone()),
+                    None => None,
+                };
+                Mapped::One(Op::Shell { script, user })
+            }
+            other => native(
+                dialect,
+                "CV004",
+                format!("CMD {other:?}: runs outside the jail").to_lowercase(),
+                "run it on the host before or after the template",
+            ),
+        },
+        I::Pkg {
+            packages,
+            runner,
+            action,
+        } => match runner {
+            Runner::Jail | Runner::Host => Mapped::One(Op::Pkg {
+                packages: packages.clone(),
+                action: *action,
+                from_host: *runner == Runner::Host,
+            }),
+            Runner::Chroot | Runner::Local => native(
+                dialect,
+                "CV004",
+                format!("PKG {runner:?}: runs outside the jail").to_lowercase(),
+                "install inside the jail instead",
+            ),
+        },
+        I::Sysrc { args, .. } => Mapped::One(Op::Sysrc { args: args.clone() }),
+        I::Service { args, .. } => Mapped::One(Op::Service { args: args.clone() }),
+        I::Cp {
+            sources,
+            destination,
+            from,
+            flags,
+        } => {
+            if let Some(glob) = flags.iter().find(|f| f.starts_with("--glob")) {
+                return native(
+                    dialect,
+                    "CV004",
+                    format!("COPY {glob}: the host shell expands the pattern"),
+                    "copy the files by name",
+                );
+            }
+            if let CopyFrom::Jail(jail) = from {
+                return native(
+                    dialect,
+                    "CV005",
+                    format!("COPY --jail {jail}: copies out of another jail"),
+                    "copy the file into the template first",
+                );
+            }
+            // Every manager copies relative to the jail's root.
+            let destination = if dialect == Dialect::Makejail {
+                state.in_workdir(destination)
+            } else if destination.starts_with('/') {
+                destination.clone()
+            } else {
+                format!("/{destination}")
+            };
+            Mapped::Many(
+                sources
+                    .iter()
+                    .map(|source| {
+                        // cp -a DIR/ copies what is inside DIR (FreeBSD).
+                        let contents =
+                            dialect != Dialect::Pot && source.len() > 1 && source.ends_with('/');
+                        let source = if contents {
+                            source.trim_end_matches('/')
+                        } else {
+                            source
+                        };
+                        // An absolute source is a host path in every
+                        // manager.
+                        let from = match from {
+                            CopyFrom::Template if source.starts_with('/') => CopyFrom::Host,
+                            other => other.clone(),
+                        };
+                        Op::Copy {
+                            source: source.to_string(),
+                            destination: destination.clone(),
+                            from,
+                            contents,
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        I::Overlay { dir } => Mapped::One(Op::Copy {
+            source: dir.clone(),
+            destination: "/".into(),
+            from: CopyFrom::Template,
+            contents: true,
+        }),
+        I::Mount { args, flags } => match dialect {
+            Dialect::Pot => Mapped::One(Op::Mount {
+                source: args.first().cloned().unwrap_or_default(),
+                target: args.get(1).cloned().unwrap_or_default(),
+                fstype: if flags.iter().any(|f| f == "-d") {
+                    "nullfs".into()
+                } else {
+                    return manager("a ZFS dataset or fscomp mount");
+                },
+                options: if flags.iter().any(|f| f == "-r") {
+                    "ro".into()
+                } else {
+                    "rw".into()
+                },
+            }),
+            _ if args.len() >= 2 => Mapped::One(Op::Mount {
+                source: args[0].clone(),
+                // The mount point is inside the jail's root.
+                target: if args[1].starts_with('/') {
+                    args[1].clone()
+                } else {
+                    format!("/{}", args[1])
+                },
+                fstype: args.get(2).cloned().unwrap_or_else(|| "nullfs".into()),
+                options: args.get(3).cloned().unwrap_or_else(|| match dialect {
+                    // AppJail's default options are rw.
+                    Dialect::Makejail => "rw".into(),
+                    _ => "ro".into(),
+                }),
+            }),
+            _ => native(
+                dialect,
+                "CV011",
+                format!("MOUNT {}: too few fields", args.join(" ")),
+                "fix the line",
+            ),
+        },
+        I::Rdr { args } => match redirect(dialect, args) {
+            Some(op) => Mapped::Many(op),
+            None => native(
+                dialect,
+                "CV005",
+                format!(
+                    "{keyword} {}: not a simple port redirection",
+                    args.join(" ")
+                ),
+                "forward the port with the target manager",
+            ),
+        },
+        // What Bastille and pot always do for a template's jail: it exists,
+        // runs, and got the host's resolv.conf and time zone at creation.
+        I::JailOption { option }
+            if matches!(
+                option.trim(),
+                "start" | "overwrite" | "overwrite=force" | "resolv_conf" | "tzdata"
+            ) =>
+        {
+            Mapped::Nothing
+        }
+        I::JailOption { option } => match option.strip_prefix("expose=") {
+            Some(spec) => match expose(spec) {
+                Some(op) => Mapped::One(op),
+                None => manager("this expose"),
+            },
+            None => native(
+                dialect,
+                "CV002",
+                format!("OPTION {option}: an option of the jail's creation"),
+                "create the jail with these options using the target manager",
+            ),
+        },
+        I::LineInFile { line, file } => Mapped::One(Op::LineInFile {
+            line: line.clone(),
+            file: file.clone(),
+        }),
+        I::Restart => Mapped::One(Op::Restart),
+        I::Start => Mapped::One(Op::Start),
+        I::Stop => Mapped::One(Op::Stop),
+        I::Passthrough {
+            subcommand, args, ..
+        } if args.is_empty() && matches!(subcommand.as_str(), "start" | "stop" | "restart") => {
+            Mapped::One(match subcommand.as_str() {
+                "start" => Op::Start,
+                "stop" => Op::Stop,
+                _ => Op::Restart,
+            })
+        }
+        I::Script { name, text } => Mapped::One(Op::Script {
+            name: name.clone(),
+            text: text.clone(),
+        }),
+        I::Run { command, flags } => {
+            let run = state.run(Vec::new(), command, flags);
+            // run.argv is `su -l|-m USER -c "sh -s"`: keep its user.
+            let user = run.argv.get(2).filter(|u| *u != "root").cloned();
+            let script = run.stdin.trim_end().to_string();
+            Mapped::One(Op::Shell { script, user })
+        }
+        I::Workdir { dir } => Mapped::One(Op::Shell {
+            script: format!("mkdir -p {}", quote(dir)),
+            user: None,
+        }),
+        I::Env { .. }
+        | I::User { .. }
+        | I::Entrypoint { .. }
+        | I::Clear { .. }
+        | I::Stage { .. }
+        | I::Ignored { .. } => Mapped::Nothing,
+        I::Var {
+            name,
+            value,
+            noexpand: false,
+            ..
+        } => Mapped::One(Op::Arg {
+            name: name.clone(),
+            default: value.clone(),
+            required: value.is_none(),
+        }),
+        I::Include { target, .. } => native(
+            dialect,
+            "CV006",
+            format!("INCLUDE {target}"),
+            "convert the included template and include the result",
+        ),
+        I::Render { path, .. } => native(
+            dialect,
+            "CV007",
+            format!("RENDER {path}: ${{NAME}} substitution inside the jail's files"),
+            "substitute with CMD sed, or ship the rendered file",
+        ),
+        I::Replace {
+            keyword: k, file, ..
+        } => native(
+            dialect,
+            "CV007",
+            format!("REPLACE {file} {k}: %{{{k}}} substitution"),
+            "substitute with a shell command (sed) in the jail",
+        ),
+        I::Raw { .. } => native(
+            dialect,
+            "CV004",
+            "RAW: shell code of AppJail's host-side build script".into(),
+            "run it on the host, or move it into a CMD",
+        ),
+        I::From { image, .. } => native(
+            dialect,
+            "CV002",
+            format!("FROM {image}: the jail is created from an image"),
+            "create the jail from that image with the target manager",
+        ),
+        I::Login { .. } => native(
+            dialect,
+            "CV012",
+            "LOGIN: an interactive shell".into(),
+            "log in by hand after the template ran",
+        ),
+        I::Attribute { name, value } => manager(&format!("pot attribute {name}={value}")),
+        I::StartCommand { command } => manager(&format!("the start command `{command}`")),
+        I::SetEnv { .. } => manager("the start command's environment"),
+        I::DependsOn { pot } => manager(&format!("a dependency on pot {pot}")),
+        I::Config { .. } => manager("jail.conf"),
+        I::Limits { .. } => manager("resource limits"),
+        I::Tags { .. } => manager("tags"),
+        I::Device { .. } => manager("devfs rules"),
+        I::Label { .. } => manager("labels"),
+        I::Set { .. } => manager("jail parameters"),
+        I::Volume { .. } => manager("volumes"),
+        I::Umount { .. } => manager("unmounting"),
+        I::Destroy { .. } => native(
+            dialect,
+            "CV002",
+            format!("{keyword}: destroys a jail"),
+            "destroy it with the target manager",
+        ),
+        I::Exec { .. } | I::Global { .. } => native(
+            dialect,
+            "CV006",
+            format!("{keyword}: runs a Makejail for another jail"),
+            "convert that Makejail separately",
+        ),
+        I::Add { url, .. } => native(
+            dialect,
+            "CV008",
+            format!("ADD {url}: AppJail downloads on the host"),
+            "fetch and extract it with a CMD in the jail",
+        ),
+        I::Var { .. } => native(
+            dialect,
+            "CV004",
+            format!("{keyword} --noexpand: a host shell variable"),
+            "inline its value",
+        ),
+        I::Passthrough { subcommand, .. } => native(
+            dialect,
+            "CV005",
+            format!("bastille {subcommand}"),
+            "run it with the target manager",
+        ),
+        I::Target { .. } | I::Unknown { .. } => native(
+            dialect,
+            "CV011",
+            format!("{keyword}: not an instruction the manager runs"),
+            "remove it",
+        ),
+    }
+}
+
+/// Bastille `RDR tcp|udp HOST JAIL` or pot `export-ports -e [proto:]JAIL[:HOST]`.
+fn redirect(dialect: Dialect, args: &[String]) -> Option<Vec<Op>> {
+    match dialect {
+        Dialect::Pot => args
+            .iter()
+            .map(|spec| {
+                let mut parts: Vec<&str> = spec.split(':').collect();
+                let proto = match parts.first().copied() {
+                    Some(p @ ("tcp" | "udp")) => {
+                        let p = p.to_string();
+                        parts.remove(0);
+                        p
+                    }
+                    _ => "tcp".into(),
+                };
+                let jail_port = parts.first()?.to_string();
+                let host_port = parts.get(1).map_or(jail_port.clone(), |h| h.to_string());
+                Some(Op::Redirect {
+                    proto,
+                    host_port,
+                    jail_port,
+                })
+            })
+            .collect(),
+        _ => match args {
+            [proto, host, jail] if proto == "tcp" || proto == "udp" => Some(vec![Op::Redirect {
+                proto: proto.clone(),
+                host_port: host.clone(),
+                jail_port: jail.clone(),
+            }]),
+            _ => None,
+        },
+    }
+}
+
+/// AppJail's `expose=HPORT[:JPORT] [proto:P]` (other parameters: not
+/// simple).
+fn expose(spec: &str) -> Option<Op> {
+    let mut words = spec.split_whitespace();
+    let ports = words.next()?;
+    let mut proto = "tcp".to_string();
+    for word in words {
+        proto = word.strip_prefix("proto:")?.to_string();
+    }
+    let (host, jail) = ports.split_once(':').unwrap_or((ports, ports));
+    Some(Op::Redirect {
+        proto,
+        host_port: host.into(),
+        jail_port: jail.into(),
+    })
+}
+
+/// A word quoted for sh when it needs it.
+pub fn quote(word: &str) -> String {
+    shlex::try_quote(word).map_or_else(|_| word.to_string(), |q| q.into_owned())
+}

@@ -1,0 +1,168 @@
+//! Operations as a Bastillefile.
+
+use super::ops::{Located, Loss, Op};
+use super::words::{sh_word as quote, sh_words as words};
+use super::{Carried, Emitter, Lost, OutputFile, script};
+use crate::ir::{CopyFrom, Dialect, PkgAction};
+
+pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
+    let mut e = Emitter::default();
+    for op in ops {
+        if let Some(stage) = &op.stage {
+            e.lose(
+                op,
+                Loss::new(
+                    "CV003",
+                    format!("stage {stage}: runs later, from the jail's init script"),
+                    "run these steps with a second template when that stage happens",
+                ),
+            );
+            continue;
+        }
+        emit_op(&mut e, op, &op.op);
+    }
+    let mut text = e.lines.join("\n");
+    text.push('\n');
+    let mut files = vec![OutputFile {
+        path: "Bastillefile".into(),
+        text,
+        executable: false,
+    }];
+    files.extend(e.files);
+    (files, e.carried, e.losses)
+}
+
+fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
+    let line = match op {
+        Op::Arg {
+            name,
+            default,
+            required,
+        } => match (default, required) {
+            (Some(d), _) if d.is_empty() => format!("ARG {name}"),
+            (Some(d), _) => format!("ARG {name}={}", quote(d)),
+            (None, true) => format!("ARG+ {name}"),
+            (None, false) => format!("ARG {name}"),
+        },
+        Op::Shell { script, user } => {
+            if script.contains('\n') {
+                return stage_script(e, located, "step", script);
+            }
+            match user {
+                None => format!("CMD {script}"),
+                Some(u) => format!("CMD su -l {} -c {}", quote(u), quote(script)),
+            }
+        }
+        Op::Pkg {
+            packages,
+            action: PkgAction::Install,
+            from_host,
+        } => format!(
+            "{} {}",
+            if *from_host { "HPKG" } else { "PKG" },
+            words(packages)
+        ),
+        Op::Pkg {
+            packages, action, ..
+        } => format!(
+            "CMD env ASSUME_ALWAYS_YES=yes pkg {} {}",
+            format!("{action:?}").to_lowercase(),
+            words(packages)
+        )
+        .trim_end()
+        .to_string(),
+        Op::Sysrc { args } => format!("SYSRC {}", words(args)),
+        Op::Service { args } => format!("SERVICE {}", words(args)),
+        Op::Copy {
+            source,
+            destination,
+            from,
+            contents,
+        } => {
+            // bastille reads a CP source from the host when the text
+            // starts with `/`, from the template directory otherwise.
+            let source = match from {
+                CopyFrom::Host if source.starts_with('/') => source.clone(),
+                CopyFrom::Host => {
+                    e.note(
+                        located,
+                        Loss::new(
+                            "CV008",
+                            format!("{source}: a host path relative to where pot ran; bastille reads it in the template"),
+                            "make the path absolute, or copy the file into the template",
+                        ),
+                    );
+                    e.carry(source);
+                    source.clone()
+                }
+                _ => {
+                    e.carry(source);
+                    source.trim_start_matches('/').to_string()
+                }
+            };
+            let relative = &source;
+            if *contents && destination == "/" {
+                format!("OVERLAY {}", quote(relative))
+            } else if *contents {
+                format!("CP {}/ {}", quote(relative), quote(destination))
+            } else {
+                format!("CP {} {}", quote(relative), quote(destination))
+            }
+        }
+        Op::Mount {
+            source,
+            target,
+            fstype,
+            options,
+        } => {
+            if fstype == "nullfs" && options == "ro" {
+                format!("MOUNT {} {}", quote(source), quote(target))
+            } else {
+                format!(
+                    "MOUNT {} {} {fstype} {} 0 0",
+                    quote(source),
+                    quote(target),
+                    quote(options)
+                )
+            }
+        }
+        Op::Redirect {
+            proto,
+            host_port,
+            jail_port,
+        } => format!("RDR {proto} {host_port} {jail_port}"),
+        Op::LineInFile { line, file } => {
+            format!("LINE_IN_FILE {} {}", quote(line), quote(file))
+        }
+        Op::Restart => "RESTART".into(),
+        Op::Start => "START".into(),
+        Op::Stop => "STOP".into(),
+        Op::Script { name, text } => match script::lift(text) {
+            Some(ops) => {
+                for lifted in &ops {
+                    emit_op(e, located, lifted);
+                }
+                return;
+            }
+            None => return stage_script(e, located, name, text),
+        },
+        Op::Native { dialect, what } => {
+            if *dialect == Dialect::Bastille {
+                located.written.clone()
+            } else {
+                return e.lose(located, what.clone());
+            }
+        }
+    };
+    e.lines.push(line);
+}
+
+/// A script that must run whole: shipped with the template, copied to
+/// /tmp and run there with the jail's name as `$1` (as pot runs it).
+fn stage_script(e: &mut Emitter, located: &Located, name: &str, text: &str) {
+    let file = e.ship(located, name, text);
+    e.lines.push(format!("CP {file} /tmp/{file}"));
+    e.lines.push(format!(
+        "CMD /bin/sh /tmp/{file} ${{JAIL_NAME}}; rc=$?; rm -f /tmp/{file}; exit $rc"
+    ));
+}
