@@ -246,7 +246,7 @@ fn makejail_run_carries_env_user_workdir_and_entrypoint_on_stdin() {
             assert_eq!(
                 stdin.as_deref(),
                 Some(
-                    "cd /srv/app; env 'HOME=/home/www' python3.11 -u manage.py 'migrate now' '$HOME'\n"
+                    "cd /srv/app; env HOME=/home/www python3.11 -u manage.py 'migrate now' '$HOME'\n"
                 ),
                 "every word reaches the jail's shell literally"
             );

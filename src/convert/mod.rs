@@ -56,7 +56,11 @@ pub struct Conversion {
 /// Converts `doc` (read with `keep_references`, so that `${NAME}` stays a
 /// parameter) to `to`.
 pub fn convert(doc: &Document, to: Dialect, name: &str) -> Conversion {
-    let ops = ops::operations(doc);
+    let mut ops = ops::operations(doc);
+    let mut notes = Vec::new();
+    if doc.template.dialect == Dialect::Bastille && to != Dialect::Bastille {
+        address_builtins(&mut ops, to, &mut notes);
+    }
     let (files, carried, losses) = match to {
         Dialect::Bastille => to_bastille::emit(&ops),
         Dialect::Makejail => to_makejail::emit(&ops),
@@ -76,6 +80,7 @@ pub fn convert(doc: &Document, to: Dialect, name: &str) -> Conversion {
         carried,
         losses,
     };
+    conversion.losses.extend(notes);
     // Lines the source manager itself rejects are a loss in any target.
     for problem in &doc.problems {
         if matches!(
@@ -102,6 +107,48 @@ pub fn convert(doc: &Document, to: Dialect, name: &str) -> Conversion {
         .losses
         .sort_by_key(|l| (l.span.file.clone(), l.span.start));
     conversion
+}
+
+/// Bastille's `${JAIL_IP}` and `${JAIL_IP6}` have no counterpart in the
+/// other managers: a Makejail gets them as ARGs to pass, a flavour keeps
+/// the reference for its environment to set, and both are reported.
+fn address_builtins(ops: &mut Vec<ops::Located>, to: Dialect, notes: &mut Vec<Lost>) {
+    for builtin in ["JAIL_IP6", "JAIL_IP"] {
+        let reference = format!("${{{builtin}}}");
+        let Some(first) = ops.iter().find(|o| o.written.contains(&reference)).cloned() else {
+            continue;
+        };
+        let (message, suggestion) = match to {
+            Dialect::Makejail => (
+                format!("{reference}: AppJail has no such variable; declared as ARG {builtin}"),
+                format!("pass it: appjail makejail ... -- --{builtin} ADDRESS"),
+            ),
+            _ => (
+                format!(
+                    "{reference}: pot has no such variable; the script expects it in its environment"
+                ),
+                format!("set {builtin} in the environment of pot create"),
+            ),
+        };
+        notes.push(Lost {
+            span: first.span.clone(),
+            loss: Loss::new("CV013", message, suggestion),
+            dropped: false,
+        });
+        if to == Dialect::Makejail {
+            ops.insert(
+                0,
+                ops::Located {
+                    op: ops::Op::Arg {
+                        name: builtin.into(),
+                        default: None,
+                        required: true,
+                    },
+                    ..first
+                },
+            );
+        }
+    }
 }
 
 /// The files a template copies from its own directory (to carry them
@@ -135,11 +182,10 @@ impl Emitter {
     /// Records a loss and leaves a comment where the construct was.
     fn lose(&mut self, op: &ops::Located, loss: Loss) {
         self.lines.push(format!(
-            "# jailwright {}: {} ({}): {}",
+            "# jailwright {}: {} ({})",
             loss.code,
-            loss.message,
+            op.written.replace('\n', " "),
             loss.suggestion,
-            op.written.replace('\n', " ")
         ));
         self.losses.push(Lost {
             span: op.span.clone(),

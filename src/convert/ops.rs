@@ -157,6 +157,10 @@ pub const CODES: &[(&str, &str)] = &[
         "a line the source manager itself rejects or ignores",
     ),
     ("CV012", "interactive step (LOGIN)"),
+    (
+        "CV013",
+        "a built-in variable the target manager does not provide (Bastille's JAIL_IP)",
+    ),
 ];
 
 /// The operations of `doc`, in the order its manager runs them.
@@ -614,7 +618,7 @@ fn expose(spec: &str) -> Option<Op> {
     })
 }
 
-/// A word quoted for sh when it needs it.
+/// A word quoted for sh when it needs it (references stay live).
 pub fn quote(word: &str) -> String {
-    shlex::try_quote(word).map_or_else(|_| word.to_string(), |q| q.into_owned())
+    crate::shell::quote::live(word)
 }

@@ -34,6 +34,11 @@ pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
 
 fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
     let line = match op {
+        // bastille provides these itself (and an ARG could not override
+        // them: the built-in comes first in its substitutions).
+        Op::Arg { name, .. } if matches!(name.as_str(), "JAIL_NAME" | "JAIL_IP" | "JAIL_IP6") => {
+            return;
+        }
         Op::Arg {
             name,
             default,

@@ -3,26 +3,9 @@
 use crate::ir::Dialect;
 
 /// A word for a POSIX shell (a flavour script, a Bastille line the host
-/// `eval`s): bare when safe, in single quotes when it holds nothing to
-/// expand, in double quotes when it holds a `${NAME}` reference (so the
-/// reference still expands, as it did in the source).
+/// `eval`s); a `${NAME}` reference in it still expands, as in the source.
 pub fn sh_word(w: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "=,._-/:@%+".contains(c);
-    if !w.is_empty() && w.chars().all(safe) {
-        return w.to_string();
-    }
-    if w.contains('$') {
-        let mut out = String::from("\"");
-        for c in w.chars() {
-            if matches!(c, '"' | '\\' | '`') {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        out.push('"');
-        return out;
-    }
-    format!("'{}'", w.replace('\'', r"'\''"))
+    crate::shell::quote::live(w)
 }
 
 pub fn sh_words(args: &[String]) -> String {
@@ -56,15 +39,6 @@ pub fn rename_builtins(text: &str, from: Dialect, to: Dialect) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_are_quoted_only_as_needed_and_references_stay_live() {
-        assert_eq!(sh_word("nginx_enable=YES"), "nginx_enable=YES");
-        assert_eq!(sh_word("a b"), "'a b'");
-        assert_eq!(sh_word("it's"), r"'it'\''s'");
-        assert_eq!(sh_word("listen ${PORT};"), "\"listen ${PORT};\"");
-        assert_eq!(sh_word(""), "''");
-    }
 
     #[test]
     fn the_jail_name_is_renamed() {

@@ -128,8 +128,7 @@ impl StageState {
             .and_then(|e| tokenize(e, false).ok())
             .map(|ws| ws.into_iter().map(|w| w.text).collect())
             .unwrap_or_default();
-        let quoted =
-            |w: &String| shlex::try_quote(w).map_or_else(|_| w.clone(), |q| q.into_owned());
+        let quoted = |w: &String| crate::shell::quote::literal(w);
         let mut script = format!(
             "cd {}; env",
             quoted(&self.workdir.clone().unwrap_or_else(|| "/".into()))
