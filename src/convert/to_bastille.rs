@@ -36,7 +36,11 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
     let line = match op {
         // bastille provides these itself (and an ARG could not override
         // them: the built-in comes first in its substitutions).
-        Op::Arg { name, .. } if matches!(name.as_str(), "JAIL_NAME" | "JAIL_IP" | "JAIL_IP6") => {
+        Op::Arg {
+            name,
+            default: None,
+            ..
+        } if matches!(name.as_str(), "JAIL_NAME" | "JAIL_IP" | "JAIL_IP6") => {
             return;
         }
         Op::Arg {
