@@ -1,4 +1,4 @@
-//! Writing results to disk (fmt, convert): every file through a temporary
+//! The disk side of fmt and convert. Every file is written through a temporary
 //! file renamed into place, so a crash never leaves half a file.
 
 use std::io::{self, Write};
@@ -56,4 +56,18 @@ pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether a copy source of a template is a directory on this host (a
+/// relative source is looked up beside the template): what `convert` asks
+/// to know how pot will copy it.
+pub fn source_is_dir(template_dir: &Path) -> impl Fn(&str) -> bool + '_ {
+    move |source: &str| {
+        let path = Path::new(source);
+        if path.is_absolute() {
+            path.is_dir()
+        } else {
+            template_dir.join(path).is_dir()
+        }
+    }
 }

@@ -50,7 +50,13 @@ fn shown(conversion: &Conversion) -> String {
 fn golden(fixture: &str, to: Dialect) -> String {
     let path = common::fixtures().join(fixture);
     let doc = load(&path);
-    shown(&convert::convert(&doc, to, "web"))
+    let dir = doc.sources[0].dir();
+    shown(&convert::convert(
+        &doc,
+        to,
+        "web",
+        &jailwright::output::source_is_dir(&dir),
+    ))
 }
 
 macro_rules! golden {
@@ -95,6 +101,7 @@ fn a_copy_after_a_script_step_is_staged_for_pot() {
         ),
         Dialect::Pot,
         "web",
+        &|_| false,
     );
     let commands = &c.files[0].text;
     let script = &c.files[1].text;
@@ -129,6 +136,7 @@ fn references_keep_expanding_in_the_target() {
         ),
         Dialect::Makejail,
         "web",
+        &|_| false,
     );
     let text = &c.files[0].text;
     assert!(text.contains("ARG PORT=80"), "{text}");
@@ -137,21 +145,21 @@ fn references_keep_expanding_in_the_target() {
         "double quotes keep ${{PORT}} live: {text}"
     );
     assert!(
-        text.contains("CMD echo ${APPJAIL_JAILNAME}"),
-        "the jail's name, AppJail's way: {text}"
+        text.contains("CMD --env \"JAIL_NAME=${APPJAIL_JAILNAME}\" echo ${JAIL_NAME}"),
+        "CMD's clean environment gets the jail's name from the host: {text}"
     );
 }
 
 #[test]
 fn jail_ip_becomes_an_arg_for_appjail_and_a_loss_for_pot() {
     let doc = bastille("CMD echo ${JAIL_IP}\n");
-    let makejail = convert::convert(&doc, Dialect::Makejail, "web");
+    let makejail = convert::convert(&doc, Dialect::Makejail, "web", &|_| false);
     assert!(
         makejail.files[0].text.contains("ARG JAIL_IP\n"),
         "{}",
         makejail.files[0].text
     );
-    let pot = convert::convert(&doc, Dialect::Pot, "web");
+    let pot = convert::convert(&doc, Dialect::Pot, "web", &|_| false);
     assert!(pot.losses.iter().any(|l| l.loss.code == "CV013"));
 }
 
@@ -164,7 +172,7 @@ fn a_makejail_run_keeps_its_user_directory_and_environment() {
         ),
         &Bindings::default(),
     );
-    let c = convert::convert(&doc, Dialect::Bastille, "web");
+    let c = convert::convert(&doc, Dialect::Bastille, "web", &|_| false);
     assert!(
         c.files[0]
             .text
@@ -270,5 +278,205 @@ fn cli_fmt_check_lists_unformatted_files_and_fmt_fixes_them() {
     assert_eq!(
         again.args(&["fmt", "Bastillefile", "--check"]).run().code,
         0
+    );
+}
+
+// Regression tests, one per finding of the review of the first version.
+
+fn to(text: &str, dialect: Dialect) -> Conversion {
+    convert::convert(&bastille(text), dialect, "web", &|s| s == "usr")
+}
+
+#[test]
+fn regression_arg_reference_inside_single_quotes_still_expands() {
+    // bastille's sed substitutes inside quotes; the jail's shell does not.
+    let text =
+        "ARG user=semaphore\nCMD sed -i '' 's/\"user\": \"\"/\"user\": \"${user}\"/g' /c.json\n";
+    for dialect in [Dialect::Makejail, Dialect::Pot] {
+        let all: String = to(text, dialect)
+            .files
+            .iter()
+            .map(|f| f.text.clone())
+            .collect();
+        assert!(
+            all.contains(r#"'s/"user": ""/"user": "'"${user}"'"/g'"#),
+            "{dialect:?}:\n{all}"
+        );
+    }
+}
+
+#[test]
+fn regression_overlay_copies_the_directory_itself() {
+    let c = to("OVERLAY root\n", Dialect::Makejail);
+    assert!(
+        c.files[0].text.contains("COPY root /\n"),
+        "{}",
+        c.files[0].text
+    );
+}
+
+#[test]
+fn regression_the_jail_name_reaches_a_flavour_script() {
+    let c = to("SYSRC hostname=${JAIL_NAME}\n", Dialect::Pot);
+    let script = &c.files[1].text;
+    assert!(script.contains("POT_NAME=\"$1\"\n"), "{script}");
+    assert!(
+        script.contains("sysrc \"hostname=${POT_NAME}\""),
+        "{script}"
+    );
+}
+
+#[test]
+fn regression_a_flavour_command_file_gets_no_variables_or_globs() {
+    let c = to(
+        "ARG PORT=8080\nRDR tcp ${PORT} 80\nMOUNT ${DATA} /data\nCP files/*.conf /etc/\n",
+        Dialect::Pot,
+    );
+    let commands = &c.files[0].text;
+    assert!(
+        commands.contains("export-ports -e tcp:80:8080"),
+        "{commands}"
+    );
+    assert!(
+        commands
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .all(|l| !l.contains('$') && !l.contains('*')),
+        "{commands}"
+    );
+    let dropped: Vec<&str> = c
+        .losses
+        .iter()
+        .filter(|l| l.dropped)
+        .map(|l| l.loss.code)
+        .collect();
+    assert_eq!(dropped, ["CV010", "CV010"], "MOUNT ${{DATA}} and the glob");
+}
+
+#[test]
+fn regression_a_directory_copy_is_staged_even_before_the_script() {
+    // pot copies a directory into an existing destination as DST/copy-in.XXXX.
+    let c = to("CP usr /\n", Dialect::Pot);
+    assert!(
+        c.files[0].text.contains("-d /root/.jailwright-stage/1/usr"),
+        "{}",
+        c.files[0].text
+    );
+    assert!(
+        c.files[1]
+            .text
+            .contains("cp -a /root/.jailwright-stage/1/usr /")
+    );
+}
+
+#[test]
+fn regression_a_literal_dollar_stays_literal() {
+    let c = to("SYSRC 'motd=$USER was here'\n", Dialect::Makejail);
+    assert!(
+        c.files[0].text.contains(r#"SYSRC "motd=\\$USER was here""#),
+        "AppJail's host script must not expand it:\n{}",
+        c.files[0].text
+    );
+    let back = convert::convert(&convert::read_back(&c), Dialect::Bastille, "web", &|_| {
+        false
+    });
+    assert!(
+        back.files[0].text.contains("SYSRC 'motd=$USER was here'"),
+        "{}",
+        back.files[0].text
+    );
+}
+
+#[test]
+fn regression_a_run_as_another_user_is_not_expanded_by_root() {
+    let doc = dialect::makejail::parse(
+        jailwright::source::SourceFile::new("Makejail", b"USER www\nRUN echo $HOME\n"),
+        &Bindings::default(),
+    );
+    let c = convert::convert(&doc, Dialect::Bastille, "web", &|_| false);
+    assert!(
+        c.files[0]
+            .text
+            .contains(r#"CMD su -l www -c 'cd /; env echo '\''$HOME'\'''"#),
+        "{}",
+        c.files[0].text
+    );
+}
+
+#[test]
+fn regression_shell_text_cmd_would_respace_is_shipped_not_run() {
+    let c = to(
+        "ARG X=1\nCMD printf '%s\\n' a\"b\"c ${X}\n",
+        Dialect::Makejail,
+    );
+    let text = &c.files[0].text;
+    assert!(!text.contains("RUN "), "{text}");
+    assert!(text.contains("COPY step.sh /tmp/step.sh"), "{text}");
+    assert!(text.contains("/bin/sh /tmp/step.sh"), "{text}");
+}
+
+#[test]
+fn regression_invalid_arg_names_are_renamed_with_their_references() {
+    let c = to(
+        "ARG php-version=82\nPKG php${php-version}-gd\n",
+        Dialect::Makejail,
+    );
+    let text = &c.files[0].text;
+    assert!(text.contains("ARG php_version=82"), "{text}");
+    assert!(text.contains("PKG php${php_version}-gd"), "{text}");
+    assert!(c.losses.iter().any(|l| l.loss.code == "CV010"));
+}
+
+#[test]
+fn regression_set_e_does_not_reach_into_a_step() {
+    // Each Bastille CMD is its own sh -c: `a; b` goes on after a fails,
+    // `a && b` stops the template when a fails.
+    let c = to(
+        "CMD mkdir /data; chown www /data\nCMD false && true\n",
+        Dialect::Pot,
+    );
+    let script = &c.files[1].text;
+    assert!(
+        script.contains("(mkdir /data; chown www /data) || exit $?"),
+        "{script}"
+    );
+    assert!(script.contains("(false && true) || exit $?"), "{script}");
+}
+
+#[test]
+fn regression_line_in_file_survives_the_cmd_tokenizer() {
+    let c = to(
+        "LINE_IN_FILE \"alias ll='ls -l'\" /root/.shrc\n",
+        Dialect::Makejail,
+    );
+    let text = &c.files[0].text;
+    assert!(
+        text.contains("COPY step.sh /tmp/step.sh"),
+        "a line CMD would re-space is shipped:\n{text}"
+    );
+}
+
+#[test]
+fn regression_pkg_update_takes_no_y_and_cp_makes_its_directory() {
+    let doc = dialect::makejail::parse(
+        jailwright::source::SourceFile::new("Makejail", b"PKG --update\n"),
+        &Bindings::default(),
+    );
+    let c = convert::convert(&doc, Dialect::Pot, "web", &|_| false);
+    assert!(
+        c.files[1].text.contains("pkg update\n"),
+        "{}",
+        c.files[1].text
+    );
+    let c = to(
+        "CP x.conf /usr/local/etc/nginx/conf.d/x.conf\n",
+        Dialect::Makejail,
+    );
+    assert!(
+        c.files[0]
+            .text
+            .contains("CMD mkdir -p /usr/local/etc/nginx/conf.d\nCOPY x.conf /usr/local/etc/nginx/conf.d/x.conf"),
+        "{}",
+        c.files[0].text
     );
 }

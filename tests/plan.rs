@@ -428,3 +428,18 @@ fn bastille_manager_steps_are_handed_to_bastille_when_it_is_installed() {
         without.steps[0]
     );
 }
+
+#[test]
+fn regression_overlay_copies_the_directory_itself_into_the_root() {
+    // bastille: `cp -a TEMPLATE/etc ROOT/` gives ROOT/etc, not the contents
+    // of etc spread over ROOT.
+    let p = bastille_plan("OVERLAY etc\n", &jail(), &facts());
+    assert_eq!(
+        p.steps[0].actions,
+        [Action::Copy {
+            from: "/tpl/etc".into(),
+            to: "/".into(),
+            contents: false
+        }]
+    );
+}

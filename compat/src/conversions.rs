@@ -111,7 +111,9 @@ fn check(
     });
     for to_name in DIALECTS.iter().filter(|d| **d != name) {
         let to = dialect_of(to_name);
-        let there = convert::convert(&doc, to, &flavour);
+        let dir = doc.sources[0].dir();
+        let is_dir = jailwright::output::source_is_dir(&dir);
+        let there = convert::convert(&doc, to, &flavour, &is_dir);
         let direction = report
             .directions
             .entry((name.to_string(), to_name.to_string()))
@@ -129,7 +131,7 @@ fn check(
         // A → B → A: every effect carried without loss is still there, in
         // order.
         let b = convert::read_back(&there);
-        let back = convert::convert(&b, from, &flavour);
+        let back = convert::convert(&b, from, &flavour, &is_dir);
         let again = convert::read_back(&back);
         let lossy: BTreeSet<(String, usize)> = there
             .losses

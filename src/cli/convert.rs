@@ -62,7 +62,8 @@ pub fn run(args: ConvertArgs) -> i32 {
     let conversion = if to == doc.template.dialect {
         same_dialect(&doc, &name)
     } else {
-        crate::convert::convert(&doc, to, &name)
+        let dir = doc.sources.first().map(|s| s.dir()).unwrap_or_default();
+        crate::convert::convert(&doc, to, &name, &crate::output::source_is_dir(&dir))
     };
     if let Err(e) = write(&conversion, &doc, args.output.as_deref()) {
         return trouble(e);

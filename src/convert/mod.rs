@@ -55,23 +55,33 @@ pub struct Conversion {
 
 /// Converts `doc` (read with `keep_references`, so that `${NAME}` stays a
 /// parameter) to `to`.
-pub fn convert(doc: &Document, to: Dialect, name: &str) -> Conversion {
+pub fn convert(
+    doc: &Document,
+    to: Dialect,
+    name: &str,
+    is_dir: &dyn Fn(&str) -> bool,
+) -> Conversion {
     let mut ops = ops::operations(doc);
     let mut notes = Vec::new();
     if doc.template.dialect == Dialect::Bastille && to != Dialect::Bastille {
         address_builtins(&mut ops, to, &mut notes);
     }
+    let renamed = rename_invalid_args(&mut ops, to, &mut notes);
+    undeclared_references(&ops, &mut notes);
     let (files, carried, losses) = match to {
         Dialect::Bastille => to_bastille::emit(&ops),
         Dialect::Makejail => to_makejail::emit(&ops),
-        Dialect::Pot => to_pot::emit(&ops, name),
+        Dialect::Pot => to_pot::emit(&ops, name, is_dir),
     };
-    let from = doc.template.dialect;
     let files = files
         .into_iter()
-        .map(|f| OutputFile {
-            text: words::rename_builtins(&f.text, from, to),
-            ..f
+        .map(|mut f| {
+            for (old, new) in &renamed {
+                f.text = f
+                    .text
+                    .replace(&format!("${{{old}}}"), &format!("${{{new}}}"));
+            }
+            f
         })
         .collect();
     let mut conversion = Conversion {
@@ -107,6 +117,112 @@ pub fn convert(doc: &Document, to: Dialect, name: &str) -> Conversion {
         .losses
         .sort_by_key(|l| (l.span.file.clone(), l.span.start));
     conversion
+}
+
+/// A `${NAME}` in a step's words that no ARG of the template declares
+/// takes its value from the manager's environment (the including
+/// Makejail, the host): no other manager provides it.
+fn undeclared_references(ops: &[ops::Located], notes: &mut Vec<Lost>) {
+    use ops::Op;
+    let mut declared: Vec<String> = ["JAIL_NAME", "JAIL_IP", "JAIL_IP6", "APPJAIL_JAILNAME"]
+        .map(String::from)
+        .to_vec();
+    for located in ops {
+        let words: Vec<&String> = match &located.op {
+            Op::Arg { name, .. } => {
+                declared.push(name.clone());
+                continue;
+            }
+            Op::Pkg { packages, .. } => packages.iter().collect(),
+            Op::Sysrc { args } | Op::Service { args } => args.iter().collect(),
+            Op::Copy {
+                source,
+                destination,
+                ..
+            } => vec![source, destination],
+            Op::Mount { source, target, .. } => vec![source, target],
+            Op::Redirect {
+                host_port,
+                jail_port,
+                ..
+            } => vec![host_port, jail_port],
+            _ => continue,
+        };
+        let unknown = words.iter().find_map(|w| {
+            let start = w.find("${")?;
+            let name = &w[start + 2..start + w[start..].find('}')?];
+            (!declared.iter().any(|d| d == name)).then(|| name.to_string())
+        });
+        if let Some(name) = unknown {
+            notes.push(Lost {
+                span: located.span.clone(),
+                loss: Loss::new(
+                    "CV013",
+                    format!("${{{name}}}: no ARG declares it; its value came from the manager's environment"),
+                    format!("declare ARG {name} in the converted template"),
+                ),
+                dropped: false,
+            });
+        }
+    }
+}
+
+/// Bastille accepts ARG names sh does not (`php-version`); in a Makejail or
+/// a flavour script they are renamed (`php_version`), references too.
+fn rename_invalid_args(
+    ops: &mut [ops::Located],
+    to: Dialect,
+    notes: &mut Vec<Lost>,
+) -> Vec<(String, String)> {
+    let mut renamed = Vec::new();
+    if to == Dialect::Bastille {
+        return renamed;
+    }
+    for located in ops.iter_mut() {
+        if let ops::Op::Arg { name, .. } = &mut located.op
+            && !words::is_name(name)
+        {
+            let new: String = name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            let new = if new.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("_{new}")
+            } else {
+                new
+            };
+            notes.push(Lost {
+                span: located.span.clone(),
+                loss: Loss::new(
+                    "CV010",
+                    format!("ARG {name}: not a valid variable name there; renamed {new}"),
+                    format!("pass it as {new}"),
+                ),
+                dropped: false,
+            });
+            renamed.push((name.clone(), new.clone()));
+            *name = new;
+        }
+    }
+    // Every step that refers to a renamed ARG is written differently.
+    for located in ops.iter() {
+        if let Some((old, new)) = renamed
+            .iter()
+            .find(|(old, _)| located.written.contains(&format!("${{{old}}}")))
+            .filter(|_| !matches!(located.op, ops::Op::Arg { .. }))
+        {
+            notes.push(Lost {
+                span: located.span.clone(),
+                loss: Loss::new(
+                    "CV010",
+                    format!("${{{old}}} written ${{{new}}}"),
+                    format!("pass it as {new}"),
+                ),
+                dropped: false,
+            });
+        }
+    }
+    renamed
 }
 
 /// Bastille's `${JAIL_IP}` and `${JAIL_IP6}` have no counterpart in the

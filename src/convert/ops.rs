@@ -8,6 +8,7 @@ use crate::document::Document;
 use crate::ir::{
     CmdTarget, CmdUser, CopyFrom, Dialect, Instruction, PkgAction, Runner, Span, Step,
 };
+use crate::shell::TokenKind;
 
 /// One operation and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +52,8 @@ pub enum Op {
         destination: String,
         from: CopyFrom,
         contents: bool,
+        /// Create the destination's directory first (bastille cp).
+        parents: bool,
     },
     /// A nullfs (or other) mount of a host path into the jail.
     Mount {
@@ -159,7 +162,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("CV012", "interactive step (LOGIN)"),
     (
         "CV013",
-        "a built-in variable the target manager does not provide (Bastille's JAIL_IP)",
+        "a variable the target does not provide (Bastille's JAIL_IP, one no ARG declares)",
     ),
 ];
 
@@ -167,11 +170,27 @@ pub const CODES: &[(&str, &str)] = &[
 pub fn operations(doc: &Document) -> Vec<Located> {
     let dialect = doc.template.dialect;
     let mut state = StageState::default();
+    // The names `${NAME}` may refer to: Bastille's built-ins and every ARG
+    // (or VAR) declared so far.
+    let mut params: Vec<String> = match dialect {
+        Dialect::Bastille => ["JAIL_NAME", "JAIL_IP", "JAIL_IP6"]
+            .map(String::from)
+            .to_vec(),
+        _ => Vec::new(),
+    };
     let mut out = Vec::new();
     for i in doc.template.execution_order() {
         let step = &doc.template.steps[i];
         let stage = step.stage.clone().filter(|s| s != "build");
-        let op = operation(step, dialect, &state);
+        if let Instruction::Arg { name, .. } | Instruction::Var { name, .. } = &step.instruction {
+            params.push(name.clone());
+        }
+        let context = Context {
+            dialect,
+            state: &state,
+            params: &params,
+        };
+        let op = operation(step, &context);
         if dialect == Dialect::Makejail {
             let _ = state.record(&step.instruction, &[]);
         }
@@ -210,8 +229,69 @@ fn native(dialect: Dialect, code: &'static str, message: String, suggestion: &st
     })
 }
 
-fn operation(step: &Step, dialect: Dialect, state: &StageState) -> Mapped {
+/// What an operation is read with.
+struct Context<'a> {
+    dialect: Dialect,
+    state: &'a StageState,
+    params: &'a [String],
+}
+
+/// Bastille's argument words as its host `eval` splits them, with a `$`
+/// that the eval leaves literal (quoted) written `\$`: how every other
+/// dialect tells a literal dollar from an expansion. `${NAME}` references
+/// to parameters stay as they are (bastille substitutes them first).
+fn bastille_words(text: &str, params: &[String]) -> Vec<String> {
+    let Ok(tokens) = crate::shell::parse(text) else {
+        return Vec::new();
+    };
+    crate::shell::simple_command(&tokens)
+        .into_iter()
+        .filter_map(|t| match &t.kind {
+            TokenKind::Word { value, expands } if !*expands && value.contains('$') => {
+                let mut marked = String::new();
+                let mut rest = value.as_str();
+                while let Some(at) = rest.find('$') {
+                    marked.push_str(&rest[..at]);
+                    let after = &rest[at..];
+                    match params
+                        .iter()
+                        .find(|n| after.starts_with(&format!("${{{n}}}")))
+                    {
+                        Some(n) => {
+                            marked.push_str(&after[..n.len() + 3]);
+                            rest = &after[n.len() + 3..];
+                        }
+                        None => {
+                            marked.push_str("\\$");
+                            rest = &after[1..];
+                        }
+                    }
+                }
+                marked.push_str(rest);
+                Some(marked)
+            }
+            TokenKind::Word { value, .. } => Some(value.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn operation(step: &Step, context: &Context) -> Mapped {
     use Instruction as I;
+    let (dialect, state, params) = (context.dialect, context.state, context.params);
+    // A Bastille step's words with literal dollars marked (when they split
+    // as the IR's words did).
+    let words = |ir: &[String]| -> Vec<String> {
+        if dialect != Dialect::Bastille {
+            return ir.to_vec();
+        }
+        let marked = bastille_words(&step.text, params);
+        if marked.len() == ir.len() {
+            marked
+        } else {
+            ir.to_vec()
+        }
+    };
     let keyword = step.name.clone();
     let manager = |what: &str| {
         native(
@@ -240,8 +320,35 @@ fn operation(step: &Step, dialect: Dialect, state: &StageState) -> Mapped {
             },
             required: *required,
         }),
+        // Bastille substitutes `${NAME}` inside single quotes too: the
+        // reference is taken out of them so that it still expands.
+        // How jailwright hands a Makejail CMD the jail's name: the same as
+        // Bastille's ${JAIL_NAME}.
+        I::Cmd { script, options }
+            if options
+                .env
+                .iter()
+                .any(|e| e == "JAIL_NAME=${APPJAIL_JAILNAME}") =>
+        {
+            let mut options = options.clone();
+            options.env.retain(|e| e != "JAIL_NAME=${APPJAIL_JAILNAME}");
+            let step = Step {
+                instruction: I::Cmd {
+                    script: script.clone(),
+                    options,
+                },
+                ..step.clone()
+            };
+            operation(&step, context)
+        }
         I::Cmd { script, options } if options.is_default() && !script.contains('\n') => {
-            Mapped::One(super::script::command(script))
+            let script = match dialect {
+                Dialect::Bastille => {
+                    crate::shell::quote::references_out_of_single_quotes(script, params)
+                }
+                _ => script.clone(),
+            };
+            Mapped::One(super::script::command(&script, params))
         }
         // A legacy CMD hook file: one script, lines kept apart when they
         // do not depend on each other.
@@ -260,7 +367,11 @@ fn operation(step: &Step, dialect: Dialect, state: &StageState) -> Mapped {
                 }
                 if !options.env.is_empty() {
                     let env: Vec<String> = options.env.iter().map(|e| quote(e)).collect();
-                    script = format!("env {} /bin/sh -c {}", env.join(" "), quote(&script));
+                    script = format!(
+                        "env {} /bin/sh -c {}",
+                        env.join(" "),
+                        crate::shell::quote::literal(&script)
+                    );
                 }
                 let user = match &options.user {
                     Some(CmdUser::Jail(u)) => Some(u.clone()),
@@ -282,7 +393,7 @@ fn operation(step: &Step, dialect: Dialect, state: &StageState) -> Mapped {
             action,
         } => match runner {
             Runner::Jail | Runner::Host => Mapped::One(Op::Pkg {
-                packages: packages.clone(),
+                packages: words(packages),
                 action: *action,
                 from_host: *runner == Runner::Host,
             }),
@@ -293,8 +404,8 @@ fn operation(step: &Step, dialect: Dialect, state: &StageState) -> Mapped {
                 "install inside the jail instead",
             ),
         },
-        I::Sysrc { args, .. } => Mapped::One(Op::Sysrc { args: args.clone() }),
-        I::Service { args, .. } => Mapped::One(Op::Service { args: args.clone() }),
+        I::Sysrc { args, .. } => Mapped::One(Op::Sysrc { args: words(args) }),
+        I::Service { args, .. } => Mapped::One(Op::Service { args: words(args) }),
         I::Cp {
             sources,
             destination,
@@ -317,6 +428,10 @@ fn operation(step: &Step, dialect: Dialect, state: &StageState) -> Mapped {
                     "copy the file into the template first",
                 );
             }
+            let mut all = sources.clone();
+            all.push(destination.clone());
+            let marked = words(&all);
+            let (destination, sources) = marked.split_last().expect("one word at least");
             // Every manager copies relative to the jail's root.
             let destination = if dialect == Dialect::Makejail {
                 state.in_workdir(destination)
@@ -348,16 +463,22 @@ fn operation(step: &Step, dialect: Dialect, state: &StageState) -> Mapped {
                             destination: destination.clone(),
                             from,
                             contents,
+                            // bastille cp: `mkdir -p` of the destination's
+                            // directory first.
+                            parents: dialect == Dialect::Bastille,
                         }
                     })
                     .collect(),
             )
         }
+        // `cp -a TEMPLATE/DIR ROOT/`: the directory itself lands in the
+        // root (`OVERLAY usr` fills /usr).
         I::Overlay { dir } => Mapped::One(Op::Copy {
             source: dir.clone(),
             destination: "/".into(),
             from: CopyFrom::Template,
-            contents: true,
+            contents: false,
+            parents: false,
         }),
         I::Mount { args, flags } => match dialect {
             Dialect::Pot => Mapped::One(Op::Mount {

@@ -10,9 +10,14 @@ use crate::ir::PkgAction;
 use crate::shell::words::{TokenKind, lex};
 
 /// The script's lines as independent steps, or `None` when one line
-/// depends on another.
+/// depends on another. Only a script that stops at its first failure
+/// (`set -e`), or that has a single command, means the same as separate
+/// steps, each of which stops the template when it fails.
 pub fn lift(text: &str) -> Option<Vec<Op>> {
     let mut ops = Vec::new();
+    let mut params: Vec<String> = vec!["POT_NAME".into()];
+    let mut errexit = false;
+    let mut commands = 0;
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         let line = line.trim();
@@ -21,8 +26,8 @@ pub fn lift(text: &str) -> Option<Vec<Op>> {
         if line == "(" {
             let mut inner = Vec::new();
             loop {
-                match lines.next() {
-                    Some(")") => break,
+                match lines.next().map(str::trim_end) {
+                    Some(") || exit $?") | Some(")") => break,
                     Some(l) => inner.push(l),
                     None => return None,
                 }
@@ -31,23 +36,34 @@ pub fn lift(text: &str) -> Option<Vec<Op>> {
                 script: inner.join("\n"),
                 user: None,
             });
+            commands += 1;
             continue;
         }
-        if line.is_empty() || line.starts_with('#') || is_errexit(line) || line == "POT_NAME=\"$1\""
-        {
+        if is_errexit(line) {
+            errexit = true;
+            continue;
+        }
+        if line.is_empty() || line.starts_with('#') || line == "POT_NAME=\"$1\"" {
             continue;
         }
         // `NAME="${NAME:-default}"`: how a converted ARG reads in a script.
         if let Some(arg) = parameter(line) {
+            if let Op::Arg { name, .. } = &arg {
+                params.push(name.clone());
+            }
             ops.push(arg);
             continue;
         }
-        if !independent(line) {
-            return None;
-        }
-        ops.push(command(line));
+        // `( STEP ) || exit $?`: a step in a subshell of its own.
+        let line = match line.strip_suffix(" || exit $?").and_then(subshell) {
+            Some(step) => step,
+            None if independent(line) => line,
+            None => return None,
+        };
+        ops.push(command(line, &params));
+        commands += 1;
     }
-    Some(ops)
+    (errexit || commands <= 1).then_some(ops)
 }
 
 /// `NAME="${NAME:-default}"` as an ARG with a default.
@@ -55,11 +71,13 @@ fn parameter(line: &str) -> Option<Op> {
     let (name, rest) = line.split_once('=')?;
     let default = rest
         .strip_prefix(&format!("\"${{{name}:-"))?
-        .strip_suffix("}\"")?;
+        .strip_suffix("}\"")?
+        .replace("\\}", "}")
+        .replace("\\\"", "\"");
     let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     valid.then(|| Op::Arg {
         name: name.to_string(),
-        default: Some(default.to_string()),
+        default: Some(default),
         required: false,
     })
 }
@@ -162,14 +180,17 @@ fn subshell(line: &str) -> Option<&str> {
     (depth == 0 && !inner.contains('\n')).then_some(inner)
 }
 
-/// One independent command as the step an admin would write for it.
-pub fn command(line: &str) -> Op {
+/// One independent command as the step an admin would write for it. A
+/// word with a `$` other than a `${NAME}` reference to one of `params`
+/// keeps the line shell text: the jail's shell expands it, which another
+/// manager's step would not.
+pub fn command(line: &str, params: &[String]) -> Op {
     let shell = || Op::Shell {
         script: line.to_string(),
         user: None,
     };
     if let Some(inner) = subshell(line) {
-        return command(inner);
+        return command(inner, params);
     }
     let Some(words) = shlex::split(line) else {
         return shell();
@@ -182,9 +203,13 @@ pub fn command(line: &str) -> Op {
             user: Some(user.clone()),
         };
     }
-    // Control operators, redirections, substitutions and globs keep it
-    // shell text.
-    if line.contains(|c| ";&|<>`*?[]~()".contains(c)) || line.contains("$(") {
+    // Control operators, redirections, substitutions, globs and jail-side
+    // expansions keep it shell text.
+    let mut without_references = line.to_string();
+    for p in params {
+        without_references = without_references.replace(&format!("${{{p}}}"), "");
+    }
+    if line.contains(|c| ";&|<>`*?[]~()".contains(c)) || without_references.contains('$') {
         return shell();
     }
     let mut words: Vec<&str> = words.iter().map(String::as_str).collect::<Vec<_>>();
@@ -259,20 +284,24 @@ mod tests {
     #[test]
     fn commands_become_the_steps_an_admin_writes() {
         assert!(matches!(
-            command("env ASSUME_ALWAYS_YES=yes pkg remove pwgen"),
+            command("env ASSUME_ALWAYS_YES=yes pkg remove pwgen", &[]),
             Op::Pkg {
                 action: PkgAction::Remove,
                 ..
             }
         ));
         assert!(
-            matches!(command("pkg install -y \"php${V}-fpm\""), Op::Pkg { packages, .. } if packages == ["php${V}-fpm"])
+            matches!(command("pkg install -y \"php${V}-fpm\"", &["V".to_string()]), Op::Pkg { packages, .. } if packages == ["php${V}-fpm"])
         );
         assert!(
-            matches!(command("su -l www -c 'cd /app; ./run'"), Op::Shell { user: Some(u), script } if u == "www" && script == "cd /app; ./run")
+            matches!(command("su -l www -c 'cd /app; ./run'", &[]), Op::Shell { user: Some(u), script } if u == "www" && script == "cd /app; ./run")
+        );
+        assert!(
+            matches!(command("sysrc motd=$USER", &[]), Op::Shell { .. }),
+            "the jail's $USER is not the host's"
         );
         assert!(matches!(
-            command("pkg install -y a && echo ok"),
+            command("pkg install -y a && echo ok", &[]),
             Op::Shell { .. }
         ));
     }

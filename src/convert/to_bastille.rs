@@ -1,9 +1,10 @@
 //! Operations as a Bastillefile.
 
 use super::ops::{Located, Loss, Op};
-use super::words::{sh_word as quote, sh_words as words};
+use super::words::{JAIL_NAME, jail_name_as, sh_word as quote, sh_words as words};
 use super::{Carried, Emitter, Lost, OutputFile, script};
 use crate::ir::{CopyFrom, Dialect, PkgAction};
+use crate::shell::quote::literal;
 
 pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
     let mut e = Emitter::default();
@@ -21,14 +22,18 @@ pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
         }
         emit_op(&mut e, op, &op.op);
     }
-    let mut text = e.lines.join("\n");
+    // bastille substitutes ${JAIL_NAME} everywhere, quotes or not.
+    let mut text = jail_name_as(&e.lines.join("\n"), JAIL_NAME);
     text.push('\n');
     let mut files = vec![OutputFile {
         path: "Bastillefile".into(),
         text,
         executable: false,
     }];
-    files.extend(e.files);
+    files.extend(e.files.into_iter().map(|mut f| {
+        f.text = jail_name_as(&f.text, JAIL_NAME);
+        f
+    }));
     (files, e.carried, e.losses)
 }
 
@@ -55,11 +60,13 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
         },
         Op::Shell { script, user } => {
             if script.contains('\n') {
-                return stage_script(e, located, "step", script);
+                return stage_script(e, located, "step", script, user.as_deref());
             }
             match user {
                 None => format!("CMD {script}"),
-                Some(u) => format!("CMD su -l {} -c {}", quote(u), quote(script)),
+                // Quoted for root's shell to pass on untouched (bastille
+                // still substitutes ${NAME} inside the quotes).
+                Some(u) => format!("CMD su -l {} -c {}", literal(u), literal(script)),
             }
         }
         Op::Pkg {
@@ -87,6 +94,7 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
             destination,
             from,
             contents,
+            ..
         } => {
             // bastille reads a CP source from the host when the text
             // starts with `/`, from the template directory otherwise.
@@ -109,14 +117,12 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
                     source.trim_start_matches('/').to_string()
                 }
             };
-            let relative = &source;
-            if *contents && destination == "/" {
-                format!("OVERLAY {}", quote(relative))
-            } else if *contents {
-                format!("CP {}/ {}", quote(relative), quote(destination))
+            let source = if *contents {
+                format!("{}/", source.trim_end_matches('/'))
             } else {
-                format!("CP {} {}", quote(relative), quote(destination))
-            }
+                source
+            };
+            format!("CP {} {}", quote(&source), quote(destination))
         }
         Op::Mount {
             source,
@@ -153,7 +159,7 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
                 }
                 return;
             }
-            None => return stage_script(e, located, name, text),
+            None => return stage_script(e, located, name, text, None),
         },
         Op::Native { dialect, what } => {
             if *dialect == Dialect::Bastille {
@@ -168,10 +174,13 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
 
 /// A script that must run whole: shipped with the template, copied to
 /// /tmp and run there with the jail's name as `$1` (as pot runs it).
-fn stage_script(e: &mut Emitter, located: &Located, name: &str, text: &str) {
+fn stage_script(e: &mut Emitter, located: &Located, name: &str, text: &str, user: Option<&str>) {
     let file = e.ship(located, name, text);
     e.lines.push(format!("CP {file} /tmp/{file}"));
-    e.lines.push(format!(
-        "CMD /bin/sh /tmp/{file} ${{JAIL_NAME}}; rc=$?; rm -f /tmp/{file}; exit $rc"
-    ));
+    let run = format!("/bin/sh /tmp/{file} ${{JAIL_NAME}}");
+    e.lines.push(match user {
+        None => format!("CMD {run}"),
+        Some(u) => format!("CMD su -l {} -c {}", literal(u), literal(&run)),
+    });
+    e.lines.push(format!("CMD rm -f /tmp/{file}"));
 }

@@ -1,7 +1,7 @@
 //! Operations as a Makejail.
 
 use super::ops::{Located, Loss, Op};
-use super::words::sh_word;
+use super::words::{APPJAIL_JAILNAME, JAIL_NAME, jail_name_as, sh_word};
 use super::{Carried, Emitter, Lost, OutputFile, script};
 use crate::dialect::makejail::tokenizer::tokenize;
 use crate::ir::{CopyFrom, Dialect, PkgAction};
@@ -29,7 +29,11 @@ pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
         text,
         executable: false,
     }];
-    files.extend(e.files);
+    files.extend(e.files.into_iter().map(|mut f| {
+        // A shipped script gets the jail's name in its environment.
+        f.text = jail_name_as(&f.text, JAIL_NAME);
+        f
+    }));
     (files, e.carried, e.losses)
 }
 
@@ -41,13 +45,16 @@ fn needs_running_jail(op: &Located) -> bool {
             | Op::Sysrc { .. }
             | Op::Service { .. }
             | Op::Script { .. }
+            | Op::LineInFile { .. }
     )
 }
 
-/// A word as AppJail's tokenizer reads it back.
+/// A word as AppJail's tokenizer reads it back (`\$` stays a literal `$`:
+/// AppJail writes words into double quotes of its host script).
 pub fn word(w: &str) -> String {
+    let w = jail_name_as(w, APPJAIL_JAILNAME);
     if !w.is_empty() && !w.contains([' ', '"', '\'', '\\']) {
-        return w.to_string();
+        return w;
     }
     format!("\"{}\"", w.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -56,42 +63,38 @@ fn words(args: &[String]) -> String {
     args.iter().map(|a| word(a)).collect::<Vec<_>>().join(" ")
 }
 
+/// `CMD [--env JAIL_NAME=...] [--juser U] SCRIPT`: CMD's shell runs in the
+/// jail with a clean environment, where only ARGs (and `--env`) are set;
+/// the jail's name comes from the host side as `--env`.
+fn cmd(script: &str, user: Option<&str>) -> String {
+    let script = jail_name_as(script, JAIL_NAME);
+    let mut line = String::from("CMD ");
+    if script.contains("${JAIL_NAME}") {
+        line.push_str("--env \"JAIL_NAME=${APPJAIL_JAILNAME}\" ");
+    }
+    if let Some(u) = user {
+        line.push_str(&format!("--juser {} ", word(u)));
+    }
+    line.push_str(&script);
+    line
+}
+
 fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
     let line = match op {
-        Op::Arg {
-            name,
-            default,
-            required,
-        } => match (default, required) {
-            (Some(d), _) => format!("ARG {name}={d}"),
-            (None, true) => format!("ARG {name}"),
-            (None, false) => format!("ARG {name}?="),
+        // An ARG default is expanded by AppJail's host script.
+        Op::Arg { name, default, .. } if default.as_deref().is_some_and(|d| !d.is_empty()) => {
+            let default = default.as_deref().unwrap_or_default();
+            format!("ARG {name}={}", jail_name_as(default, APPJAIL_JAILNAME))
+        }
+        Op::Arg { name, required, .. } => match required {
+            true => format!("ARG {name}"),
+            false => format!("ARG {name}?="),
         },
         Op::Shell { script, user } => {
-            let user_flag = user
-                .as_ref()
-                .map_or(String::new(), |u| format!("--juser {} ", word(u)));
-            if script.contains('\n') {
-                return stage_script(e, located, "step", script);
+            if script.contains('\n') || !survives_cmd(script) {
+                return stage_script(e, located, "step", script, user.as_deref());
             }
-            if survives_cmd(script) {
-                format!("CMD {user_flag}{script}")
-            } else {
-                // CMD re-joins its words with single spaces; RUN passes
-                // each word through untouched.
-                e.note(
-                    located,
-                    Loss::new(
-                        "CV008",
-                        "the shell text does not survive CMD's tokenizer: run with RUN /bin/sh -c",
-                        "check the RUN line",
-                    ),
-                );
-                let user = user
-                    .as_ref()
-                    .map_or(String::new(), |u| format!("--juser {} ", word(u)));
-                format!("RUN {user}/bin/sh -c {}", word(script))
-            }
+            cmd(script, user.as_deref())
         }
         Op::Pkg {
             packages,
@@ -115,9 +118,32 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
             destination,
             from,
             contents,
+            parents,
         } => {
-            if *from == CopyFrom::Template {
-                e.carry(source);
+            match from {
+                CopyFrom::Template => e.carry(source),
+                CopyFrom::Host if !source.starts_with('/') => {
+                    e.note(
+                        located,
+                        Loss::new(
+                            "CV008",
+                            format!("{source}: a host path relative to where pot ran; AppJail reads it beside the Makejail"),
+                            "make the path absolute, or copy the file beside the Makejail",
+                        ),
+                    );
+                    e.carry(source);
+                }
+                _ => {}
+            }
+            // bastille's cp makes the destination's directory; AppJail's
+            // COPY does not.
+            let parent = destination
+                .trim_end_matches('/')
+                .rsplit_once('/')
+                .map_or("", |(p, _)| p);
+            if *parents && !parent.is_empty() {
+                e.lines
+                    .push(cmd(&format!("mkdir -p {}", sh_word(parent)), None));
             }
             let source = if *contents {
                 format!("{}/", source.trim_end_matches('/'))
@@ -159,14 +185,15 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
                 located,
                 Loss::new(
                     "CV008",
-                    "LINE_IN_FILE: done with grep and echo in the jail",
+                    "LINE_IN_FILE: done with grep and printf in the jail",
                     "check the CMD line",
                 ),
             );
             let (line, file) = (sh_word(line), sh_word(file));
-            format!(
-                "CMD mkdir -p \"$(dirname {file})\" && touch {file} && (grep -qxF -- {line} {file} || printf '%s\\n' {line} >> {file})"
-            )
+            let script = format!(
+                "mkdir -p \"$(dirname {file})\" && touch {file} && (grep -qxF -- {line} {file} || printf '%s\\n' {line} >> {file})"
+            );
+            return emit_op(e, located, &Op::Shell { script, user: None });
         }
         Op::Restart => "RESTART".into(),
         Op::Start => "START".into(),
@@ -178,7 +205,7 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
                 }
                 return;
             }
-            None => return stage_script(e, located, name, text),
+            None => return stage_script(e, located, name, text, None),
         },
         Op::Native { dialect, what } => {
             if *dialect == Dialect::Makejail {
@@ -193,12 +220,14 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
 
 /// A script that must run whole: shipped, copied to /tmp and run there
 /// with the jail's name as `$1` (as pot runs it).
-fn stage_script(e: &mut Emitter, located: &Located, name: &str, text: &str) {
+fn stage_script(e: &mut Emitter, located: &Located, name: &str, text: &str, user: Option<&str>) {
     let file = e.ship(located, name, text);
     e.lines.push(format!("COPY {file} /tmp/{file}"));
-    e.lines.push(format!(
-        "CMD /bin/sh /tmp/{file} \"${{APPJAIL_JAILNAME}}\"; rc=$?; rm -f /tmp/{file}; exit $rc"
+    e.lines.push(cmd(
+        &format!("/bin/sh /tmp/{file} \"${{JAIL_NAME}}\""),
+        user,
     ));
+    e.lines.push(format!("CMD rm -f /tmp/{file}"));
 }
 
 /// Whether `CMD script` gives back `script`: CMD re-reads its text with the

@@ -1,21 +1,29 @@
 //! Operations as a pot flavour: a command file `NAME` (run first, by `pot
-//! create -f` / `pot set-*`) and a script `NAME.sh` run in the jail.
+//! create -f` / `pot set-*`) and a script `NAME.sh` run in the jail with
+//! the pot's name as `$1`.
 
 use super::ops::{Located, Loss, Op};
-use super::words::{sh_word as quote, sh_words};
+use super::words::{POT_NAME, jail_name_as, sh_word as quote, sh_words};
 use super::{Carried, Emitter, Lost, OutputFile, script};
 use crate::ir::{CopyFrom, Dialect, PkgAction};
+use crate::shell::quote::{literal, references_out_of_single_quotes};
+use crate::shell::{TokenKind, lex};
 
 /// Where copies that must wait for the script are staged in the jail.
 const STAGING: &str = "/root/.jailwright-stage";
 
-pub fn emit(ops: &[Located], name: &str) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
+pub fn emit(
+    ops: &[Located],
+    name: &str,
+    is_dir: &dyn Fn(&str) -> bool,
+) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
     let mut pot = Pot {
         e: Emitter::default(),
         script: Vec::new(),
         ports: Vec::new(),
         args: Vec::new(),
         staged: 0,
+        is_dir,
     };
     for op in ops {
         if let Some(stage) = &op.stage {
@@ -33,9 +41,8 @@ pub fn emit(ops: &[Located], name: &str) -> (Vec<OutputFile>, Vec<Carried>, Vec<
     }
     if !pot.ports.is_empty() {
         // export-ports replaces the list each time: one line with all.
-        pot.e
-            .lines
-            .push(format!("export-ports {}", pot.ports.join(" ")));
+        let ports = pot.ports.join(" ");
+        pot.e.lines.push(format!("export-ports {ports}"));
     }
     let mut files = vec![OutputFile {
         path: name.to_string(),
@@ -43,17 +50,19 @@ pub fn emit(ops: &[Located], name: &str) -> (Vec<OutputFile>, Vec<Carried>, Vec<
         executable: false,
     }];
     if !pot.script.is_empty() {
+        let mut body: Vec<String> = pot
+            .args
+            .iter()
+            .map(|(n, d)| format!("{n}=\"${{{n}:-{}}}\"", escape_default(d)))
+            .collect();
+        body.extend(pot.script);
+        let body: Vec<String> = body.iter().map(|l| jail_name_as(l, POT_NAME)).collect();
         let mut script = vec!["#!/bin/sh".to_string(), "set -e".to_string()];
-        if pot.script.iter().any(|l| l.contains("POT_NAME")) {
+        if body.iter().any(|l| l.contains("${POT_NAME}")) {
             // pot runs the script with the pot's name as $1.
             script.push("POT_NAME=\"$1\"".into());
         }
-        script.extend(
-            pot.args
-                .iter()
-                .map(|(n, d)| format!("{n}=\"${{{n}:-{d}}}\"")),
-        );
-        script.extend(pot.script);
+        script.extend(body);
         files.push(OutputFile {
             path: format!("{name}.sh"),
             text: lines_text(&script),
@@ -64,25 +73,117 @@ pub fn emit(ops: &[Located], name: &str) -> (Vec<OutputFile>, Vec<Carried>, Vec<
     (files, pot.e.carried, pot.e.losses)
 }
 
+/// An ARG default inside `"${NAME:-...}"`: a `"` or a `}` that is not the
+/// end of a `${...}` reference is escaped.
+fn escape_default(default: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    let mut chars = default.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'{') => {
+                depth += 1;
+                out.push(c);
+                out.push(chars.next().expect("peeked"));
+                continue;
+            }
+            '}' if depth > 0 => depth -= 1,
+            '}' | '"' => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn lines_text(lines: &[String]) -> String {
     let mut text = lines.join("\n");
     text.push('\n');
     text
 }
 
-struct Pot {
+struct Pot<'a> {
     e: Emitter,
     script: Vec<String>,
     ports: Vec<String>,
     /// ARG defaults, set at the top of the script (overridable from the
-    /// environment pot passes on).
+    /// environment pot passes on) and written into command-file words.
     args: Vec<(String, String)>,
     staged: usize,
+    is_dir: &'a dyn Fn(&str) -> bool,
 }
 
-impl Pot {
+/// One command (no `;`, `&&`, `||`, `&` or newline): under the script's
+/// `set -e` it fails the flavour exactly when it fails.
+fn single_command(script: &str) -> bool {
+    !script.contains('\n')
+        && lex(script).is_ok_and(|tokens| {
+            !tokens.iter().any(|t| {
+                matches!(&t.kind, TokenKind::Operator(o) if matches!(o.as_str(), ";" | "&&" | "||" | "&"))
+            })
+        })
+}
+
+impl Pot<'_> {
+    fn params(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.args.iter().map(|(n, _)| n.clone()).collect();
+        names.extend(["JAIL_NAME", "APPJAIL_JAILNAME", "POT_NAME"].map(String::from));
+        names
+    }
+
+    /// A step as script lines: a single command as it is; anything else in
+    /// a subshell whose status alone decides (`set -e` does not reach into
+    /// it), as when each step was its own `sh -c`.
+    fn step(&mut self, script: &str, user: Option<&str>) {
+        let line = match user {
+            None if single_command(script) && script::independent(script) => script.to_string(),
+            None if script.contains('\n') => format!("(\n{script}\n) || exit $?"),
+            None => format!("({script}) || exit $?"),
+            // root's shell passes the text to su untouched, but for the
+            // parameters, which only this script knows.
+            Some(u) => format!(
+                "su -l {} -c {}",
+                literal(u),
+                references_out_of_single_quotes(&literal(script), &self.params())
+            ),
+        };
+        self.script.push(line);
+    }
+
+    /// A word of the command file: pot neither expands nor unquotes it, so
+    /// ARG references get their default; anything else a shell would treat
+    /// specially cannot be written (CV010).
+    fn command_word(&mut self, located: &Located, word: &str) -> Option<String> {
+        let mut w = word.replace("\\$", "$");
+        for (n, d) in &self.args {
+            let reference = format!("${{{n}}}");
+            if w.contains(&reference) {
+                w = w.replace(&reference, d);
+                self.e.note(
+                    located,
+                    Loss::new(
+                        "CV001",
+                        format!("${{{n}}} in the command file: fixed to its default {d:?} (pot does not expand it)"),
+                        "edit the command file to change it",
+                    ),
+                );
+            }
+        }
+        if w.is_empty() || w.contains(|c: char| c.is_whitespace() || "$'\"*?[`\\".contains(c)) {
+            self.e.lose(
+                located,
+                Loss::new(
+                    "CV010",
+                    format!("`{word}`: a flavour's command file takes words as they are (no quotes, variables or globs)"),
+                    "write the value out in the command file",
+                ),
+            );
+            return None;
+        }
+        Some(w)
+    }
+
     fn emit(&mut self, located: &Located, op: &Op) {
-        let shell = sh_words;
         match op {
             Op::Arg { name, default, .. } => {
                 let default = default.clone().unwrap_or_default();
@@ -96,42 +197,38 @@ impl Pot {
                 );
                 self.args.push((name.clone(), default));
             }
-            Op::Shell { script, user } => self.script.push(match user {
-                // Lines of one script share a shell: a step that changes
-                // its state (cd, variables) gets a subshell of its own.
-                None if script::independent(script) => script.clone(),
-                None if script.contains('\n') => format!("(\n{script}\n)"),
-                None => format!("({script})"),
-                Some(u) => format!("su -l {} -c {}", quote(u), quote(script)),
-            }),
+            Op::Shell { script, user } => self.step(script, user.as_deref()),
             Op::Pkg {
                 packages, action, ..
             } => {
-                let verb = match action {
-                    PkgAction::Install => "install".to_string(),
-                    other => format!("{other:?}").to_lowercase(),
+                let line = match action {
+                    // pkg update takes no -y.
+                    PkgAction::Update => "pkg update".to_string(),
+                    PkgAction::Install => format!("pkg install -y {}", sh_words(packages)),
+                    other => format!(
+                        "pkg {} -y {}",
+                        format!("{other:?}").to_lowercase(),
+                        sh_words(packages)
+                    ),
                 };
-                self.script.push(
-                    format!("pkg {verb} -y {}", shell(packages))
-                        .trim_end()
-                        .to_string(),
-                );
+                self.script.push(line.trim_end().to_string());
             }
-            Op::Sysrc { args } => self.script.push(format!("sysrc {}", shell(args))),
-            Op::Service { args } => self.script.push(format!("service {}", shell(args))),
+            Op::Sysrc { args } => self.script.push(format!("sysrc {}", sh_words(args))),
+            Op::Service { args } => self.script.push(format!("service {}", sh_words(args))),
             Op::Copy {
                 source,
                 destination,
                 from,
                 contents,
-            } => self.copy(located, source, destination, from, *contents),
+                parents,
+            } => self.copy(located, source, destination, from, *contents, *parents),
             Op::Mount {
                 source,
                 target,
                 fstype,
                 options,
             } => {
-                if fstype != "nullfs" || !self.plain(located, &[source, target]) {
+                if fstype != "nullfs" {
                     return self.e.lose(
                         located,
                         Loss::new(
@@ -141,6 +238,12 @@ impl Pot {
                         ),
                     );
                 }
+                let (Some(source), Some(target)) = (
+                    self.command_word(located, source),
+                    self.command_word(located, target),
+                ) else {
+                    return;
+                };
                 let ro = if options.split(',').any(|o| o == "ro") {
                     " -r"
                 } else {
@@ -154,22 +257,28 @@ impl Pot {
                 proto,
                 host_port,
                 jail_port,
-            } => self
-                .ports
-                .push(format!("-e {proto}:{jail_port}:{host_port}")),
+            } => {
+                let spec = format!("{proto}:{jail_port}:{host_port}");
+                if let Some(spec) = self.command_word(located, &spec) {
+                    self.ports.push(format!("-e {spec}"));
+                }
+            }
             Op::LineInFile { line, file } => {
                 self.e.note(
                     located,
                     Loss::new(
                         "CV008",
-                        "LINE_IN_FILE: done with grep and echo",
+                        "LINE_IN_FILE: done with grep and printf",
                         "check the script line",
                     ),
                 );
                 let (line, file) = (quote(line), quote(file));
-                self.script.push(format!(
-                    "mkdir -p \"$(dirname {file})\" && touch {file} && (grep -qxF -- {line} {file} || printf '%s\\n' {line} >> {file})"
-                ));
+                self.step(
+                    &format!(
+                        "mkdir -p \"$(dirname {file})\" && touch {file} && (grep -qxF -- {line} {file} || printf '%s\\n' {line} >> {file})"
+                    ),
+                    None,
+                );
             }
             Op::Restart | Op::Start | Op::Stop => self.e.lose(
                 located,
@@ -179,18 +288,15 @@ impl Pot {
                     "run pot start/stop around the flavour",
                 ),
             ),
-            Op::Script { text, .. } => {
-                // The source's own flavour script: its lines as they are
-                // (an interpreter line or `set -e` would repeat ours).
-                match script::lift(text) {
-                    Some(ops) => ops.iter().for_each(|o| self.emit(located, o)),
-                    None => self.script.extend(
-                        text.lines()
-                            .filter(|l| !l.starts_with("#!"))
-                            .map(str::to_string),
-                    ),
+            Op::Script { text, .. } => match script::lift(text) {
+                Some(ops) => ops.iter().for_each(|o| self.emit(located, o)),
+                // The source's own flavour script, whole (its interpreter
+                // line would repeat ours).
+                None => {
+                    let body: Vec<&str> = text.lines().filter(|l| !l.starts_with("#!")).collect();
+                    self.step(&body.join("\n"), None);
                 }
-            }
+            },
             Op::Native { dialect, what } => {
                 if *dialect == Dialect::Pot {
                     self.e.lines.push(located.written.clone());
@@ -201,28 +307,11 @@ impl Pot {
         }
     }
 
-    /// Words of a command-file line cannot hold spaces (pot splits on them
-    /// and removes no quotes).
-    fn plain(&mut self, located: &Located, words: &[&String]) -> bool {
-        if let Some(bad) = words
-            .iter()
-            .find(|w| w.is_empty() || w.contains(char::is_whitespace))
-        {
-            self.e.lose(
-                located,
-                Loss::new(
-                    "CV010",
-                    format!("`{bad}`: a flavour's command words cannot hold blanks"),
-                    "rename the path",
-                ),
-            );
-            return false;
-        }
-        true
-    }
-
-    /// copy-in runs before the script: a copy that follows a script step is
-    /// staged and moved into place by the script at its turn.
+    /// copy-in runs before the script. A file copied before any script
+    /// step goes straight in; a copy after one, or of a directory (pot
+    /// copies a directory *into* an existing destination, as
+    /// `DST/copy-in.XXXX`), is staged under a fresh path and moved into
+    /// place by the script at its turn.
     fn copy(
         &mut self,
         located: &Located,
@@ -230,10 +319,14 @@ impl Pot {
         destination: &str,
         from: &CopyFrom,
         contents: bool,
+        parents: bool,
     ) {
-        if !self.plain(located, &[&source.to_string(), &destination.to_string()]) {
+        let (Some(clean_source), Some(_)) = (
+            self.command_word(located, source),
+            self.command_word(located, destination),
+        ) else {
             return;
-        }
+        };
         let command = match from {
             CopyFrom::Template => {
                 self.e.carry(source);
@@ -241,29 +334,37 @@ impl Pot {
             }
             _ => "copy-in",
         };
-        let source = source.trim_end_matches('/');
-        if self.script.is_empty() && !contents && destination.starts_with('/') {
+        let clean_source = clean_source.trim_end_matches('/').to_string();
+        let direct = self.script.is_empty() && !contents && !(self.is_dir)(source);
+        if direct {
             self.e
                 .lines
-                .push(format!("{command} -c -s {source} -d {destination}"));
+                .push(format!("{command} -c -s {clean_source} -d {destination}"));
             return;
         }
         self.staged += 1;
-        // copy-in puts the source under its own name in the staging
-        // directory; the script then copies it as the source manager did.
-        let base = source.rsplit('/').next().unwrap_or(source);
+        let base = clean_source.rsplit('/').next().unwrap_or(&clean_source);
         let stage = format!("{STAGING}/{}", self.staged);
         self.e
             .lines
-            .push(format!("{command} -c -s {source} -d {stage}/{base}"));
+            .push(format!("{command} -c -s {clean_source} -d {stage}/{base}"));
         let from = if contents {
             format!("{stage}/{base}/.")
         } else {
             format!("{stage}/{base}")
         };
+        let to = quote(destination);
+        let parent = destination
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .map_or("", |(p, _)| p);
+        let mkdir = if parents && !parent.is_empty() {
+            format!("mkdir -p {} && ", quote(parent))
+        } else {
+            String::new()
+        };
         self.script.push(format!(
-            "cp -a {from} {} && rm -rf {stage}",
-            quote(destination)
+            "({mkdir}cp -a {from} {to} && rm -rf {stage}) || exit $?"
         ));
         self.e.note(
             located,

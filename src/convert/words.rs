@@ -1,9 +1,7 @@
 //! Words and references as each target writes them.
 
-use crate::ir::Dialect;
-
 /// A word for a POSIX shell (a flavour script, a Bastille line the host
-/// `eval`s); a `${NAME}` reference in it still expands, as in the source.
+/// `eval`s): its `$` expansions still expand, a `\$` stays a literal `$`.
 pub fn sh_word(w: &str) -> String {
     crate::shell::quote::live(w)
 }
@@ -15,25 +13,30 @@ pub fn sh_words(args: &[String]) -> String {
         .join(" ")
 }
 
-/// The name each manager gives the jail's own name.
-fn jail_name(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Bastille => "JAIL_NAME",
-        Dialect::Makejail => "APPJAIL_JAILNAME",
-        // A flavour script's $1; the script sets this name from it.
-        Dialect::Pot => "POT_NAME",
+/// How each manager's templates refer to the jail's own name.
+pub const JAIL_NAME: &str = "JAIL_NAME";
+pub const APPJAIL_JAILNAME: &str = "APPJAIL_JAILNAME";
+/// A converted flavour script's name for its `$1`.
+pub const POT_NAME: &str = "POT_NAME";
+
+/// `text` with every spelling of the jail's name written as `${to}`.
+pub fn jail_name_as(text: &str, to: &str) -> String {
+    let mut out = text.to_string();
+    for name in [JAIL_NAME, APPJAIL_JAILNAME, POT_NAME] {
+        if name != to {
+            out = out.replace(&format!("${{{name}}}"), &format!("${{{to}}}"));
+        }
     }
+    out
 }
 
-/// `text` with the source manager's jail-name reference renamed for the
-/// target (`${JAIL_NAME}` ↔ `${APPJAIL_JAILNAME}`).
-pub fn rename_builtins(text: &str, from: Dialect, to: Dialect) -> String {
-    if from == to {
-        return text.to_string();
-    }
-    let (old, new) = (jail_name(from), jail_name(to));
-    text.replace(&format!("${{{old}}}"), &format!("${{{new}}}"))
-        .replace(&format!("${old}"), &format!("${new}"))
+/// A valid sh (and AppJail) variable name.
+pub fn is_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]
@@ -43,8 +46,9 @@ mod tests {
     #[test]
     fn the_jail_name_is_renamed() {
         assert_eq!(
-            rename_builtins("echo ${JAIL_NAME}", Dialect::Bastille, Dialect::Makejail),
-            "echo ${APPJAIL_JAILNAME}"
+            jail_name_as("echo ${JAIL_NAME} ${POT_NAME}", APPJAIL_JAILNAME),
+            "echo ${APPJAIL_JAILNAME} ${APPJAIL_JAILNAME}"
         );
+        assert!(is_name("php_version") && !is_name("php-version") && !is_name("1x"));
     }
 }

@@ -15,20 +15,76 @@ pub fn literal(w: &str) -> String {
     }
 }
 
-/// A word whose `${NAME}` references still expand: in double quotes when it
-/// holds a `$`, else as `literal`.
+/// A word whose `$` expansions still expand, as they did where the word
+/// came from; `\$` in it (how jailwright writes a literal dollar between
+/// dialects, as a Makejail does) stays a literal `$`. In double quotes when
+/// something expands, else as `literal`.
 pub fn live(w: &str) -> String {
-    if is_bare(w) || !w.contains('$') {
-        return literal(w);
+    let chars: Vec<char> = w.chars().collect();
+    let expands = chars
+        .iter()
+        .enumerate()
+        .any(|(i, c)| *c == '$' && (i == 0 || chars[i - 1] != '\\'));
+    if !expands {
+        return literal(&w.replace("\\$", "$"));
     }
     let mut out = String::from("\"");
-    for c in w.chars() {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && chars.get(i + 1) == Some(&'$') {
+            out.push_str("\\$");
+            i += 2;
+            continue;
+        }
         if matches!(c, '"' | '\\' | '`') {
             out.push('\\');
         }
         out.push(c);
+        i += 1;
     }
     out.push('"');
+    out
+}
+
+/// Shell text with `${NAME}` references to `params` taken out of single
+/// quotes, so that they still expand where Bastille's textual
+/// substitution used to reach them: `'s/x/${V}/'` becomes
+/// `'s/x/'"${V}"'/'`.
+pub fn references_out_of_single_quotes(text: &str, params: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_single = false;
+    let mut in_double = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if in_single
+            && c == '$'
+            && let Some(name) = params
+                .iter()
+                .find(|n| rest.starts_with(&format!("${{{n}}}")))
+        {
+            out.push_str(&format!("'\"${{{name}}}\"'"));
+            rest = &rest[name.len() + 3..];
+            continue;
+        }
+        match c {
+            '\'' if !in_double => in_single = !in_single,
+            '"' if !in_single => in_double = !in_double,
+            '\\' if !in_single => {
+                // An escaped character outside single quotes.
+                out.push(c);
+                rest = &rest[1..];
+                if let Some(next) = rest.chars().next() {
+                    out.push(next);
+                    rest = &rest[next.len_utf8()..];
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
     out
 }
 
@@ -45,5 +101,24 @@ mod tests {
         assert_eq!(literal(""), "''");
         assert_eq!(live("listen ${PORT};"), "\"listen ${PORT};\"");
         assert_eq!(live("a b"), "'a b'");
+        assert_eq!(
+            live("foo=\\$bar"),
+            "'foo=$bar'",
+            "a marked dollar is literal"
+        );
+        assert_eq!(live("${A}\\$b"), "\"${A}\\$b\"");
+    }
+
+    #[test]
+    fn references_leave_single_quotes() {
+        let params = vec!["V".to_string()];
+        assert_eq!(
+            references_out_of_single_quotes("sed 's/x/${V}/' \"${V}\" ${W}", &params),
+            "sed 's/x/'\"${V}\"'/' \"${V}\" ${W}"
+        );
+        assert_eq!(
+            references_out_of_single_quotes("echo '${W}'", &params),
+            "echo '${W}'"
+        );
     }
 }

@@ -329,10 +329,12 @@ fn plan_step(
             if facts.missing.contains(&from) {
                 planned.blocked = Some(format!("{} does not exist", from.display()));
             }
+            // `cp -a TEMPLATE/DIR ROOT/`: the directory itself lands in
+            // the root, merging with what is there.
             planned.actions.push(Action::Copy {
                 from,
                 to: "/".into(),
-                contents: true,
+                contents: false,
             });
         }
         (Instruction::Render { path, vars }, _) => planned.actions.push(Action::Render {
