@@ -12,12 +12,24 @@ pub struct Pool {
     pub name: String,
     pub root: PathBuf,
     dir: Option<tempfile::TempDir>,
+    /// One pool at a time: zfs-fuse wedged (commands stuck for good) when
+    /// several tests created pools at once.
+    _serial: std::sync::MutexGuard<'static, ()>,
 }
 
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// How long a zfs or zpool command may take before the test fails.
+const LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 pub fn sh(cmd: &str, args: &[&str]) -> std::process::Output {
-    Command::new(cmd).args(args).output().unwrap_or_else(|e| {
-        panic!("{cmd} cannot run ({e}): install zfs-fuse and busybox-static and start zfs-fuse")
-    })
+    jailwright::exec::adapters::command::output_within(Command::new(cmd).args(args), LIMIT)
+        .unwrap_or_else(|e| {
+            panic!(
+                "{cmd} {} failed ({e}): install zfs-fuse and busybox-static and start zfs-fuse",
+                args.join(" ")
+            )
+        })
 }
 
 fn must(cmd: &str, args: &[&str]) {
@@ -33,6 +45,7 @@ fn must(cmd: &str, args: &[&str]) {
 impl Pool {
     /// A pool named `PREFIX<pid>x<n>` of `size` bytes.
     pub fn new(prefix: &str, size: u64) -> Pool {
+        let serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let name = format!("{prefix}{}x{n}", std::process::id());
@@ -68,6 +81,7 @@ impl Pool {
             name,
             root,
             dir: Some(dir),
+            _serial: serial,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Real adapters of the ports (and the recording one tests use).
 
+pub mod command;
 pub mod facts;
 pub mod host;
 pub mod jail;

@@ -16,8 +16,11 @@ pub struct ZfsSnapshots {
     pub dataset: String,
 }
 
+/// How long one `zfs` command may take before apply gives up on it.
+const ZFS_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
 fn zfs(args: &[&str]) -> io::Result<String> {
-    let out = Command::new("zfs").args(args).output()?;
+    let out = super::command::output_within(Command::new("zfs").args(args), ZFS_LIMIT)?;
     if !out.status.success() {
         return Err(io::Error::other(format!(
             "zfs {}: {}",
