@@ -284,6 +284,33 @@ pub fn carried(doc: &Document) -> Vec<Carried> {
     e.carried
 }
 
+/// What every emitter does with a flavour script and with a construct of
+/// one manager only.
+enum Shared {
+    /// The script's lines as steps.
+    Lifted(Vec<ops::Op>),
+    /// The script, to ship and run whole.
+    Whole,
+    /// The construct, in its own dialect.
+    Verbatim(String),
+    Lost(Loss),
+}
+
+fn shared(located: &ops::Located, target: Dialect) -> Option<Shared> {
+    match &located.op {
+        ops::Op::Script { text, .. } => Some(match script::lift(text) {
+            Some(ops) => Shared::Lifted(ops),
+            None => Shared::Whole,
+        }),
+        ops::Op::Native { dialect, what } => Some(if *dialect == target {
+            Shared::Verbatim(located.written.clone())
+        } else {
+            Shared::Lost(what.clone())
+        }),
+        _ => None,
+    }
+}
+
 /// What an emitter builds: lines of the main file (and of a pot script),
 /// extra files, carried files and losses.
 #[derive(Debug, Default)]

@@ -2,7 +2,7 @@
 
 use super::ops::{Located, Loss, Op};
 use super::words::{APPJAIL_JAILNAME, JAIL_NAME, jail_name_as, sh_word};
-use super::{Carried, Emitter, Lost, OutputFile, script};
+use super::{Carried, Emitter, Lost, OutputFile, Shared, shared};
 use crate::dialect::makejail::tokenizer::tokenize;
 use crate::ir::{CopyFrom, Dialect, PkgAction};
 
@@ -198,22 +198,20 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
         Op::Restart => "RESTART".into(),
         Op::Start => "START".into(),
         Op::Stop => "STOP".into(),
-        Op::Script { name, text } => match script::lift(text) {
-            Some(ops) => {
+        Op::Script { name, text } => match shared(located, Dialect::Makejail) {
+            Some(Shared::Lifted(ops)) => {
                 for lifted in &ops {
                     emit_op(e, located, lifted);
                 }
                 return;
             }
-            None => return stage_script(e, located, name, text, None),
+            _ => return stage_script(e, located, name, text, None),
         },
-        Op::Native { dialect, what } => {
-            if *dialect == Dialect::Makejail {
-                located.written.clone()
-            } else {
-                return e.lose(located, what.clone());
-            }
-        }
+        Op::Native { .. } => match shared(located, Dialect::Makejail) {
+            Some(Shared::Verbatim(line)) => line,
+            Some(Shared::Lost(loss)) => return e.lose(located, loss),
+            _ => unreachable!("a native construct is verbatim or lost"),
+        },
     };
     e.lines.push(line);
 }

@@ -4,7 +4,7 @@
 
 use super::ops::{Located, Loss, Op};
 use super::words::{POT_NAME, jail_name_as, sh_word as quote, sh_words};
-use super::{Carried, Emitter, Lost, OutputFile, script};
+use super::{Carried, Emitter, Lost, OutputFile, Shared, script, shared};
 use crate::ir::{CopyFrom, Dialect, PkgAction};
 use crate::shell::quote::{literal, references_out_of_single_quotes};
 use crate::shell::{TokenKind, lex};
@@ -288,22 +288,20 @@ impl Pot<'_> {
                     "run pot start/stop around the flavour",
                 ),
             ),
-            Op::Script { text, .. } => match script::lift(text) {
-                Some(ops) => ops.iter().for_each(|o| self.emit(located, o)),
+            Op::Script { text, .. } => match shared(located, Dialect::Pot) {
+                Some(Shared::Lifted(ops)) => ops.iter().for_each(|o| self.emit(located, o)),
                 // The source's own flavour script, whole (its interpreter
                 // line would repeat ours).
-                None => {
+                _ => {
                     let body: Vec<&str> = text.lines().filter(|l| !l.starts_with("#!")).collect();
                     self.step(&body.join("\n"), None);
                 }
             },
-            Op::Native { dialect, what } => {
-                if *dialect == Dialect::Pot {
-                    self.e.lines.push(located.written.clone());
-                } else {
-                    self.e.lose(located, what.clone());
-                }
-            }
+            Op::Native { .. } => match shared(located, Dialect::Pot) {
+                Some(Shared::Verbatim(line)) => self.e.lines.push(line),
+                Some(Shared::Lost(loss)) => self.e.lose(located, loss),
+                _ => unreachable!("a native construct is verbatim or lost"),
+            },
         }
     }
 
