@@ -338,3 +338,32 @@ fn build_arg_error_in_an_empty_makejail_does_not_panic() {
     let found: Vec<_> = lint::lint(&doc).into_iter().map(|d| d.code).collect();
     assert_eq!(found, ["JW707"]);
 }
+
+#[test]
+fn every_rule_has_a_page() {
+    for rule in jailwright::lint::rules::ALL {
+        let doc = jailwright::lint::rules::documentation(rule);
+        assert!(
+            doc.starts_with(rule.code) && doc.len() > 60,
+            "{} needs a //! comment that starts with its code and says why: {doc:?}",
+            rule.code
+        );
+        assert!(
+            jailwright::lint::explain(rule).contains(rule.summary),
+            "{}",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn codes_are_unique_and_in_order() {
+    let codes: Vec<&str> = jailwright::lint::rules::ALL
+        .iter()
+        .map(|r| r.code)
+        .collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(codes, sorted);
+}

@@ -50,6 +50,11 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// List the lint rules.
     Rules,
+    /// Explain a lint rule: what it finds, why, and how to fix it.
+    Explain {
+        /// A rule code (JW301) or name (cp-arity).
+        rule: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -158,6 +163,13 @@ pub fn run() -> i32 {
         Command::Prune(args) => snapshots::prune(args),
         Command::Convert(args) => convert::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Explain { rule } => match crate::lint::rules::find(&rule) {
+            Some(rule) => {
+                print!("{}", crate::lint::explain(rule));
+                EXIT_OK
+            }
+            None => trouble(format!("no rule {rule}: `jailwright rules` lists them")),
+        },
         Command::Rules => {
             for rule in crate::lint::rules::ALL {
                 println!(

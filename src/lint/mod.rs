@@ -73,3 +73,23 @@ pub fn lint(doc: &Document) -> Vec<Diagnostic> {
     });
     all
 }
+
+/// A rule's page: code, name, severity, dialects, family, summary and its
+/// documentation (from its module).
+pub fn explain(rule: &Rule) -> String {
+    let dialects: Vec<String> = rule
+        .dialects
+        .iter()
+        .map(|d| format!("{d:?}").to_lowercase())
+        .collect();
+    format!(
+        "{} {}\n  severity: {}\n  dialects: {}\n  family: {}\n\n{}\n\n{}\n",
+        rule.code,
+        rule.name,
+        rule.severity,
+        dialects.join(", "),
+        rules::family(rule.code),
+        rule.summary,
+        rules::documentation(rule)
+    )
+}

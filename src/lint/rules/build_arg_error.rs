@@ -1,4 +1,9 @@
-//! JW707: build arguments (%{NAME}) that cannot be applied.
+//! JW707: build arguments (`%{NAME}`) that cannot be applied. AppJail
+//! replaces `%{NAME}` from `ARG`-style `%{NAME=default}` declarations and
+//! `appjail makejail -b NAME=VALUE` before it reads the instructions; a
+//! reference with no value, or a `-b` for a name no line declares, stops
+//! `appjail makejail` before anything runs (appjail.md, build arguments).
+//! Fix: declare the build argument with a default, or pass it with `-b`.
 
 use super::{MAKEJAIL, report_problems};
 use crate::document::{Document, ProblemKind};

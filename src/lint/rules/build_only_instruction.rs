@@ -1,4 +1,7 @@
-//! JW705: FROM, LOGIN, OPTION, RESTART, START or STOP outside the build stage.
+//! JW705: FROM, LOGIN, OPTION, RESTART, START or STOP outside the build
+//! stage. AppJail only accepts these instructions while building
+//! (makejail/cmd/build/); in any other stage `appjail makejail` stops with
+//! an error. Move the line before the first STAGE, or into `STAGE build`.
 
 use super::{MAKEJAIL, report_problems};
 use crate::document::{Document, ProblemKind};

@@ -1,4 +1,7 @@
-//! JW708: a build argument declared twice; AppJail ignores the second.
+//! JW708: a build argument declared twice. AppJail keeps the first
+//! `%{NAME...}` declaration and ignores the second (and its default), so
+//! the second line does not do what it says. Declare each build argument
+//! once.
 
 use super::{MAKEJAIL, report_problems};
 use crate::document::{Document, ProblemKind};

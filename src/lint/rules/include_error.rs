@@ -1,4 +1,8 @@
-//! JW706: an INCLUDE AppJail cannot resolve.
+//! JW706: an INCLUDE AppJail cannot resolve: a file that does not exist,
+//! a Makejail included twice in one run, or a method AppJail does not
+//! know (file, cmd+, fetch+, git+, gh+, gl+...). `appjail makejail` stops
+//! at that line. Check the path (relative to the including Makejail's real
+//! directory) or the method.
 
 use super::{MAKEJAIL, report_problems};
 use crate::document::{Document, ProblemKind};

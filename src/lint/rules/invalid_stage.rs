@@ -1,4 +1,7 @@
-//! JW704: STAGE names a stage that does not exist.
+//! JW704: STAGE names a stage that does not exist. AppJail knows build,
+//! the InitScript stages (apply, create, start, cmd, stop and their
+//! pre/post forms) and `custom:NAME` with NAME a valid name; any other
+//! name stops `appjail makejail`. Use one of those names.
 
 use super::{MAKEJAIL, report_problems};
 use crate::document::{Document, ProblemKind};

@@ -7,65 +7,6 @@ use super::Rule;
 use crate::document::{Document, ProblemKind};
 use crate::ir::{Dialect, Span, Step};
 
-mod apply_stage;
-mod arg_builtin_override;
-mod arg_duplicate;
-mod arg_host_evaluated;
-mod arg_name_invalid;
-mod arg_without_value;
-mod bare_dollar_arg;
-mod build_arg_error;
-mod build_only_instruction;
-mod byte_order_mark;
-mod cmd_invisible_variable;
-mod comment_continuation;
-mod copy_in_relative_source;
-mod cp_arity;
-mod crlf_line_endings;
-mod dangerous_passthrough;
-mod duplicate_build_arg;
-mod duplicate_set_env;
-mod explicit_pot_name;
-mod hardcoded_flavour_dir;
-mod hoisted_out_of_order;
-mod host_shell_operator;
-mod host_substitution;
-mod ignored_line;
-mod include_error;
-mod include_extra_words;
-mod include_target;
-mod invalid_stage;
-mod legacy_hooks;
-mod line_in_file_unquoted;
-mod literal_shell_syntax;
-mod makejail_duplicate_arg;
-mod missing_copy_source;
-mod mount_arity;
-mod needs_running_jail;
-mod no_final_newline;
-mod non_conditional_in_raw_block;
-mod not_utf8;
-mod overlay_arity;
-mod pkg_empty;
-mod pot_usage_error;
-mod rdr_options;
-mod render_trailing_comment;
-mod service_arity;
-mod set_cmd_before_script;
-mod set_cmd_single_quotes;
-mod shell_syntax;
-mod space_indentation;
-mod tab_after_keyword;
-mod tags_empty;
-mod tokenizer_error;
-mod trailing_backslash_blank;
-mod trailing_comment;
-mod undeclared_variable;
-mod unfinished_continuation;
-mod unknown_instruction;
-mod unknown_keyword;
-mod usage_error;
-
 pub const BASTILLE: &[Dialect] = &[Dialect::Bastille];
 pub const MAKEJAIL: &[Dialect] = &[Dialect::Makejail];
 pub const POT: &[Dialect] = &[Dialect::Pot];
@@ -78,73 +19,116 @@ fn report_problems(doc: &Document, report: &mut super::Report, kind: ProblemKind
     }
 }
 
-/// Every rule, in code order.
-pub static ALL: &[&Rule] = &[
-    &byte_order_mark::RULE,
-    &crlf_line_endings::RULE,
-    &space_indentation::RULE,
-    &tab_after_keyword::RULE,
-    &comment_continuation::RULE,
-    &trailing_backslash_blank::RULE,
-    &not_utf8::RULE,
-    &undeclared_variable::RULE,
-    &arg_duplicate::RULE,
-    &arg_builtin_override::RULE,
-    &arg_name_invalid::RULE,
-    &arg_host_evaluated::RULE,
-    &arg_without_value::RULE,
-    &bare_dollar_arg::RULE,
-    &cp_arity::RULE,
-    &overlay_arity::RULE,
-    &service_arity::RULE,
-    &mount_arity::RULE,
-    &rdr_options::RULE,
-    &render_trailing_comment::RULE,
-    &line_in_file_unquoted::RULE,
-    &pkg_empty::RULE,
-    &tags_empty::RULE,
-    &include_target::RULE,
-    &host_shell_operator::RULE,
-    &host_substitution::RULE,
-    &shell_syntax::RULE,
-    &unknown_keyword::RULE,
-    &dangerous_passthrough::RULE,
-    &legacy_hooks::RULE,
-    &unknown_instruction::RULE,
-    &tokenizer_error::RULE,
-    &usage_error::RULE,
-    &invalid_stage::RULE,
-    &build_only_instruction::RULE,
-    &include_error::RULE,
-    &build_arg_error::RULE,
-    &duplicate_build_arg::RULE,
-    &no_final_newline::RULE,
-    &unfinished_continuation::RULE,
-    &trailing_comment::RULE,
-    &cmd_invisible_variable::RULE,
-    &needs_running_jail::RULE,
-    &non_conditional_in_raw_block::RULE,
-    &include_extra_words::RULE,
-    &hoisted_out_of_order::RULE,
-    &makejail_duplicate_arg::RULE,
-    &apply_stage::RULE,
-    &pot_usage_error::RULE,
-    &ignored_line::RULE,
-    &duplicate_set_env::RULE,
-    &set_cmd_single_quotes::RULE,
-    &literal_shell_syntax::RULE,
-    &explicit_pot_name::RULE,
-    &hardcoded_flavour_dir::RULE,
-    &set_cmd_before_script::RULE,
-    &copy_in_relative_source::RULE,
-    &missing_copy_source::RULE,
-];
+/// Declares each rule module and lists it, with its source text (its
+/// `//!` comment is the rule's documentation: `jailwright explain`).
+macro_rules! catalogue {
+    ($($module:ident),* $(,)?) => {
+        $(mod $module;)*
 
-/// Looks a rule up by code.
-pub fn find(code: &str) -> Option<&'static Rule> {
+        /// Every rule, in code order.
+        pub static ALL: &[&Rule] = &[$(&$module::RULE),*];
+
+        /// The source of each rule of `ALL`, in the same order.
+        static SOURCES: &[&str] = &[$(include_str!(concat!(stringify!($module), ".rs"))),*];
+    };
+}
+
+catalogue! {
+    byte_order_mark,
+    crlf_line_endings,
+    space_indentation,
+    tab_after_keyword,
+    comment_continuation,
+    trailing_backslash_blank,
+    not_utf8,
+    undeclared_variable,
+    arg_duplicate,
+    arg_builtin_override,
+    arg_name_invalid,
+    arg_host_evaluated,
+    arg_without_value,
+    bare_dollar_arg,
+    cp_arity,
+    overlay_arity,
+    service_arity,
+    mount_arity,
+    rdr_options,
+    render_trailing_comment,
+    line_in_file_unquoted,
+    pkg_empty,
+    tags_empty,
+    include_target,
+    host_shell_operator,
+    host_substitution,
+    shell_syntax,
+    unknown_keyword,
+    dangerous_passthrough,
+    legacy_hooks,
+    unknown_instruction,
+    tokenizer_error,
+    usage_error,
+    invalid_stage,
+    build_only_instruction,
+    include_error,
+    build_arg_error,
+    duplicate_build_arg,
+    no_final_newline,
+    unfinished_continuation,
+    trailing_comment,
+    cmd_invisible_variable,
+    needs_running_jail,
+    non_conditional_in_raw_block,
+    include_extra_words,
+    hoisted_out_of_order,
+    makejail_duplicate_arg,
+    apply_stage,
+    pot_usage_error,
+    ignored_line,
+    duplicate_set_env,
+    set_cmd_single_quotes,
+    literal_shell_syntax,
+    explicit_pot_name,
+    hardcoded_flavour_dir,
+    set_cmd_before_script,
+    copy_in_relative_source,
+    missing_copy_source,
+}
+
+/// A rule's documentation: the `//!` comment at the top of its module.
+pub fn documentation(rule: &Rule) -> String {
+    let index = ALL
+        .iter()
+        .position(|r| r.code == rule.code)
+        .expect("a rule of ALL");
+    SOURCES[index]
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .map(|l| l.trim_start_matches("//!").strip_prefix(' ').unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The family of a code: what kind of problem its rules find.
+pub fn family(code: &str) -> &'static str {
+    match code.get(..3) {
+        Some("JW1") => "reading: how the manager reads the file",
+        Some("JW2") => "variables: ARG and substitution",
+        Some("JW3") => "arguments: what an instruction takes",
+        Some("JW4") => "host shell: what the host evaluates",
+        Some("JW5") => "keywords and passthrough subcommands",
+        Some("JW6") => "layout",
+        Some("JW7") => "Makejail: AppJail's reader and stages",
+        Some("JW8") => "pot flavours",
+        Some("JW9") => "practice: shell text, packages, services, security",
+        _ => "other",
+    }
+}
+
+/// A rule by code (`JW301`) or name (`cp-arity`).
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
     ALL.iter()
         .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code))
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
 /// Where a step's argument text starts in its logical line: the text always

@@ -1,4 +1,7 @@
-//! JW709: the last line has no newline, so the manager's `read` never returns it (AppJail, pot).
+//! JW709: the last line has no newline. AppJail and pot read their files
+//! with `while read line`, which never returns a last line without a
+//! newline: that instruction silently does not run (pot.md §3.1,
+//! appjail.md reader). End the file with a newline.
 
 use super::{MAKEJAIL_AND_POT, report_problems};
 use crate::document::{Document, ProblemKind};

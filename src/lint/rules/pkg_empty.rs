@@ -1,5 +1,6 @@
 //! JW308: PKG with no package. bastille runs `pkg install` with nothing to
-//! install, which pkg rejects.
+//! install, which pkg rejects, and the template fails at that line. Name
+//! the packages, or remove the line.
 
 use super::{BASTILLE, args_span};
 use crate::document::Document;

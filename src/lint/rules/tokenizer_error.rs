@@ -1,4 +1,7 @@
-//! JW702: arguments AppJail's tokenizer rejects (unterminated quote, trailing backslash).
+//! JW702: arguments AppJail's tokenizer rejects: an unterminated quote or
+//! a trailing backslash (libexec word.c, "Invalid syntax (WDERRS)").
+//! `appjail makejail` stops at that line. Close the quote or remove the
+//! backslash (a line continued with `\` must go on on the next line).
 
 use super::{MAKEJAIL, report_problems};
 use crate::document::{Document, ProblemKind};

@@ -1,4 +1,6 @@
-//! JW710: a line continued at the end of the file is dropped.
+//! JW710: a line continued at the end of the file (a last line ending in
+//! `\`). The reader waits for a next line that never comes, and the whole
+//! instruction is dropped. Remove the backslash or finish the line.
 
 use super::{MAKEJAIL, report_problems};
 use crate::document::{Document, ProblemKind};

@@ -1,4 +1,8 @@
-//! JW701: an instruction AppJail does not have (names are case-sensitive; a tab does not separate).
+//! JW701: an instruction AppJail does not have. Names are case-sensitive
+//! (`pkg` is not `PKG`) and only a space separates the name from its
+//! arguments (`PKG<TAB>nginx` is the instruction `PKG<TAB>nginx`); AppJail
+//! stops with "not a valid instruction". Use one of the 33 instructions of
+//! appjail-makejail(5), in upper case, followed by a space.
 
 use super::{MAKEJAIL, report_problems};
 use crate::document::{Document, ProblemKind};

@@ -1,4 +1,7 @@
-//! JW703: options or arguments the instruction rejects with its usage message.
+//! JW703: options or arguments an instruction rejects with its usage
+//! message (an unknown `--option`, a missing argument, two conflicting
+//! flags). AppJail prints the usage and `appjail makejail` stops at that
+//! line. The message quotes the usage AppJail prints.
 
 use super::{MAKEJAIL, report_problems};
 use crate::document::{Document, ProblemKind};
