@@ -45,7 +45,7 @@ pub fn run(args: ApplyArgs) -> i32 {
         Ok(plan) => plan,
         Err(code) => return code,
     };
-    let json = matches!(args.plan.options.format, Format::Json);
+    let json = matches!(args.plan.format, Format::Json);
     if !plan.runnable() {
         eprint!("{}", render(&plan));
         eprintln!("jailwright: apply refuses to start: fix the blocked steps above");

@@ -1,6 +1,6 @@
 //! `jailwright lint PATH...`: lints every template found.
 
-use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Format, TemplateArgs, trouble};
+use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, TemplateArgs, trouble};
 use crate::lint::report::{self, FileResult};
 use crate::{dialect, lint};
 use clap::Args;
@@ -11,8 +11,36 @@ pub struct LintArgs {
     /// Template files, or directories to search for templates.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: LintFormat,
+    /// The lowest severity that makes lint exit 1 (`none`: always 0).
+    #[arg(long, value_enum, default_value = "error")]
+    failure_threshold: Threshold,
     #[command(flatten)]
     options: TemplateArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintFormat {
+    /// miette's report, for people.
+    Text,
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// FILE:LINE:COL: severity: message (editors).
+    Gnu,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Threshold {
+    Error,
+    Warning,
+    Info,
+    None,
 }
 
 pub fn run(args: LintArgs) -> i32 {
@@ -53,18 +81,30 @@ pub fn run(args: LintArgs) -> i32 {
             }
         }
     }
-    let out = match args.options.format {
-        Format::Json => report::json(&results),
-        Format::Text => report::text(
+    let out = match args.format {
+        LintFormat::Json => report::json(&results),
+        LintFormat::Text => report::text(
             &results,
             std::io::IsTerminal::is_terminal(&std::io::stdout()),
         ),
+        LintFormat::Sarif => report::sarif(&results),
+        LintFormat::Github => report::github(&results),
+        LintFormat::Checkstyle => report::checkstyle(&results),
+        LintFormat::Gnu => report::gnu(&results),
     };
     print!("{out}");
-    let errors = results
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity == lint::Severity::Error);
+    let threshold = match args.failure_threshold {
+        Threshold::Error => Some(lint::Severity::Error),
+        Threshold::Warning => Some(lint::Severity::Warning),
+        Threshold::Info => Some(lint::Severity::Info),
+        Threshold::None => None,
+    };
+    let errors = threshold.is_some_and(|t| {
+        results
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .any(|d| d.severity >= t)
+    });
     if trouble_seen {
         EXIT_TROUBLE
     } else if errors {

@@ -83,8 +83,6 @@ impl From<DialectArg> for Dialect {
 /// Options every command that reads templates takes.
 #[derive(Args)]
 pub struct TemplateArgs {
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
     /// The dialect, when file names do not tell.
     #[arg(long, value_enum)]
     pub dialect: Option<DialectArg>,

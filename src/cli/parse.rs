@@ -14,6 +14,8 @@ pub struct ParseArgs {
     /// Flatten local Makejail INCLUDEs into the steps, as AppJail does.
     #[arg(long)]
     expand_includes: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
     #[command(flatten)]
     options: TemplateArgs,
 }
@@ -42,7 +44,7 @@ pub fn run(args: ParseArgs) -> i32 {
         Ok(doc) => doc,
         Err(e) => return trouble(e),
     };
-    let out = match args.options.format {
+    let out = match args.format {
         Format::Json => crate::inspect::json(&doc.template),
         Format::Text => crate::inspect::text(&doc.template),
     };

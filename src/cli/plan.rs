@@ -26,6 +26,8 @@ pub struct PlanArgs {
     /// (bastille_templatesdir), before the working directory.
     #[arg(long, default_value = facts::BASTILLE_TEMPLATES)]
     pub bastille_templates: PathBuf,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
     #[command(flatten)]
     pub options: TemplateArgs,
 }
@@ -35,7 +37,7 @@ pub fn run(args: PlanArgs) -> i32 {
         Ok(plan) => plan,
         Err(code) => return code,
     };
-    match args.options.format {
+    match args.format {
         Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(&plan).expect("plans serialize")

@@ -1,5 +1,16 @@
 //! How lint findings are printed: miette's graphical report for people,
-//! JSON for machines.
+//! JSON for machines, and the formats CI tools read (SARIF, GitHub
+//! annotations, checkstyle XML, GNU).
+
+mod checkstyle;
+mod github;
+mod gnu;
+mod sarif;
+
+pub use checkstyle::checkstyle;
+pub use github::github;
+pub use gnu::gnu;
+pub use sarif::sarif;
 
 use super::{Diagnostic, Severity, diagnostic::Rendered};
 use crate::document::Document;
@@ -83,4 +94,19 @@ pub fn text(results: &[FileResult], color: bool) -> String {
         s.templates, s.errors, s.warnings, s.infos
     ));
     out
+}
+
+/// Where a finding ends: (line, column), 1-based, the column just after
+/// its last character (at least its start).
+fn end_of(result: &FileResult, d: &Diagnostic) -> (usize, usize) {
+    let end = result
+        .doc
+        .sources
+        .iter()
+        .find(|s| s.name == d.span.file)
+        .map(|s| s.line_col(d.span.end.max(d.span.start)));
+    match end {
+        Some((line, column)) if (line, column) >= (d.span.line, d.span.column) => (line, column),
+        _ => (d.span.line, d.span.column),
+    }
 }
