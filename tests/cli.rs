@@ -470,3 +470,63 @@ fn plan_stage_runs_another_makejail_stage() {
         .run();
     assert_eq!(out.code, 2, "a Bastillefile has no stages");
 }
+
+#[test]
+fn lint_reads_the_nearest_config_upward() {
+    let t = Test::new()
+        .file(
+            ".jailwright.toml",
+            "failure-threshold = \"warning\"\ndisable = [\"JW206\"]\n[severity]\narg-duplicate = \"error\"\n[[overrides]]\npaths = [\"legacy/**\"]\ndisable = [\"JW202\"]\n",
+        )
+        .file("web/Bastillefile", "ARG A=1\nARG A=2\nARG UNSET\n")
+        .file("legacy/old/Bastillefile", "ARG A=1\nARG A=2\n");
+    let out = t.args(&["lint", ".", "--format", "gnu"]).run();
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("web/Bastillefile:2:1: error:") && out.stdout.contains("[JW202]"),
+        "the severity override made JW202 an error:\n{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("JW206"), "disabled:\n{}", out.stdout);
+    assert!(
+        !out.stdout.contains("legacy/old"),
+        "the override disables JW202 under legacy/:\n{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn lint_config_errors_and_explicit_config() {
+    let t = Test::new()
+        .file("bad.toml", "disable = [\"JW999\"]\n")
+        .file("quiet.toml", "failure-threshold = \"none\"\n")
+        .file("Bastillefile", "  PKG nginx\n");
+    assert_eq!(
+        t.args(&["lint", "Bastillefile", "--config", "bad.toml"])
+            .run()
+            .code,
+        2
+    );
+    let t = Test::new()
+        .file("quiet.toml", "failure-threshold = \"none\"\n")
+        .file("Bastillefile", "  PKG nginx\n");
+    let out = t
+        .args(&["lint", "Bastillefile", "--config", "quiet.toml"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn lint_pragmas_silence_a_line_or_a_file() {
+    let t = Test::new().file(
+        "Bastillefile",
+        "ARG A=1\n# jailwright ignore=JW202\nARG A=2\nARG A=3\n",
+    );
+    let out = t.args(&["lint", "Bastillefile", "--format", "gnu"]).run();
+    assert!(!out.stdout.contains("Bastillefile:3:"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Bastillefile:4:1: warning"),
+        "{}",
+        out.stdout
+    );
+}

@@ -1,6 +1,7 @@
 //! `jailwright lint PATH...`: lints every template found.
 
 use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, TemplateArgs, trouble};
+use crate::lint::config::{self, Config, Threshold};
 use crate::lint::report::{self, FileResult};
 use crate::{dialect, lint};
 use clap::Args;
@@ -13,9 +14,14 @@ pub struct LintArgs {
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     format: LintFormat,
-    /// The lowest severity that makes lint exit 1 (`none`: always 0).
-    #[arg(long, value_enum, default_value = "error")]
-    failure_threshold: Threshold,
+    /// The lowest severity that makes lint exit 1 (`none`: always 0);
+    /// default: the configuration's, else `error`.
+    #[arg(long, value_enum)]
+    failure_threshold: Option<Threshold>,
+    /// A configuration file (default: the nearest `.jailwright.toml` above
+    /// each template).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(flatten)]
     options: TemplateArgs,
 }
@@ -35,20 +41,22 @@ pub enum LintFormat {
     Gnu,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Threshold {
-    Error,
-    Warning,
-    Info,
-    None,
-}
-
 pub fn run(args: LintArgs) -> i32 {
     let bindings = match args.options.bindings.bindings() {
         Ok(b) => b,
         Err(e) => return trouble(e),
     };
     let forced = args.options.dialect.map(Into::into);
+    let explicit = match &args.config {
+        Some(path) => match read_config(path) {
+            Ok(c) => Some(c),
+            Err(e) => return trouble(e),
+        },
+        None => None,
+    };
+    // Configurations found upward, by file, read once.
+    let mut found: std::collections::HashMap<PathBuf, Config> = Default::default();
+    let mut threshold = args.failure_threshold;
     let mut results = Vec::new();
     let mut reported = std::collections::HashSet::new();
     let mut trouble_seen = false;
@@ -64,6 +72,24 @@ pub fn run(args: LintArgs) -> i32 {
             match dialect::load_expanded(&template, forced, &bindings) {
                 Ok(doc) => {
                     let mut diagnostics = lint::lint(&doc);
+                    let config = match (&explicit, config::find(&template)) {
+                        (Some(c), _) => Some(c.clone()),
+                        (None, Some(file)) => match found.get(&file) {
+                            Some(c) => Some(c.clone()),
+                            None => match read_config(&file) {
+                                Ok(c) => {
+                                    found.insert(file, c.clone());
+                                    Some(c)
+                                }
+                                Err(e) => return trouble(e),
+                            },
+                        },
+                        (None, None) => None,
+                    };
+                    if let Some(config) = config {
+                        config.apply(&template, &mut diagnostics);
+                        threshold = threshold.or(config.failure_threshold);
+                    }
                     diagnostics.retain(|d| {
                         reported.insert((
                             d.span.file.clone(),
@@ -93,18 +119,11 @@ pub fn run(args: LintArgs) -> i32 {
         LintFormat::Gnu => report::gnu(&results),
     };
     print!("{out}");
-    let threshold = match args.failure_threshold {
-        Threshold::Error => Some(lint::Severity::Error),
-        Threshold::Warning => Some(lint::Severity::Warning),
-        Threshold::Info => Some(lint::Severity::Info),
-        Threshold::None => None,
-    };
-    let errors = threshold.is_some_and(|t| {
-        results
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .any(|d| d.severity >= t)
-    });
+    let threshold = threshold.unwrap_or(Threshold::Error);
+    let errors = results
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| threshold.fails(d.severity));
     if trouble_seen {
         EXIT_TROUBLE
     } else if errors {
@@ -112,4 +131,14 @@ pub fn run(args: LintArgs) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// Reads a configuration file, saying which on error.
+fn read_config(path: &std::path::Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let dir = std::path::absolute(path)
+        .ok()
+        .and_then(|p| p.parent().map(PathBuf::from))
+        .unwrap_or_default();
+    config::parse(&text, &dir).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -1,7 +1,9 @@
 //! `jailwright lint`: every rule runs over a parsed [`Document`] and reports
 //! [`Diagnostic`]s. Rules are pure functions, one per file under `rules/`.
 
+pub mod config;
 pub mod diagnostic;
+pub mod pragma;
 pub mod report;
 pub mod rules;
 
@@ -71,6 +73,7 @@ pub fn lint(doc: &Document) -> Vec<Diagnostic> {
     all.sort_by(|a, b| {
         (&a.span.file, a.span.start, a.code).cmp(&(&b.span.file, b.span.start, b.code))
     });
+    pragma::apply(doc, &mut all);
     all
 }
 

@@ -1,0 +1,151 @@
+//! `.jailwright.toml`: which rules run and how severe they are, for a
+//! project. Found upward from the template (or given with `--config`):
+//!
+//! ```toml
+//! failure-threshold = "warning"      # error | warning | info | none
+//! disable = ["JW206"]                # codes or names
+//! [severity]
+//! JW716 = "warning"                  # error | warning | info
+//! [[overrides]]
+//! paths = ["legacy/**"]              # globs, relative to this file
+//! disable = ["JW601"]
+//! severity = { JW102 = "warning" }
+//! ```
+
+use super::{Diagnostic, Severity};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = ".jailwright.toml";
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    pub failure_threshold: Option<Threshold>,
+    #[serde(default)]
+    pub disable: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+    /// The directory the file was found in (override paths are relative
+    /// to it).
+    #[serde(skip)]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub disable: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Threshold {
+    Error,
+    Warning,
+    Info,
+    None,
+}
+
+impl Threshold {
+    /// Whether a finding of `severity` makes lint fail.
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            Threshold::Error => severity >= Severity::Error,
+            Threshold::Warning => severity >= Severity::Warning,
+            Threshold::Info => true,
+            Threshold::None => false,
+        }
+    }
+}
+
+/// Reads a configuration's text; unknown keys and codes are errors.
+pub fn parse(text: &str, dir: &Path) -> Result<Config, String> {
+    let mut config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+    config.dir = dir.to_path_buf();
+    let mut named: Vec<&String> = config
+        .disable
+        .iter()
+        .chain(config.severity.keys())
+        .collect();
+    for o in &config.overrides {
+        named.extend(o.disable.iter().chain(o.severity.keys()));
+        for glob in &o.paths {
+            globset::Glob::new(glob).map_err(|e| format!("overrides: {glob}: {e}"))?;
+        }
+    }
+    if let Some(unknown) = named.iter().find(|n| super::rules::find(n).is_none()) {
+        return Err(format!("no rule {unknown} (`jailwright rules` lists them)"));
+    }
+    Ok(config)
+}
+
+/// The nearest `.jailwright.toml` in `start` or a directory above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let dir = if start.is_dir() {
+        start
+    } else {
+        start.parent()?.to_path_buf()
+    };
+    dir.ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+impl Config {
+    /// Applies the configuration to the findings of a template at `path`:
+    /// disabled rules dropped, severities overridden.
+    pub fn apply(&self, path: &Path, diagnostics: &mut Vec<Diagnostic>) {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(&self.dir).unwrap_or(&absolute);
+        let matching: Vec<&Override> = self
+            .overrides
+            .iter()
+            .filter(|o| {
+                o.paths.iter().any(|g| {
+                    globset::Glob::new(g).is_ok_and(|g| g.compile_matcher().is_match(relative))
+                })
+            })
+            .collect();
+        let names = |d: &Diagnostic, list: &[String]| {
+            list.iter()
+                .any(|n| n.eq_ignore_ascii_case(d.code) || n == d.rule)
+        };
+        diagnostics
+            .retain(|d| !names(d, &self.disable) && !matching.iter().any(|o| names(d, &o.disable)));
+        for d in diagnostics.iter_mut() {
+            let tables =
+                std::iter::once(&self.severity).chain(matching.iter().map(|o| &o.severity));
+            for table in tables {
+                if let Some((_, severity)) = table
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(d.code) || *n == d.rule)
+                {
+                    d.severity = *severity;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_and_codes_are_errors() {
+        assert!(parse("disable = [\"JW999\"]", Path::new("/")).is_err());
+        assert!(parse("disabled = [\"JW201\"]", Path::new("/")).is_err());
+        assert!(parse("failure-threshold = \"loud\"", Path::new("/")).is_err());
+        let c = parse("failure-threshold = \"warning\"\ndisable = [\"cp-arity\"]\n[severity]\nJW716 = \"error\"\n", Path::new("/")).unwrap();
+        assert_eq!(c.failure_threshold, Some(Threshold::Warning));
+    }
+}
