@@ -18,6 +18,9 @@ pub struct LintArgs {
     /// default: the configuration's, else `error`.
     #[arg(long, value_enum)]
     failure_threshold: Option<Threshold>,
+    /// Do not run ShellCheck on shell text (JW901).
+    #[arg(long)]
+    no_shellcheck: bool,
     /// A configuration file (default: the nearest `.jailwright.toml` above
     /// each template).
     #[arg(long, value_name = "FILE")]
@@ -57,6 +60,7 @@ pub fn run(args: LintArgs) -> i32 {
     // Configurations found upward, by file, read once.
     let mut found: std::collections::HashMap<PathBuf, Config> = Default::default();
     let mut threshold = args.failure_threshold;
+    let mut shellcheck_missing = args.no_shellcheck;
     let mut results = Vec::new();
     let mut reported = std::collections::HashSet::new();
     let mut trouble_seen = false;
@@ -72,6 +76,24 @@ pub fn run(args: LintArgs) -> i32 {
             match dialect::load_expanded(&template, forced, &bindings) {
                 Ok(doc) => {
                     let mut diagnostics = lint::lint(&doc);
+                    if !shellcheck_missing {
+                        match shell_findings(&doc) {
+                            Some(Ok(mut found)) => {
+                                lint::pragma::apply(&doc, &mut found);
+                                diagnostics.extend(found);
+                            }
+                            Some(Err(e)) => {
+                                trouble(e);
+                                trouble_seen = true;
+                            }
+                            None => {
+                                eprintln!(
+                                    "jailwright: shellcheck is not installed: shell checks (JW901) skipped"
+                                );
+                                shellcheck_missing = true;
+                            }
+                        }
+                    }
                     let config = match (&explicit, config::find(&template)) {
                         (Some(c), _) => Some(c.clone()),
                         (None, Some(file)) => match found.get(&file) {
@@ -141,4 +163,16 @@ fn read_config(path: &std::path::Path) -> Result<Config, String> {
         .and_then(|p| p.parent().map(PathBuf::from))
         .unwrap_or_default();
     config::parse(&text, &dir).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// ShellCheck's findings in a template's shell text; `None` when
+/// ShellCheck is not installed.
+fn shell_findings(
+    doc: &crate::document::Document,
+) -> Option<Result<Vec<lint::Diagnostic>, String>> {
+    let Some(script) = lint::shellcheck::script(doc) else {
+        return Some(Ok(Vec::new()));
+    };
+    let answer = crate::exec::adapters::shellcheck::run(&script.text)?;
+    Some(answer.and_then(|json| lint::shellcheck::diagnostics(doc, &script, &json)))
 }

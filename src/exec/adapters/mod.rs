@@ -6,4 +6,5 @@ pub mod host;
 pub mod jail;
 pub mod lock;
 pub mod recording;
+pub mod shellcheck;
 pub mod zfs;

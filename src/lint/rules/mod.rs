@@ -25,11 +25,15 @@ macro_rules! catalogue {
     ($($module:ident),* $(,)?) => {
         $(mod $module;)*
 
-        /// Every rule, in code order.
-        pub static ALL: &[&Rule] = &[$(&$module::RULE),*];
+        /// Every rule, in code order (ShellCheck's JW901 lives beside
+        /// the lint module: its findings come from running ShellCheck).
+        pub static ALL: &[&Rule] = &[$(&$module::RULE,)* &crate::lint::shellcheck::RULE];
 
         /// The source of each rule of `ALL`, in the same order.
-        static SOURCES: &[&str] = &[$(include_str!(concat!(stringify!($module), ".rs"))),*];
+        static SOURCES: &[&str] = &[
+            $(include_str!(concat!(stringify!($module), ".rs")),)*
+            include_str!("../shellcheck.rs"),
+        ];
     };
 }
 
