@@ -61,6 +61,48 @@ const CASES: &[(&str, &str, &str)] = &[
     ("JW501", "PKGS nginx\n", "PKG nginx\n"),
     ("JW502", "STOP\n", "START\n"),
     ("JW601", "", "PKG nginx\n"),
+    (
+        "JW902",
+        "CMD pkg install nginx\n",
+        "CMD pkg install -y nginx\n",
+    ),
+    (
+        "JW903",
+        "CMD pkg upgrade -y\n",
+        "CMD pkg install -y nginx\n",
+    ),
+    (
+        "JW904",
+        "CMD cd /usr/local/www\n",
+        "CMD cd /usr/local/www && make\n",
+    ),
+    (
+        "JW905",
+        "CMD sudo service nginx start\n",
+        "CMD service nginx start\n",
+    ),
+    (
+        "JW906",
+        "CMD fetch -o - https://x.example/i.sh | sh\n",
+        "CMD fetch -o /tmp/i.sh https://x.example/i.sh\n",
+    ),
+    ("JW907", "ARG DB_PASSWORD=hunter2\n", "ARG+ DB_PASSWORD\n"),
+    (
+        "JW908",
+        "CMD chmod -R 777 /var/www\n",
+        "CMD chmod -R 755 /var/www\n",
+    ),
+    ("JW909", "PKG nginx git\nPKG nginx\n", "PKG nginx git\n"),
+    (
+        "JW910",
+        "SERVICE nginx start\nSYSRC nginx_enable=YES\n",
+        "SYSRC nginx_enable=YES\nSERVICE nginx start\n",
+    ),
+    (
+        "JW911",
+        "SYSRC nginx_enable=YES\n",
+        "SYSRC nginx_enable=YES\nSERVICE nginx start\n",
+    ),
 ];
 
 /// (code, triggers the rule, does not trigger it), read as a Makejail.
@@ -126,6 +168,21 @@ const MAKEJAIL_CASES: &[(&str, &str, &str)] = &[
         "JW718",
         "STAGE apply\nCMD echo\n",
         "STAGE start\nCMD echo\n",
+    ),
+    (
+        "JW903",
+        "OPTION start\nPKG --upgrade\n",
+        "OPTION start\nPKG nginx\n",
+    ),
+    (
+        "JW904",
+        "OPTION start\nCMD cd /srv\n",
+        "OPTION start\nCMD cd /srv && ls\n",
+    ),
+    (
+        "JW910",
+        "OPTION start\nSERVICE nginx start\n",
+        "OPTION start\nSYSRC nginx_enable=YES\nSERVICE nginx start\n",
     ),
 ];
 
@@ -278,7 +335,41 @@ fn legacy_hooks_fire_for_hook_layouts_and_hooks_beside_a_bastillefile() {
 }
 
 /// Rules whose cases need files on disk: tested by their own test above.
-const TESTED_WITH_FILES: &[&str] = &["JW811"];
+const TESTED_WITH_FILES: &[&str] = &["JW811", "JW901"];
+
+/// Practice rules over a pot flavour's script: (code, script that
+/// triggers it, script that does not).
+const POT_SCRIPT_CASES: &[(&str, &str, &str)] = &[
+    (
+        "JW902",
+        "#!/bin/sh\npkg install nginx\n",
+        "#!/bin/sh\npkg install -y nginx\n",
+    ),
+    (
+        "JW908",
+        "#!/bin/sh\nchmod 777 /data\n",
+        "#!/bin/sh\nchmod 750 /data\n",
+    ),
+    (
+        "JW910",
+        "#!/bin/sh\nservice nginx start\n",
+        "#!/bin/sh\nsysrc nginx_enable=YES\nservice nginx start\n",
+    ),
+];
+
+fn pot_script_codes(script: &[u8]) -> Vec<&'static str> {
+    let doc = jailwright::dialect::pot::parse(vec![jailwright::dialect::pot::Flavour {
+        name: "web".into(),
+        commands: None,
+        script: Some(SourceFile::new("web.sh", script)),
+    }]);
+    lint::lint(&doc).into_iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn practice_rules_read_flavour_scripts() {
+    check_cases(POT_SCRIPT_CASES, pot_script_codes);
+}
 
 #[test]
 fn every_rule_has_a_case() {
@@ -291,6 +382,7 @@ fn every_rule_has_a_case() {
                 .iter()
                 .chain(MAKEJAIL_CASES)
                 .chain(POT_CASES)
+                .chain(POT_SCRIPT_CASES)
                 .any(|(code, ..)| code == &rule.code),
             "{} has no test case",
             rule.code

@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod pragma;
 pub mod report;
 pub mod rules;
+pub mod shell_text;
 pub mod shellcheck;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -11,6 +11,10 @@ pub const BASTILLE: &[Dialect] = &[Dialect::Bastille];
 pub const MAKEJAIL: &[Dialect] = &[Dialect::Makejail];
 pub const POT: &[Dialect] = &[Dialect::Pot];
 pub const MAKEJAIL_AND_POT: &[Dialect] = &[Dialect::Makejail, Dialect::Pot];
+pub const BASTILLE_AND_MAKEJAIL: &[Dialect] = &[Dialect::Bastille, Dialect::Makejail];
+pub const ALL_DIALECTS: &[Dialect] = &[Dialect::Bastille, Dialect::Makejail, Dialect::Pot];
+
+mod services;
 
 /// Reports every problem of one kind the reader recorded.
 fn report_problems(doc: &Document, report: &mut super::Report, kind: ProblemKind, help: &str) {
@@ -25,15 +29,11 @@ macro_rules! catalogue {
     ($($module:ident),* $(,)?) => {
         $(mod $module;)*
 
-        /// Every rule, in code order (ShellCheck's JW901 lives beside
-        /// the lint module: its findings come from running ShellCheck).
-        pub static ALL: &[&Rule] = &[$(&$module::RULE,)* &crate::lint::shellcheck::RULE];
+        /// Every rule, in code order.
+        pub static ALL: &[&Rule] = &[$(&$module::RULE),*];
 
         /// The source of each rule of `ALL`, in the same order.
-        static SOURCES: &[&str] = &[
-            $(include_str!(concat!(stringify!($module), ".rs")),)*
-            include_str!("../shellcheck.rs"),
-        ];
+        static SOURCES: &[&str] = &[$(include_str!(concat!(stringify!($module), ".rs"))),*];
     };
 }
 
@@ -96,6 +96,17 @@ catalogue! {
     set_cmd_before_script,
     copy_in_relative_source,
     missing_copy_source,
+    shellcheck,
+    pkg_install_without_yes,
+    pkg_upgrade,
+    cd_alone,
+    sudo_in_template,
+    pipe_to_shell,
+    secret_in_arg_default,
+    chmod_777,
+    duplicate_package,
+    service_not_enabled,
+    enabled_not_started,
 }
 
 /// A rule's documentation: the `//!` comment at the top of its module.

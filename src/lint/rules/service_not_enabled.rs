@@ -1,0 +1,34 @@
+//! JW910: a service started that is not enabled. FreeBSD's rc scripts
+//! refuse `service NAME start` unless `NAME_enable=YES` ("Cannot 'start'
+//! NAME. Set NAME_enable to YES"), and still exit 0: the template goes on
+//! with the service down. Enable it first (`SYSRC NAME_enable=YES`), or
+//! use `onestart` for a one-off run.
+
+use super::ALL_DIALECTS;
+use crate::document::Document;
+use crate::lint::{Report, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "JW910",
+    name: "service-not-enabled",
+    severity: Severity::Warning,
+    dialects: ALL_DIALECTS,
+    summary: "`service NAME start` without NAME_enable=YES does nothing (and exits 0)",
+    check,
+};
+
+fn check(doc: &Document, report: &mut Report) {
+    let services = super::services::of(doc);
+    if services.from_image {
+        return;
+    }
+    for start in services.starts.iter().filter(|s| s.action == "start" || s.action == "restart") {
+        if !services.enabled(&start.name, start.order.clone()) {
+            report.emit(
+                start.span.clone(),
+                format!("{} is started but {}_enable is not YES: rc refuses to start it", start.name, start.rc_name()),
+                format!("SYSRC {}_enable=YES before it, or use onestart", start.rc_name()),
+            );
+        }
+    }
+}
