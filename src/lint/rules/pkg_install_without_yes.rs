@@ -36,7 +36,7 @@ fn check(doc: &Document, report: &mut Report) {
             let yes = rest.iter().any(|w| {
                 *w == "-y" || *w == "--yes" || (w.starts_with('-') && !w.starts_with("--") && w.contains('y'))
             });
-            if !yes && !(rest[verb] == "add") {
+            if !yes && rest[verb] != "add" {
                 report.emit(
                     line.span_of(doc, "pkg"),
                     format!("`pkg {}` without -y: pkg asks for confirmation and reads no as the answer", rest[verb]),
