@@ -128,6 +128,7 @@ fn lint_exits_0_when_clean() {
 fn lint_reports_every_finding_at_once_and_exits_1() {
     let out = Test::new()
         .file("Bastillefile", "  PKG nginx\nSERVICE nginx\nCP a\n")
+        .file("a", "")
         .args(&["lint", "Bastillefile", "--format", "json"])
         .run();
     assert_eq!(out.code, 1);

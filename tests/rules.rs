@@ -335,7 +335,7 @@ fn legacy_hooks_fire_for_hook_layouts_and_hooks_beside_a_bastillefile() {
 }
 
 /// Rules whose cases need files on disk: tested by their own test above.
-const TESTED_WITH_FILES: &[&str] = &["JW811", "JW901"];
+const TESTED_WITH_FILES: &[&str] = &["JW811", "JW901", "JW912"];
 
 /// Practice rules over a pot flavour's script: (code, script that
 /// triggers it, script that does not).
@@ -458,4 +458,28 @@ fn codes_are_unique_and_in_order() {
     sorted.sort();
     sorted.dedup();
     assert_eq!(codes, sorted);
+}
+
+#[test]
+fn missing_template_file_looks_beside_the_file_that_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("files")).unwrap();
+    std::fs::write(dir.path().join("files/there.conf"), "x").unwrap();
+    let bastillefile = dir.path().join("Bastillefile");
+    std::fs::write(
+        &bastillefile,
+        "CP files/there.conf /etc/\nCP files/gone.conf /etc/\nCP ${X}.conf /etc/\n",
+    )
+    .unwrap();
+    let doc = jailwright::dialect::load(&bastillefile, None, &Bindings::default()).unwrap();
+    let lines: Vec<usize> = lint::lint(&doc)
+        .into_iter()
+        .filter(|d| d.code == "JW912")
+        .map(|d| d.span.line)
+        .collect();
+    assert_eq!(
+        lines,
+        [2],
+        "only the missing file; a variable is not checked"
+    );
 }

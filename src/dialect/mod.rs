@@ -237,7 +237,58 @@ pub fn load(
     if let Some(dir) = doc.sources.first().and_then(|s| s.path.parent()) {
         doc.siblings = siblings(dir);
     }
+    let missing = template_sources_missing(&doc, |p| p.exists());
+    doc.problems.extend(missing);
     Ok(doc)
+}
+
+/// CP/OVERLAY (Bastille) and COPY (Makejail) sources that are not beside
+/// the file that names them. Sources with a variable or a glob are left
+/// alone (their value is not known here). `exists` is the caller's.
+pub fn template_sources_missing(
+    doc: &Document,
+    exists: impl Fn(&Path) -> bool,
+) -> Vec<crate::document::Problem> {
+    use crate::ir::{CopyFrom, Instruction};
+    if doc.template.dialect == Dialect::Pot {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for step in &doc.template.steps {
+        let sources: Vec<&String> = match &step.instruction {
+            Instruction::Cp {
+                sources,
+                from: CopyFrom::Template,
+                flags,
+                ..
+            } if !flags.iter().any(|f| f.starts_with("--glob")) => sources.iter().collect(),
+            Instruction::Overlay { dir } => vec![dir],
+            _ => continue,
+        };
+        let Some(line) = doc.lines.get(step.line_index) else {
+            continue;
+        };
+        let dir = doc.sources[line.source].dir();
+        for source in sources {
+            if source.is_empty() || source.contains(['$', '*', '?', '[', '%']) {
+                continue;
+            }
+            let path = dir.join(source.trim_start_matches('/'));
+            if !exists(&path) {
+                found.push(crate::document::Problem {
+                    kind: crate::document::ProblemKind::MissingSource,
+                    line: step.line_index,
+                    start: 0,
+                    end: line.text.len(),
+                    message: format!(
+                        "{source} is not in the template (looked for {})",
+                        path.display()
+                    ),
+                });
+            }
+        }
+    }
+    found
 }
 
 /// Reads the template at `path` with its local includes flattened in
@@ -260,10 +311,14 @@ pub fn load_expanded(
         let bytes = std::fs::read(&real)?;
         Ok((real, bytes))
     };
-    makejail::expand::expand(&file, bindings, &mut read).map_err(|source| LoadError::Io {
-        path: file.display().to_string(),
-        source,
-    })
+    let mut doc =
+        makejail::expand::expand(&file, bindings, &mut read).map_err(|source| LoadError::Io {
+            path: file.display().to_string(),
+            source,
+        })?;
+    let missing = template_sources_missing(&doc, |p| p.exists());
+    doc.problems.extend(missing);
+    Ok(doc)
 }
 
 /// The names of the files in `dir` (empty when it cannot be read).

@@ -107,6 +107,7 @@ catalogue! {
     duplicate_package,
     service_not_enabled,
     enabled_not_started,
+    missing_template_file,
 }
 
 /// A rule's documentation: the `//!` comment at the top of its module.
