@@ -103,6 +103,8 @@ const CASES: &[(&str, &str, &str)] = &[
         "SYSRC nginx_enable=YES\n",
         "SYSRC nginx_enable=YES\nSERVICE nginx start\n",
     ),
+    ("JW913", "CMD echo 'unfinished\n", "CMD echo 'finished'\n"),
+    ("JW913", "CMD make &&\n", "CMD make && make install\n"),
 ];
 
 /// (code, triggers the rule, does not trigger it), read as a Makejail.

@@ -108,6 +108,7 @@ catalogue! {
     service_not_enabled,
     enabled_not_started,
     missing_template_file,
+    cmd_shell_syntax,
 }
 
 /// A rule's documentation: the `//!` comment at the top of its module.
