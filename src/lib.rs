@@ -1,6 +1,7 @@
 //! jailwright: read, lint, convert and apply FreeBSD jail templates
 //! (Bastillefile, Makejail, pot flavours) through one common IR.
 
+pub mod bootstrap;
 pub mod cli;
 pub mod convert;
 pub mod dialect;

@@ -2,6 +2,7 @@
 //! follow ripgrep: 0 nothing wrong, 1 errors found, 2 usage or I/O error.
 
 mod apply;
+mod bootstrap;
 mod convert;
 mod fmt;
 mod lint;
@@ -48,6 +49,8 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Rewrite templates in their dialect's canonical layout (`--check` for CI).
     Fmt(fmt::FmtArgs),
+    /// Download a FreeBSD release, check it against its MANIFEST and unpack it into a root.
+    Bootstrap(bootstrap::BootstrapArgs),
     /// List the lint rules.
     Rules,
     /// Explain a lint rule: what it finds, why, and how to fix it.
@@ -160,6 +163,7 @@ pub fn run() -> i32 {
         Command::Snapshots(args) => snapshots::list(args),
         Command::Prune(args) => snapshots::prune(args),
         Command::Convert(args) => convert::run(args),
+        Command::Bootstrap(args) => bootstrap::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Explain { rule } => match crate::lint::rules::find(&rule) {
             Some(rule) => {

@@ -1,0 +1,128 @@
+//! `jailwright bootstrap RELEASE --root PATH`: a FreeBSD release's base
+//! (and other distribution files) downloaded from a mirror, checked
+//! against the release's MANIFEST, and unpacked into a root; then the
+//! host's resolv.conf, and a ZFS snapshot when the root is a dataset.
+//!
+//! Nothing is unpacked from a file whose sha256 is not the MANIFEST's; a
+//! download that stops leaves a `.part` to resume from; an archive with a
+//! path outside the root is refused before anything is written.
+
+pub mod download;
+pub mod extract;
+pub mod manifest;
+
+use std::path::{Path, PathBuf};
+
+/// FreeBSD's own download server: `releases/ARCH/RELEASE/` under it.
+pub const DEFAULT_MIRROR: &str = "https://download.freebsd.org";
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub release: String,
+    pub root: PathBuf,
+    pub mirror: String,
+    pub arch: String,
+    /// Distribution files to install, in order (`base.txz` first).
+    pub dists: Vec<String>,
+    pub cache: PathBuf,
+    pub limits: download::Limits,
+}
+
+/// What a bootstrap did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub downloaded: Vec<String>,
+    pub reused: Vec<String>,
+    pub extracted: extract::Extracted,
+}
+
+/// Where a release's files are: `MIRROR/releases/ARCH/RELEASE/FILE`.
+pub fn url(mirror: &str, arch: &str, release: &str, file: &str) -> String {
+    format!(
+        "{}/releases/{arch}/{release}/{file}",
+        mirror.trim_end_matches('/')
+    )
+}
+
+/// A release name as FreeBSD writes them (`14.3-RELEASE`, `15.0-BETA2`).
+pub fn check_release(release: &str) -> Result<(), String> {
+    let ok = !release.is_empty()
+        && release
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && release.contains('-')
+        && !release.contains("..");
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{release}: not a release name (like 14.3-RELEASE)"))
+    }
+}
+
+/// Downloads, checks and unpacks. `say` reports progress lines.
+pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, String> {
+    check_release(&options.release)?;
+    let base = |file: &str| url(&options.mirror, &options.arch, &options.release, file);
+    download::check_url(&base("MANIFEST"), &options.limits)?;
+    let manifest = download::fetch_small(&base("MANIFEST"), &options.limits)?;
+    let sums = manifest::parse(&String::from_utf8_lossy(&manifest))?;
+    let dir = options.cache.join(&options.arch).join(&options.release);
+    let mut report = Report::default();
+    let mut archives = Vec::new();
+    for dist in &options.dists {
+        let expected = sums
+            .get(dist)
+            .ok_or_else(|| format!("{dist}: not in the release's MANIFEST"))?;
+        let dest = dir.join(dist);
+        let cached = dest.is_file() && download::sha256_of(&dest).as_ref() == Ok(expected);
+        if cached {
+            report.reused.push(dist.clone());
+        } else {
+            let _ = std::fs::remove_file(&dest);
+            say(Event::Downloading(dist.clone()));
+            let sum =
+                download::fetch_to(&base(dist), &dest, &options.limits, &mut |done, total| {
+                    say(Event::Progress(done, total))
+                })?;
+            if &sum != expected {
+                // Never kept, never unpacked.
+                let _ = std::fs::remove_file(&dest);
+                return Err(format!(
+                    "{dist}: sha256 {sum} is not the MANIFEST's {expected}: refused"
+                ));
+            }
+            report.downloaded.push(dist.clone());
+        }
+        archives.push(dest);
+    }
+    // Every archive checked before any is unpacked.
+    for archive in &archives {
+        say(Event::Checking(name(archive)));
+        extract::check(archive)?;
+    }
+    for archive in &archives {
+        say(Event::Extracting(name(archive)));
+        let done = extract::unpack(archive, &options.root, &mut |bytes| {
+            say(Event::Progress(bytes, None))
+        })?;
+        report.extracted.entries += done.entries;
+        report.extracted.bytes += done.bytes;
+        report.extracted.flags_skipped += done.flags_skipped;
+    }
+    Ok(report)
+}
+
+fn name(path: &Path) -> String {
+    path.file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+}
+
+/// What `run` is doing, for progress display.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Downloading(String),
+    Checking(String),
+    Extracting(String),
+    /// Bytes done, of a total when known.
+    Progress(u64, Option<u64>),
+}

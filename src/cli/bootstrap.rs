@@ -1,0 +1,143 @@
+//! `jailwright bootstrap RELEASE --root PATH`: a FreeBSD release unpacked
+//! into a root (see `bootstrap`).
+
+use super::{EXIT_OK, trouble};
+use crate::bootstrap::{self, DEFAULT_MIRROR, Event, Options, download::Limits};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Args)]
+pub struct BootstrapArgs {
+    /// The release, e.g. 14.3-RELEASE.
+    release: String,
+    /// The root to unpack it into (created when missing).
+    #[arg(long)]
+    root: PathBuf,
+    /// The ZFS dataset holding the root, snapshotted afterwards (found
+    /// from the mountpoint if not given).
+    #[arg(long)]
+    dataset: Option<String>,
+    /// The base URL under which releases/ARCH/RELEASE/ holds base.txz and
+    /// MANIFEST.
+    #[arg(long, default_value = DEFAULT_MIRROR)]
+    mirror: String,
+    #[arg(long, default_value = "amd64")]
+    arch: String,
+    /// Distribution files besides base.txz (lib32.txz, src.txz, ...).
+    #[arg(long = "dist", value_name = "FILE")]
+    dists: Vec<String>,
+    /// Where downloads are kept (and resumed from).
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Accept a plain http mirror.
+    #[arg(long)]
+    allow_http: bool,
+    /// Seconds without an answer before a download fails.
+    #[arg(long, default_value = "30")]
+    timeout: u64,
+}
+
+pub fn run(args: BootstrapArgs) -> i32 {
+    let cache = args.cache_dir.clone().unwrap_or_else(default_cache);
+    let mut dists = vec!["base.txz".to_string()];
+    dists.extend(args.dists.iter().filter(|d| *d != "base.txz").cloned());
+    let options = Options {
+        release: args.release.clone(),
+        root: args.root.clone(),
+        mirror: args.mirror.clone(),
+        arch: args.arch.clone(),
+        dists,
+        cache,
+        limits: Limits {
+            allow_http: args.allow_http,
+            timeout: Duration::from_secs(args.timeout),
+            ..Limits::default()
+        },
+    };
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{msg} {bytes}/{total_bytes} {bytes_per_sec} {elapsed}")
+            .expect("valid template"),
+    );
+    let mut say = |event: Event| match event {
+        Event::Downloading(f) => bar.set_message(format!("downloading {f}")),
+        Event::Checking(f) => bar.set_message(format!("checking {f}")),
+        Event::Extracting(f) => {
+            bar.set_position(0);
+            bar.set_message(format!("extracting {f}"))
+        }
+        Event::Progress(done, total) => {
+            if let Some(total) = total {
+                bar.set_length(total);
+            }
+            bar.set_position(done);
+        }
+    };
+    let report = match bootstrap::run(&options, &mut say) {
+        Ok(r) => r,
+        Err(e) => {
+            bar.finish_and_clear();
+            return trouble(e);
+        }
+    };
+    bar.finish_and_clear();
+    // The host's resolver, as bastille and pot do for a new jail.
+    if let Ok(resolv) = std::fs::read("/etc/resolv.conf") {
+        let dest = args.root.join("etc/resolv.conf");
+        if let Err(e) = crate::output::write_atomically(&dest, &resolv, false) {
+            eprintln!("jailwright: {}: {e}", dest.display());
+        }
+    }
+    println!(
+        "{}: {} entries, {} bytes unpacked into {} (downloaded: {}; from cache: {})",
+        args.release,
+        report.extracted.entries,
+        report.extracted.bytes,
+        args.root.display(),
+        list(&report.downloaded),
+        list(&report.reused)
+    );
+    if report.extracted.flags_skipped > 0 {
+        eprintln!(
+            "jailwright: {} entries carry FreeBSD file flags (schg, ...) that this system cannot set",
+            report.extracted.flags_skipped
+        );
+    }
+    let dataset = args
+        .dataset
+        .clone()
+        .or_else(|| crate::exec::adapters::zfs::dataset_of(&args.root));
+    if let Some(dataset) = dataset {
+        let snapshot = format!("{dataset}@jailwright-bootstrap-{}", args.release);
+        match crate::exec::adapters::command::output_within(
+            std::process::Command::new("zfs").args(["snapshot", &snapshot]),
+            Duration::from_secs(300),
+        ) {
+            Ok(out) if out.status.success() => println!("snapshot {snapshot}"),
+            Ok(out) => eprintln!(
+                "jailwright: zfs snapshot {snapshot}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            Err(e) => eprintln!("jailwright: zfs snapshot {snapshot}: {e}"),
+        }
+    }
+    EXIT_OK
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// `$XDG_CACHE_HOME/jailwright/releases`, else `~/.cache/...`.
+fn default_cache() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("jailwright/releases")
+}

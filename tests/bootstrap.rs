@@ -1,0 +1,320 @@
+//! bootstrap against a local HTTP server (tests/common/http.rs, on
+//! 127.0.0.1 only) serving generated archives: a good release (hard links,
+//! a symlink, setuid and owners kept), a tampered one, archives that try to
+//! escape the root, a slow and a truncated answer, a resumed download, and
+//! a plain-http mirror refused by default.
+
+mod common;
+
+#[path = "common/http.rs"]
+mod http;
+
+use http::{Reply, Server};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+enum E<'a> {
+    Dir(&'a str),
+    File(&'a str, &'a [u8], u32),
+    HardLink(&'a str, &'a str),
+    Symlink(&'a str, &'a str),
+    /// An entry whose name is written as is (tar would refuse to build it).
+    Raw(&'a str, &'a [u8]),
+}
+
+fn txz(entries: &[E]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(xz2::write::XzEncoder::new(Vec::new(), 1));
+    for entry in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_mtime(1_700_000_000);
+        h.set_uid(0);
+        h.set_gid(0);
+        match entry {
+            E::Dir(p) => {
+                h.set_entry_type(tar::EntryType::Directory);
+                h.set_mode(0o755);
+                h.set_size(0);
+                builder.append_data(&mut h, p, &[][..]).unwrap();
+            }
+            E::File(p, body, mode) => {
+                h.set_mode(*mode);
+                h.set_uid(1001);
+                h.set_gid(1001);
+                h.set_size(body.len() as u64);
+                builder.append_data(&mut h, p, *body).unwrap();
+            }
+            E::HardLink(p, target) => {
+                h.set_entry_type(tar::EntryType::Link);
+                h.set_size(0);
+                builder.append_link(&mut h, p, target).unwrap();
+            }
+            E::Symlink(p, target) => {
+                h.set_entry_type(tar::EntryType::Symlink);
+                h.set_size(0);
+                builder.append_link(&mut h, p, target).unwrap();
+            }
+            E::Raw(name, body) => {
+                let gnu = h.as_gnu_mut().unwrap();
+                gnu.name[..name.len()].copy_from_slice(name.as_bytes());
+                h.set_mode(0o644);
+                h.set_size(body.len() as u64);
+                h.set_cksum();
+                builder.append(&h, *body).unwrap();
+            }
+        }
+    }
+    builder.into_inner().unwrap().finish().unwrap()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn manifest(base: &[u8]) -> Vec<u8> {
+    format!(
+        "base.txz\t{}\t4\tbase\t\"Base system (MANDATORY)\"\ton\n",
+        sha256(base)
+    )
+    .into_bytes()
+}
+
+const RELEASE: &str = "/releases/amd64/14.3-RELEASE";
+
+/// A release served as `archive`, with a MANIFEST that says `listed`.
+fn serve(archive: Reply, listed: &[u8]) -> Server {
+    let server = Server::start();
+    server.route(
+        &format!("{RELEASE}/MANIFEST"),
+        Reply::File(manifest(listed)),
+    );
+    server.route(&format!("{RELEASE}/base.txz"), archive);
+    server
+}
+
+fn bootstrap(server: &Server, root: &Path, cache: &Path, extra: &[&str]) -> common::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(["bootstrap", "14.3-RELEASE", "--root"])
+        .arg(root)
+        .arg("--cache-dir")
+        .arg(cache)
+        .args(["--mirror", &server.base, "--allow-http", "--timeout", "2"])
+        .args(extra)
+        .output()
+        .unwrap();
+    common::Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn good_release() -> Vec<u8> {
+    txz(&[
+        E::Dir("etc"),
+        E::File("etc/motd", b"welcome\n", 0o644),
+        E::Dir("bin"),
+        E::File("bin/tool", b"#!/bin/sh\n", 0o4755),
+        E::HardLink("bin/tool-again", "bin/tool"),
+        E::Symlink("lib", "/usr/lib"),
+    ])
+}
+
+fn nothing_in(root: &Path) -> bool {
+    std::fs::read_dir(root).map_or(true, |mut d| d.next().is_none())
+}
+
+#[test]
+fn a_release_is_checked_and_unpacked_as_root_would() {
+    let base = good_release();
+    let server = serve(Reply::File(base.clone()), &base);
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, cache) = (tmp.path().join("root"), tmp.path().join("cache"));
+    let out = bootstrap(&server, &root, &cache, &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/motd")).unwrap(),
+        "welcome\n"
+    );
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tool = std::fs::metadata(root.join("bin/tool")).unwrap();
+    assert_eq!(tool.permissions().mode() & 0o7777, 0o4755, "setuid kept");
+    assert_eq!(
+        tool.ino(),
+        std::fs::metadata(root.join("bin/tool-again"))
+            .unwrap()
+            .ino(),
+        "a hard link stays a hard link"
+    );
+    assert_eq!(
+        std::fs::read_link(root.join("lib")).unwrap(),
+        Path::new("/usr/lib")
+    );
+    if nix_is_root() {
+        assert_eq!((tool.uid(), tool.gid()), (1001, 1001), "owners kept");
+    }
+    if Path::new("/etc/resolv.conf").exists() {
+        assert_eq!(
+            std::fs::read(root.join("etc/resolv.conf")).unwrap(),
+            std::fs::read("/etc/resolv.conf").unwrap()
+        );
+    }
+    // A second run finds the download in the cache.
+    let again = bootstrap(&server, &root, &cache, &[]);
+    assert!(
+        again.stdout.contains("from cache: base.txz"),
+        "{}{}",
+        again.stdout,
+        again.stderr
+    );
+}
+
+fn nix_is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n")
+}
+
+#[test]
+fn a_tampered_archive_is_refused_and_nothing_is_written() {
+    let base = good_release();
+    let mut tampered = base.clone();
+    let at = tampered.len() / 2;
+    tampered[at] ^= 0xff;
+    let server = serve(Reply::File(tampered), &base);
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, cache) = (tmp.path().join("root"), tmp.path().join("cache"));
+    let out = bootstrap(&server, &root, &cache, &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("is not the MANIFEST's") && out.stderr.contains("refused"),
+        "{}",
+        out.stderr
+    );
+    assert!(nothing_in(&root), "nothing unpacked");
+    assert!(
+        !cache.join("amd64/14.3-RELEASE/base.txz").exists(),
+        "the tampered file is not kept"
+    );
+}
+
+#[test]
+fn archives_that_escape_the_root_are_refused_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let through_symlink = format!("{}", outside.display());
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "a `..` path",
+            txz(&[E::File("etc/ok", b"ok", 0o644), E::Raw("../evil", b"x")]),
+        ),
+        (
+            "an absolute path",
+            txz(&[
+                E::File("etc/ok", b"ok", 0o644),
+                E::Raw("/tmp/jailwright-evil", b"x"),
+            ]),
+        ),
+        (
+            "a path through a symlink it made",
+            txz(&[
+                E::File("etc/ok", b"ok", 0o644),
+                E::Symlink("escape", &through_symlink),
+                E::File("escape/evil", b"x", 0o644),
+            ]),
+        ),
+        (
+            "a hard link to a path outside",
+            txz(&[
+                E::File("etc/ok", b"ok", 0o644),
+                E::HardLink("etc/shadow", "../../etc/shadow"),
+            ]),
+        ),
+    ];
+    for (what, archive) in cases {
+        let server = serve(Reply::File(archive.clone()), &archive);
+        let root = tmp.path().join("root");
+        let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
+        assert_eq!(out.code, 2, "{what}: {}{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains("refused"), "{what}: {}", out.stderr);
+        assert!(nothing_in(&root), "{what}: nothing unpacked");
+        assert!(nothing_in(&outside), "{what}: nothing outside");
+        assert!(!Path::new("/tmp/jailwright-evil").exists());
+        let _ = std::fs::remove_dir_all(tmp.path().join("cache"));
+    }
+}
+
+#[test]
+fn a_truncated_download_fails_clearly_and_resumes() {
+    let base = good_release();
+    let server = serve(Reply::Truncated(base.clone(), base.len() / 2), &base);
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, cache) = (tmp.path().join("root"), tmp.path().join("cache"));
+    let out = bootstrap(&server, &root, &cache, &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("run again to resume"), "{}", out.stderr);
+    assert!(nothing_in(&root));
+    let part = cache.join("amd64/14.3-RELEASE/base.txz.part");
+    assert_eq!(
+        std::fs::metadata(&part).unwrap().len(),
+        (base.len() / 2) as u64
+    );
+    // The server is whole again: the next run asks only for the rest.
+    server.route(&format!("{RELEASE}/base.txz"), Reply::File(base.clone()));
+    let out = bootstrap(&server, &root, &cache, &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let ranges: Vec<Option<String>> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(p, _)| p.ends_with("base.txz"))
+        .map(|(_, r)| r.clone())
+        .collect();
+    assert_eq!(
+        ranges.last().unwrap().as_deref(),
+        Some(format!("bytes={}-", base.len() / 2).as_str())
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/motd")).unwrap(),
+        "welcome\n"
+    );
+}
+
+#[test]
+fn a_slow_server_times_out_and_nothing_is_written() {
+    let base = good_release();
+    let server = serve(Reply::Slow(base.clone(), Duration::from_secs(5)), &base);
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, cache) = (tmp.path().join("root"), tmp.path().join("cache"));
+    let out = bootstrap(&server, &root, &cache, &["--timeout", "1"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(nothing_in(&root), "{}", out.stderr);
+}
+
+#[test]
+fn plain_http_is_refused_unless_allowed() {
+    let base = good_release();
+    let server = serve(Reply::File(base.clone()), &base);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(["bootstrap", "14.3-RELEASE", "--root"])
+        .arg(tmp.path().join("root"))
+        .arg("--cache-dir")
+        .arg(tmp.path().join("cache"))
+        .args(["--mirror", &server.base])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("plain http is refused"));
+    assert!(
+        server.requests.lock().unwrap().is_empty(),
+        "nothing was asked"
+    );
+}
