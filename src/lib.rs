@@ -12,5 +12,6 @@ pub mod inspect;
 pub mod ir;
 pub mod lint;
 pub mod output;
+pub mod remote;
 pub mod shell;
 pub mod source;

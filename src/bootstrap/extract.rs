@@ -1,4 +1,4 @@
-//! A release's `.txz` unpacked into a root as root would: permissions,
+//! A release's `.txz` (or a template's `.tar.gz`) unpacked into a root as root would: permissions,
 //! owners, modification times, hard links and symlinks kept. Every entry
 //! is checked first (a whole pass over the archive): a path that is
 //! absolute or climbs out with `..`, or a hard link to such a path, refuses
@@ -17,9 +17,23 @@ pub struct Extracted {
     pub flags_skipped: u64,
 }
 
-fn decoder(path: &Path) -> Result<tar::Archive<xz2::read::XzDecoder<std::fs::File>>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(tar::Archive::new(xz2::read::XzDecoder::new(file)))
+/// The archive, decompressed by what its first bytes say (xz or gzip).
+fn decoder(path: &Path) -> Result<tar::Archive<Box<dyn Read>>, String> {
+    let open = || std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()));
+    let mut magic = [0u8; 6];
+    let n = open()?.read(&mut magic).map_err(|e| e.to_string())?;
+    let file = open()?;
+    let reader: Box<dyn Read> = match &magic[..n] {
+        [0xfd, b'7', b'z', b'X', b'Z', 0] => Box::new(xz2::read::XzDecoder::new(file)),
+        [0x1f, 0x8b, ..] => Box::new(flate2::read::GzDecoder::new(file)),
+        _ => {
+            return Err(format!(
+                "{}: neither an xz nor a gzip archive",
+                path.display()
+            ));
+        }
+    };
+    Ok(tar::Archive::new(reader))
 }
 
 /// Whether an archive path stays inside the directory it is unpacked in.
@@ -121,9 +135,10 @@ pub fn unpack(
             // old one first, found inside the root whatever its symlinks.
             remove_existing(root, &path)?;
         }
-        let written = entry
-            .unpack_in(root)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let written = entry.unpack_in(root).map_err(|e| {
+            let cause = std::error::Error::source(&e).map_or(String::new(), |c| format!(": {c}"));
+            format!("{}: {e}{cause}", path.display())
+        })?;
         if !written {
             return Err(format!("{}: refused: outside the root", path.display()));
         }

@@ -36,11 +36,16 @@ pub struct ConvertArgs {
     /// The dialect, when file names do not tell.
     #[arg(long, value_enum)]
     dialect: Option<DialectArg>,
+    #[command(flatten)]
+    remote: super::RemoteArgs,
 }
 
 pub fn run(args: ConvertArgs) -> i32 {
     let forced: Option<Dialect> = args.dialect.map(Into::into);
-    let first = &args.templates[0];
+    let first = &match args.remote.local(&args.templates[0]) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     // ${NAME} references stay parameters of the converted template.
     let bindings = Bindings {
         keep_references: true,

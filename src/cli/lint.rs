@@ -65,6 +65,10 @@ pub fn run(args: LintArgs) -> i32 {
     let mut reported = std::collections::HashSet::new();
     let mut trouble_seen = false;
     for path in &args.paths {
+        let path = &match args.options.remote.local(path) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
         if !path.exists() {
             trouble(format!("{}: no such file or directory", path.display()));
             trouble_seen = true;

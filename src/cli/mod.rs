@@ -83,9 +83,37 @@ impl From<DialectArg> for Dialect {
     }
 }
 
+/// How remote templates (a URL, `gh+USER/REPO`) are fetched.
+#[derive(Args, Clone, Default)]
+pub struct RemoteArgs {
+    /// Accept a plain http URL for a remote template.
+    #[arg(long)]
+    pub allow_http: bool,
+    /// Take a remote template whose sha256 differs from jailwright.lock's.
+    #[arg(long)]
+    pub update_lock: bool,
+}
+
+impl RemoteArgs {
+    pub fn settings(&self) -> crate::remote::Settings {
+        crate::remote::Settings {
+            allow_http: self.allow_http,
+            update_lock: self.update_lock,
+            cache: std::env::var_os("JAILWRIGHT_CACHE").map(PathBuf::from),
+        }
+    }
+
+    /// A template argument as a local path (a remote one fetched).
+    pub fn local(&self, arg: &std::path::Path) -> Result<PathBuf, i32> {
+        crate::remote::local(arg, &self.settings()).map_err(trouble)
+    }
+}
+
 /// Options every command that reads templates takes.
 #[derive(Args)]
 pub struct TemplateArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The dialect, when file names do not tell.
     #[arg(long, value_enum)]
     pub dialect: Option<DialectArg>,

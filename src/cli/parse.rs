@@ -26,6 +26,11 @@ pub fn run(args: ParseArgs) -> i32 {
         Err(e) => return trouble(e),
     };
     let forced = args.options.dialect.map(Into::into);
+    let mut args = args;
+    args.file = match args.options.remote.local(&args.file) {
+        Ok(path) => path,
+        Err(code) => return code,
+    };
     let is_pot = forced == Some(crate::ir::Dialect::Pot)
         || dialect::detect(&args.file, forced) == Some(dialect::Kind::PotFlavour);
     if !args.more.is_empty() && !is_pot {

@@ -56,7 +56,7 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
         bindings.jail.name = args.jail.clone();
     }
     let forced = args.options.dialect.map(Into::into);
-    let first = &args.templates[0];
+    let first = &args.options.remote.local(&args.templates[0])?;
     let is_pot = forced == Some(crate::ir::Dialect::Pot)
         || dialect::detect(first, forced) == Some(dialect::Kind::PotFlavour);
     let loaded = if is_pot {
@@ -73,6 +73,15 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
     if args.stage.is_some() && doc.template.dialect != crate::ir::Dialect::Makejail {
         return Err(trouble("--stage: only a Makejail has stages"));
     }
+    // A remote INCLUDE is pinned in the including template's lock file.
+    let settings = args.options.remote.settings();
+    let fetch = |spec: &str, including: &std::path::Path| {
+        crate::remote::fetch_pinned(
+            spec,
+            &including.join(crate::remote::lock::FILE_NAME),
+            &settings,
+        )
+    };
     let facts = facts::gather(
         &doc,
         &facts::Context {
@@ -80,6 +89,7 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
             bindings: &bindings,
             stage: args.stage.as_deref(),
             templates: &args.bastille_templates,
+            fetch: Some(&fetch),
         },
     );
     Ok(crate::exec::plan(&doc, &target, &facts))

@@ -16,6 +16,10 @@ pub const BASTILLE_TEMPLATES: &str = "/usr/local/bastille/templates";
 /// How deep INCLUDEs may nest before we call it a loop.
 const MAX_INCLUDE_DEPTH: usize = 16;
 
+/// Fetches a remote template (spec, the including template's directory)
+/// to a local directory.
+pub type FetchRemote<'a> = dyn Fn(&str, &Path) -> Result<PathBuf, String> + 'a;
+
 /// What `gather` is told besides the template.
 pub struct Context<'a> {
     pub target: &'a TargetSpec,
@@ -23,6 +27,10 @@ pub struct Context<'a> {
     pub stage: Option<&'a str>,
     /// bastille's templates directory.
     pub templates: &'a Path,
+    /// Fetches a remote INCLUDE (a URL) to a local directory, pinned in the
+    /// including template's jailwright.lock; `None`: remote INCLUDEs stay
+    /// blocked.
+    pub fetch: Option<&'a FetchRemote<'a>>,
 }
 
 /// What the planner needs to know of the host (the only I/O of `plan`).
@@ -99,7 +107,8 @@ fn includes(
         let Instruction::Include { target: spec, args } = &step.instruction else {
             continue;
         };
-        let nested = resolve(spec, context.templates).and_then(|dir| {
+        let including = doc.sources.first().map(|s| s.dir()).unwrap_or_default();
+        let nested = resolve(spec, context, &including).and_then(|dir| {
             let real = std::fs::canonicalize(&dir).map_err(|e| format!("{spec}: {e}"))?;
             if chain.contains(&real) || chain.len() >= MAX_INCLUDE_DEPTH {
                 return Err(format!(
@@ -126,11 +135,15 @@ fn includes(
 /// bastille's lookup of a template (template.sh): a URL is fetched
 /// (not here); `x/y` is `TEMPLATES/x/y` when it exists, else a directory
 /// relative to the working directory; anything else is an error.
-fn resolve(spec: &str, templates: &Path) -> Result<PathBuf, String> {
+fn resolve(spec: &str, context: &Context, including: &Path) -> Result<PathBuf, String> {
+    let templates = context.templates;
     if spec.starts_with("http://") || spec.starts_with("https://") {
-        return Err(format!(
-            "INCLUDE {spec}: a remote template is not fetched by apply yet"
-        ));
+        return match context.fetch {
+            Some(fetch) => fetch(spec, including),
+            None => Err(format!(
+                "INCLUDE {spec}: remote templates are not fetched here"
+            )),
+        };
     }
     if !spec.contains('/') {
         return Err(format!(

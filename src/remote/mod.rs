@@ -1,0 +1,178 @@
+//! Remote templates, pinned by hash. A template given as a URL (an https
+//! tarball, or a repository of a git hosting service, as Bastille's
+//! `bastille bootstrap URL` and AppJail's `gh+`/`gl+` includes name them)
+//! is downloaded once into a cache keyed by the sha256 of its content and
+//! unpacked there (checked like a release archive: nothing outside its
+//! directory). A lock file records the sha256 of every remote source;
+//! with an entry, a download whose hash differs is refused before anything
+//! is unpacked (`--update-lock` takes the new one).
+
+pub mod lock;
+
+use crate::bootstrap::{download, extract};
+use std::path::{Path, PathBuf};
+
+pub use lock::Lock;
+
+/// Whether a template argument names a remote template.
+pub fn is_remote(spec: &str) -> bool {
+    spec.starts_with("https://")
+        || spec.starts_with("http://")
+        || spec.starts_with("gh+")
+        || spec.starts_with("gl+")
+}
+
+/// The archive URL of a remote template: a tarball URL as it is; a GitHub
+/// or GitLab repository (`https://github.com/U/R`, `gh+U/R`, `gl+U/R`) as
+/// the archive of its default branch.
+pub fn archive_url(spec: &str) -> String {
+    let spec = spec.trim_end_matches('/').trim_end_matches(".git");
+    if let Some(repo) = spec.strip_prefix("gh+") {
+        return format!("https://codeload.github.com/{repo}/tar.gz/HEAD");
+    }
+    if let Some(repo) = spec.strip_prefix("gl+") {
+        let name = repo.rsplit('/').next().unwrap_or(repo);
+        return format!("https://gitlab.com/{repo}/-/archive/HEAD/{name}-HEAD.tar.gz");
+    }
+    if let Some(repo) = spec.strip_prefix("https://github.com/")
+        && repo.split('/').count() == 2
+    {
+        return format!("https://codeload.github.com/{repo}/tar.gz/HEAD");
+    }
+    if let Some(repo) = spec.strip_prefix("https://gitlab.com/")
+        && repo.split('/').count() == 2
+    {
+        let name = repo.rsplit('/').next().unwrap_or(repo);
+        return format!("https://gitlab.com/{repo}/-/archive/HEAD/{name}-HEAD.tar.gz");
+    }
+    spec.to_string()
+}
+
+pub struct Fetcher<'l> {
+    pub cache: PathBuf,
+    pub limits: download::Limits,
+    pub lock: &'l mut Lock,
+    /// Take a new hash instead of refusing it.
+    pub update_lock: bool,
+}
+
+impl Fetcher<'_> {
+    /// The local directory of a remote template: downloaded (or found in
+    /// the cache), its hash checked against the lock, unpacked.
+    pub fn fetch(&mut self, spec: &str) -> Result<PathBuf, String> {
+        let url = archive_url(spec);
+        download::check_url(&url, &self.limits)?;
+        let incoming = self.cache.join("incoming");
+        let dest = incoming.join(format!("{:016x}", fnv(&url)));
+        let _ = std::fs::remove_file(&dest);
+        let sum = download::fetch_to(&url, &dest, &self.limits, &mut |_, _| {})?;
+        match self.lock.get(spec) {
+            Some(locked) if locked != sum && !self.update_lock => {
+                let _ = std::fs::remove_file(&dest);
+                return Err(format!(
+                    "{spec}: its sha256 is now {sum}, not {locked} as jailwright.lock says: refused (--update-lock to take the new one)"
+                ));
+            }
+            _ => self.lock.set(spec, &sum),
+        }
+        let tree = self.cache.join("trees").join(&sum);
+        if !tree.is_dir() {
+            extract::check(&dest)?;
+            let staging = self.cache.join("trees").join(format!(".{sum}.partial"));
+            let _ = std::fs::remove_dir_all(&staging);
+            extract::unpack(&dest, &staging, &mut |_| {})?;
+            std::fs::rename(&staging, &tree).map_err(|e| format!("{}: {e}", tree.display()))?;
+        }
+        let _ = std::fs::remove_file(&dest);
+        Ok(template_dir(&tree))
+    }
+}
+
+/// An archive of a repository holds one top directory (`repo-HEAD/`): the
+/// template is in it.
+fn template_dir(tree: &Path) -> PathBuf {
+    let entries: Vec<PathBuf> = std::fs::read_dir(tree)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    match &entries[..] {
+        [only] if only.is_dir() => only.clone(),
+        _ => tree.to_path_buf(),
+    }
+}
+
+/// A short stable name for a URL in the download directory.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
+}
+
+/// `$XDG_CACHE_HOME/jailwright/templates`, else `~/.cache/...`.
+pub fn default_cache() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("jailwright/templates")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repositories_become_archive_urls() {
+        assert_eq!(
+            archive_url("https://github.com/bastille-templates/nginx"),
+            "https://codeload.github.com/bastille-templates/nginx/tar.gz/HEAD"
+        );
+        assert_eq!(
+            archive_url("gh+AppJail-makejails/nginx"),
+            "https://codeload.github.com/AppJail-makejails/nginx/tar.gz/HEAD"
+        );
+        assert_eq!(
+            archive_url("gl+u/r"),
+            "https://gitlab.com/u/r/-/archive/HEAD/r-HEAD.tar.gz"
+        );
+        assert_eq!(
+            archive_url("https://x.example/t.tar.gz"),
+            "https://x.example/t.tar.gz"
+        );
+    }
+}
+
+/// How a command reaches remote templates.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub allow_http: bool,
+    pub update_lock: bool,
+    pub cache: Option<PathBuf>,
+}
+
+/// A template argument as a local path: a remote one is fetched (and
+/// pinned in `./jailwright.lock`); a local one is returned as it is.
+pub fn local(arg: &Path, settings: &Settings) -> Result<PathBuf, String> {
+    let spec = arg.to_string_lossy();
+    if !is_remote(&spec) {
+        return Ok(arg.to_path_buf());
+    }
+    fetch_pinned(&spec, Path::new(lock::FILE_NAME), settings)
+}
+
+/// Fetches a remote template, pinned in the lock file at `lock_path`.
+pub fn fetch_pinned(spec: &str, lock_path: &Path, settings: &Settings) -> Result<PathBuf, String> {
+    let mut lock = Lock::read(lock_path)?;
+    let mut fetcher = Fetcher {
+        cache: settings.cache.clone().unwrap_or_else(default_cache),
+        limits: download::Limits {
+            allow_http: settings.allow_http,
+            max_bytes: 256 << 20,
+            ..download::Limits::default()
+        },
+        lock: &mut lock,
+        update_lock: settings.update_lock,
+    };
+    let dir = fetcher.fetch(spec)?;
+    lock.save()?;
+    Ok(dir)
+}

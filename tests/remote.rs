@@ -1,0 +1,163 @@
+//! Remote templates against a loopback HTTP server: fetched, unpacked,
+//! pinned in jailwright.lock; a changed source refused until
+//! --update-lock; plain http refused unless allowed; a Bastille INCLUDE
+//! of a URL planned in place.
+
+mod common;
+
+#[path = "common/http.rs"]
+mod http;
+
+use http::{Reply, Server};
+use std::path::Path;
+use std::process::Command;
+
+/// A repository archive as GitHub serves it: one top directory.
+fn tar_gz(files: &[(&str, &str)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    for (path, text) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_mode(0o644);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(1_700_000_000);
+        h.set_size(text.len() as u64);
+        builder
+            .append_data(&mut h, format!("repo-HEAD/{path}"), text.as_bytes())
+            .unwrap();
+    }
+    builder.into_inner().unwrap().finish().unwrap()
+}
+
+fn run(dir: &Path, cache: &Path, args: &[&str]) -> common::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(args)
+        .current_dir(dir)
+        .env("JAILWRIGHT_CACHE", cache)
+        .output()
+        .unwrap();
+    common::Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+fn a_remote_template_is_pinned_and_a_change_is_refused() {
+    let server = Server::start();
+    server.route(
+        "/t.tar.gz",
+        Reply::File(tar_gz(&[("Bastillefile", "PKG nginx\n")])),
+    );
+    let work = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{}/t.tar.gz", server.base);
+    let out = run(work.path(), cache.path(), &["parse", &url, "--allow-http"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("PKG"), "{}", out.stdout);
+    let lock = std::fs::read_to_string(work.path().join("jailwright.lock")).unwrap();
+    assert!(lock.contains(&format!("{url}\t")), "{lock}");
+
+    // The source changes under the same URL.
+    server.route(
+        "/t.tar.gz",
+        Reply::File(tar_gz(&[("Bastillefile", "PKG evil\n")])),
+    );
+    let out = run(work.path(), cache.path(), &["parse", &url, "--allow-http"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("refused"), "{}", out.stderr);
+    assert!(!out.stdout.contains("evil"));
+    let out = run(
+        work.path(),
+        cache.path(),
+        &["parse", &url, "--allow-http", "--update-lock"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("evil"));
+    assert_ne!(
+        std::fs::read_to_string(work.path().join("jailwright.lock")).unwrap(),
+        lock,
+        "the lock took the new hash"
+    );
+}
+
+#[test]
+fn plain_http_is_refused_unless_allowed() {
+    let server = Server::start();
+    server.route(
+        "/t.tar.gz",
+        Reply::File(tar_gz(&[("Bastillefile", "PKG nginx\n")])),
+    );
+    let work = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{}/t.tar.gz", server.base);
+    let out = run(work.path(), cache.path(), &["lint", &url]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("plain http is refused"),
+        "{}",
+        out.stderr
+    );
+    assert!(server.requests.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_bastille_include_of_a_url_is_planned_in_place() {
+    let server = Server::start();
+    server.route(
+        "/base.tar.gz",
+        Reply::File(tar_gz(&[("Bastillefile", "SYSRC from_include=YES\n")])),
+    );
+    let work = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{}/base.tar.gz", server.base);
+    std::fs::write(
+        work.path().join("Bastillefile"),
+        format!("INCLUDE {url}\nCMD echo done\n"),
+    )
+    .unwrap();
+    let out = run(
+        work.path(),
+        cache.path(),
+        &["plan", "Bastillefile", "--jail", "web", "--allow-http"],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("sysrc 'from_include=YES'"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        work.path().join("jailwright.lock").is_file(),
+        "pinned beside the template"
+    );
+}
+
+#[test]
+fn a_remote_archive_that_escapes_is_refused() {
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    let mut h = tar::Header::new_gnu();
+    let gnu = h.as_gnu_mut().unwrap();
+    gnu.name[..9].copy_from_slice(b"../escape");
+    h.set_mode(0o644);
+    h.set_size(1);
+    h.set_cksum();
+    builder.append(&h, &b"x"[..]).unwrap();
+    let archive = builder.into_inner().unwrap().finish().unwrap();
+    let server = Server::start();
+    server.route("/bad.tar.gz", Reply::File(archive));
+    let work = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{}/bad.tar.gz", server.base);
+    let out = run(work.path(), cache.path(), &["parse", &url, "--allow-http"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("refused"), "{}", out.stderr);
+    assert!(!cache.path().join("escape").exists() && !cache.path().join("trees/escape").exists());
+}
