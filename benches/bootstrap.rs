@@ -1,0 +1,92 @@
+//! `cargo bench --bench bootstrap`: unpacking a release-like .txz with
+//! jailwright's extractor (a checking pass, then the unpacking pass)
+//! against `tar -xJf` on the same archive. Prints figures; asserts none.
+
+use std::process::Command;
+use std::time::Instant;
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("base.txz");
+    // 4,000 files of 24 KiB (some repetitive, some not), in 40 directories:
+    // about 94 MiB unpacked.
+    let mut builder = tar::Builder::new(xz2::write::XzEncoder::new(
+        std::fs::File::create(&archive).unwrap(),
+        1,
+    ));
+    let mut seed = 0x2545f4914f6cdd1du64;
+    for i in 0..4000 {
+        let mut body = vec![0u8; 24 * 1024];
+        for (j, b) in body.iter_mut().enumerate() {
+            if j % 3 == 0 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                *b = seed as u8;
+            } else {
+                *b = b'a' + (j % 26) as u8;
+            }
+        }
+        let mut h = tar::Header::new_gnu();
+        h.set_mode(0o644);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(1_700_000_000);
+        h.set_size(body.len() as u64);
+        builder
+            .append_data(&mut h, format!("usr/share/d{}/f{i}", i % 40), &body[..])
+            .unwrap();
+    }
+    builder.into_inner().unwrap().finish().unwrap();
+    let compressed = std::fs::metadata(&archive).unwrap().len();
+    let unpacked_bytes = 4000u64 * 24 * 1024;
+
+    let mut ours = Vec::new();
+    let mut unpack_only = Vec::new();
+    let mut theirs = Vec::new();
+    for round in 0..3 {
+        let root = dir.path().join(format!("ours{round}"));
+        let start = Instant::now();
+        jailwright::bootstrap::extract::check(&archive).unwrap();
+        jailwright::bootstrap::extract::unpack(&archive, &root, &mut |_| {}).unwrap();
+        ours.push(start.elapsed().as_secs_f64());
+
+        let root = dir.path().join(format!("only{round}"));
+        let start = Instant::now();
+        jailwright::bootstrap::extract::unpack(&archive, &root, &mut |_| {}).unwrap();
+        unpack_only.push(start.elapsed().as_secs_f64());
+
+        let root = dir.path().join(format!("tar{round}"));
+        std::fs::create_dir_all(&root).unwrap();
+        let start = Instant::now();
+        let status = Command::new("tar")
+            .arg("-xJf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&root)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        theirs.push(start.elapsed().as_secs_f64());
+    }
+    let best = |v: &[f64]| v.iter().cloned().fold(f64::MAX, f64::min);
+    let mib = unpacked_bytes as f64 / (1 << 20) as f64;
+    println!(
+        "archive: {:.1} MiB xz, {mib:.0} MiB unpacked, 4000 files",
+        compressed as f64 / (1 << 20) as f64
+    );
+    println!(
+        "jailwright (check + unpack): best {:.2} s = {:.0} MiB/s; tar -xJf: best {:.2} s = {:.0} MiB/s ({:.2}x tar's time)",
+        best(&ours),
+        mib / best(&ours),
+        best(&theirs),
+        mib / best(&theirs),
+        best(&ours) / best(&theirs)
+    );
+    println!(
+        "unpacking pass alone: best {:.2} s = {:.0} MiB/s ({:.2}x tar's time)",
+        best(&unpack_only),
+        mib / best(&unpack_only),
+        best(&unpack_only) / best(&theirs)
+    );
+}
