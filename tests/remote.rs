@@ -123,7 +123,14 @@ fn a_bastille_include_of_a_url_is_planned_in_place() {
     let out = run(
         work.path(),
         cache.path(),
-        &["plan", "Bastillefile", "--jail", "web", "--allow-http"],
+        &[
+            "plan",
+            "Bastillefile",
+            "--jail",
+            "web",
+            "--allow-http",
+            "--fetch-includes",
+        ],
     );
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(
@@ -160,4 +167,46 @@ fn a_remote_archive_that_escapes_is_refused() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("refused"), "{}", out.stderr);
     assert!(!cache.path().join("escape").exists() && !cache.path().join("trees/escape").exists());
+}
+
+#[test]
+fn a_makejail_fetch_include_is_fetched_only_when_asked() {
+    let server = Server::start();
+    server.route("/parts/Makejail", Reply::File(b"PKG nginx\n".to_vec()));
+    let work = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::write(
+        work.path().join("Makejail"),
+        format!(
+            "OPTION start\nINCLUDE fetch+{}/parts/Makejail\nCMD echo done\n",
+            server.base
+        ),
+    )
+    .unwrap();
+    let quiet = run(
+        work.path(),
+        cache.path(),
+        &["plan", "Makejail", "--jail", "web"],
+    );
+    assert!(
+        server.requests.lock().unwrap().is_empty(),
+        "not fetched unless asked"
+    );
+    assert!(quiet.stdout.contains("INCLUDE"), "{}", quiet.stdout);
+    let out = run(
+        work.path(),
+        cache.path(),
+        &[
+            "plan",
+            "Makejail",
+            "--jail",
+            "web",
+            "--allow-http",
+            "--fetch-includes",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("pkg install nginx"), "{}", out.stdout);
+    let lock = std::fs::read_to_string(work.path().join("jailwright.lock")).unwrap();
+    assert!(lock.contains("fetch+http://"), "{lock}");
 }

@@ -56,7 +56,7 @@ pub fn run(args: ConvertArgs) -> i32 {
         _ if args.templates.len() > 1 => {
             return trouble("only pot flavours can be given several at once");
         }
-        _ => dialect::load_expanded(first, forced, &bindings),
+        _ => args.remote.load_expanded(first, forced, &bindings),
     };
     let doc = match loaded {
         Ok(doc) => doc,

@@ -77,7 +77,11 @@ pub fn run(args: LintArgs) -> i32 {
         for template in dialect::discover(path) {
             // Makejails are read with their local includes, as AppJail
             // runs them; a finding in an included file is reported once.
-            match dialect::load_expanded(&template, forced, &bindings) {
+            match args
+                .options
+                .remote
+                .load_expanded(&template, forced, &bindings)
+            {
                 Ok(doc) => {
                     let mut diagnostics = lint::lint(&doc);
                     if !shellcheck_missing {

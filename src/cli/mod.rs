@@ -92,6 +92,11 @@ pub struct RemoteArgs {
     /// Take a remote template whose sha256 differs from jailwright.lock's.
     #[arg(long)]
     pub update_lock: bool,
+    /// Fetch remote INCLUDEs (a Bastille URL; a Makejail's gh+, gl+,
+    /// fetch+), pinned in jailwright.lock beside the template. Without it
+    /// they are reported, never fetched.
+    #[arg(long)]
+    pub fetch_includes: bool,
 }
 
 impl RemoteArgs {
@@ -101,6 +106,30 @@ impl RemoteArgs {
             update_lock: self.update_lock,
             cache: std::env::var_os("JAILWRIGHT_CACHE").map(PathBuf::from),
         }
+    }
+
+    /// `dialect::load_expanded`, with a Makejail's remote INCLUDEs
+    /// fetched (pinned beside the template) when --fetch-includes says so.
+    pub fn load_expanded(
+        &self,
+        template: &std::path::Path,
+        forced: Option<Dialect>,
+        bindings: &Bindings,
+    ) -> Result<crate::document::Document, crate::dialect::LoadError> {
+        if !self.fetch_includes {
+            return crate::dialect::load_expanded(template, forced, bindings);
+        }
+        let settings = self.settings();
+        let dir = if template.is_dir() {
+            template.to_path_buf()
+        } else {
+            template.parent().map(PathBuf::from).unwrap_or_default()
+        };
+        let lock = dir.join(crate::remote::lock::FILE_NAME);
+        let mut fetch = |spec: &crate::dialect::makejail::include::Spec| {
+            crate::remote::fetch_include(spec, &lock, &settings)
+        };
+        crate::dialect::load_expanded_with(template, forced, bindings, Some(&mut fetch))
     }
 
     /// A template argument as a local path (a remote one fetched).

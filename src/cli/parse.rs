@@ -41,7 +41,9 @@ pub fn run(args: ParseArgs) -> i32 {
         paths.extend(args.more.iter().cloned());
         dialect::load_flavours(&paths)
     } else if args.expand_includes {
-        dialect::load_expanded(&args.file, forced, &bindings)
+        args.options
+            .remote
+            .load_expanded(&args.file, forced, &bindings)
     } else {
         dialect::load(&args.file, forced, &bindings)
     };

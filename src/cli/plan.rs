@@ -64,7 +64,7 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
     } else if args.templates.len() > 1 {
         return Err(trouble("only pot flavours can be given several at once"));
     } else {
-        dialect::load_expanded(first, forced, &bindings)
+        args.options.remote.load_expanded(first, forced, &bindings)
     };
     let doc = loaded.map_err(trouble)?;
     let target = args
@@ -89,7 +89,7 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
             bindings: &bindings,
             stage: args.stage.as_deref(),
             templates: &args.bastille_templates,
-            fetch: Some(&fetch),
+            fetch: args.options.remote.fetch_includes.then_some(&fetch as &_),
         },
     );
     Ok(crate::exec::plan(&doc, &target, &facts))

@@ -298,6 +298,16 @@ pub fn load_expanded(
     forced: Option<Dialect>,
     bindings: &Bindings,
 ) -> Result<Document, LoadError> {
+    load_expanded_with(path, forced, bindings, None)
+}
+
+/// `load_expanded`, with remote Makejail includes fetched by `remote`.
+pub fn load_expanded_with(
+    path: &Path,
+    forced: Option<Dialect>,
+    bindings: &Bindings,
+    remote: Option<&mut makejail::expand::Remote>,
+) -> Result<Document, LoadError> {
     if detect(path, forced) != Some(Kind::Makejail) {
         return load(path, forced, bindings);
     }
@@ -312,9 +322,11 @@ pub fn load_expanded(
         Ok((real, bytes))
     };
     let mut doc =
-        makejail::expand::expand(&file, bindings, &mut read).map_err(|source| LoadError::Io {
-            path: file.display().to_string(),
-            source,
+        makejail::expand::expand(&file, bindings, &mut read, remote).map_err(|source| {
+            LoadError::Io {
+                path: file.display().to_string(),
+                source,
+            }
         })?;
     let missing = template_sources_missing(&doc, |p| p.exists());
     doc.problems.extend(missing);

@@ -60,21 +60,47 @@ impl Fetcher<'_> {
     /// The local directory of a remote template: downloaded (or found in
     /// the cache), its hash checked against the lock, unpacked.
     pub fn fetch(&mut self, spec: &str) -> Result<PathBuf, String> {
-        let url = archive_url(spec);
-        download::check_url(&url, &self.limits)?;
-        let incoming = self.cache.join("incoming");
-        let dest = incoming.join(format!("{:016x}", fnv(&url)));
+        self.fetch_archive(spec, &archive_url(spec))
+    }
+
+    /// Downloads `url`, pinned in the lock under `key`: (the file, its
+    /// sha256). A hash that differs from the lock's is refused.
+    fn download(&mut self, key: &str, url: &str) -> Result<(PathBuf, String), String> {
+        download::check_url(url, &self.limits)?;
+        let dest = self
+            .cache
+            .join("incoming")
+            .join(format!("{:016x}", fnv(url)));
         let _ = std::fs::remove_file(&dest);
-        let sum = download::fetch_to(&url, &dest, &self.limits, &mut |_, _| {})?;
-        match self.lock.get(spec) {
+        let sum = download::fetch_to(url, &dest, &self.limits, &mut |_, _| {})?;
+        match self.lock.get(key) {
             Some(locked) if locked != sum && !self.update_lock => {
                 let _ = std::fs::remove_file(&dest);
-                return Err(format!(
-                    "{spec}: its sha256 is now {sum}, not {locked} as jailwright.lock says: refused (--update-lock to take the new one)"
-                ));
+                Err(format!(
+                    "{key}: its sha256 is now {sum}, not {locked} as jailwright.lock says: refused (--update-lock to take the new one)"
+                ))
             }
-            _ => self.lock.set(spec, &sum),
+            _ => {
+                self.lock.set(key, &sum);
+                Ok((dest, sum))
+            }
         }
+    }
+
+    /// A single remote file (AppJail's `fetch+URL` Makejail), pinned.
+    pub fn fetch_file(&mut self, key: &str, url: &str, name: &str) -> Result<PathBuf, String> {
+        let (dest, sum) = self.download(key, url)?;
+        let dir = self.cache.join("files").join(&sum);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let file = dir.join(name);
+        std::fs::rename(&dest, &file).map_err(|e| format!("{}: {e}", file.display()))?;
+        Ok(file)
+    }
+
+    /// An archive, pinned under `key`, unpacked (once per content).
+    pub fn fetch_archive(&mut self, key: &str, url: &str) -> Result<PathBuf, String> {
+        let spec = key;
+        let (dest, sum) = self.download(spec, url)?;
         let tree = self.cache.join("trees").join(&sum);
         if !tree.is_dir() {
             extract::check(&dest)?;
@@ -175,4 +201,62 @@ pub fn fetch_pinned(spec: &str, lock_path: &Path, settings: &Settings) -> Result
     let dir = fetcher.fetch(spec)?;
     lock.save()?;
     Ok(dir)
+}
+
+/// A Makejail's remote INCLUDE (`gh+U/R`, `gl+U/R`, `fetch+URL`, with
+/// `--branch B` and `--file F`): the local path of the Makejail it names,
+/// pinned in the lock at `lock_path`.
+pub fn fetch_include(
+    spec: &crate::dialect::makejail::include::Spec,
+    lock_path: &Path,
+    settings: &Settings,
+) -> Result<PathBuf, String> {
+    let option = |name: &str| {
+        spec.args
+            .iter()
+            .position(|a| a == name)
+            .and_then(|i| spec.args.get(i + 1))
+            .cloned()
+    };
+    let branch = option("--branch").unwrap_or_else(|| "HEAD".into());
+    let file = option("--file").unwrap_or_else(|| "Makejail".into());
+    let repo = spec
+        .target
+        .trim_start_matches("https://github.com/")
+        .trim_start_matches("https://gitlab.com/")
+        .trim_end_matches(".git")
+        .to_string();
+    let mut lock = Lock::read(lock_path)?;
+    let mut fetcher = Fetcher {
+        cache: settings.cache.clone().unwrap_or_else(default_cache),
+        limits: download::Limits {
+            allow_http: settings.allow_http,
+            max_bytes: 256 << 20,
+            ..download::Limits::default()
+        },
+        lock: &mut lock,
+        update_lock: settings.update_lock,
+    };
+    let key = format!("{}+{}", spec.method, spec.target);
+    let path = match spec.method.as_str() {
+        "github" => fetcher
+            .fetch_archive(
+                &key,
+                &format!("https://codeload.github.com/{repo}/tar.gz/{branch}"),
+            )?
+            .join(&file),
+        "gitlab" => {
+            let name = repo.rsplit('/').next().unwrap_or(&repo).to_string();
+            fetcher
+                .fetch_archive(
+                    &key,
+                    &format!("https://gitlab.com/{repo}/-/archive/{branch}/{name}-{branch}.tar.gz"),
+                )?
+                .join(&file)
+        }
+        "fetch" => fetcher.fetch_file(&key, &spec.target, "Makejail")?,
+        other => return Err(format!("{other}+ includes are not fetched")),
+    };
+    lock.save()?;
+    Ok(path)
 }

@@ -18,8 +18,13 @@ use std::path::{Path, PathBuf};
 /// Reads a file: (real path, bytes).
 pub type Reader<'a> = dyn FnMut(&Path) -> io::Result<(PathBuf, Vec<u8>)> + 'a;
 
-struct Flattening<'r, 'a> {
+/// Fetches a remote include (`gh+`, `gl+`, `fetch+`) and gives the local
+/// path of the Makejail it names; `None` keeps remote includes as steps.
+pub type Remote<'a> = dyn FnMut(&include::Spec) -> Result<PathBuf, String> + 'a;
+
+struct Flattening<'r, 'a, 'b> {
     read: &'r mut Reader<'a>,
+    remote: Option<&'r mut Remote<'b>>,
     sources: Vec<SourceFile>,
     entries: Vec<Entry>,
     problems: Vec<Problem>,
@@ -28,10 +33,16 @@ struct Flattening<'r, 'a> {
 }
 
 /// Reads `path` and every local file it includes, flattened.
-pub fn expand(path: &Path, bindings: &Bindings, read: &mut Reader) -> io::Result<Document> {
+pub fn expand(
+    path: &Path,
+    bindings: &Bindings,
+    read: &mut Reader,
+    remote: Option<&mut Remote>,
+) -> io::Result<Document> {
     let (real, bytes) = read(path)?;
     let mut f = Flattening {
         read,
+        remote,
         sources: Vec::new(),
         entries: Vec::new(),
         problems: Vec::new(),
@@ -42,7 +53,7 @@ pub fn expand(path: &Path, bindings: &Bindings, read: &mut Reader) -> io::Result
     Ok(build(f.sources, f.entries, f.problems, bindings))
 }
 
-impl Flattening<'_, '_> {
+impl Flattening<'_, '_, '_> {
     fn visit(&mut self, path: &Path, real: PathBuf, bytes: &[u8]) {
         self.included.push(real.clone());
         let index = self.sources.len();
@@ -57,8 +68,25 @@ impl Flattening<'_, '_> {
             let (name, args) = lines::split(&line.line.text);
             let spec = (name == "INCLUDE" && line.kind != lines::LineKind::UnfinishedContinuation)
                 .then(|| include::parse(args.unwrap_or_default()).ok())
-                .flatten()
-                .filter(include::Spec::is_local);
+                .flatten();
+            // A remote include the caller can fetch: the Makejail it names,
+            // from where it was fetched.
+            let spec = match (spec, self.remote.as_deref_mut()) {
+                (Some(spec), Some(remote)) if !spec.is_local() && fetchable(&spec) => {
+                    match remote(&spec) {
+                        Ok(local) => Some(include::Spec {
+                            method: "file".into(),
+                            target: local.display().to_string(),
+                            args: Vec::new(),
+                        }),
+                        Err(e) => {
+                            self.problem(format!("{}: {e}", spec.target), &line);
+                            None
+                        }
+                    }
+                }
+                (spec, _) => spec.filter(include::Spec::is_local),
+            };
             if let Some(spec) = spec {
                 let by_real = (self.read)(&real_dir.join(&spec.target));
                 let shown = shown_dir.join(&spec.target);
@@ -103,4 +131,11 @@ impl Flattening<'_, '_> {
             message,
         });
     }
+}
+
+/// The remote methods jailwright fetches (over https): GitHub, GitLab and
+/// plain downloads; `git+` (a clone), `cmd+` and the ssh aliases stay
+/// steps.
+fn fetchable(spec: &include::Spec) -> bool {
+    matches!(spec.method.as_str(), "github" | "gitlab" | "fetch")
 }
