@@ -185,8 +185,13 @@ pub fn local(arg: &Path, settings: &Settings) -> Result<PathBuf, String> {
     fetch_pinned(&spec, Path::new(lock::FILE_NAME), settings)
 }
 
-/// Fetches a remote template, pinned in the lock file at `lock_path`.
-pub fn fetch_pinned(spec: &str, lock_path: &Path, settings: &Settings) -> Result<PathBuf, String> {
+/// Runs `f` with a fetcher pinned in the lock file at `lock_path`, and
+/// saves the lock when `f` succeeds.
+fn with_fetcher<T>(
+    lock_path: &Path,
+    settings: &Settings,
+    f: impl FnOnce(&mut Fetcher) -> Result<T, String>,
+) -> Result<T, String> {
     let mut lock = Lock::read(lock_path)?;
     let mut fetcher = Fetcher {
         cache: settings.cache.clone().unwrap_or_else(default_cache),
@@ -198,9 +203,14 @@ pub fn fetch_pinned(spec: &str, lock_path: &Path, settings: &Settings) -> Result
         lock: &mut lock,
         update_lock: settings.update_lock,
     };
-    let dir = fetcher.fetch(spec)?;
+    let result = f(&mut fetcher)?;
     lock.save()?;
-    Ok(dir)
+    Ok(result)
+}
+
+/// Fetches a remote template, pinned in the lock file at `lock_path`.
+pub fn fetch_pinned(spec: &str, lock_path: &Path, settings: &Settings) -> Result<PathBuf, String> {
+    with_fetcher(lock_path, settings, |fetcher| fetcher.fetch(spec))
 }
 
 /// A Makejail's remote INCLUDE (`gh+U/R`, `gl+U/R`, `fetch+URL`, with
@@ -226,37 +236,24 @@ pub fn fetch_include(
         .trim_start_matches("https://gitlab.com/")
         .trim_end_matches(".git")
         .to_string();
-    let mut lock = Lock::read(lock_path)?;
-    let mut fetcher = Fetcher {
-        cache: settings.cache.clone().unwrap_or_else(default_cache),
-        limits: download::Limits {
-            allow_http: settings.allow_http,
-            max_bytes: 256 << 20,
-            ..download::Limits::default()
-        },
-        lock: &mut lock,
-        update_lock: settings.update_lock,
-    };
     let key = format!("{}+{}", spec.method, spec.target);
-    let path = match spec.method.as_str() {
-        "github" => fetcher
+    with_fetcher(lock_path, settings, |fetcher| match spec.method.as_str() {
+        "github" => Ok(fetcher
             .fetch_archive(
                 &key,
                 &format!("https://codeload.github.com/{repo}/tar.gz/{branch}"),
             )?
-            .join(&file),
+            .join(&file)),
         "gitlab" => {
             let name = repo.rsplit('/').next().unwrap_or(&repo).to_string();
-            fetcher
+            Ok(fetcher
                 .fetch_archive(
                     &key,
                     &format!("https://gitlab.com/{repo}/-/archive/{branch}/{name}-{branch}.tar.gz"),
                 )?
-                .join(&file)
+                .join(&file))
         }
-        "fetch" => fetcher.fetch_file(&key, &spec.target, "Makejail")?,
-        other => return Err(format!("{other}+ includes are not fetched")),
-    };
-    lock.save()?;
-    Ok(path)
+        "fetch" => fetcher.fetch_file(&key, &spec.target, "Makejail"),
+        other => Err(format!("{other}+ includes are not fetched")),
+    })
 }
