@@ -62,12 +62,24 @@ fn a_remote_template_is_pinned_and_a_change_is_refused() {
     let lock = std::fs::read_to_string(work.path().join("jailwright.lock")).unwrap();
     assert!(lock.contains(&format!("{url}\t")), "{lock}");
 
-    // The source changes under the same URL.
+    // Pinned and cached: the next run does not download it again.
+    let asked = server.requests.lock().unwrap().len();
+    let out = run(work.path(), cache.path(), &["parse", &url, "--allow-http"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        server.requests.lock().unwrap().len(),
+        asked,
+        "served from the cache"
+    );
+
+    // The source changes under the same URL: with a fresh cache it is
+    // downloaded again, and the lock refuses it.
     server.route(
         "/t.tar.gz",
         Reply::File(tar_gz(&[("Bastillefile", "PKG evil\n")])),
     );
-    let out = run(work.path(), cache.path(), &["parse", &url, "--allow-http"]);
+    let fresh = tempfile::tempdir().unwrap();
+    let out = run(work.path(), fresh.path(), &["parse", &url, "--allow-http"]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("refused"), "{}", out.stderr);
     assert!(!out.stdout.contains("evil"));

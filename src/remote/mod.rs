@@ -100,6 +100,13 @@ impl Fetcher<'_> {
     /// An archive, pinned under `key`, unpacked (once per content).
     pub fn fetch_archive(&mut self, key: &str, url: &str) -> Result<PathBuf, String> {
         let spec = key;
+        // Pinned and already unpacked: no download (works offline).
+        if let Some(locked) = self.lock.get(key).filter(|_| !self.update_lock) {
+            let tree = self.cache.join("trees").join(locked);
+            if tree.is_dir() {
+                return Ok(template_dir(&tree));
+            }
+        }
         let (dest, sum) = self.download(spec, url)?;
         let tree = self.cache.join("trees").join(&sum);
         if !tree.is_dir() {
