@@ -1,10 +1,12 @@
-//! Any bytes read as a Bastillefile: parsing, JSON output and every lint
-//! rule must never panic. The first byte picks whether --arg values and a
+//! Any bytes read as a Bastillefile: parsing, JSON output, every lint
+//! rule, conversion to the other dialects (and back) and fmt must never
+//! panic. The first byte picks whether --arg values and a
 //! jail are given, so substitution paths are reached too.
 
 #![no_main]
 
 use jailwright::dialect::{Bindings, JailFacts, bastille};
+use jailwright::ir::Dialect;
 use jailwright::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
@@ -20,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
                 ip4: Some("10.0.0.1".into()),
                 ip6: None,
             },
+            keep_references: mode & 2 == 2,
         }
     } else {
         Bindings::default()
@@ -27,4 +30,21 @@ fuzz_target!(|data: &[u8]| {
     let doc = bastille::parse(SourceFile::new("Bastillefile", text), &bindings);
     let _ = jailwright::inspect::json(&doc.template);
     let _ = jailwright::lint::lint(&doc);
+    converted(&doc);
+    if let Ok(text) = std::str::from_utf8(text) {
+        let once = jailwright::format::format(Dialect::Bastille, "Bastillefile", text);
+        assert_eq!(jailwright::format::format(Dialect::Bastille, "Bastillefile", &once), once);
+    }
 });
+
+/// Converts to every dialect and reads each result back.
+fn converted(doc: &jailwright::document::Document) {
+    for to in [Dialect::Bastille, Dialect::Makejail, Dialect::Pot] {
+        if to == doc.template.dialect {
+            continue;
+        }
+        let c = jailwright::convert::convert(doc, to, "fuzz", &|_| false);
+        let back = jailwright::convert::read_back(&c);
+        let _ = jailwright::convert::convert(&back, doc.template.dialect, "fuzz", &|_| false);
+    }
+}

@@ -5,6 +5,7 @@
 #![no_main]
 
 use jailwright::dialect::pot::{self, Flavour};
+use jailwright::ir::Dialect;
 use jailwright::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
@@ -20,4 +21,12 @@ fuzz_target!(|data: &[u8]| {
     }]);
     let _ = jailwright::inspect::json(&doc.template);
     let _ = jailwright::lint::lint(&doc);
+    for to in [Dialect::Bastille, Dialect::Makejail, Dialect::Pot] {
+        if to == doc.template.dialect {
+            continue;
+        }
+        let c = jailwright::convert::convert(&doc, to, "fuzz", &|_| false);
+        let back = jailwright::convert::read_back(&c);
+        let _ = jailwright::convert::convert(&back, doc.template.dialect, "fuzz", &|_| false);
+    }
 });
