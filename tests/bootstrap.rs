@@ -106,11 +106,7 @@ fn bootstrap(server: &Server, root: &Path, cache: &Path, extra: &[&str]) -> comm
         .args(extra)
         .output()
         .unwrap();
-    common::Output {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    out.into()
 }
 
 fn good_release() -> Vec<u8> {

@@ -28,11 +28,7 @@ fn apply(template: &Path, root: &Path) -> common::Output {
         ])
         .output()
         .unwrap();
-    common::Output {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    out.into()
 }
 
 #[test]

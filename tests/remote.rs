@@ -39,11 +39,7 @@ fn run(dir: &Path, cache: &Path, args: &[&str]) -> common::Output {
         .env("JAILWRIGHT_CACHE", cache)
         .output()
         .unwrap();
-    common::Output {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    out.into()
 }
 
 #[test]
