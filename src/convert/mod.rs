@@ -180,7 +180,7 @@ fn rename_invalid_args(
     }
     for located in ops.iter_mut() {
         if let ops::Op::Arg { name, .. } = &mut located.op
-            && !words::is_name(name)
+            && !crate::shell::is_name(name)
         {
             let new: String = name
                 .chars()

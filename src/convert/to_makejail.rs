@@ -1,7 +1,9 @@
 //! Operations as a Makejail.
 
 use super::ops::{Located, Loss, Op};
-use super::words::{APPJAIL_JAILNAME, JAIL_NAME, jail_name_as, sh_word};
+use super::words::{
+    APPJAIL_JAILNAME, JAIL_NAME, jail_name_as, line_in_file_script, parent_dir, sh_word,
+};
 use super::{Carried, Emitter, Lost, OutputFile, Shared, shared};
 use crate::dialect::makejail::tokenizer::tokenize;
 use crate::ir::{CopyFrom, Dialect, PkgAction};
@@ -137,10 +139,7 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
             }
             // bastille's cp makes the destination's directory; AppJail's
             // COPY does not.
-            let parent = destination
-                .trim_end_matches('/')
-                .rsplit_once('/')
-                .map_or("", |(p, _)| p);
+            let parent = parent_dir(destination);
             if *parents && !parent.is_empty() {
                 e.lines
                     .push(cmd(&format!("mkdir -p {}", sh_word(parent)), None));
@@ -189,10 +188,7 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
                     "check the CMD line",
                 ),
             );
-            let (line, file) = (sh_word(line), sh_word(file));
-            let script = format!(
-                "mkdir -p \"$(dirname {file})\" && touch {file} && (grep -qxF -- {line} {file} || printf '%s\\n' {line} >> {file})"
-            );
+            let script = line_in_file_script(&sh_word(line), &sh_word(file));
             return emit_op(e, located, &Op::Shell { script, user: None });
         }
         Op::Restart => "RESTART".into(),

@@ -3,7 +3,9 @@
 //! the pot's name as `$1`.
 
 use super::ops::{Located, Loss, Op};
-use super::words::{POT_NAME, jail_name_as, sh_word as quote, sh_words};
+use super::words::{
+    POT_NAME, jail_name_as, line_in_file_script, parent_dir, sh_word as quote, sh_words,
+};
 use super::{Carried, Emitter, Lost, OutputFile, Shared, script, shared};
 use crate::ir::{CopyFrom, Dialect, PkgAction};
 use crate::shell::quote::{literal, references_out_of_single_quotes};
@@ -272,13 +274,7 @@ impl Pot<'_> {
                         "check the script line",
                     ),
                 );
-                let (line, file) = (quote(line), quote(file));
-                self.step(
-                    &format!(
-                        "mkdir -p \"$(dirname {file})\" && touch {file} && (grep -qxF -- {line} {file} || printf '%s\\n' {line} >> {file})"
-                    ),
-                    None,
-                );
+                self.step(&line_in_file_script(&quote(line), &quote(file)), None);
             }
             Op::Restart | Op::Start | Op::Stop => self.e.lose(
                 located,
@@ -352,10 +348,7 @@ impl Pot<'_> {
             format!("{stage}/{base}")
         };
         let to = quote(destination);
-        let parent = destination
-            .trim_end_matches('/')
-            .rsplit_once('/')
-            .map_or("", |(p, _)| p);
+        let parent = parent_dir(destination);
         let mkdir = if parents && !parent.is_empty() {
             format!("mkdir -p {} && ", quote(parent))
         } else {

@@ -30,13 +30,21 @@ pub fn jail_name_as(text: &str, to: &str) -> String {
     out
 }
 
-/// A valid sh (and AppJail) variable name.
-pub fn is_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+/// The directory part of a jail path (`/a/b/` and `/a/b` give `/a`;
+/// `/b` gives ``): what bastille's cp makes before copying.
+pub fn parent_dir(path: &str) -> &str {
+    path.trim_end_matches('/')
+        .rsplit_once('/')
+        .map_or("", |(p, _)| p)
+}
+
+/// Shell text that appends `line` to `file` unless the file has it
+/// (LINE_IN_FILE, as bastille does it, run in the jail); both words are
+/// already quoted.
+pub fn line_in_file_script(line: &str, file: &str) -> String {
+    format!(
+        "mkdir -p \"$(dirname {file})\" && touch {file} && (grep -qxF -- {line} {file} || printf '%s\\n' {line} >> {file})"
+    )
 }
 
 #[cfg(test)]
@@ -49,6 +57,14 @@ mod tests {
             jail_name_as("echo ${JAIL_NAME} ${POT_NAME}", APPJAIL_JAILNAME),
             "echo ${APPJAIL_JAILNAME} ${APPJAIL_JAILNAME}"
         );
-        assert!(is_name("php_version") && !is_name("php-version") && !is_name("1x"));
+        assert!(
+            crate::shell::is_name("php_version")
+                && !crate::shell::is_name("php-version")
+                && !crate::shell::is_name("1x")
+        );
+        assert_eq!(
+            (parent_dir("/a/b/"), parent_dir("/a/b"), parent_dir("/b")),
+            ("/a", "/a", "")
+        );
     }
 }

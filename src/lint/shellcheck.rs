@@ -80,7 +80,7 @@ pub fn script(doc: &Document) -> Option<ShellScript> {
     }
     names.sort();
     names.dedup();
-    for name in names.iter().filter(|n| is_name(n)) {
+    for name in names.iter().filter(|n| crate::shell::is_name(n)) {
         text.push_str(&format!("{name}=''; : \"${name}\"\n"));
         origins.push(None);
     }
@@ -97,14 +97,6 @@ pub fn script(doc: &Document) -> Option<ShellScript> {
         origins.push(None);
     }
     Some(ShellScript { text, origins })
-}
-
-fn is_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Origins of the lines of a whole file (a flavour script, a hook file)
