@@ -10,6 +10,9 @@ use jailwright::ir::Dialect;
 use jailwright::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../common.rs"]
+mod common;
+
 fuzz_target!(|data: &[u8]| {
     let (mode, text) = data.split_first().map_or((0, data), |(m, t)| (*m, t));
     let bindings = if mode & 1 == 1 {
@@ -28,23 +31,6 @@ fuzz_target!(|data: &[u8]| {
         Bindings::default()
     };
     let doc = bastille::parse(SourceFile::new("Bastillefile", text), &bindings);
-    let _ = jailwright::inspect::json(&doc.template);
-    let _ = jailwright::lint::lint(&doc);
-    converted(&doc);
-    if let Ok(text) = std::str::from_utf8(text) {
-        let once = jailwright::format::format(Dialect::Bastille, "Bastillefile", text);
-        assert_eq!(jailwright::format::format(Dialect::Bastille, "Bastillefile", &once), once);
-    }
+    common::exercise(&doc);
+    common::fmt_is_idempotent(Dialect::Bastille, "Bastillefile", text);
 });
-
-/// Converts to every dialect and reads each result back.
-fn converted(doc: &jailwright::document::Document) {
-    for to in [Dialect::Bastille, Dialect::Makejail, Dialect::Pot] {
-        if to == doc.template.dialect {
-            continue;
-        }
-        let c = jailwright::convert::convert(doc, to, "fuzz", &|_| false);
-        let back = jailwright::convert::read_back(&c);
-        let _ = jailwright::convert::convert(&back, doc.template.dialect, "fuzz", &|_| false);
-    }
-}

@@ -10,6 +10,9 @@ use jailwright::ir::Dialect;
 use jailwright::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../common.rs"]
+mod common;
+
 fuzz_target!(|data: &[u8]| {
     let (mode, text) = data.split_first().map_or((0, data), |(m, t)| (*m, t));
     let bindings = Bindings {
@@ -20,21 +23,9 @@ fuzz_target!(|data: &[u8]| {
         },
         ..Bindings::default()
     };
-    if let Ok(utf8) = std::str::from_utf8(text) {
-        let once = jailwright::format::format(Dialect::Makejail, "Makejail", utf8);
-        assert_eq!(jailwright::format::format(Dialect::Makejail, "Makejail", &once), once);
-    }
+    common::fmt_is_idempotent(Dialect::Makejail, "Makejail", text);
     let source = SourceFile::new("Makejail", text);
     let _ = makejail::tokenizer::tokenize(&source.text, mode & 2 == 2);
     let doc = makejail::parse(source, &bindings);
-    let _ = jailwright::inspect::json(&doc.template);
-    let _ = jailwright::lint::lint(&doc);
-    for to in [Dialect::Bastille, Dialect::Makejail, Dialect::Pot] {
-        if to == doc.template.dialect {
-            continue;
-        }
-        let c = jailwright::convert::convert(&doc, to, "fuzz", &|_| false);
-        let back = jailwright::convert::read_back(&c);
-        let _ = jailwright::convert::convert(&back, doc.template.dialect, "fuzz", &|_| false);
-    }
+    common::exercise(&doc);
 });

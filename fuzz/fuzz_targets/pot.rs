@@ -5,9 +5,11 @@
 #![no_main]
 
 use jailwright::dialect::pot::{self, Flavour};
-use jailwright::ir::Dialect;
 use jailwright::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
+
+#[path = "../common.rs"]
+mod common;
 
 fuzz_target!(|data: &[u8]| {
     let (commands, script) = match data.iter().position(|b| *b == 0) {
@@ -19,14 +21,5 @@ fuzz_target!(|data: &[u8]| {
         commands: Some(SourceFile::new("fuzz", commands)),
         script: script.map(|s| SourceFile::new("fuzz.sh", s)),
     }]);
-    let _ = jailwright::inspect::json(&doc.template);
-    let _ = jailwright::lint::lint(&doc);
-    for to in [Dialect::Bastille, Dialect::Makejail, Dialect::Pot] {
-        if to == doc.template.dialect {
-            continue;
-        }
-        let c = jailwright::convert::convert(&doc, to, "fuzz", &|_| false);
-        let back = jailwright::convert::read_back(&c);
-        let _ = jailwright::convert::convert(&back, doc.template.dialect, "fuzz", &|_| false);
-    }
+    common::exercise(&doc);
 });
