@@ -10,113 +10,77 @@
 //! Building the script and reading ShellCheck's answer are pure; running
 //! ShellCheck is the caller's (`exec::adapters::shellcheck`).
 
+use super::shell_text::{self, ShellLine};
 use super::{Diagnostic, Severity};
-use crate::document::{Document, span_of};
-use crate::ir::{Instruction, Span};
+use crate::document::Document;
+use crate::ir::Instruction;
 
-/// The script ShellCheck reads, and where each of its lines came from.
-pub struct ShellScript {
+/// The script ShellCheck reads, and which line of shell text each of its
+/// lines is (`None`: a line jailwright added).
+pub struct ShellScript<'d> {
     pub text: String,
-    /// For each line of `text` (0-based), the origin of its column 1.
-    origins: Vec<Option<Origin>>,
-}
-
-#[derive(Clone, Copy)]
-enum Origin {
-    /// A step's text: the logical line and the offset of the text in it.
-    Line { line: usize, offset: usize },
-    /// A line of a whole script file: source index and byte offset of the
-    /// line's start.
-    File { source: usize, start: usize },
+    lines: Vec<ShellLine<'d>>,
+    origins: Vec<Option<usize>>,
 }
 
 /// Names a template's shell text may use without assigning them.
 const BUILTINS: &[&str] = &["JAIL_NAME", "JAIL_IP", "JAIL_IP6", "APPJAIL_JAILNAME"];
 
 /// The template's shell text as one script, or `None` when it has none.
-pub fn script(doc: &Document) -> Option<ShellScript> {
-    let mut text = String::from("#!/bin/sh\n");
-    let mut origins: Vec<Option<Origin>> = vec![None];
-    let mut names: Vec<&str> = BUILTINS.to_vec();
-    let mut body: Vec<(String, Vec<Option<Origin>>)> = Vec::new();
-    for step in &doc.template.steps {
-        match &step.instruction {
-            Instruction::Arg { name, .. }
-            | Instruction::Var { name, .. }
-            | Instruction::Env { name, .. } => names.push(name),
-            Instruction::Cmd { script, options }
-                if options.is_default() || options.user.is_some() =>
-            {
-                let Some(line) = doc.lines.get(step.line_index) else {
-                    continue;
-                };
-                let lines: Vec<&str> = script.split('\n').collect();
-                if lines.len() == 1 {
-                    let Some(offset) = line.text.find(script.as_str()) else {
-                        continue;
-                    };
-                    body.push((
-                        script.clone(),
-                        vec![Some(Origin::Line {
-                            line: step.line_index,
-                            offset,
-                        })],
-                    ));
-                } else if let Some(origins) = file_lines(doc, &step.span, script) {
-                    // A legacy CMD hook: a whole file.
-                    body.push((script.clone(), origins));
-                }
-            }
-            Instruction::Script { text: script, .. } => {
-                if let Some(origins) = file_lines(doc, &step.span, script) {
-                    body.push((script.clone(), origins));
-                }
-            }
-            _ => {}
-        }
-    }
-    if body.is_empty() {
+pub fn script(doc: &Document) -> Option<ShellScript<'_>> {
+    // CMDs that run a plain `sh -c` in the jail (or as a user), legacy
+    // CMD hooks and flavour scripts.
+    let lines: Vec<ShellLine> = shell_text::lines(doc)
+        .into_iter()
+        .filter(|l| match &l.step.instruction {
+            Instruction::Cmd { options, .. } => options.is_default() || options.user.is_some(),
+            _ => true,
+        })
+        .collect();
+    if lines.is_empty() {
         return None;
+    }
+    let mut names: Vec<&str> = BUILTINS.to_vec();
+    for step in &doc.template.steps {
+        if let Instruction::Arg { name, .. }
+        | Instruction::Var { name, .. }
+        | Instruction::Env { name, .. } = &step.instruction
+        {
+            names.push(name);
+        }
     }
     names.sort();
     names.dedup();
+    let mut text = String::from("#!/bin/sh\n");
+    let mut origins: Vec<Option<usize>> = vec![None];
     for name in names.iter().filter(|n| crate::shell::is_name(n)) {
         text.push_str(&format!("{name}=''; : \"${name}\"\n"));
         origins.push(None);
     }
-    for (script, lines) in body {
-        text.push_str("(\n");
-        origins.push(None);
-        // A script file's interpreter line is a comment here.
-        for (line, origin) in script.trim_end_matches('\n').split('\n').zip(lines) {
-            text.push_str(line);
-            text.push('\n');
-            origins.push(origin);
+    // Each step in a subshell of its own; a script file's interpreter
+    // line is a comment here.
+    for (i, line) in lines.iter().enumerate() {
+        let first_of_step = i == 0 || !std::ptr::eq(lines[i - 1].step, line.step);
+        let last_of_step = lines
+            .get(i + 1)
+            .is_none_or(|next| !std::ptr::eq(next.step, line.step));
+        if first_of_step {
+            text.push_str("(\n");
+            origins.push(None);
         }
-        text.push_str(")\n");
-        origins.push(None);
+        text.push_str(line.text);
+        text.push('\n');
+        origins.push(Some(i));
+        if last_of_step {
+            text.push_str(")\n");
+            origins.push(None);
+        }
     }
-    Some(ShellScript { text, origins })
-}
-
-/// Origins of the lines of a whole file (a flavour script, a hook file)
-/// whose text is `script`.
-fn file_lines(doc: &Document, span: &Span, script: &str) -> Option<Vec<Option<Origin>>> {
-    let source = doc.sources.iter().position(|s| s.name == span.file)?;
-    let text = &doc.sources[source].text;
-    let base = text.find(script.trim_end_matches('\n'))?;
-    let mut start = base;
-    Some(
-        script
-            .trim_end_matches('\n')
-            .split('\n')
-            .map(|line| {
-                let origin = Origin::File { source, start };
-                start += line.len() + 1;
-                Some(origin)
-            })
-            .collect(),
-    )
+    Some(ShellScript {
+        text,
+        lines,
+        origins,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -140,13 +104,13 @@ struct Comment {
 /// lines jailwright added (prelude, subshells) are dropped.
 pub fn diagnostics(
     doc: &Document,
-    script: &ShellScript,
+    script: &ShellScript<'_>,
     json: &str,
 ) -> Result<Vec<Diagnostic>, String> {
     let answer: Answer = serde_json::from_str(json).map_err(|e| format!("shellcheck: {e}"))?;
     let mut found = Vec::new();
     for c in answer.comments {
-        let Some(Some(origin)) = script.origins.get(c.line.saturating_sub(1)) else {
+        let Some(Some(index)) = script.origins.get(c.line.saturating_sub(1)) else {
             continue;
         };
         // ShellCheck counts a tab as 8 columns; jailwright's text has none
@@ -157,16 +121,7 @@ pub fn diagnostics(
             1
         };
         let column = c.column.saturating_sub(1);
-        let span = match *origin {
-            Origin::Line { line, offset } => {
-                doc.span_in_line(line, offset + column, offset + column + length)
-            }
-            Origin::File { source, start } => {
-                let source = &doc.sources[source];
-                let start = (start + column).min(source.text.len());
-                span_of(source, start, (start + length).min(source.text.len()))
-            }
-        };
+        let span = script.lines[*index].span(doc, column, column + length);
         let severity = match c.level.as_str() {
             "error" => Severity::Error,
             "warning" => Severity::Warning,
