@@ -102,19 +102,23 @@ pub fn run(args: LintArgs) -> i32 {
                             }
                         }
                     }
-                    let config = match (&explicit, config::find(&template)) {
-                        (Some(c), _) => Some(c.clone()),
-                        (None, Some(file)) => match found.get(&file) {
-                            Some(c) => Some(c.clone()),
-                            None => match read_config(&file) {
-                                Ok(c) => {
-                                    found.insert(file, c.clone());
-                                    Some(c)
+                    // --config, else the nearest file upward (each read once).
+                    let config: Option<&Config> = match &explicit {
+                        Some(c) => Some(c),
+                        None => match config::find(&template) {
+                            Some(file) => {
+                                if !found.contains_key(&file) {
+                                    match read_config(&file) {
+                                        Ok(c) => {
+                                            found.insert(file.clone(), c);
+                                        }
+                                        Err(e) => return trouble(e),
+                                    }
                                 }
-                                Err(e) => return trouble(e),
-                            },
+                                found.get(&file)
+                            }
+                            None => None,
                         },
-                        (None, None) => None,
                     };
                     if let Some(config) = config {
                         config.apply(&template, &mut diagnostics);

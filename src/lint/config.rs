@@ -39,6 +39,9 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct Override {
     pub paths: Vec<String>,
+    /// `paths`, compiled once when the file is read.
+    #[serde(skip)]
+    matcher: globset::GlobSet,
     #[serde(default)]
     pub disable: Vec<String>,
     #[serde(default)]
@@ -70,6 +73,13 @@ impl Threshold {
 pub fn parse(text: &str, dir: &Path) -> Result<Config, String> {
     let mut config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
     config.dir = dir.to_path_buf();
+    for o in &mut config.overrides {
+        let mut set = globset::GlobSetBuilder::new();
+        for glob in &o.paths {
+            set.add(globset::Glob::new(glob).map_err(|e| format!("overrides: {glob}: {e}"))?);
+        }
+        o.matcher = set.build().map_err(|e| format!("overrides: {e}"))?;
+    }
     let mut named: Vec<&String> = config
         .disable
         .iter()
@@ -77,9 +87,6 @@ pub fn parse(text: &str, dir: &Path) -> Result<Config, String> {
         .collect();
     for o in &config.overrides {
         named.extend(o.disable.iter().chain(o.severity.keys()));
-        for glob in &o.paths {
-            globset::Glob::new(glob).map_err(|e| format!("overrides: {glob}: {e}"))?;
-        }
     }
     if let Some(unknown) = named.iter().find(|n| super::rules::find(n).is_none()) {
         return Err(format!("no rule {unknown} (`jailwright rules` lists them)"));
@@ -109,11 +116,7 @@ impl Config {
         let matching: Vec<&Override> = self
             .overrides
             .iter()
-            .filter(|o| {
-                o.paths.iter().any(|g| {
-                    globset::Glob::new(g).is_ok_and(|g| g.compile_matcher().is_match(relative))
-                })
-            })
+            .filter(|o| o.matcher.is_match(relative))
             .collect();
         let names = |d: &Diagnostic, list: &[String]| {
             list.iter()
