@@ -5,6 +5,7 @@
 use crate::exec::plan::MountSpec;
 use crate::exec::ports::{Outcome, Target};
 use crate::exec::safe_path::resolve_in_root;
+use crate::output::write_atomically;
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -133,12 +134,8 @@ impl Target for HostTarget {
         if let Some(parent) = path.parent() {
             self.make_dirs(parent)?;
         }
-        let mode = std::fs::metadata(&path).ok().map(|m| m.permissions());
-        write_atomically(&path, bytes)?;
-        match mode {
-            Some(mode) => std::fs::set_permissions(&path, mode),
-            None => Ok(()),
-        }
+        // Keeps the mode of the file it replaces.
+        write_atomically(&path, bytes, false)
     }
 
     fn files_under(&mut self, inside: &str) -> io::Result<Option<Vec<String>>> {
@@ -225,7 +222,7 @@ impl HostTarget {
             spec.dump,
             spec.pass
         ));
-        write_atomically(&fstab, new.as_bytes())
+        write_atomically(&fstab, new.as_bytes(), false)
     }
 
     /// Copies one file, directory or symlink to a path inside the root.
@@ -245,7 +242,7 @@ impl HostTarget {
             std::os::unix::fs::symlink(target, &dest)?;
             return Ok(());
         }
-        write_atomically(&dest, &std::fs::read(from)?)?;
+        write_atomically(&dest, &std::fs::read(from)?, false)?;
         std::fs::set_permissions(&dest, meta.permissions())
     }
 
@@ -263,16 +260,6 @@ fn file_name(path: &Path) -> String {
         .map_or(String::new(), |n| n.to_string_lossy().into_owned())
 }
 
-/// Writes through a temporary file renamed into place: never a half file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = path.with_file_name(format!(".{}.jailwright-tmp", file_name(path)));
-    {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
-}
 
 /// What a copy reads, for its cache key: every path under `path` in a
 /// stable order, with the content of each file.
