@@ -58,6 +58,16 @@ pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Where jailwright keeps what it downloads: `$XDG_CACHE_HOME/jailwright`,
+/// else `~/.cache/jailwright` (the temporary directory without a home).
+pub fn cache_home() -> std::path::PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("jailwright")
+}
+
 /// Whether a copy source of a template is a directory on this host (a
 /// relative source is looked up beside the template): what `convert` asks
 /// to know how pot will copy it.

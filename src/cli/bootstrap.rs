@@ -40,7 +40,10 @@ pub struct BootstrapArgs {
 }
 
 pub fn run(args: BootstrapArgs) -> i32 {
-    let cache = args.cache_dir.clone().unwrap_or_else(default_cache);
+    let cache = args
+        .cache_dir
+        .clone()
+        .unwrap_or_else(|| crate::output::cache_home().join("releases"));
     let mut dists = vec!["base.txz".to_string()];
     dists.extend(args.dists.iter().filter(|d| *d != "base.txz").cloned());
     let options = Options {
@@ -131,13 +134,4 @@ fn list(names: &[String]) -> String {
     } else {
         names.join(", ")
     }
-}
-
-/// `$XDG_CACHE_HOME/jailwright/releases`, else `~/.cache/...`.
-fn default_cache() -> PathBuf {
-    std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("jailwright/releases")
 }

@@ -140,13 +140,9 @@ fn fnv(text: &str) -> u64 {
     })
 }
 
-/// `$XDG_CACHE_HOME/jailwright/templates`, else `~/.cache/...`.
+/// Where remote templates are cached (`cache_home()/templates`).
 pub fn default_cache() -> PathBuf {
-    std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("jailwright/templates")
+    crate::output::cache_home().join("templates")
 }
 
 #[cfg(test)]

@@ -260,7 +260,6 @@ fn file_name(path: &Path) -> String {
         .map_or(String::new(), |n| n.to_string_lossy().into_owned())
 }
 
-
 /// What a copy reads, for its cache key: every path under `path` in a
 /// stable order, with the content of each file.
 pub fn content_of(path: &Path) -> Vec<u8> {
