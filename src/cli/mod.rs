@@ -105,6 +105,7 @@ impl RemoteArgs {
             allow_http: self.allow_http,
             update_lock: self.update_lock,
             cache: std::env::var_os("JAILWRIGHT_CACHE").map(PathBuf::from),
+            fetch_includes: self.fetch_includes,
         }
     }
 
@@ -116,20 +117,7 @@ impl RemoteArgs {
         forced: Option<Dialect>,
         bindings: &Bindings,
     ) -> Result<crate::document::Document, crate::dialect::LoadError> {
-        if !self.fetch_includes {
-            return crate::dialect::load_expanded(template, forced, bindings);
-        }
-        let settings = self.settings();
-        let dir = if template.is_dir() {
-            template.to_path_buf()
-        } else {
-            template.parent().map(PathBuf::from).unwrap_or_default()
-        };
-        let lock = dir.join(crate::remote::lock::FILE_NAME);
-        let mut fetch = |spec: &crate::dialect::makejail::include::Spec| {
-            crate::remote::fetch_include(spec, &lock, &settings)
-        };
-        crate::dialect::load_expanded_with(template, forced, bindings, Some(&mut fetch))
+        crate::remote::load_expanded(template, forced, bindings, &self.settings())
     }
 
     /// A template argument as a local path (a remote one fetched).

@@ -176,6 +176,30 @@ pub struct Settings {
     pub allow_http: bool,
     pub update_lock: bool,
     pub cache: Option<PathBuf>,
+    /// Fetch remote INCLUDEs; without it they are reported, not fetched.
+    pub fetch_includes: bool,
+}
+
+/// `dialect::load_expanded`, with a Makejail's remote INCLUDEs fetched
+/// (pinned beside the template) when `settings.fetch_includes` says so.
+pub fn load_expanded(
+    template: &Path,
+    forced: Option<crate::ir::Dialect>,
+    bindings: &crate::dialect::Bindings,
+    settings: &Settings,
+) -> Result<crate::document::Document, crate::dialect::LoadError> {
+    if !settings.fetch_includes {
+        return crate::dialect::load_expanded(template, forced, bindings);
+    }
+    let dir = if template.is_dir() {
+        template.to_path_buf()
+    } else {
+        template.parent().map(PathBuf::from).unwrap_or_default()
+    };
+    let lock = dir.join(lock::FILE_NAME);
+    let mut fetch =
+        |spec: &crate::dialect::makejail::include::Spec| fetch_include(spec, &lock, settings);
+    crate::dialect::load_expanded_with(template, forced, bindings, Some(&mut fetch))
 }
 
 /// A template argument as a local path: a remote one is fetched (and
