@@ -7,6 +7,7 @@ pub mod convert;
 pub mod dialect;
 pub mod document;
 pub mod exec;
+pub mod files;
 pub mod format;
 pub mod inspect;
 pub mod ir;

@@ -5,6 +5,7 @@ pub mod facts;
 pub mod host;
 pub mod jail;
 pub mod lock;
+pub mod process;
 pub mod recording;
 pub mod shellcheck;
 pub mod zfs;
