@@ -79,7 +79,10 @@ pub fn run(args: ApplyArgs) -> i32 {
         eprintln!("jailwright: no snapshots: a failed step cannot be rolled back");
     }
     let keys = cache_keys(&plan, content_of);
-    let mut target = HostTarget { root: root.clone() };
+    let mut target = match HostTarget::open(&root) {
+        Ok(target) => target,
+        Err(e) => return trouble(e),
+    };
     let options = Options {
         use_cache: !args.no_cache,
         keep_failed: args.keep_failed,

@@ -16,5 +16,8 @@
 //!   directory's descriptor, then renamed over the destination.
 
 pub mod atomic;
+pub mod copy;
+pub mod digest;
 pub mod read;
 pub mod root;
+mod temp;

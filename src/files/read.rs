@@ -34,11 +34,15 @@ pub fn read_regular(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
 
 /// Opens `name` in the directory `dir` without following a symlink there
 /// and reads it as `read_regular` does.
-pub fn read_regular_at(dir: impl AsFd, name: &str, cap: u64) -> io::Result<Vec<u8>> {
+pub fn read_regular_at(dir: impl AsFd, name: &std::ffi::OsStr, cap: u64) -> io::Result<Vec<u8>> {
     let fd = openat(
         dir,
         name,
-        OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC | OFlag::O_NOCTTY | OFlag::O_NOFOLLOW,
+        OFlag::O_RDONLY
+            | OFlag::O_NONBLOCK
+            | OFlag::O_CLOEXEC
+            | OFlag::O_NOCTTY
+            | OFlag::O_NOFOLLOW,
         Mode::empty(),
     )
     .map_err(io::Error::from)?;

@@ -1,16 +1,27 @@
 //! A jail's root on this machine: commands run as given (the plan already
-//! prefixed them with jexec or chroot), files are written under the root
-//! through `resolve_in_root`, so no symlink in the jail leads a write out.
+//! prefixed them with jexec or chroot); every file read and write inside
+//! the root goes through `files::root::Root`, so no symlink in the jail and
+//! no process racing apply leads one out of it.
 
 use crate::exec::plan::MountSpec;
 use crate::exec::ports::{Outcome, Target};
-use crate::exec::safe_path::resolve_in_root;
-use crate::output::write_atomically;
+use crate::files::read::{EDIT_CAP, read_regular};
+use crate::files::root::{Attributes, Kind, Root};
+use crate::files::{atomic, copy, digest};
 use std::io;
 use std::path::{Path, PathBuf};
 
 pub struct HostTarget {
-    pub root: PathBuf,
+    root: Root,
+}
+
+impl HostTarget {
+    /// Opens the root (a directory the admin named).
+    pub fn open(root: &Path) -> io::Result<HostTarget> {
+        Ok(HostTarget {
+            root: Root::open(root)?,
+        })
+    }
 }
 
 impl Target for HostTarget {
@@ -24,70 +35,24 @@ impl Target for HostTarget {
     }
 
     fn copy_in(&mut self, from: &Path, to: &str, contents: bool) -> io::Result<()> {
-        let meta = std::fs::symlink_metadata(from)?;
-        if meta.is_dir() {
-            // `cp -a SRC DST`: into DST/SRC's name when DST is a directory
-            // that exists, unless it is an overlay (contents).
-            let base = resolve_in_root(&self.root, to)?;
-            let into = if !contents && base.is_dir() {
-                format!("{}/{}", to.trim_end_matches('/'), file_name(from))
-            } else {
-                to.to_string()
-            };
-            for entry in walkdir::WalkDir::new(from).min_depth(0) {
-                let entry = entry.map_err(io::Error::other)?;
-                let rel = entry.path().strip_prefix(from).expect("under from");
-                let inside = format!("{}/{}", into.trim_end_matches('/'), rel.display());
-                self.copy_entry(entry.path(), &inside)?;
-            }
-            Ok(())
-        } else {
-            let base = resolve_in_root(&self.root, to)?;
-            let inside = if base.is_dir() {
-                format!("{}/{}", to.trim_end_matches('/'), file_name(from))
-            } else {
-                to.to_string()
-            };
-            self.copy_entry(from, &inside)
-        }
+        copy::copy_in(&self.root, from, to, contents)
     }
 
     fn read_file(&mut self, inside: &str) -> io::Result<Option<Vec<u8>>> {
-        let path = resolve_in_root(&self.root, inside)?;
-        match std::fs::read(path) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+        self.root.read(inside, EDIT_CAP)
     }
 
     fn write_file(&mut self, inside: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = resolve_in_root(&self.root, inside)?;
-        if let Some(parent) = path.parent() {
-            self.make_dirs(parent)?;
-        }
-        // Keeps the mode of the file it replaces.
-        write_atomically(&path, bytes, false)
+        // Keeps the mode and owner of the file it replaces.
+        let attributes = Attributes {
+            durable: true,
+            ..Attributes::default()
+        };
+        self.root.write(inside, bytes, attributes)
     }
 
     fn files_under(&mut self, inside: &str) -> io::Result<Option<Vec<String>>> {
-        let path = resolve_in_root(&self.root, inside)?;
-        if std::fs::symlink_metadata(&path).is_err() {
-            return Ok(None);
-        }
-        let mut files = Vec::new();
-        let walk = walkdir::WalkDir::new(&path)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !(e.file_type().is_dir() && e.file_name() == ".git"));
-        for entry in walk {
-            let entry = entry.map_err(io::Error::other)?;
-            if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(&self.root).expect("under root");
-                files.push(format!("/{}", rel.display()));
-            }
-        }
-        Ok(Some(files))
+        self.root.files_under(inside)
     }
 
     fn mount(&mut self, spec: &MountSpec) -> io::Result<Outcome> {
@@ -96,16 +61,22 @@ impl Target for HostTarget {
         if spec.fstype == "nullfs" && !from.exists() {
             std::fs::create_dir_all(from)?;
         }
-        let point = resolve_in_root(&self.root, &spec.to)?;
         if from.is_file() {
-            if let Some(parent) = point.parent() {
-                self.make_dirs(parent)?;
-            }
-            if !point.exists() {
-                std::fs::File::create(&point)?;
+            if self.root.kind(&spec.to)?.is_none() {
+                self.root.write(&spec.to, b"", Attributes::default())?;
             }
         } else {
-            self.make_dirs(&point)?;
+            self.root.create_dir_all(&spec.to)?;
+        }
+        // mount(8) takes a path: the mount point as it resolves now, inside
+        // the root (a jail process could still swap a component before
+        // mount runs; a running jail's mounts are bastille's to make).
+        let point = self.root.host_path(&spec.to)?;
+        if self.root.kind(&spec.to)? == Some(Kind::Symlink) {
+            return Err(io::Error::other(format!(
+                "{}: the mount point is a symlink",
+                spec.to
+            )));
         }
         self.record_in_fstab(spec, &point)?;
         let argv = [
@@ -127,13 +98,15 @@ impl HostTarget {
     /// `JAILDIR/root`: append the mount there (spaces as `\040`) unless
     /// that mount point is already listed, as bastille mount does.
     fn record_in_fstab(&mut self, spec: &MountSpec, point: &Path) -> io::Result<()> {
-        let fstab = match (self.root.file_name(), self.root.parent()) {
+        let root = self.root.path();
+        let fstab: PathBuf = match (root.file_name(), root.parent()) {
             (Some(name), Some(dir)) if name == "root" => dir.join("fstab"),
             _ => return Ok(()),
         };
-        let Ok(old) = std::fs::read_to_string(&fstab) else {
+        let Ok(old) = read_regular(&fstab, EDIT_CAP) else {
             return Ok(());
         };
+        let old = String::from_utf8_lossy(&old).into_owned();
         let escape = |s: &str| s.replace(' ', "\\040");
         let point = escape(&point.display().to_string());
         if old
@@ -154,57 +127,12 @@ impl HostTarget {
             spec.dump,
             spec.pass
         ));
-        write_atomically(&fstab, new.as_bytes(), false)
-    }
-
-    /// Copies one file, directory or symlink to a path inside the root.
-    fn copy_entry(&mut self, from: &Path, inside: &str) -> io::Result<()> {
-        let meta = std::fs::symlink_metadata(from)?;
-        let dest = resolve_in_root(&self.root, inside)?;
-        if meta.is_dir() {
-            return self.make_dirs(&dest);
-        }
-        if let Some(parent) = dest.parent() {
-            self.make_dirs(parent)?;
-        }
-        if meta.file_type().is_symlink() {
-            let target = std::fs::read_link(from)?;
-            let _ = std::fs::remove_file(&dest);
-            #[cfg(unix)]
-            std::os::unix::fs::symlink(target, &dest)?;
-            return Ok(());
-        }
-        write_atomically(&dest, &std::fs::read(from)?, false)?;
-        std::fs::set_permissions(&dest, meta.permissions())
-    }
-
-    /// Creates directories under the root; a component that became a
-    /// symlink is resolved again, so the result stays inside.
-    fn make_dirs(&mut self, dir: &Path) -> io::Result<()> {
-        let inside = dir.strip_prefix(&self.root).unwrap_or(dir);
-        let resolved = resolve_in_root(&self.root, &format!("/{}", inside.display()))?;
-        std::fs::create_dir_all(resolved)
+        atomic::write_atomically(&fstab, new.as_bytes(), false)
     }
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or(String::new(), |n| n.to_string_lossy().into_owned())
-}
-
-/// What a copy reads, for its cache key: every path under `path` in a
-/// stable order, with the content of each file.
+/// What a copy reads, for its cache key: the sha256 of every entry under
+/// `path` (paths, kinds, modes, symlink targets, contents), streamed.
 pub fn content_of(path: &Path) -> Vec<u8> {
-    let mut all = Vec::new();
-    for entry in walkdir::WalkDir::new(path)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        all.extend(entry.path().to_string_lossy().as_bytes());
-        if entry.file_type().is_file() {
-            all.extend(std::fs::read(entry.path()).unwrap_or_default());
-        }
-    }
-    all
+    digest::of_tree(path).to_vec()
 }

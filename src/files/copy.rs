@@ -1,0 +1,140 @@
+//! Copies from the host (a template's files: untrusted) into a root or to
+//! a host directory, as `cp -a` does: a symlink is copied as a symlink
+//! (also at the top: `CP link /x` copies the link), a directory with
+//! everything under it, a file with its mode; a FIFO, a device or a socket
+//! is refused, never opened.
+
+use super::atomic;
+use super::read;
+use super::root::{Attributes, Kind, Root};
+use nix::fcntl::{OFlag, open};
+use nix::sys::stat::Mode;
+use std::fs::Metadata;
+use std::io;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::Path;
+
+/// `cp -a FROM ROOT/TO`: into `TO/NAME` when `TO` is a directory there,
+/// unless `contents` (an overlay: what is in `FROM` goes into `TO`).
+pub fn copy_in(root: &Root, from: &Path, to: &str, contents: bool) -> io::Result<()> {
+    let meta = std::fs::symlink_metadata(from).map_err(|e| in_path(from, e))?;
+    let into_dir = root.kind(to)? == Some(Kind::Dir);
+    let base = if into_dir && !(contents && meta.is_dir()) {
+        format!("{}/{}", to.trim_end_matches('/'), file_name(from))
+    } else {
+        to.to_string()
+    };
+    if !meta.is_dir() {
+        return copy_entry(root, from, &meta, &base);
+    }
+    let walk = walkdir::WalkDir::new(from)
+        .follow_links(false)
+        .follow_root_links(false)
+        .sort_by_file_name();
+    for entry in walk {
+        let entry = entry.map_err(io::Error::other)?;
+        let rel = entry.path().strip_prefix(from).expect("under from");
+        let inside = if rel.as_os_str().is_empty() {
+            base.clone()
+        } else {
+            format!("{}/{}", base.trim_end_matches('/'), rel.display())
+        };
+        let meta = entry.metadata().map_err(io::Error::other)?;
+        copy_entry(root, entry.path(), &meta, &inside)?;
+    }
+    Ok(())
+}
+
+/// Copies a file or a tree on the host (convert's carried files).
+pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    let walk = walkdir::WalkDir::new(from)
+        .follow_links(false)
+        .follow_root_links(false);
+    for entry in walk {
+        let entry = entry.map_err(io::Error::other)?;
+        let rel = entry.path().strip_prefix(from).expect("under from");
+        let dest = if rel.as_os_str().is_empty() {
+            to.to_path_buf()
+        } else {
+            to.join(rel)
+        };
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            std::fs::create_dir_all(&dest)?;
+        } else if kind.is_symlink() {
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let target = std::fs::read_link(entry.path())?;
+            if std::fs::symlink_metadata(&dest).is_ok_and(|m| m.file_type().is_symlink()) {
+                std::fs::remove_file(&dest)?;
+            }
+            std::os::unix::fs::symlink(target, &dest).map_err(|e| in_path(&dest, e))?;
+        } else if kind.is_file() {
+            atomic::copy_file(entry.path(), &dest)?;
+        } else {
+            return Err(special(
+                entry.path(),
+                &entry.metadata().map_err(io::Error::other)?,
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn copy_entry(root: &Root, from: &Path, meta: &Metadata, inside: &str) -> io::Result<()> {
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        root.create_dir_all_mode(inside, meta.mode() & 0o7777)?;
+        Ok(())
+    } else if kind.is_symlink() {
+        let target = std::fs::read_link(from).map_err(|e| in_path(from, e))?;
+        root.symlink(inside, target.as_os_str())
+    } else if kind.is_file() {
+        let fd = open(
+            from,
+            OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| in_path(from, e.into()))?;
+        let mut file = read::regular(fd).map_err(|e| in_path(from, e))?;
+        let attributes = Attributes {
+            mode: Some(meta.mode() & 0o7777),
+            owner: Some((meta.uid(), meta.gid())),
+            mtime: Some(meta.mtime()),
+            durable: false,
+        };
+        root.write_from(inside, &mut file, attributes).map(drop)
+    } else {
+        Err(special(from, meta))
+    }
+}
+
+fn special(path: &Path, meta: &Metadata) -> io::Error {
+    let kind = meta.file_type();
+    let what = if kind.is_fifo() {
+        "FIFO"
+    } else if kind.is_char_device() {
+        "character device"
+    } else if kind.is_block_device() {
+        "block device"
+    } else {
+        "socket"
+    };
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "{}: a {what}: only files, directories and symlinks are copied",
+            path.display()
+        ),
+    )
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+}
+
+fn in_path(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
