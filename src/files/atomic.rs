@@ -7,7 +7,7 @@
 //! `Bastillefile -> /etc/passwd`).
 
 use super::read;
-use super::root::{Kind, kind_of};
+use super::root::{Kind, kind_of, mode_bits};
 use super::temp;
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag, open, openat};
@@ -94,7 +94,7 @@ fn existing(dir: &OwnedFd, name: &OsStr) -> io::Result<Option<u32>> {
         Err(Errno::ENOENT) => Ok(None),
         Err(e) => Err(e.into()),
         Ok(stat) => match kind_of(&stat) {
-            Kind::File => Ok(Some(stat.st_mode as u32 & 0o7777)),
+            Kind::File => Ok(Some(mode_bits(&stat))),
             Kind::Symlink => Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "is a symlink: refusing to replace or write through it",

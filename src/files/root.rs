@@ -344,7 +344,7 @@ impl Root {
             }
             let mut attributes = attributes;
             if let Some(old) = old.filter(|s| kind_of(s) == Kind::File) {
-                attributes.mode = attributes.mode.or(Some(old.st_mode as u32 & 0o7777));
+                attributes.mode = attributes.mode.or(Some(mode_bits(&old)));
                 if attributes.owner.is_none() && Uid::effective().is_root() {
                     attributes.owner = Some((old.st_uid, old.st_gid));
                 }
@@ -471,6 +471,12 @@ fn open_dir(dir: impl AsFd, name: &OsStr) -> Result<OwnedFd, Errno> {
     )
 }
 
+/// The permission bits of a file (st_mode is 16 bits on FreeBSD).
+#[allow(clippy::unnecessary_cast)]
+pub(super) fn mode_bits(stat: &FileStat) -> u32 {
+    stat.st_mode as u32 & 0o7777
+}
+
 pub(super) fn kind_of(stat: &FileStat) -> Kind {
     match SFlag::from_bits_truncate(stat.st_mode) & SFlag::S_IFMT {
         SFlag::S_IFREG => Kind::File,
@@ -492,14 +498,12 @@ fn fill(mut file: File, reader: &mut dyn Read, attributes: Attributes) -> io::Re
 }
 
 fn set_fd_attributes(fd: &impl AsFd, attributes: Attributes) -> io::Result<()> {
-    if let Some((uid, gid)) = attributes.owner {
-        if Uid::effective().is_root() {
-            fchown(
-                fd.as_fd(),
-                Some(Uid::from_raw(uid)),
-                Some(Gid::from_raw(gid)),
-            )?;
-        }
+    if let Some((uid, gid)) = attributes.owner.filter(|_| Uid::effective().is_root()) {
+        fchown(
+            fd.as_fd(),
+            Some(Uid::from_raw(uid)),
+            Some(Gid::from_raw(gid)),
+        )?;
     }
     // After chown, which clears setuid bits.
     let mode = attributes.mode.unwrap_or(0o644);
