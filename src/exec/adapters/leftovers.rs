@@ -207,3 +207,20 @@ mod os {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hosts_own_root_holds_no_leftovers_so_apply_never_stops_the_host() {
+        assert_eq!(find_in(Path::new("/")).unwrap(), Vec::new());
+        assert_eq!(stopped_in(Path::new("/")), None);
+    }
+
+    #[test]
+    fn a_root_nothing_runs_in_has_no_leftovers() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(stopped_in(dir.path()), None);
+    }
+}

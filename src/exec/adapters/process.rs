@@ -169,7 +169,10 @@ pub fn run_with(
             "jailwright got {signal}: the step's processes were killed"
         ));
     } else if stopped {
-        tail.push("jailwright: stopped what the step left running (an offline root runs no services)".into());
+        tail.push(
+            "jailwright: stopped what the step left running (an offline root runs no services)"
+                .into(),
+        );
     }
     Ok(Outcome {
         status: status.code().unwrap_or(-1),
