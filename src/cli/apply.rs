@@ -8,6 +8,7 @@ use crate::exec::adapters::host::{HostTarget, content_of};
 use crate::exec::adapters::jail::jail_root;
 use crate::exec::adapters::lock::TargetLock;
 use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_of};
+use crate::exec::adapters::{interrupt, leftovers, process};
 use crate::exec::apply::{Event, Options, apply, cache_keys};
 use crate::exec::plan::{TargetSpec, render};
 use crate::exec::ports::Snapshots;
@@ -63,6 +64,15 @@ pub fn run(args: ApplyArgs) -> i32 {
         Ok(lock) => lock,
         Err(e) => return trouble(e),
     };
+    // What a killed apply left running in the root; each step's own group.
+    if let TargetSpec::Root(_) = &plan.target
+        && let Some(warning) = leftovers::stopped_in(&root)
+    {
+        eprintln!("jailwright: warning: {warning}");
+    }
+    if let Err(e) = process::supervise(process::Leftovers::of(&plan.target)) {
+        return trouble(format!("cannot supervise the steps' processes: {e}"));
+    }
     let dataset = args.dataset.clone().or_else(|| dataset_of(&root));
     let mut store = match (args.snapshots, dataset) {
         (SnapshotMode::Off, _) => None,
@@ -98,7 +108,7 @@ pub fn run(args: ApplyArgs) -> i32 {
         &mut on_event,
     );
     progress.finish();
-    match result {
+    let code = match result {
         Ok(report) => {
             if !json {
                 println!(
@@ -135,5 +145,9 @@ pub fn run(args: ApplyArgs) -> i32 {
                 EXIT_FOUND
             }
         }
+    };
+    match interrupt::caught() {
+        Some(signal) => trouble(format!("stopped by {signal}")),
+        None => code,
     }
 }

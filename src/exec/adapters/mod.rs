@@ -2,8 +2,11 @@
 
 pub mod command;
 pub mod facts;
+pub mod group;
 pub mod host;
+pub mod interrupt;
 pub mod jail;
+pub mod leftovers;
 pub mod lock;
 pub mod process;
 pub mod recording;
