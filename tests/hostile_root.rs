@@ -273,7 +273,10 @@ fn cp_of_a_top_level_symlink_to_proc_copies_the_link_and_does_not_hang() {
     std::fs::create_dir_all(&root).unwrap();
     let out = apply(&t, &root);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(std::fs::read_link(root.join("x")).unwrap(), Path::new("/proc"));
+    assert_eq!(
+        std::fs::read_link(root.join("x")).unwrap(),
+        Path::new("/proc")
+    );
 }
 
 #[test]
@@ -304,7 +307,10 @@ fn a_failed_copy_leaves_no_temporary_file() {
         .arg(&root)
         .status()
         .expect("mount(8)");
-    assert!(mounted.success(), "cannot mount a tmpfs (this test needs root)");
+    assert!(
+        mounted.success(),
+        "cannot mount a tmpfs (this test needs root)"
+    );
     let out = apply(&t, &root);
     let left: Vec<String> = std::fs::read_dir(&root)
         .unwrap()
@@ -332,7 +338,11 @@ fn sysrc_on_a_fifo_rc_conf_fails_at_once() {
     .unwrap();
     let out = apply(&t, &root);
     assert_ne!(out.code, 0);
-    assert!(out.stderr.contains("not a regular file (a FIFO)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not a regular file (a FIFO)"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
