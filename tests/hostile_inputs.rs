@@ -275,6 +275,23 @@ fn lint_dir_does_not_read_files_of_a_template_out_of_the_tree() {
 }
 
 #[test]
+fn lint_dir_does_not_read_a_config_symlinked_out_of_the_tree() {
+    // A TOML error would quote the file's first line.
+    let t = Test::new()
+        .file("outside/shadow", SECRET)
+        .file("repo/ok/Bastillefile", "PKG nginx\n");
+    symlink(
+        t.path().join("outside/shadow"),
+        t.path().join("repo/.jailwright.toml"),
+    )
+    .unwrap();
+    let out = run_guarded(t.path(), &["lint", "repo"], &[]);
+    assert_secret_kept(&out);
+    assert_eq!(out.code, 2, "{}", both(&out));
+    assert!(out.stderr.contains("outside"), "{}", both(&out));
+}
+
+#[test]
 fn lint_dir_follows_a_template_symlink_inside_the_tree() {
     let t = Test::new().file("repo/shared/Bastillefile", "FROB x\n");
     std::fs::create_dir_all(t.path().join("repo/web")).unwrap();

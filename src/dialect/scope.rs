@@ -108,7 +108,7 @@ fn open(path: &Path) -> io::Result<OwnedFd> {
 fn outside() -> io::Error {
     io::Error::new(
         io::ErrorKind::PermissionDenied,
-        "leads outside the directory being read: not read",
+        "leads outside the walked directory: not read (name the template, or walk a directory that holds both)",
     )
 }
 
