@@ -34,8 +34,11 @@ impl SourceFile {
         }
     }
 
+    /// Reads the template at `path`: a regular file (a FIFO or a device is
+    /// refused at once) of at most `TEMPLATE_CAP` bytes.
     pub fn read(path: &Path) -> std::io::Result<Self> {
-        Ok(Self::new(path, &std::fs::read(path)?))
+        use crate::files::read::{TEMPLATE_CAP, read_regular};
+        Ok(Self::new(path, &read_regular(path, TEMPLATE_CAP)?))
     }
 
     /// 1-based (line, column) of a byte offset; the column counts characters.

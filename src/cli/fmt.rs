@@ -1,12 +1,13 @@
 //! `jailwright fmt FILE... [--check]`: rewrites templates in their
 //! canonical layout (see `format`), or with `--check` lists those that are
-//! not (exit 1).
+//! not (exit 1). A symlink is never rewritten (nor the file it leads
+//! to); a walked directory is read only inside itself.
 
 use super::{DialectArg, EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, trouble};
-use crate::dialect::{self, Kind};
+use crate::dialect::{self, Found, Kind, Scope};
 use crate::ir::Dialect;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct FmtArgs {
@@ -30,42 +31,75 @@ pub fn run(args: FmtArgs) -> i32 {
             code = EXIT_TROUBLE;
             continue;
         }
-        for file in dialect::discover(path) {
-            let dialect = match dialect::detect(&file, forced) {
-                Some(Kind::Bastillefile) => Dialect::Bastille,
-                Some(Kind::Makejail) => Dialect::Makejail,
-                Some(Kind::PotFlavour) => Dialect::Pot,
-                // Legacy hook directories have no single file to format.
-                _ => continue,
-            };
-            let bytes = match std::fs::read(&file) {
-                Ok(b) => b,
+        let walked = path.is_dir();
+        // A walked tree is read only inside itself.
+        let scope = if walked {
+            match Scope::within(path) {
+                Ok(scope) => scope,
                 Err(e) => {
-                    trouble(format!("{}: {e}", file.display()));
-                    code = EXIT_TROUBLE;
+                    code = trouble(format!("{}: {e}", path.display()));
                     continue;
                 }
+            }
+        } else {
+            Scope::anywhere()
+        };
+        for found in dialect::walk(path) {
+            let file = match found {
+                // fmt rewrites files, never the file a link leads to.
+                Found::LinkInside(link) | Found::LinkOutside(link) => {
+                    eprintln!(
+                        "jailwright: {}: a symlink: left as it is (format the file it names)",
+                        link.display()
+                    );
+                    continue;
+                }
+                Found::Template(file) => file,
             };
-            let Ok(text) = String::from_utf8(bytes) else {
-                eprintln!("jailwright: {}: not UTF-8, left as it is", file.display());
-                continue;
-            };
-            let formatted = crate::format::format(dialect, &file.display().to_string(), &text);
-            if formatted == text {
+            // A symlink named on the command line is checked through, not
+            // rewritten.
+            let named_link = !walked && file.is_symlink();
+            if named_link && !args.check {
+                eprintln!(
+                    "jailwright: {}: a symlink: left as it is (format the file it names)",
+                    file.display()
+                );
                 continue;
             }
-            if args.check {
-                println!("{}: not formatted", file.display());
-                code = code.max(EXIT_FOUND);
-            } else if let Err(e) =
-                crate::output::write_atomically(&file, formatted.as_bytes(), false)
-            {
-                trouble(format!("{}: {e}", file.display()));
-                code = EXIT_TROUBLE;
-            } else {
-                println!("{}: formatted", file.display());
-            }
+            code = code.max(format_one(&file, forced, args.check, &scope));
         }
     }
     code
+}
+
+/// Formats (or with `check`, checks) one template file; its exit code.
+fn format_one(file: &Path, forced: Option<Dialect>, check: bool, scope: &Scope) -> i32 {
+    let dialect = match dialect::detect(file, forced) {
+        Some(Kind::Bastillefile) => Dialect::Bastille,
+        Some(Kind::Makejail) => Dialect::Makejail,
+        Some(Kind::PotFlavour) => Dialect::Pot,
+        // Legacy hook directories have no single file to format.
+        _ => return EXIT_OK,
+    };
+    let bytes = match scope.read_bytes(file) {
+        Ok(b) => b,
+        Err(e) => return trouble(format!("{}: {e}", file.display())),
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        eprintln!("jailwright: {}: not UTF-8, left as it is", file.display());
+        return EXIT_OK;
+    };
+    let formatted = crate::format::format(dialect, &file.display().to_string(), &text);
+    if formatted == text {
+        return EXIT_OK;
+    }
+    if check {
+        println!("{}: not formatted", file.display());
+        EXIT_FOUND
+    } else if let Err(e) = crate::output::write_atomically(file, formatted.as_bytes(), false) {
+        trouble(format!("{}: {e}", file.display()))
+    } else {
+        println!("{}: formatted", file.display());
+        EXIT_OK
+    }
 }

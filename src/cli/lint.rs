@@ -1,11 +1,13 @@
 //! `jailwright lint PATH...`: lints every template found.
 
 use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, TemplateArgs, trouble};
+use crate::dialect::{Found, Scope};
 use crate::lint::config::{self, Config, Threshold};
 use crate::lint::report::{self, FileResult};
 use crate::{dialect, lint};
 use clap::Args;
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct LintArgs {
@@ -51,114 +53,84 @@ pub fn run(args: LintArgs) -> i32 {
     };
     let forced = args.options.dialect.map(Into::into);
     let explicit = match &args.config {
-        Some(path) => match read_config(path) {
+        Some(path) => match config::read(path, &Scope::anywhere()) {
             Ok(c) => Some(c),
             Err(e) => return trouble(e),
         },
         None => None,
     };
-    // Configurations found upward, by file, read once.
-    let mut found: std::collections::HashMap<PathBuf, Config> = Default::default();
-    let mut threshold = args.failure_threshold;
-    let mut shellcheck_missing = args.no_shellcheck;
-    let mut results = Vec::new();
-    let mut reported = std::collections::HashSet::new();
-    let mut trouble_seen = false;
+    let mut run = Run {
+        explicit,
+        found: Default::default(),
+        threshold: args.failure_threshold,
+        shellcheck_missing: args.no_shellcheck,
+        results: Vec::new(),
+        reported: Default::default(),
+        trouble_seen: false,
+    };
     for path in &args.paths {
         let path = &match args.options.remote.local(path) {
             Ok(p) => p,
             Err(code) => return code,
         };
         if !path.exists() {
-            trouble(format!("{}: no such file or directory", path.display()));
-            trouble_seen = true;
+            run.trouble(format!("{}: no such file or directory", path.display()));
             continue;
         }
-        for template in dialect::discover(path) {
-            // Makejails are read with their local includes, as AppJail
-            // runs them; a finding in an included file is reported once.
+        // A directory is a tree nobody has vetted: nothing out of it is
+        // read. A file named on the command line is read where it leads.
+        let scope = if path.is_dir() {
+            match Scope::within(path) {
+                Ok(scope) => scope,
+                Err(e) => {
+                    run.trouble(format!("{}: {e}", path.display()));
+                    continue;
+                }
+            }
+        } else {
+            Scope::anywhere()
+        };
+        for found in dialect::walk(path) {
+            let template = match found {
+                Found::LinkOutside(link) => {
+                    eprintln!(
+                        "jailwright: {}: a symlink to a file outside {}: skipped (name it to lint it)",
+                        link.display(),
+                        path.display()
+                    );
+                    continue;
+                }
+                Found::Template(t) | Found::LinkInside(t) => t,
+            };
             match args
                 .options
                 .remote
-                .load_expanded(&template, forced, &bindings)
+                .load_expanded_in(&template, forced, &bindings, &scope)
             {
-                Ok(doc) => {
-                    let mut diagnostics = lint::lint(&doc);
-                    if !shellcheck_missing {
-                        match shell_findings(&doc) {
-                            Some(Ok(mut found)) => {
-                                lint::pragma::apply(&doc, &mut found);
-                                diagnostics.extend(found);
-                            }
-                            Some(Err(e)) => {
-                                trouble(e);
-                                trouble_seen = true;
-                            }
-                            None => {
-                                eprintln!(
-                                    "jailwright: shellcheck is not installed: shell checks (JW901) skipped"
-                                );
-                                shellcheck_missing = true;
-                            }
-                        }
-                    }
-                    // --config, else the nearest file upward (each read once).
-                    let config: Option<&Config> = match &explicit {
-                        Some(c) => Some(c),
-                        None => match config::find(&template) {
-                            Some(file) => {
-                                if !found.contains_key(&file) {
-                                    match read_config(&file) {
-                                        Ok(c) => {
-                                            found.insert(file.clone(), c);
-                                        }
-                                        Err(e) => return trouble(e),
-                                    }
-                                }
-                                found.get(&file)
-                            }
-                            None => None,
-                        },
-                    };
-                    if let Some(config) = config {
-                        config.apply(&template, &mut diagnostics);
-                        threshold = threshold.or(config.failure_threshold);
-                    }
-                    diagnostics.retain(|d| {
-                        reported.insert((
-                            d.span.file.clone(),
-                            d.span.start,
-                            d.code,
-                            d.message.clone(),
-                        ))
-                    });
-                    results.push(FileResult { doc, diagnostics });
-                }
-                Err(e) => {
-                    trouble(e);
-                    trouble_seen = true;
-                }
+                Ok(doc) => run.lint(doc, &template, &scope),
+                Err(e) => run.trouble(e),
             }
         }
     }
     let out = match args.format {
-        LintFormat::Json => report::json(&results),
+        LintFormat::Json => report::json(&run.results),
         LintFormat::Text => report::text(
-            &results,
+            &run.results,
             std::io::IsTerminal::is_terminal(&std::io::stdout()),
         ),
-        LintFormat::Sarif => report::sarif(&results),
-        LintFormat::Github => report::github(&results),
-        LintFormat::Checkstyle => report::checkstyle(&results),
-        LintFormat::Gnu => report::gnu(&results),
+        LintFormat::Sarif => report::sarif(&run.results),
+        LintFormat::Github => report::github(&run.results),
+        LintFormat::Checkstyle => report::checkstyle(&run.results),
+        LintFormat::Gnu => report::gnu(&run.results),
     };
     print!("{out}");
-    let threshold = threshold.unwrap_or(Threshold::Error);
-    let errors = results
+    let threshold = run.threshold.unwrap_or(Threshold::Error);
+    let errors = run
+        .results
         .iter()
         .flat_map(|r| &r.diagnostics)
         .any(|d| threshold.fails(d.severity));
-    if trouble_seen {
+    if run.trouble_seen {
         EXIT_TROUBLE
     } else if errors {
         EXIT_FOUND
@@ -167,14 +139,87 @@ pub fn run(args: LintArgs) -> i32 {
     }
 }
 
-/// Reads a configuration file, saying which on error.
-fn read_config(path: &std::path::Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let dir = std::path::absolute(path)
-        .ok()
-        .and_then(|p| p.parent().map(PathBuf::from))
-        .unwrap_or_default();
-    config::parse(&text, &dir).map_err(|e| format!("{}: {e}", path.display()))
+/// What a lint run has gathered so far.
+struct Run {
+    /// `--config`.
+    explicit: Option<Config>,
+    /// Configurations found upward, by file, read once (`None`: it could
+    /// not be read, which was reported).
+    found: HashMap<PathBuf, Option<Config>>,
+    threshold: Option<Threshold>,
+    shellcheck_missing: bool,
+    results: Vec<FileResult>,
+    /// A finding in a file read twice (an included one) is reported once.
+    reported: HashSet<(String, usize, &'static str, String)>,
+    trouble_seen: bool,
+}
+
+impl Run {
+    /// Reports an error that makes lint exit 2, and goes on.
+    fn trouble(&mut self, message: impl std::fmt::Display) {
+        trouble(message);
+        self.trouble_seen = true;
+    }
+
+    /// Lints one template read from `template` (inside `scope`).
+    fn lint(&mut self, doc: crate::document::Document, template: &Path, scope: &Scope) {
+        let mut diagnostics = lint::lint(&doc);
+        if !self.shellcheck_missing {
+            match shell_findings(&doc) {
+                Some(Ok(mut found)) => {
+                    lint::pragma::apply(&doc, &mut found);
+                    diagnostics.extend(found);
+                }
+                Some(Err(e)) => self.trouble(e),
+                None => {
+                    eprintln!(
+                        "jailwright: shellcheck is not installed: shell checks (JW901) skipped"
+                    );
+                    self.shellcheck_missing = true;
+                }
+            }
+        }
+        // A template whose configuration cannot be read is not reported:
+        // its findings would be wrong, and the run already fails.
+        let Ok(config) = self.config(template, scope) else {
+            return;
+        };
+        let failure_threshold = config.and_then(|config| {
+            config.apply(template, &mut diagnostics);
+            config.failure_threshold
+        });
+        self.threshold = self.threshold.or(failure_threshold);
+        diagnostics.retain(|d| {
+            self.reported
+                .insert((d.span.file.clone(), d.span.start, d.code, d.message.clone()))
+        });
+        self.results.push(FileResult { doc, diagnostics });
+    }
+
+    /// --config, else the nearest file upward (each read once; one found
+    /// inside a walked tree is read only inside it).
+    fn config(&mut self, template: &Path, scope: &Scope) -> Result<Option<&Config>, ()> {
+        if self.explicit.is_some() {
+            return Ok(self.explicit.as_ref());
+        }
+        let Some(file) = config::find(template) else {
+            return Ok(None);
+        };
+        if !self.found.contains_key(&file) {
+            let inside = file.parent().is_some_and(|dir| scope.contains(dir));
+            let read = if inside {
+                config::read(&file, scope)
+            } else {
+                config::read(&file, &Scope::anywhere())
+            };
+            let read = read.map_err(|e| self.trouble(e)).ok();
+            self.found.insert(file.clone(), read);
+        }
+        match self.found.get(&file) {
+            Some(Some(config)) => Ok(Some(config)),
+            _ => Err(()),
+        }
+    }
 }
 
 /// ShellCheck's findings in a template's shell text; `None` when

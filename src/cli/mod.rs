@@ -117,7 +117,19 @@ impl RemoteArgs {
         forced: Option<Dialect>,
         bindings: &Bindings,
     ) -> Result<crate::document::Document, crate::dialect::LoadError> {
-        crate::remote::load_expanded(template, forced, bindings, &self.settings())
+        let anywhere = crate::dialect::Scope::anywhere();
+        self.load_expanded_in(template, forced, bindings, &anywhere)
+    }
+
+    /// `load_expanded`, reading the template's files only inside `scope`.
+    pub fn load_expanded_in(
+        &self,
+        template: &std::path::Path,
+        forced: Option<Dialect>,
+        bindings: &Bindings,
+        scope: &crate::dialect::Scope,
+    ) -> Result<crate::document::Document, crate::dialect::LoadError> {
+        crate::remote::load_expanded(template, forced, bindings, &self.settings(), scope)
     }
 
     /// A template argument as a local path (a remote one fetched).
@@ -166,10 +178,13 @@ impl BindingArgs {
     /// Reads the argument file; an unreadable one is an I/O error.
     pub fn bindings(&self) -> Result<Bindings, String> {
         let arg_file = match &self.arg_file {
-            Some(path) => Some(
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("--arg-file {}: {e}", path.display()))?,
-            ),
+            Some(path) => {
+                use crate::files::read::{TEMPLATE_CAP, read_regular};
+                let error =
+                    |e: &dyn std::fmt::Display| format!("--arg-file {}: {e}", path.display());
+                let bytes = read_regular(path, TEMPLATE_CAP).map_err(|e| error(&e))?;
+                Some(String::from_utf8(bytes).map_err(|_| error(&"not UTF-8"))?)
+            }
             None => None,
         };
         Ok(Bindings {

@@ -4,10 +4,14 @@ pub mod bastille;
 pub mod makejail;
 pub mod physical;
 pub mod pot;
+pub mod scope;
+pub mod walk;
 
 use crate::document::Document;
 use crate::ir::Dialect;
+pub use scope::Scope;
 use std::path::Path;
+pub use walk::{Found, discover, walk};
 
 /// Values a template is read with: what the user passes on the command line
 /// and what is known of the jail.
@@ -63,10 +67,11 @@ pub enum Kind {
 /// Guesses what a path is from its name and, for a directory, its files.
 pub fn detect(path: &Path, forced: Option<Dialect>) -> Option<Kind> {
     if path.is_dir() {
-        if path.join("Bastillefile").is_file() {
+        // A FIFO named Bastillefile is one, refused when it is read.
+        if present(&path.join("Bastillefile")) {
             return Some(Kind::Bastillefile);
         }
-        if path.join("Makejail").is_file() {
+        if present(&path.join("Makejail")) {
             return Some(Kind::Makejail);
         }
         return bastille::legacy::is_legacy_dir(path).then_some(Kind::BastilleLegacy);
@@ -90,9 +95,15 @@ pub fn detect(path: &Path, forced: Option<Dialect>) -> Option<Kind> {
     }
 }
 
+/// Whether something that is not a directory is at `path` (a file, or a
+/// FIFO or a device that reading will refuse with a clear message).
+fn present(path: &Path) -> bool {
+    path.exists() && !path.is_dir()
+}
+
 /// A pot flavour command file: named `Potfile`, or with a `NAME.sh`
 /// script beside it, or whose first line is one of the nine flavour
-/// commands (this reads the start of the file).
+/// commands (this reads the start of a regular file, nothing else).
 pub fn is_flavour(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
@@ -103,10 +114,10 @@ pub fn is_flavour(path: &Path) -> bool {
     if name == "Potfile" || path.with_file_name(format!("{name}.sh")).is_file() {
         return true;
     }
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(bytes) = scope::peek(path, 4096) else {
         return false;
     };
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let text = String::from_utf8_lossy(&bytes);
     text.lines()
         .find(|l| !l.trim().is_empty())
         .and_then(|l| l.split_whitespace().next())
@@ -115,8 +126,8 @@ pub fn is_flavour(path: &Path) -> bool {
 
 /// Reads a pot flavour: `NAME` and `NAME.sh` (either may be missing), or
 /// only a script when the path ends in `.sh`, as pot's lookup does.
-fn read_flavour(path: &Path) -> std::io::Result<pot::Flavour> {
-    let read = |p: &Path| crate::source::SourceFile::read(p);
+fn read_flavour(path: &Path, scope: &Scope) -> std::io::Result<pot::Flavour> {
+    let read = |p: &Path| scope.read(p);
     let text = path.to_string_lossy();
     if let Some(stem) = text.strip_suffix(".sh") {
         let name = Path::new(stem)
@@ -132,13 +143,16 @@ fn read_flavour(path: &Path) -> std::io::Result<pot::Flavour> {
         .file_name()
         .map_or(String::new(), |n| n.to_string_lossy().into_owned());
     let script_path = std::path::PathBuf::from(format!("{text}.sh"));
-    let commands = if path.is_file() {
+    let commands = if present(path) {
         Some(read(path)?)
     } else {
         None
     };
-    let script = if script_path.is_file() {
-        Some(read(&script_path)?)
+    let script = if present(&script_path) {
+        let named = |e: std::io::Error| {
+            std::io::Error::new(e.kind(), format!("{}: {e}", script_path.display()))
+        };
+        Some(read(&script_path).map_err(named)?)
     } else {
         None
     };
@@ -160,18 +174,33 @@ fn read_flavour(path: &Path) -> std::io::Result<pot::Flavour> {
 /// after NAME by potluck's tooling), then checks that the files they copy
 /// in exist.
 pub fn load_flavours(paths: &[std::path::PathBuf]) -> Result<Document, LoadError> {
+    load_flavours_in(paths, &Scope::anywhere())
+}
+
+/// `load_flavours`, reading only inside `scope`.
+pub fn load_flavours_in(
+    paths: &[std::path::PathBuf],
+    scope: &Scope,
+) -> Result<Document, LoadError> {
     let mut flavours = Vec::new();
     for path in paths {
         let io = |source| LoadError::Io {
             path: path.display().to_string(),
             source,
         };
-        flavours.push(read_flavour(path).map_err(io)?);
+        flavours.push(read_flavour(path, scope).map_err(io)?);
         if !path.to_string_lossy().ends_with(".sh") {
             for n in 1..=9 {
                 let link = std::path::PathBuf::from(format!("{}+{n}", path.display()));
-                if let Ok(flavour) = read_flavour(&link) {
-                    flavours.push(flavour);
+                match read_flavour(&link, scope) {
+                    Ok(flavour) => flavours.push(flavour),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(source) => {
+                        return Err(LoadError::Io {
+                            path: link.display().to_string(),
+                            source,
+                        });
+                    }
                 }
             }
         }
@@ -204,6 +233,16 @@ pub fn load(
     forced: Option<Dialect>,
     bindings: &Bindings,
 ) -> Result<Document, LoadError> {
+    load_in(path, forced, bindings, &Scope::anywhere())
+}
+
+/// `load`, reading only inside `scope`.
+pub fn load_in(
+    path: &Path,
+    forced: Option<Dialect>,
+    bindings: &Bindings,
+    scope: &Scope,
+) -> Result<Document, LoadError> {
     let io = |source| LoadError::Io {
         path: path.display().to_string(),
         source,
@@ -215,20 +254,22 @@ pub fn load(
             } else {
                 path.to_path_buf()
             };
-            let source = crate::source::SourceFile::read(&file).map_err(io)?;
+            let source = scope.read(&file).map_err(io)?;
             bastille::parse(source, bindings)
         }
-        Some(Kind::BastilleLegacy) => bastille::legacy::parse_dir(path, bindings).map_err(io)?,
+        Some(Kind::BastilleLegacy) => {
+            bastille::legacy::parse_dir(path, bindings, scope).map_err(io)?
+        }
         Some(Kind::Makejail) => {
             let file = if path.is_dir() {
                 path.join("Makejail")
             } else {
                 path.to_path_buf()
             };
-            let source = crate::source::SourceFile::read(&file).map_err(io)?;
+            let source = scope.read(&file).map_err(io)?;
             makejail::parse(source, bindings)
         }
-        Some(Kind::PotFlavour) => load_flavours(&[path.to_path_buf()])?,
+        Some(Kind::PotFlavour) => load_flavours_in(&[path.to_path_buf()], scope)?,
         None if !path.exists() => {
             return Err(io(std::io::Error::from(std::io::ErrorKind::NotFound)));
         }
@@ -298,18 +339,21 @@ pub fn load_expanded(
     forced: Option<Dialect>,
     bindings: &Bindings,
 ) -> Result<Document, LoadError> {
-    load_expanded_with(path, forced, bindings, None)
+    load_expanded_with(path, forced, bindings, None, &Scope::anywhere())
 }
 
-/// `load_expanded`, with remote Makejail includes fetched by `remote`.
+/// `load_expanded`, with remote Makejail includes fetched by `remote`,
+/// reading only inside `scope` (an INCLUDE that leads out of it is a
+/// problem of the template, not read).
 pub fn load_expanded_with(
     path: &Path,
     forced: Option<Dialect>,
     bindings: &Bindings,
     remote: Option<&mut makejail::expand::Remote>,
+    scope: &Scope,
 ) -> Result<Document, LoadError> {
     if detect(path, forced) != Some(Kind::Makejail) {
-        return load(path, forced, bindings);
+        return load_in(path, forced, bindings, scope);
     }
     let file = if path.is_dir() {
         path.join("Makejail")
@@ -317,9 +361,8 @@ pub fn load_expanded_with(
         path.to_path_buf()
     };
     let mut read = |p: &Path| -> std::io::Result<(std::path::PathBuf, Vec<u8>)> {
-        let real = std::fs::canonicalize(p)?;
-        let bytes = std::fs::read(&real)?;
-        Ok((real, bytes))
+        let bytes = scope.read_bytes(p)?;
+        Ok((std::fs::canonicalize(p)?, bytes))
     };
     let mut doc =
         makejail::expand::expand(&file, bindings, &mut read, remote).map_err(|source| {
@@ -348,30 +391,4 @@ fn siblings(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-/// Every template under `path`: the path itself if it is a template file,
-/// else each Bastillefile and legacy hook directory found by walking it.
-pub fn discover(path: &Path) -> Vec<std::path::PathBuf> {
-    if !path.is_dir() {
-        return vec![path.to_path_buf()];
-    }
-    let mut found = Vec::new();
-    let walk = walkdir::WalkDir::new(path)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walk.flatten() {
-        let p = entry.path();
-        let is_template = if entry.file_type().is_dir() {
-            bastille::legacy::is_legacy_dir(p)
-        } else {
-            let name = entry.file_name().to_string_lossy();
-            name == "Bastillefile" || is_makejail_name(&name) || is_flavour(p)
-        };
-        if is_template {
-            found.push(p.to_path_buf());
-        }
-    }
-    found
 }

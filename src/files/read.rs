@@ -21,7 +21,8 @@ pub const TEMPLATE_CAP: u64 = 16 << 20;
 pub const EDIT_CAP: u64 = 64 << 20;
 
 /// Reads the regular file at `path` (symlinks followed: the caller decides
-/// whether the path itself may be one), at most `cap` bytes.
+/// whether the path itself may be one), at most `cap` bytes. Errors do not
+/// name the path (no error of this module does): the caller names it.
 pub fn read_regular(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
     let fd = open(
         path,
@@ -29,7 +30,7 @@ pub fn read_regular(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
         Mode::empty(),
     )
     .map_err(io::Error::from)?;
-    read_fd(fd, cap).map_err(|e| with_path(e, path))
+    read_fd(fd, cap)
 }
 
 /// Opens `name` in the directory `dir` without following a symlink there
@@ -99,10 +100,6 @@ fn too_big(cap: u64) -> io::Error {
         io::ErrorKind::InvalidData,
         format!("larger than {} MiB: refused", cap >> 20),
     )
-}
-
-fn with_path(e: io::Error, path: &Path) -> io::Error {
-    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -94,7 +94,22 @@ pub fn parse(text: &str, dir: &Path) -> Result<Config, String> {
     Ok(config)
 }
 
-/// The nearest `.jailwright.toml` in `start` or a directory above it.
+/// Reads the configuration file at `path` (inside `scope`: a
+/// configuration found in a walked tree must not lead out of it), saying
+/// which file on error.
+pub fn read(path: &Path, scope: &crate::dialect::Scope) -> Result<Config, String> {
+    let error = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let bytes = scope.read_bytes(path).map_err(|e| error(&e))?;
+    let text = String::from_utf8(bytes).map_err(|_| error(&"not UTF-8"))?;
+    let dir = std::path::absolute(path)
+        .ok()
+        .and_then(|p| p.parent().map(PathBuf::from))
+        .unwrap_or_default();
+    parse(&text, &dir).map_err(|e| error(&e))
+}
+
+/// The nearest `.jailwright.toml` in `start` or a directory above it (a
+/// FIFO or a device there is found, and refused when it is read).
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
     let dir = if start.is_dir() {
@@ -104,7 +119,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     };
     dir.ancestors()
         .map(|d| d.join(FILE_NAME))
-        .find(|p| p.is_file())
+        .find(|p| p.exists() && !p.is_dir())
 }
 
 impl Config {

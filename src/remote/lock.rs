@@ -17,8 +17,11 @@ pub struct Lock {
 impl Lock {
     /// Reads the lock at `path` (empty when there is none).
     pub fn read(path: &Path) -> Result<Lock, String> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        use crate::files::read::{TEMPLATE_CAP, read_regular};
+        let text = match read_regular(path, TEMPLATE_CAP) {
+            Ok(bytes) => {
+                String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => return Err(format!("{}: {e}", path.display())),
         };
@@ -34,7 +37,16 @@ impl Lock {
                     n + 1
                 ));
             };
-            entries.insert(source.to_string(), sum.trim().to_string());
+            let sum = sum.trim();
+            // The hash names a directory of the cache: nothing else may.
+            if !is_sha256(sum) {
+                return Err(format!(
+                    "{}:{}: {sum:?} is not a sha256 (64 lowercase hex digits)",
+                    path.display(),
+                    n + 1
+                ));
+            }
+            entries.insert(source.to_string(), sum.to_string());
         }
         Ok(Lock {
             path: path.to_path_buf(),
@@ -66,5 +78,37 @@ impl Lock {
         }
         crate::output::write_atomically(&self.path, text.as_bytes(), false)
             .map_err(|e| format!("{}: {e}", self.path.display()))
+    }
+}
+
+/// Whether `text` is a sha256 as jailwright writes it: 64 lowercase hex
+/// digits.
+pub fn is_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_64_lowercase_hex_digits_are_a_hash() {
+        assert!(is_sha256(&"ab".repeat(32)));
+        assert!(!is_sha256(&"AB".repeat(32)));
+        assert!(!is_sha256(&"a".repeat(63)));
+        assert!(!is_sha256("../../../tmp/x"));
+        assert!(!is_sha256(&format!("{}/", "a".repeat(63))));
+    }
+
+    #[test]
+    fn a_lock_line_whose_hash_is_a_path_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, "# c\nhttps://x/t.tar.gz\t../../../tmp/x\n").unwrap();
+        let e = Lock::read(&path).unwrap_err();
+        assert!(
+            e.ends_with(":2: \"../../../tmp/x\" is not a sha256 (64 lowercase hex digits)"),
+            "{e}"
+        );
     }
 }

@@ -90,7 +90,7 @@ impl Fetcher<'_> {
     /// A single remote file (AppJail's `fetch+URL` Makejail), pinned.
     pub fn fetch_file(&mut self, key: &str, url: &str, name: &str) -> Result<PathBuf, String> {
         let (dest, sum) = self.download(key, url)?;
-        let dir = self.cache.join("files").join(&sum);
+        let dir = by_hash(&self.cache.join("files"), &sum)?;
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let file = dir.join(name);
         std::fs::rename(&dest, &file).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -102,13 +102,13 @@ impl Fetcher<'_> {
         let spec = key;
         // Pinned and already unpacked: no download (works offline).
         if let Some(locked) = self.lock.get(key).filter(|_| !self.update_lock) {
-            let tree = self.cache.join("trees").join(locked);
+            let tree = by_hash(&self.cache.join("trees"), locked)?;
             if tree.is_dir() {
                 return Ok(template_dir(&tree));
             }
         }
         let (dest, sum) = self.download(spec, url)?;
-        let tree = self.cache.join("trees").join(&sum);
+        let tree = by_hash(&self.cache.join("trees"), &sum)?;
         if !tree.is_dir() {
             extract::check(&dest)?;
             let staging = self.cache.join("trees").join(format!(".{sum}.partial"));
@@ -119,6 +119,16 @@ impl Fetcher<'_> {
         let _ = std::fs::remove_file(&dest);
         Ok(template_dir(&tree))
     }
+}
+
+/// The cache entry of a content hash under `dir`. The hash is checked
+/// again here (the lock checks it when read): a path is never built from
+/// anything but 64 lowercase hex digits.
+fn by_hash(dir: &Path, sum: &str) -> Result<PathBuf, String> {
+    if !lock::is_sha256(sum) {
+        return Err(format!("{sum:?}: not a sha256 (64 lowercase hex digits)"));
+    }
+    Ok(dir.join(sum))
 }
 
 /// An archive of a repository holds one top directory (`repo-HEAD/`): the
@@ -181,15 +191,17 @@ pub struct Settings {
 }
 
 /// `dialect::load_expanded`, with a Makejail's remote INCLUDEs fetched
-/// (pinned beside the template) when `settings.fetch_includes` says so.
+/// (pinned beside the template) when `settings.fetch_includes` says so,
+/// reading only inside `scope` (and the cache, for fetched includes).
 pub fn load_expanded(
     template: &Path,
     forced: Option<crate::ir::Dialect>,
     bindings: &crate::dialect::Bindings,
     settings: &Settings,
+    scope: &crate::dialect::Scope,
 ) -> Result<crate::document::Document, crate::dialect::LoadError> {
     if !settings.fetch_includes {
-        return crate::dialect::load_expanded(template, forced, bindings);
+        return crate::dialect::load_expanded_with(template, forced, bindings, None, scope);
     }
     let dir = if template.is_dir() {
         template.to_path_buf()
@@ -199,7 +211,9 @@ pub fn load_expanded(
     let lock = dir.join(lock::FILE_NAME);
     let mut fetch =
         |spec: &crate::dialect::makejail::include::Spec| fetch_include(spec, &lock, settings);
-    crate::dialect::load_expanded_with(template, forced, bindings, Some(&mut fetch))
+    let cache = settings.cache.clone().unwrap_or_else(default_cache);
+    let scope = scope.clone().also(&cache);
+    crate::dialect::load_expanded_with(template, forced, bindings, Some(&mut fetch), &scope)
 }
 
 /// A template argument as a local path: a remote one is fetched (and

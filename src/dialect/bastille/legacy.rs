@@ -9,8 +9,8 @@
 //! hold one item per line.
 
 use super::args::{self, Replacements};
-use crate::dialect::Bindings;
 use crate::dialect::physical::physical_lines;
+use crate::dialect::{Bindings, Scope};
 use crate::document::{Document, LogicalLine, span_of};
 use crate::ir::{CmdOptions, Dialect, Instruction, Layout, PkgAction, Runner, Step, Template};
 use crate::source::SourceFile;
@@ -28,13 +28,18 @@ pub fn is_legacy_dir(dir: &Path) -> bool {
     !dir.join("Bastillefile").exists() && HOOKS.iter().any(|hook| dir.join(hook).is_file())
 }
 
-/// Reads every hook file of `dir` into one template.
-pub fn parse_dir(dir: &Path, bindings: &Bindings) -> std::io::Result<Document> {
+/// Reads every hook file of `dir` into one template, only inside `scope`
+/// (a hook that is a FIFO or a device is refused, not skipped).
+pub fn parse_dir(dir: &Path, bindings: &Bindings, scope: &Scope) -> std::io::Result<Document> {
     let mut sources = Vec::new();
     for hook in HOOKS {
         let path = dir.join(hook);
-        if path.is_file() {
-            sources.push(SourceFile::read(&path)?);
+        if path.exists() && !path.is_dir() {
+            sources.push(
+                scope
+                    .read(&path)
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("{hook}: {e}")))?,
+            );
         }
     }
     Ok(parse_hooks(sources, bindings))

@@ -110,10 +110,14 @@ impl Flattening<'_, '_, '_> {
                         self.entries.push(Entry::IncludeEnd);
                         continue;
                     }
-                    Err(_) => self.problem(
+                    // The system's errors in AppJail's words; jailwright's
+                    // refusals (a FIFO, a device, too big, out of the
+                    // linted tree) say why.
+                    Err(e) if e.raw_os_error().is_some() => self.problem(
                         format!("{} file does not exist or could not be read.", spec.target),
                         &line,
                     ),
+                    Err(e) => self.problem(format!("{}: {e}", spec.target), &line),
                 }
             }
             self.lines += 1;

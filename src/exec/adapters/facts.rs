@@ -179,13 +179,22 @@ fn include_bindings(words: &[String], parent: &Bindings) -> Result<Bindings, Str
             "--arg-file" => {
                 let file = words.next().cloned().unwrap_or_default();
                 if bindings.arg_file.is_none() {
-                    let text = std::fs::read_to_string(&file)
-                        .map_err(|_| format!("File not found: {file}"))?;
-                    bindings.arg_file = Some(text);
+                    bindings.arg_file = Some(read_arg_file(&file)?);
                 }
             }
             _ => {}
         }
     }
     Ok(bindings)
+}
+
+/// An INCLUDE's `--arg-file`: a regular file (a FIFO or a device is
+/// refused at once), in bastille's words when it is missing.
+fn read_arg_file(file: &str) -> Result<String, String> {
+    use crate::files::read::{TEMPLATE_CAP, read_regular};
+    match read_regular(Path::new(file), TEMPLATE_CAP) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| format!("--arg-file {file}: not UTF-8")),
+        Err(e) if e.raw_os_error().is_some() => Err(format!("File not found: {file}")),
+        Err(e) => Err(format!("--arg-file {file}: {e}")),
+    }
 }

@@ -1,0 +1,152 @@
+//! Where a template's files may be read from, and reading them there.
+//!
+//! A template named on the command line is read wherever it leads: the
+//! user chose it. A template found by walking a directory (`lint DIR`,
+//! `fmt DIR`) belongs to that tree, which may be a repository nobody has
+//! vetted: its files (the template, hook files, a flavour's script,
+//! Makejail INCLUDEs) are read only when their real path lies inside the
+//! tree, so a `Bastillefile -> /etc/shadow` is never read and never
+//! printed in findings.
+//!
+//! Every read is of a regular file of at most `TEMPLATE_CAP` bytes (a FIFO
+//! or a device is refused at once, see `files::read`). A confined read
+//! opens the file first and then checks that the opened file is the one at
+//! the real path inside the tree, so a swap between the check and the open
+//! does not lead out.
+
+use crate::files::read::{TEMPLATE_CAP, read_fd, read_regular};
+use crate::source::SourceFile;
+use nix::fcntl::OFlag;
+use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+/// The directories a template's files may be read from.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Real (canonical) directories; `None`: anywhere.
+    roots: Option<Vec<PathBuf>>,
+}
+
+impl Scope {
+    /// No confinement: the user named the template.
+    pub fn anywhere() -> Self {
+        Scope::default()
+    }
+
+    /// Only files whose real path is inside `dir`.
+    pub fn within(dir: &Path) -> io::Result<Self> {
+        Ok(Scope {
+            roots: Some(vec![std::fs::canonicalize(dir)?]),
+        })
+    }
+
+    /// Also allows `dir` (when confined); a directory that does not exist
+    /// adds nothing.
+    pub fn also(mut self, dir: &Path) -> Self {
+        if let (Some(roots), Ok(real)) = (&mut self.roots, std::fs::canonicalize(dir)) {
+            roots.push(real);
+        }
+        self
+    }
+
+    /// Whether the real path of `path` is inside the scope (always, when
+    /// not confined; never, for a path that cannot be resolved).
+    pub fn contains(&self, path: &Path) -> bool {
+        match &self.roots {
+            None => true,
+            Some(roots) => std::fs::canonicalize(path)
+                .is_ok_and(|real| roots.iter().any(|root| real.starts_with(root))),
+        }
+    }
+
+    /// The bytes of the regular file at `path`.
+    pub fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
+        let Some(roots) = &self.roots else {
+            return read_regular(path, TEMPLATE_CAP);
+        };
+        let fd = open(path)?;
+        let real = std::fs::canonicalize(path)?;
+        if !roots.iter().any(|root| real.starts_with(root)) {
+            return Err(outside());
+        }
+        let opened = std::fs::File::from(fd);
+        let (a, b) = (opened.metadata()?, std::fs::metadata(&real)?);
+        if (a.dev(), a.ino()) != (b.dev(), b.ino()) {
+            return Err(outside());
+        }
+        read_fd(OwnedFd::from(opened), TEMPLATE_CAP)
+    }
+
+    /// The template file at `path`.
+    pub fn read(&self, path: &Path) -> io::Result<SourceFile> {
+        Ok(SourceFile::new(path, &self.read_bytes(path)?))
+    }
+}
+
+/// The first `n` bytes of the regular file at `path` (content-based
+/// detection reads no more; a FIFO or a device is refused at once).
+pub fn peek(path: &Path, n: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = crate::files::read::regular(open(path)?)?;
+    let mut bytes = Vec::new();
+    file.take(n).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Opens `path` for reading without blocking on a FIFO or taking a
+/// terminal; whether it is a regular file is `read_fd`'s check.
+fn open(path: &Path) -> io::Result<OwnedFd> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags((OFlag::O_NONBLOCK | OFlag::O_NOCTTY).bits())
+        .open(path)?;
+    Ok(OwnedFd::from(file))
+}
+
+fn outside() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        "leads outside the walked directory: not read (name the template, or walk a directory that holds both)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn a_symlink_out_of_the_scope_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("tree");
+        std::fs::create_dir(&tree).unwrap();
+        std::fs::write(dir.path().join("secret"), "s").unwrap();
+        std::fs::write(tree.join("inside"), "i").unwrap();
+        symlink(dir.path().join("secret"), tree.join("out")).unwrap();
+        symlink("inside", tree.join("in")).unwrap();
+        let scope = Scope::within(&tree).unwrap();
+        let e = scope.read_bytes(&tree.join("out")).unwrap_err();
+        assert!(e.to_string().contains("outside"), "{e}");
+        assert!(!scope.contains(&tree.join("out")));
+        assert_eq!(scope.read_bytes(&tree.join("in")).unwrap(), b"i");
+        assert_eq!(
+            Scope::anywhere().read_bytes(&tree.join("out")).unwrap(),
+            b"s"
+        );
+        let wider = scope.also(dir.path());
+        assert_eq!(wider.read_bytes(&tree.join("out")).unwrap(), b"s");
+    }
+
+    #[test]
+    fn a_fifo_is_refused_confined_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o644)).unwrap();
+        for scope in [Scope::anywhere(), Scope::within(dir.path()).unwrap()] {
+            let e = scope.read_bytes(&fifo).unwrap_err();
+            assert!(e.to_string().contains("not a regular file (a FIFO)"), "{e}");
+        }
+    }
+}
