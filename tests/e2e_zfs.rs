@@ -112,7 +112,9 @@ fn apply_on_a_real_zfs_root() {
     assert!(first.wait().unwrap().success());
     assert_eq!(second.code, 2, "{}{}", second.stdout, second.stderr);
     assert!(
-        second.stderr.contains("another apply is already running"),
+        second
+            .stderr
+            .contains("another apply or prune is already running"),
         "{}",
         second.stderr
     );
