@@ -274,3 +274,272 @@ fn hostile_symlinks_never_let_a_copy_out_of_the_root() {
         destinations.len()
     );
 }
+
+/// `jailwright ARGS...`.
+fn jw(args: &[&str]) -> common::Output {
+    Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(args)
+        .output()
+        .unwrap()
+        .into()
+}
+
+/// The names of a dataset's snapshots (after the @), oldest first.
+fn snapshots(dataset: &str) -> Vec<String> {
+    let out = zfs_pool::sh(
+        "zfs",
+        &[
+            "list",
+            "-H",
+            "-t",
+            "snapshot",
+            "-d",
+            "1",
+            "-s",
+            "createtxg",
+            "-o",
+            "name",
+            dataset,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once('@').map(|(_, n)| n.to_string()))
+        .collect()
+}
+
+fn zfs_ok(args: &[&str]) {
+    let out = zfs_pool::sh("zfs", args);
+    assert!(
+        out.status.success(),
+        "zfs {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A Bastillefile holding `text` in the directory `dir`.
+fn template(dir: &Path, text: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let file = dir.join("Bastillefile");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+const OTHERS: [&str; 3] = [
+    "my-backup",
+    "bastille_backup_x",
+    "jailwright-bootstrap-14.2-RELEASE",
+];
+
+fn assert_survive(dataset: &str, names: &[&str], when: &str) {
+    let left = snapshots(dataset);
+    for name in names {
+        assert!(
+            left.iter().any(|s| s == name),
+            "@{name} destroyed by {when}: {left:?}"
+        );
+    }
+}
+
+#[test]
+fn other_tools_snapshots_survive_apply_failure_reapply_new_chain_and_prune() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    for name in OTHERS {
+        zfs_ok(&["snapshot", &format!("{dataset}@{name}")]);
+    }
+    let tpl = tempfile::tempdir().unwrap();
+    let first = template(
+        &tpl.path().join("a"),
+        "CMD echo one > /f\nCMD echo two >> /f\n",
+    );
+    let out = apply(&first, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_survive(&dataset, &OTHERS, "a first apply");
+
+    // A re-run rolls back to step 1 and runs step 2 again.
+    template(
+        &tpl.path().join("a"),
+        "CMD echo one > /f\nCMD echo deux >> /f\n",
+    );
+    let out = apply(&first, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("1 reused"), "{}", out.stdout);
+    assert_survive(&dataset, &OTHERS, "a re-apply");
+
+    // A failing step rolls back to where the run started.
+    template(
+        &tpl.path().join("a"),
+        "CMD echo one > /f\nCMD echo deux >> /f\nCMD exit 3\n",
+    );
+    let out = apply(&first, root);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("rolled back to jailwright-0002-"),
+        "{}",
+        out.stderr
+    );
+    assert_survive(&dataset, &OTHERS, "a failing apply");
+
+    // Another template starts a new chain from what it finds.
+    let other = template(&tpl.path().join("b"), "CMD echo three >> /f\n");
+    let out = apply(&other, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_survive(&dataset, &OTHERS, "a new chain");
+    assert_eq!(
+        std::fs::read_to_string(root.join("f")).unwrap(),
+        "one\ndeux\nthree\n"
+    );
+
+    // prune removes jailwright's apply snapshots only.
+    let out = jw(&["prune", "--root", root.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(snapshots(&dataset), OTHERS, "{}", out.stdout);
+}
+
+#[test]
+fn a_rollback_that_would_destroy_another_snapshot_is_refused_and_prune_waits_for_apply() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    let tpl = tempfile::tempdir().unwrap();
+    let bastillefile = template(tpl.path(), "CMD echo one > /f\nCMD echo two >> /f\n");
+    let out = apply(&bastillefile, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+
+    // A backup taken after the apply: the re-run's rollback to step 1
+    // would destroy it, so nothing is done.
+    zfs_ok(&["snapshot", &format!("{dataset}@my-backup")]);
+    let before = snapshots(&dataset);
+    template(tpl.path(), "CMD echo one > /f\nCMD echo changed >> /f\n");
+    let out = apply(&bastillefile, root);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("refused") && out.stderr.contains("@my-backup"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("rolled back to"), "{}", out.stderr);
+    assert_eq!(snapshots(&dataset), before);
+    assert_eq!(
+        std::fs::read_to_string(root.join("f")).unwrap(),
+        "one\ntwo\n"
+    );
+    zfs_ok(&["destroy", &format!("{dataset}@my-backup")]);
+
+    // A snapshot taken while a step runs: the failure's rollback would
+    // destroy it, so the failed state is left and said so. prune, asked
+    // meanwhile, waits for no one: the apply holds the lock.
+    template(
+        tpl.path(),
+        "CMD echo one > /f\nCMD echo two >> /f\nCMD echo started > /started; /bin/busybox sleep 2\nCMD exit 3\n",
+    );
+    let started = root.join("started");
+    let watcher = std::thread::scope(|s| {
+        let apply = s.spawn(|| apply(&bastillefile, root));
+        for _ in 0..250 {
+            if started.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let prune = jw(&["prune", "--root", root.to_str().unwrap()]);
+        zfs_ok(&["snapshot", &format!("{dataset}@bastille_backup_x")]);
+        (prune, apply.join().unwrap())
+    });
+    let (prune, out) = watcher;
+    assert_eq!(prune.code, 2, "{}{}", prune.stdout, prune.stderr);
+    assert!(
+        prune
+            .stderr
+            .contains("another apply or prune is already running"),
+        "{}",
+        prune.stderr
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("step 4 (CMD) failed")
+            && out.stderr.contains("rollback to jailwright-0002-")
+            && out.stderr.contains("refused")
+            && out.stderr.contains("@bastille_backup_x")
+            && !out.stderr.contains("rolled back to"),
+        "{}",
+        out.stderr
+    );
+    assert_survive(&dataset, &["bastille_backup_x"], "a failed rollback");
+    assert!(started.exists(), "the failed state is left");
+}
+
+#[test]
+fn an_unmounted_dataset_or_another_dataset_is_refused_and_a_snapshot_failure_names_its_step() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    let tpl = tempfile::tempdir().unwrap();
+    let bastillefile = template(tpl.path(), "SYSRC a=b\n");
+    let root_arg = root.to_str().unwrap();
+
+    // --dataset naming the pool's top dataset (mounted above the root).
+    let out = jw(&[
+        "apply",
+        bastillefile.to_str().unwrap(),
+        "--root",
+        root_arg,
+        "--dataset",
+        &pool.name,
+    ]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("not the root"), "{}", out.stderr);
+    let out = jw(&["prune", "--root", root_arg, "--dataset", &pool.name]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(!root.join("etc/rc.conf").exists(), "nothing ran");
+    assert_eq!(snapshots(&pool.name), Vec::<String>::new());
+
+    // The root's dataset unmounted: the root is a plain directory below.
+    zfs_ok(&["unmount", &dataset]);
+    std::fs::create_dir_all(root).unwrap();
+    let out = apply(&bastillefile, root);
+    let listed = std::fs::read_dir(root).unwrap().count();
+    zfs_ok(&["mount", &dataset]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("is not mounted"), "{}", out.stderr);
+    assert!(!out.stderr.contains("rolled back"), "{}", out.stderr);
+    assert_eq!(listed, 0, "nothing written below the unmounted dataset");
+    assert_eq!(snapshots(&dataset), Vec::<String>::new());
+
+    // A snapshot after step 3 fails (its name is taken by a snapshot
+    // jailwright did not take): the message names the step and zfs's
+    // error, and the run rolls back to its start.
+    let three = template(
+        tpl.path(),
+        "CMD echo 1 > /n\nCMD echo 2 > /n\nCMD echo 3 > /n\n",
+    );
+    let out = apply(&three, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let third = snapshots(&dataset)[3].clone();
+    assert!(third.starts_with("jailwright-0003-"), "{third}");
+    let out = jw(&["prune", "--root", root_arg]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    zfs_ok(&["snapshot", &format!("{dataset}@{third}")]);
+    std::fs::write(root.join("n"), "0\n").unwrap();
+    let out = apply(&three, root);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "snapshot {third} after step 3 (CMD) failed: zfs snapshot"
+        )) && out.stderr.contains("already exists"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("rolled back to jailwright-0000-"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(root.join("n")).unwrap(), "0\n");
+    assert_eq!(snapshots(&dataset).len(), 2, "the impostor and the start");
+}

@@ -8,7 +8,8 @@ use crate::exec::adapters::host::{HostTarget, content_of};
 use crate::exec::adapters::jail::jail_root;
 use crate::exec::adapters::lock::TargetLock;
 use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for};
-use crate::exec::apply::{Cause, Event, Failure, Options, StepError, apply, cache_keys};
+use crate::exec::apply::{Cause, Event, Failure, Options, Rollback, StepError, apply, cache_keys};
+use crate::exec::chain::ChainError;
 use crate::exec::plan::{TargetSpec, render};
 use crate::exec::ports::Snapshots;
 use clap::{Args, ValueEnum};
@@ -137,6 +138,24 @@ fn report_failure(failure: &Failure) -> i32 {
         }
     }
     eprintln!("jailwright: {}", failure.rollback);
+    let foreign = matches!(
+        &failure.cause,
+        Cause::Snapshots {
+            error: ChainError::Foreign(_),
+            ..
+        }
+    ) || matches!(
+        &failure.rollback,
+        Rollback::Failed {
+            error: ChainError::Foreign(_),
+            ..
+        }
+    );
+    if foreign {
+        eprintln!(
+            "jailwright: jailwright never destroys those: move them aside (zfs rename), or apply with --snapshots off (no rollback)"
+        );
+    }
     match failure.cause {
         Cause::Step { .. } => EXIT_FOUND,
         Cause::Snapshots { .. } => EXIT_TROUBLE,
