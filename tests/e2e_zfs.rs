@@ -403,15 +403,21 @@ fn other_tools_snapshots_survive_apply_failure_reapply_new_chain_and_prune() {
     assert_eq!(snapshots(&dataset), OTHERS, "{}", out.stdout);
 }
 
-#[test]
-fn a_rollback_that_would_destroy_another_snapshot_is_refused_and_prune_waits_for_apply() {
+/// A pool whose root has had `CMD echo one > /f; CMD echo two >> /f`
+/// applied, the template's directory, and the Bastillefile.
+fn applied_once() -> (Pool, tempfile::TempDir, PathBuf) {
     let pool = Pool::new("jwe2e", 256 << 20);
-    let (root, dataset) = (&pool.root, pool.dataset());
     let tpl = tempfile::tempdir().unwrap();
     let bastillefile = template(tpl.path(), "CMD echo one > /f\nCMD echo two >> /f\n");
-    let out = apply(&bastillefile, root);
+    let out = apply(&bastillefile, &pool.root);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    (pool, tpl, bastillefile)
+}
 
+#[test]
+fn a_rerun_refuses_a_rollback_that_would_destroy_a_later_backup() {
+    let (pool, tpl, bastillefile) = applied_once();
+    let (root, dataset) = (&pool.root, pool.dataset());
     // A backup taken after the apply: the re-run's rollback to step 1
     // would destroy it, so nothing is done.
     zfs_ok(&["snapshot", &format!("{dataset}@my-backup")]);
@@ -430,37 +436,42 @@ fn a_rollback_that_would_destroy_another_snapshot_is_refused_and_prune_waits_for
         std::fs::read_to_string(root.join("f")).unwrap(),
         "one\ntwo\n"
     );
-    zfs_ok(&["destroy", &format!("{dataset}@my-backup")]);
+}
 
-    // A snapshot taken while a step runs: the failure's rollback would
-    // destroy it, so the failed state is left and said so. prune, asked
-    // meanwhile, waits for no one: the apply holds the lock.
-    template(
-        tpl.path(),
+/// Starts `apply` of a template whose step 3 writes /started and sleeps
+/// two seconds (step 4 fails), runs `meanwhile` once /started exists, and
+/// returns what both gave.
+fn while_a_step_runs<T: Send>(
+    pool: &Pool,
+    dir: &Path,
+    meanwhile: impl FnOnce() -> T + Send,
+) -> (common::Output, T) {
+    let bastillefile = template(
+        dir,
         "CMD echo one > /f\nCMD echo two >> /f\nCMD echo started > /started; /bin/busybox sleep 2\nCMD exit 3\n",
     );
-    let started = root.join("started");
-    let watcher = std::thread::scope(|s| {
-        let apply = s.spawn(|| apply(&bastillefile, root));
+    let started = pool.root.join("started");
+    std::thread::scope(|s| {
+        let running = s.spawn(|| apply(&bastillefile, &pool.root));
         for _ in 0..250 {
             if started.exists() {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        let prune = jw(&["prune", "--root", root.to_str().unwrap()]);
-        zfs_ok(&["snapshot", &format!("{dataset}@bastille_backup_x")]);
-        (prune, apply.join().unwrap())
+        assert!(started.exists(), "step 3 never started");
+        let got = meanwhile();
+        (running.join().unwrap(), got)
+    })
+}
+
+#[test]
+fn a_failed_steps_rollback_refuses_to_destroy_a_snapshot_taken_during_the_run() {
+    let (pool, tpl, _) = applied_once();
+    let dataset = pool.dataset();
+    let (out, ()) = while_a_step_runs(&pool, tpl.path(), || {
+        zfs_ok(&["snapshot", &format!("{dataset}@bastille_backup_x")])
     });
-    let (prune, out) = watcher;
-    assert_eq!(prune.code, 2, "{}{}", prune.stdout, prune.stderr);
-    assert!(
-        prune
-            .stderr
-            .contains("another apply or prune is already running"),
-        "{}",
-        prune.stderr
-    );
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(
         out.stderr.contains("step 4 (CMD) failed")
@@ -471,49 +482,86 @@ fn a_rollback_that_would_destroy_another_snapshot_is_refused_and_prune_waits_for
         "{}",
         out.stderr
     );
-    assert_survive(&dataset, &["bastille_backup_x"], "a failed rollback");
-    assert!(started.exists(), "the failed state is left");
+    assert_survive(&dataset, &["bastille_backup_x"], "a failed step's rollback");
+    assert!(
+        pool.root.join("started").exists(),
+        "the failed state is left"
+    );
 }
 
 #[test]
-fn an_unmounted_dataset_or_another_dataset_is_refused_and_a_snapshot_failure_names_its_step() {
+fn prune_is_refused_while_an_apply_holds_the_lock() {
+    let (pool, tpl, _) = applied_once();
+    let (out, prune) = while_a_step_runs(&pool, tpl.path(), || {
+        jw(&["prune", "--root", pool.root.to_str().unwrap()])
+    });
+    assert_eq!(prune.code, 2, "{}{}", prune.stdout, prune.stderr);
+    assert!(
+        prune
+            .stderr
+            .contains("another apply or prune is already running"),
+        "{}",
+        prune.stderr
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("rolled back to jailwright-0002-"),
+        "the apply's snapshots were all there: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_dataset_mounted_elsewhere_than_the_root_is_refused() {
     let pool = Pool::new("jwe2e", 256 << 20);
-    let (root, dataset) = (&pool.root, pool.dataset());
+    let root = pool.root.to_str().unwrap();
     let tpl = tempfile::tempdir().unwrap();
     let bastillefile = template(tpl.path(), "SYSRC a=b\n");
-    let root_arg = root.to_str().unwrap();
-
-    // --dataset naming the pool's top dataset (mounted above the root).
+    // The pool's top dataset, mounted above the root.
     let out = jw(&[
         "apply",
         bastillefile.to_str().unwrap(),
         "--root",
-        root_arg,
+        root,
         "--dataset",
         &pool.name,
     ]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("not the root"), "{}", out.stderr);
-    let out = jw(&["prune", "--root", root_arg, "--dataset", &pool.name]);
+    assert!(!out.stderr.contains("rolled back"), "{}", out.stderr);
+    let out = jw(&["prune", "--root", root, "--dataset", &pool.name]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
-    assert!(!root.join("etc/rc.conf").exists(), "nothing ran");
+    assert!(!pool.root.join("etc/rc.conf").exists(), "nothing ran");
     assert_eq!(snapshots(&pool.name), Vec::<String>::new());
+}
 
-    // The root's dataset unmounted: the root is a plain directory below.
+#[test]
+fn a_root_on_an_unmounted_dataset_is_refused() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    let tpl = tempfile::tempdir().unwrap();
+    let bastillefile = template(tpl.path(), "SYSRC a=b\n");
+    // The root is then a plain directory below the dataset's mountpoint.
     zfs_ok(&["unmount", &dataset]);
     std::fs::create_dir_all(root).unwrap();
     let out = apply(&bastillefile, root);
-    let listed = std::fs::read_dir(root).unwrap().count();
+    let written = std::fs::read_dir(root).unwrap().count();
     zfs_ok(&["mount", &dataset]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("is not mounted"), "{}", out.stderr);
     assert!(!out.stderr.contains("rolled back"), "{}", out.stderr);
-    assert_eq!(listed, 0, "nothing written below the unmounted dataset");
+    assert_eq!(written, 0, "nothing written below the unmounted dataset");
     assert_eq!(snapshots(&dataset), Vec::<String>::new());
+}
 
-    // A snapshot after step 3 fails (its name is taken by a snapshot
-    // jailwright did not take): the message names the step and zfs's
-    // error, and the run rolls back to its start.
+#[test]
+fn a_snapshot_failure_names_its_step_and_zfs_error() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    let tpl = tempfile::tempdir().unwrap();
+    // The snapshot after step 3 fails: its name is taken by a snapshot
+    // jailwright did not take (made from the name a first run used), held
+    // so that nothing can destroy it.
     let three = template(
         tpl.path(),
         "CMD echo 1 > /n\nCMD echo 2 > /n\nCMD echo 3 > /n\n",
@@ -522,9 +570,11 @@ fn an_unmounted_dataset_or_another_dataset_is_refused_and_a_snapshot_failure_nam
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let third = snapshots(&dataset)[3].clone();
     assert!(third.starts_with("jailwright-0003-"), "{third}");
-    let out = jw(&["prune", "--root", root_arg]);
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for name in snapshots(&dataset).iter().rev() {
+        zfs_ok(&["destroy", &format!("{dataset}@{name}")]);
+    }
     zfs_ok(&["snapshot", &format!("{dataset}@{third}")]);
+    zfs_ok(&["hold", "keep", &format!("{dataset}@{third}")]);
     std::fs::write(root.join("n"), "0\n").unwrap();
     let out = apply(&three, root);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
@@ -542,4 +592,5 @@ fn an_unmounted_dataset_or_another_dataset_is_refused_and_a_snapshot_failure_nam
     );
     assert_eq!(std::fs::read_to_string(root.join("n")).unwrap(), "0\n");
     assert_eq!(snapshots(&dataset).len(), 2, "the impostor and the start");
+    zfs_ok(&["release", "keep", &format!("{dataset}@{third}")]);
 }

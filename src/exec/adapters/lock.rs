@@ -9,12 +9,15 @@
 //! a symlink), must belong to our effective user and be writable by no one
 //! else, so nobody else can plant a file there. The lock file is opened
 //! with `O_CREAT|O_NOFOLLOW` relative to that directory and never
-//! truncated.
+//! truncated. The holder removes it on release (while still holding it),
+//! and a taker checks, once it holds a lock, that the name still leads to
+//! the file it locked, so lock files do not pile up and two takers never
+//! hold different files of one name.
 
 use nix::errno::Errno;
-use nix::fcntl::{Flock, FlockArg, OFlag, open, openat};
-use nix::sys::stat::{Mode, SFlag, fstat, mkdirat};
-use nix::unistd::{Uid, geteuid};
+use nix::fcntl::{AtFlags, Flock, FlockArg, OFlag, open, openat};
+use nix::sys::stat::{FileStat, Mode, SFlag, fstat, fstatat, mkdirat};
+use nix::unistd::{Uid, UnlinkatFlags, geteuid, unlinkat};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::os::fd::OwnedFd;
@@ -41,8 +44,14 @@ pub enum LockError {
 }
 
 pub struct TargetLock {
+    dir: OwnedFd,
+    name: String,
     _held: Flock<File>,
 }
+
+/// How often a taker retries when the file it locked was removed by the
+/// holder it waited behind (each retry means another apply just ended).
+const ATTEMPTS: usize = 20;
 
 impl TargetLock {
     /// Takes the lock of `root`, or says why not.
@@ -52,15 +61,45 @@ impl TargetLock {
             error,
         })?;
         let (dir, dir_fd) = lock_directory()?;
-        let name = lock_name(&canonical);
-        let file = open_lock_file(&dir_fd, &name).map_err(|why| LockError::File {
-            file: dir.join(&name),
-            why,
-        })?;
-        let held = Flock::lock(file, FlockArg::LockExclusiveNonblock)
-            .map_err(|_| LockError::Busy(canonical))?;
-        Ok(TargetLock { _held: held })
+        take(&dir, dir_fd, canonical)
     }
+}
+
+/// Takes the lock of the canonical root `canonical` in the opened lock
+/// directory `dir_fd` (`dir` for messages).
+fn take(dir: &Path, dir_fd: OwnedFd, canonical: PathBuf) -> Result<TargetLock, LockError> {
+    let name = lock_name(&canonical);
+    let file_error = |why: String| LockError::File {
+        file: dir.join(&name),
+        why,
+    };
+    for _ in 0..ATTEMPTS {
+        let file = open_lock_file(&dir_fd, &name).map_err(file_error)?;
+        let held = Flock::lock(file, FlockArg::LockExclusiveNonblock)
+            .map_err(|_| LockError::Busy(canonical.clone()))?;
+        let locked = fstat(&*held).map_err(|e| file_error(e.to_string()))?;
+        let named = fstatat(&dir_fd, name.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW);
+        if named.is_ok_and(|n| same_file(&n, &locked)) {
+            return Ok(TargetLock {
+                dir: dir_fd,
+                name,
+                _held: held,
+            });
+        }
+    }
+    Err(LockError::Busy(canonical))
+}
+
+impl Drop for TargetLock {
+    /// Removes the lock file while still holding it; whoever opened it
+    /// meanwhile sees it gone once it holds it, and takes a fresh one.
+    fn drop(&mut self) {
+        let _ = unlinkat(&self.dir, self.name.as_str(), UnlinkatFlags::NoRemoveDir);
+    }
+}
+
+fn same_file(a: &FileStat, b: &FileStat) -> bool {
+    a.st_dev == b.st_dev && a.st_ino == b.st_ino
 }
 
 /// The lock file's name: the sha256 of the canonical root path, in hex.
@@ -172,4 +211,41 @@ fn open_lock_file(dir: &OwnedFd, name: &str) -> Result<File, String> {
         return Err("not a regular file: refused".into());
     }
     Ok(File::from(fd))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Many takers of one root, each releasing (and so removing the file)
+    /// at once: never two holders at a time, and nothing left behind.
+    #[test]
+    fn removing_the_file_on_release_never_lets_two_takers_hold_one_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let holders = AtomicUsize::new(0);
+        let taken = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    for _ in 0..1000 {
+                        let fd = private_dir(dir.path()).unwrap();
+                        match take(dir.path(), fd, PathBuf::from("/some/root")) {
+                            Ok(lock) => {
+                                assert_eq!(holders.fetch_add(1, Ordering::SeqCst), 0);
+                                taken.fetch_add(1, Ordering::SeqCst);
+                                std::thread::sleep(std::time::Duration::from_micros(100));
+                                holders.fetch_sub(1, Ordering::SeqCst);
+                                drop(lock);
+                            }
+                            Err(LockError::Busy(_)) => {}
+                            Err(e) => panic!("{e}"),
+                        }
+                    }
+                });
+            }
+        });
+        assert!(taken.load(Ordering::SeqCst) > 0);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
 }
