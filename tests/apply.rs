@@ -109,7 +109,7 @@ fn a_failing_step_rolls_back_to_where_the_run_started() {
     let failure = run(&mut rig, "CMD ok\nCMD boom\n").unwrap_err();
     assert_eq!(failure.step(), Some(2));
     assert!(
-        matches!(&failure.cause, Cause::Step { error: StepError::Exited { command, .. }, .. } if command.contains("boom")),
+        matches!(&*failure.cause, Cause::Step { error: StepError::Exited { command, .. }, .. } if command.contains("boom")),
         "{failure:?}"
     );
     assert!(
@@ -310,7 +310,7 @@ fn a_rerun_refuses_a_rollback_that_would_destroy_a_backup_taken_after_it() {
     let failure = run(&mut rig, "CMD one\nCMD changed\n").unwrap_err();
     assert!(
         matches!(
-            &failure.cause,
+            &*failure.cause,
             Cause::Snapshots { phase: Phase::Resume { to }, error: ChainError::Foreign(names) }
                 if to.starts_with("jailwright-0001-") && names == &["my-backup"]
         ),
@@ -346,7 +346,7 @@ fn a_snapshot_failure_after_a_step_names_that_step_and_the_error_and_rolls_back(
     let mut rig = Rig::new(&["snapshot jailwright-0002-"]);
     let failure = run(&mut rig, "CMD one\nCMD two\nCMD three\n").unwrap_err();
     assert!(
-        matches!(&failure.cause, Cause::Snapshots { phase: Phase::AfterStep { step: 2, name, .. }, .. } if name == "CMD"),
+        matches!(&*failure.cause, Cause::Snapshots { phase: Phase::AfterStep { step: 2, name, .. }, .. } if name == "CMD"),
         "{failure:?}"
     );
     let message = failure.cause.to_string();
@@ -386,7 +386,7 @@ fn a_failure_to_list_snapshots_says_so_and_runs_nothing() {
     let failure = run(&mut rig, "CMD one\n").unwrap_err();
     assert!(
         matches!(
-            &failure.cause,
+            &*failure.cause,
             Cause::Snapshots {
                 phase: Phase::List,
                 ..

@@ -131,15 +131,14 @@ fn report_failure(failure: &Failure) -> i32 {
     if let Cause::Step {
         error: StepError::Exited { outcome, .. },
         ..
-    } = &failure.cause
+    } = &*failure.cause
+        && !outcome.tail.is_empty()
     {
-        if !outcome.tail.is_empty() {
-            eprintln!("{}", outcome.tail);
-        }
+        eprintln!("{}", outcome.tail);
     }
     eprintln!("jailwright: {}", failure.rollback);
     let foreign = matches!(
-        &failure.cause,
+        &*failure.cause,
         Cause::Snapshots {
             error: ChainError::Foreign(_),
             ..
@@ -156,7 +155,7 @@ fn report_failure(failure: &Failure) -> i32 {
             "jailwright: jailwright never destroys those: move them aside (zfs rename), or apply with --snapshots off (no rollback)"
         );
     }
-    match failure.cause {
+    match *failure.cause {
         Cause::Step { .. } => EXIT_FOUND,
         Cause::Snapshots { .. } => EXIT_TROUBLE,
     }

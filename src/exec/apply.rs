@@ -122,7 +122,7 @@ pub fn apply(
     let (begin, base) = match snapshots.as_deref_mut() {
         Some(store) => {
             let (begin, base) = prepare(plan, keys, store, options).map_err(|cause| Failure {
-                cause,
+                cause: Box::new(cause),
                 rollback: Rollback::NothingRan,
             })?;
             (begin, Some(base))
@@ -145,7 +145,10 @@ pub fn apply(
         {
             let rollback =
                 roll_back_after_failure(snapshots.as_deref_mut(), base.as_deref(), options);
-            return Err(Failure { cause, rollback });
+            return Err(Failure {
+                cause: Box::new(cause),
+                rollback,
+            });
         }
         on_event(Event::Finished {
             step: i + 1,

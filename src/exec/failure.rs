@@ -10,7 +10,8 @@ use std::io;
 
 #[derive(Debug)]
 pub struct Failure {
-    pub cause: Cause,
+    /// Boxed: a failure is rare and a `Result` carrying it stays small.
+    pub cause: Box<Cause>,
     /// What became of the root afterwards.
     pub rollback: Rollback,
 }
@@ -75,7 +76,7 @@ pub enum Rollback {
 impl Failure {
     /// The failed step's number, when a step failed.
     pub fn step(&self) -> Option<usize> {
-        match &self.cause {
+        match &*self.cause {
             Cause::Step { step, .. } => Some(*step),
             Cause::Snapshots { .. } => None,
         }

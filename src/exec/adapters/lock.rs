@@ -122,23 +122,23 @@ fn lock_directory() -> Result<(PathBuf, OwnedFd), LockError> {
     } else {
         PathBuf::from("/var/run/jailwright")
     };
-    match private_dir(&system) {
+    let why = match private_dir(&system) {
         Ok(fd) => return Ok((system, fd)),
         // root's locks are always in the system directory, so every
         // root apply sees every other one.
         Err(why) if geteuid().is_root() => {
             return Err(LockError::Directory { dir: system, why });
         }
-        Err(_) => {}
-    }
-    let mut tried = system.display().to_string();
-    if let Some(runtime) = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from) {
-        if runtime.is_absolute() {
-            let dir = runtime.join("jailwright");
-            match private_dir(&dir) {
-                Ok(fd) => return Ok((dir, fd)),
-                Err(why) => tried.push_str(&format!(", {}: {why}", dir.display())),
-            }
+        Err(why) => why,
+    };
+    let mut tried = format!("{}: {why}", system.display());
+    if let Some(runtime) = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from)
+        && runtime.is_absolute()
+    {
+        let dir = runtime.join("jailwright");
+        match private_dir(&dir) {
+            Ok(fd) => return Ok((dir, fd)),
+            Err(why) => tried.push_str(&format!(", {}: {why}", dir.display())),
         }
     }
     Err(LockError::NoDirectory { tried })
