@@ -38,11 +38,7 @@ pub fn read_regular_at(dir: impl AsFd, name: &str, cap: u64) -> io::Result<Vec<u
     let fd = openat(
         dir,
         name,
-        OFlag::O_RDONLY
-            | OFlag::O_NONBLOCK
-            | OFlag::O_CLOEXEC
-            | OFlag::O_NOCTTY
-            | OFlag::O_NOFOLLOW,
+        OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC | OFlag::O_NOCTTY | OFlag::O_NOFOLLOW,
         Mode::empty(),
     )
     .map_err(io::Error::from)?;
