@@ -3,9 +3,12 @@
 
 use jailwright::dialect::{Bindings, bastille, makejail};
 use jailwright::exec::adapters::recording::Recording;
-use jailwright::exec::apply::{Event, Options, apply, cache_keys};
+use jailwright::exec::apply::{
+    Cause, Event, Options, Phase, Rollback, StepError, apply, cache_keys,
+};
+use jailwright::exec::chain::{self, ChainError};
 use jailwright::exec::plan::{Facts, TargetSpec, plan};
-use jailwright::exec::ports::Snapshots;
+use jailwright::exec::ports::{Snapshot, Snapshots};
 use jailwright::source::SourceFile;
 
 const OPTIONS: Options = Options {
@@ -21,7 +24,8 @@ fn planned(text: &str) -> jailwright::exec::Plan {
     plan(&doc, &TargetSpec::Jail("web".into()), &Facts::default())
 }
 
-/// A target and a snapshot store sharing one log.
+/// A target and a snapshot store sharing one log and one `fail_on` (a
+/// word of a command's argv; the start of a snapshot call).
 struct Rig {
     target: Recording,
     store: Recording,
@@ -35,6 +39,7 @@ impl Rig {
         };
         let store = Recording {
             log: target.log.clone(),
+            fail_on: target.fail_on.clone(),
             ..Recording::default()
         };
         Rig { target, store }
@@ -88,8 +93,9 @@ fn a_rerun_reuses_the_unchanged_prefix_and_runs_only_the_rest() {
     assert_eq!((report.reused, report.ran), (2, 1));
     let calls = rig.calls();
     assert!(
-        calls[0].starts_with("rollback jailwright-0002-"),
-        "{calls:?}"
+        calls[0].starts_with("destroy jailwright-0003-")
+            && calls[1].starts_with("rollback jailwright-0002-"),
+        "the later snapshot is destroyed, then a plain rollback: {calls:?}"
     );
     assert_eq!(calls.iter().filter(|c| c.starts_with("run")).count(), 1);
     rig.clear();
@@ -101,12 +107,14 @@ fn a_rerun_reuses_the_unchanged_prefix_and_runs_only_the_rest() {
 fn a_failing_step_rolls_back_to_where_the_run_started() {
     let mut rig = Rig::new(&["boom"]);
     let failure = run(&mut rig, "CMD ok\nCMD boom\n").unwrap_err();
-    assert_eq!(failure.step, 2);
-    assert!(failure.command.contains("boom"));
+    assert_eq!(failure.step(), Some(2));
+    assert!(
+        matches!(&*failure.cause, Cause::Step { error: StepError::Exited { command, .. }, .. } if command.contains("boom")),
+        "{failure:?}"
+    );
     assert!(
         failure
-            .rolled_back_to
-            .as_deref()
+            .rolled_back_to()
             .unwrap()
             .starts_with("jailwright-0000-")
     );
@@ -190,14 +198,14 @@ fn replace_writes_the_output_and_fails_on_a_missing_keyword() {
         rig.target.files["/etc/app.conf"], b"p=%{PORT} e=%{PORT}\n",
         "AppJail unescapes %% in the file it read, not in the output"
     );
-    assert_eq!(failure.step, 2);
+    assert_eq!(failure.step(), Some(2));
     assert!(
         failure
-            .outcome
-            .tail
+            .cause
+            .to_string()
             .contains("NOPE: variable is not defined"),
         "{}",
-        failure.outcome.tail
+        failure.cause
     );
 }
 
@@ -247,4 +255,145 @@ fn another_template_on_the_same_target_builds_on_what_it_finds() {
         "the first template's work is kept: {calls:?}"
     );
     assert!(calls[0].starts_with("destroy jailwright-"), "{calls:?}");
+}
+
+/// Another tool's snapshot (a backup, bastille's, jailwright's bootstrap).
+fn foreign(name: &str) -> Snapshot {
+    Snapshot {
+        name: name.into(),
+        key: String::new(),
+    }
+}
+
+const FOREIGN: [&str; 3] = [
+    "my-backup",
+    "bastille_backup_x",
+    "jailwright-bootstrap-14.2-RELEASE",
+];
+
+fn names(store: &Recording) -> Vec<String> {
+    store.snapshots.iter().map(|s| s.name.clone()).collect()
+}
+
+#[test]
+fn a_new_chain_destroys_only_jailwrights_apply_snapshots() {
+    let mut rig = Rig::new(&[]);
+    rig.store
+        .snapshots
+        .extend(FOREIGN.iter().map(|n| foreign(n)));
+    run(&mut rig, "CMD first\n").unwrap();
+    let doc = bastille::parse(
+        SourceFile::new("other/Bastillefile", b"CMD second\n"),
+        &Bindings::default(),
+    );
+    let p = plan(&doc, &TargetSpec::Jail("web".into()), &Facts::default());
+    run_plan(&mut rig, &p).unwrap();
+    let left = names(&rig.store);
+    assert_eq!(&left[..3], FOREIGN, "{left:?}");
+    assert_eq!(left.len(), 5, "the new chain's start and step: {left:?}");
+    assert!(
+        !rig.calls()
+            .iter()
+            .any(|c| FOREIGN.iter().any(|f| c.ends_with(f))),
+        "{:?}",
+        rig.calls()
+    );
+}
+
+#[test]
+fn a_rerun_refuses_a_rollback_that_would_destroy_a_backup_taken_after_it() {
+    let mut rig = Rig::new(&[]);
+    run(&mut rig, "CMD one\nCMD two\n").unwrap();
+    rig.store.snapshots.push(foreign("my-backup"));
+    let before = names(&rig.store);
+    rig.clear();
+    let failure = run(&mut rig, "CMD one\nCMD changed\n").unwrap_err();
+    assert!(
+        matches!(
+            &*failure.cause,
+            Cause::Snapshots { phase: Phase::Resume { to }, error: ChainError::Foreign(names) }
+                if to.starts_with("jailwright-0001-") && names == &["my-backup"]
+        ),
+        "{failure:?}"
+    );
+    assert!(matches!(failure.rollback, Rollback::NothingRan));
+    assert!(
+        failure.cause.to_string().contains("@my-backup"),
+        "{}",
+        failure.cause
+    );
+    assert_eq!(
+        rig.calls(),
+        Vec::<String>::new(),
+        "nothing ran, nothing destroyed"
+    );
+    assert_eq!(names(&rig.store), before);
+}
+
+#[test]
+fn a_rollback_after_a_failure_never_destroys_a_snapshot_taken_during_the_run() {
+    let mut rig = Rig::new(&[]);
+    run(&mut rig, "CMD one\nCMD two\n").unwrap();
+    let start = rig.store.snapshots[0].name.clone();
+    rig.store.snapshots.push(foreign("bastille_backup_x"));
+    let refused = chain::roll_back(&mut rig.store, &start).unwrap_err();
+    assert!(matches!(&refused, ChainError::Foreign(n) if n == &["bastille_backup_x"]));
+    assert_eq!(rig.store.snapshots.len(), 4, "nothing destroyed");
+}
+
+#[test]
+fn a_snapshot_failure_after_a_step_names_that_step_and_the_error_and_rolls_back() {
+    let mut rig = Rig::new(&["snapshot jailwright-0002-"]);
+    let failure = run(&mut rig, "CMD one\nCMD two\nCMD three\n").unwrap_err();
+    assert!(
+        matches!(&*failure.cause, Cause::Snapshots { phase: Phase::AfterStep { step: 2, name, .. }, .. } if name == "CMD"),
+        "{failure:?}"
+    );
+    let message = failure.cause.to_string();
+    assert!(
+        message.contains("after step 2 (CMD) failed: snapshot jailwright-0002-"),
+        "{message}"
+    );
+    assert!(
+        failure
+            .rolled_back_to()
+            .unwrap()
+            .starts_with("jailwright-0000-")
+    );
+    assert!(
+        !rig.calls().iter().any(|c| c.contains("three")),
+        "step 3 never ran"
+    );
+}
+
+#[test]
+fn a_failed_rollback_is_never_reported_as_done() {
+    let mut rig = Rig::new(&["boom", "rollback"]);
+    let failure = run(&mut rig, "CMD ok\nCMD boom\n").unwrap_err();
+    assert_eq!(failure.step(), Some(2));
+    assert_eq!(failure.rolled_back_to(), None);
+    let said = failure.rollback.to_string();
+    assert!(said.contains("rollback to jailwright-0000-"), "{said}");
+    assert!(
+        said.contains("failed") && !said.starts_with("rolled back"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_failure_to_list_snapshots_says_so_and_runs_nothing() {
+    let mut rig = Rig::new(&["list"]);
+    let failure = run(&mut rig, "CMD one\n").unwrap_err();
+    assert!(
+        matches!(
+            &*failure.cause,
+            Cause::Snapshots {
+                phase: Phase::List,
+                ..
+            }
+        ),
+        "{failure:?}"
+    );
+    assert!(matches!(failure.rollback, Rollback::NothingRan));
+    assert_eq!(rig.calls(), Vec::<String>::new());
 }

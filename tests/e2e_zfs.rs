@@ -112,7 +112,9 @@ fn apply_on_a_real_zfs_root() {
     assert!(first.wait().unwrap().success());
     assert_eq!(second.code, 2, "{}{}", second.stdout, second.stderr);
     assert!(
-        second.stderr.contains("another apply is already running"),
+        second
+            .stderr
+            .contains("another apply or prune is already running"),
         "{}",
         second.stderr
     );
@@ -271,4 +273,324 @@ fn hostile_symlinks_never_let_a_copy_out_of_the_root() {
         links.len(),
         destinations.len()
     );
+}
+
+/// `jailwright ARGS...`.
+fn jw(args: &[&str]) -> common::Output {
+    Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(args)
+        .output()
+        .unwrap()
+        .into()
+}
+
+/// The names of a dataset's snapshots (after the @), oldest first.
+fn snapshots(dataset: &str) -> Vec<String> {
+    let out = zfs_pool::sh(
+        "zfs",
+        &[
+            "list",
+            "-H",
+            "-t",
+            "snapshot",
+            "-d",
+            "1",
+            "-s",
+            "createtxg",
+            "-o",
+            "name",
+            dataset,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once('@').map(|(_, n)| n.to_string()))
+        .collect()
+}
+
+fn zfs_ok(args: &[&str]) {
+    let out = zfs_pool::sh("zfs", args);
+    assert!(
+        out.status.success(),
+        "zfs {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A Bastillefile holding `text` in the directory `dir`.
+fn template(dir: &Path, text: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let file = dir.join("Bastillefile");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+const OTHERS: [&str; 3] = [
+    "my-backup",
+    "bastille_backup_x",
+    "jailwright-bootstrap-14.2-RELEASE",
+];
+
+fn assert_survive(dataset: &str, names: &[&str], when: &str) {
+    let left = snapshots(dataset);
+    for name in names {
+        assert!(
+            left.iter().any(|s| s == name),
+            "@{name} destroyed by {when}: {left:?}"
+        );
+    }
+}
+
+#[test]
+fn other_tools_snapshots_survive_apply_failure_reapply_new_chain_and_prune() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    for name in OTHERS {
+        zfs_ok(&["snapshot", &format!("{dataset}@{name}")]);
+    }
+    let tpl = tempfile::tempdir().unwrap();
+    let first = template(
+        &tpl.path().join("a"),
+        "CMD echo one > /f\nCMD echo two >> /f\n",
+    );
+    let out = apply(&first, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_survive(&dataset, &OTHERS, "a first apply");
+
+    // A re-run rolls back to step 1 and runs step 2 again.
+    template(
+        &tpl.path().join("a"),
+        "CMD echo one > /f\nCMD echo deux >> /f\n",
+    );
+    let out = apply(&first, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("1 reused"), "{}", out.stdout);
+    assert_survive(&dataset, &OTHERS, "a re-apply");
+
+    // A failing step rolls back to where the run started.
+    template(
+        &tpl.path().join("a"),
+        "CMD echo one > /f\nCMD echo deux >> /f\nCMD exit 3\n",
+    );
+    let out = apply(&first, root);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("rolled back to jailwright-0002-"),
+        "{}",
+        out.stderr
+    );
+    assert_survive(&dataset, &OTHERS, "a failing apply");
+
+    // Another template starts a new chain from what it finds.
+    let other = template(&tpl.path().join("b"), "CMD echo three >> /f\n");
+    let out = apply(&other, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_survive(&dataset, &OTHERS, "a new chain");
+    assert_eq!(
+        std::fs::read_to_string(root.join("f")).unwrap(),
+        "one\ndeux\nthree\n"
+    );
+
+    // prune removes jailwright's apply snapshots only.
+    let out = jw(&["prune", "--root", root.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(snapshots(&dataset), OTHERS, "{}", out.stdout);
+}
+
+/// A pool whose root has had `CMD echo one > /f; CMD echo two >> /f`
+/// applied, the template's directory, and the Bastillefile.
+fn applied_once() -> (Pool, tempfile::TempDir, PathBuf) {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let tpl = tempfile::tempdir().unwrap();
+    let bastillefile = template(tpl.path(), "CMD echo one > /f\nCMD echo two >> /f\n");
+    let out = apply(&bastillefile, &pool.root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    (pool, tpl, bastillefile)
+}
+
+#[test]
+fn a_rerun_refuses_a_rollback_that_would_destroy_a_later_backup() {
+    let (pool, tpl, bastillefile) = applied_once();
+    let (root, dataset) = (&pool.root, pool.dataset());
+    // A backup taken after the apply: the re-run's rollback to step 1
+    // would destroy it, so nothing is done.
+    zfs_ok(&["snapshot", &format!("{dataset}@my-backup")]);
+    let before = snapshots(&dataset);
+    template(tpl.path(), "CMD echo one > /f\nCMD echo changed >> /f\n");
+    let out = apply(&bastillefile, root);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("refused") && out.stderr.contains("@my-backup"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("rolled back to"), "{}", out.stderr);
+    assert_eq!(snapshots(&dataset), before);
+    assert_eq!(
+        std::fs::read_to_string(root.join("f")).unwrap(),
+        "one\ntwo\n"
+    );
+}
+
+/// Starts `apply` of a template whose step 3 writes /started and sleeps
+/// two seconds (step 4 fails), runs `meanwhile` once /started exists, and
+/// returns what both gave.
+fn while_a_step_runs<T: Send>(
+    pool: &Pool,
+    dir: &Path,
+    meanwhile: impl FnOnce() -> T + Send,
+) -> (common::Output, T) {
+    let bastillefile = template(
+        dir,
+        "CMD echo one > /f\nCMD echo two >> /f\nCMD echo started > /started; /bin/busybox sleep 2\nCMD exit 3\n",
+    );
+    let started = pool.root.join("started");
+    std::thread::scope(|s| {
+        let running = s.spawn(|| apply(&bastillefile, &pool.root));
+        for _ in 0..250 {
+            if started.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(started.exists(), "step 3 never started");
+        let got = meanwhile();
+        (running.join().unwrap(), got)
+    })
+}
+
+#[test]
+fn a_failed_steps_rollback_refuses_to_destroy_a_snapshot_taken_during_the_run() {
+    let (pool, tpl, _) = applied_once();
+    let dataset = pool.dataset();
+    let (out, ()) = while_a_step_runs(&pool, tpl.path(), || {
+        zfs_ok(&["snapshot", &format!("{dataset}@bastille_backup_x")])
+    });
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("step 4 (CMD) failed")
+            && out.stderr.contains("rollback to jailwright-0002-")
+            && out.stderr.contains("refused")
+            && out.stderr.contains("@bastille_backup_x")
+            && !out.stderr.contains("rolled back to"),
+        "{}",
+        out.stderr
+    );
+    assert_survive(&dataset, &["bastille_backup_x"], "a failed step's rollback");
+    assert!(
+        pool.root.join("started").exists(),
+        "the failed state is left"
+    );
+}
+
+#[test]
+fn prune_is_refused_while_an_apply_holds_the_lock() {
+    let (pool, tpl, _) = applied_once();
+    let (out, prune) = while_a_step_runs(&pool, tpl.path(), || {
+        jw(&["prune", "--root", pool.root.to_str().unwrap()])
+    });
+    assert_eq!(prune.code, 2, "{}{}", prune.stdout, prune.stderr);
+    assert!(
+        prune
+            .stderr
+            .contains("another apply or prune is already running"),
+        "{}",
+        prune.stderr
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("rolled back to jailwright-0002-"),
+        "the apply's snapshots were all there: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_dataset_mounted_elsewhere_than_the_root_is_refused() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let root = pool.root.to_str().unwrap();
+    let tpl = tempfile::tempdir().unwrap();
+    let bastillefile = template(tpl.path(), "SYSRC a=b\n");
+    // The pool's top dataset, mounted above the root.
+    let out = jw(&[
+        "apply",
+        bastillefile.to_str().unwrap(),
+        "--root",
+        root,
+        "--dataset",
+        &pool.name,
+    ]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("not the root"), "{}", out.stderr);
+    assert!(!out.stderr.contains("rolled back"), "{}", out.stderr);
+    let out = jw(&["prune", "--root", root, "--dataset", &pool.name]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(!pool.root.join("etc/rc.conf").exists(), "nothing ran");
+    assert_eq!(snapshots(&pool.name), Vec::<String>::new());
+}
+
+#[test]
+fn a_root_on_an_unmounted_dataset_is_refused() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    let tpl = tempfile::tempdir().unwrap();
+    let bastillefile = template(tpl.path(), "SYSRC a=b\n");
+    // The root is then a plain directory below the dataset's mountpoint.
+    zfs_ok(&["unmount", &dataset]);
+    std::fs::create_dir_all(root).unwrap();
+    let out = apply(&bastillefile, root);
+    let written = std::fs::read_dir(root).unwrap().count();
+    zfs_ok(&["mount", &dataset]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("is not mounted"), "{}", out.stderr);
+    assert!(!out.stderr.contains("rolled back"), "{}", out.stderr);
+    assert_eq!(written, 0, "nothing written below the unmounted dataset");
+    assert_eq!(snapshots(&dataset), Vec::<String>::new());
+}
+
+#[test]
+fn a_snapshot_failure_names_its_step_and_zfs_error() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    let tpl = tempfile::tempdir().unwrap();
+    // The snapshot after step 3 fails: its name is taken by a snapshot
+    // jailwright did not take (made from the name a first run used), held
+    // so that nothing can destroy it.
+    let three = template(
+        tpl.path(),
+        "CMD echo 1 > /n\nCMD echo 2 > /n\nCMD echo 3 > /n\n",
+    );
+    let out = apply(&three, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let third = snapshots(&dataset)[3].clone();
+    assert!(third.starts_with("jailwright-0003-"), "{third}");
+    for name in snapshots(&dataset).iter().rev() {
+        zfs_ok(&["destroy", &format!("{dataset}@{name}")]);
+    }
+    zfs_ok(&["snapshot", &format!("{dataset}@{third}")]);
+    zfs_ok(&["hold", "keep", &format!("{dataset}@{third}")]);
+    std::fs::write(root.join("n"), "0\n").unwrap();
+    let out = apply(&three, root);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "snapshot {third} after step 3 (CMD) failed: zfs snapshot"
+        )) && out.stderr.contains("already exists"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("rolled back to jailwright-0000-"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(root.join("n")).unwrap(), "0\n");
+    assert_eq!(snapshots(&dataset).len(), 2, "the impostor and the start");
+    zfs_ok(&["release", "keep", &format!("{dataset}@{third}")]);
 }

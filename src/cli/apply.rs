@@ -7,9 +7,10 @@ use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Format, trouble};
 use crate::exec::adapters::host::{HostTarget, content_of};
 use crate::exec::adapters::jail::jail_root;
 use crate::exec::adapters::lock::TargetLock;
-use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_of};
+use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for};
 use crate::exec::adapters::{interrupt, leftovers, process};
-use crate::exec::apply::{Event, Options, apply, cache_keys};
+use crate::exec::apply::{Cause, Event, Failure, Options, Rollback, StepError, apply, cache_keys};
+use crate::exec::chain::ChainError;
 use crate::exec::plan::{TargetSpec, render};
 use crate::exec::ports::Snapshots;
 use clap::{Args, ValueEnum};
@@ -64,6 +65,15 @@ pub fn run(args: ApplyArgs) -> i32 {
         Ok(lock) => lock,
         Err(e) => return trouble(e),
     };
+    // The dataset must be mounted at the root, or its snapshots and
+    // rollbacks would not hold what apply changes.
+    let dataset = match args.snapshots {
+        SnapshotMode::Off => None,
+        _ => match dataset_for(&root, args.dataset.as_deref()) {
+            Ok(dataset) => dataset,
+            Err(e) => return trouble(format!("{e}; nothing was changed")),
+        },
+    };
     // What a killed apply left running in the root; each step's own group.
     if let TargetSpec::Root(_) = &plan.target
         && let Some(warning) = leftovers::stopped_in(&root)
@@ -73,7 +83,6 @@ pub fn run(args: ApplyArgs) -> i32 {
     if let Err(e) = process::supervise(process::Leftovers::of(&plan.target)) {
         return trouble(format!("cannot supervise the steps' processes: {e}"));
     }
-    let dataset = args.dataset.clone().or_else(|| dataset_of(&root));
     let mut store = match (args.snapshots, dataset) {
         (SnapshotMode::Off, _) => None,
         (_, Some(dataset)) => Some(ZfsSnapshots { dataset }),
@@ -124,30 +133,47 @@ pub fn run(args: ApplyArgs) -> i32 {
             }
             EXIT_OK
         }
-        Err(failure) => {
-            eprintln!(
-                "jailwright: step {} ({}) failed: `{}` exited with {}",
-                failure.step, failure.name, failure.command, failure.outcome.status
-            );
-            if !failure.outcome.tail.is_empty() {
-                eprintln!("{}", failure.outcome.tail);
-            }
-            match failure.rolled_back_to {
-                Some(snapshot) => eprintln!("jailwright: rolled back to {snapshot}"),
-                None if args.keep_failed => {
-                    eprintln!("jailwright: the failed state is kept (--keep-failed)")
-                }
-                None => eprintln!("jailwright: nothing was rolled back (no snapshots)"),
-            }
-            if failure.name.is_empty() {
-                EXIT_TROUBLE
-            } else {
-                EXIT_FOUND
-            }
-        }
+        Err(failure) => report_failure(&failure),
     };
     match interrupt::caught() {
         Some(signal) => trouble(format!("stopped by {signal}")),
         None => code,
+    }
+}
+
+/// Prints what failed and what became of the root; exit 1 for a failed
+/// step, 2 for a snapshot failure.
+fn report_failure(failure: &Failure) -> i32 {
+    eprintln!("jailwright: {}", failure.cause);
+    if let Cause::Step {
+        error: StepError::Exited { outcome, .. },
+        ..
+    } = &*failure.cause
+        && !outcome.tail.is_empty()
+    {
+        eprintln!("{}", outcome.tail);
+    }
+    eprintln!("jailwright: {}", failure.rollback);
+    let foreign = matches!(
+        &*failure.cause,
+        Cause::Snapshots {
+            error: ChainError::Foreign(_),
+            ..
+        }
+    ) || matches!(
+        &failure.rollback,
+        Rollback::Failed {
+            error: ChainError::Foreign(_),
+            ..
+        }
+    );
+    if foreign {
+        eprintln!(
+            "jailwright: jailwright never destroys those: move them aside (zfs rename), or apply with --snapshots off (no rollback)"
+        );
+    }
+    match *failure.cause {
+        Cause::Step { .. } => EXIT_FOUND,
+        Cause::Snapshots { .. } => EXIT_TROUBLE,
     }
 }

@@ -1,8 +1,12 @@
-//! `jailwright snapshots` and `jailwright prune`: jailwright's snapshots of
-//! a root's dataset (never bastille's, appjail's or pot's).
+//! `jailwright snapshots` and `jailwright prune`: jailwright's apply
+//! snapshots of a root's dataset (never bastille's, appjail's or pot's, nor
+//! a backup or jailwright's own bootstrap snapshot). prune takes the same
+//! lock as apply, so it never pulls snapshots from under a running apply.
 
 use super::{EXIT_OK, trouble};
-use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_of};
+use crate::exec::adapters::lock::TargetLock;
+use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for};
+use crate::exec::chain;
 use crate::exec::ports::Snapshots;
 use clap::Args;
 use std::path::PathBuf;
@@ -12,18 +16,20 @@ pub struct SnapshotArgs {
     /// The jail's root directory.
     #[arg(long)]
     root: PathBuf,
-    /// The ZFS dataset (found from the root's mountpoint if not given).
+    /// The ZFS dataset mounted at the root (found from the mountpoint if not given).
     #[arg(long)]
     dataset: Option<String>,
 }
 
+/// The dataset mounted at the root, checked as apply checks it.
 fn store(args: &SnapshotArgs) -> Result<ZfsSnapshots, i32> {
-    match args.dataset.clone().or_else(|| dataset_of(&args.root)) {
-        Some(dataset) => Ok(ZfsSnapshots { dataset }),
-        None => Err(trouble(format!(
+    match dataset_for(&args.root, args.dataset.as_deref()) {
+        Ok(Some(dataset)) => Ok(ZfsSnapshots { dataset }),
+        Ok(None) => Err(trouble(format!(
             "{} is not a ZFS dataset",
             args.root.display()
         ))),
+        Err(e) => Err(trouble(e)),
     }
 }
 
@@ -33,8 +39,8 @@ pub fn list(args: SnapshotArgs) -> i32 {
         Err(code) => return code,
     };
     match store.list() {
-        Ok(snapshots) => {
-            for s in snapshots {
+        Ok(all) => {
+            for s in chain::apply_snapshots(all) {
                 println!("{}@{}\t{}", store.dataset, s.name, s.key);
             }
             EXIT_OK
@@ -44,19 +50,23 @@ pub fn list(args: SnapshotArgs) -> i32 {
 }
 
 pub fn prune(args: SnapshotArgs) -> i32 {
+    let _lock = match TargetLock::acquire(&args.root) {
+        Ok(lock) => lock,
+        Err(e) => return trouble(e),
+    };
     let mut store = match store(&args) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let snapshots = match store.list() {
-        Ok(s) => s,
+    let all = match store.list() {
+        Ok(all) => all,
         Err(e) => return trouble(e),
     };
-    for s in snapshots.iter().rev() {
-        if let Err(e) = store.destroy(&s.name) {
-            return trouble(e);
+    match chain::destroy_apply_snapshots(&mut store, &all) {
+        Ok(removed) => {
+            println!("removed {removed} snapshot(s)");
+            EXIT_OK
         }
+        Err(e) => trouble(e),
     }
-    println!("removed {} snapshot(s)", snapshots.len());
-    EXIT_OK
 }

@@ -5,25 +5,21 @@
 //! actions (after substitution) and the content of every file it copies.
 //! A re-run rolls back to the last snapshot of the longest prefix of steps
 //! whose keys match, and runs only the rest. A failing step rolls the
-//! dataset back to the state this run started from.
+//! dataset back to the state this run started from. Only jailwright's
+//! apply snapshots are ever destroyed (see `chain`).
 
+use super::chain::{self, ChainError};
 use super::edits;
 use super::plan::{Action, Plan, PlannedStep};
-use super::ports::{Outcome, Snapshot, Snapshots, Target};
+use super::ports::{Snapshot, Snapshots, Target};
 use crate::dialect::bastille::substitution::Replacements;
 use sha2::{Digest, Sha256};
 use std::io;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// The name of the snapshot taken after `seq` steps (0: the start).
-pub fn snapshot_name(seq: usize, key: &str) -> String {
-    format!(
-        "{}{seq:04}-{}",
-        super::adapters::zfs::PREFIX,
-        &key[..12.min(key.len())]
-    )
-}
+pub use super::chain::snapshot_name;
+pub use super::failure::{Cause, Failure, Phase, Rollback, StepError};
 
 /// The key of the starting state of a target for one template (its
 /// files): applying another template to the same target starts a new
@@ -114,32 +110,6 @@ pub struct Report {
     pub snapshots: bool,
 }
 
-/// How a run failed.
-#[derive(Debug)]
-pub struct Failure {
-    pub step: usize,
-    pub name: String,
-    pub command: String,
-    pub outcome: Outcome,
-    /// The snapshot rolled back to, if any.
-    pub rolled_back_to: Option<String>,
-}
-
-impl From<io::Error> for Failure {
-    fn from(e: io::Error) -> Self {
-        Failure {
-            step: 0,
-            name: String::new(),
-            command: String::new(),
-            outcome: Outcome {
-                status: -1,
-                tail: e.to_string(),
-            },
-            rolled_back_to: None,
-        }
-    }
-}
-
 pub fn apply(
     plan: &Plan,
     keys: &[String],
@@ -148,45 +118,19 @@ pub fn apply(
     options: Options,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<Report, Failure> {
-    let start = start_key(plan);
-    let start_name = snapshot_name(0, &start);
-    let mut begin = 0;
     // Where this run started: a failure rolls back to it.
-    let mut base: Option<String> = None;
-    if let Some(store) = snapshots.as_deref_mut() {
-        let existing = store.list()?;
-        let has = |name: &str, key: &str| {
-            existing
-                .iter()
-                .any(|s: &Snapshot| s.name == name && s.key == key)
-        };
-        if has(&start_name, &start) {
-            if options.use_cache {
-                // A live step's effect (a started service, a mount) is in
-                // no snapshot: reuse stops before the first one.
-                begin = keys
-                    .iter()
-                    .enumerate()
-                    .take_while(|(i, k)| !plan.steps[*i].live && has(&snapshot_name(i + 1, k), k))
-                    .count();
-            }
-            let resume = if begin == 0 {
-                start_name.clone()
-            } else {
-                snapshot_name(begin, &keys[begin - 1])
-            };
-            store.rollback(&resume)?;
-            base = Some(resume);
-        } else {
-            for old in existing {
-                store.destroy(&old.name)?;
-            }
-            store.snapshot(&start_name, &start)?;
-            base = Some(start_name.clone());
+    let (begin, base) = match snapshots.as_deref_mut() {
+        Some(store) => {
+            let (begin, base) = prepare(plan, keys, store, options).map_err(|cause| Failure {
+                cause: Box::new(cause),
+                rollback: Rollback::NothingRan,
+            })?;
+            (begin, Some(base))
         }
-        if begin > 0 {
-            on_event(Event::Reused { steps: begin });
-        }
+        None => (0, None),
+    };
+    if begin > 0 {
+        on_event(Event::Reused { steps: begin });
     }
     let total = plan.steps.len();
     for (i, step) in plan.steps.iter().enumerate().skip(begin) {
@@ -196,24 +140,15 @@ pub fn apply(
             name: step.name.clone(),
         });
         let began = Instant::now();
-        if let Err((command, outcome)) = run_step(i + 1, step, target, on_event) {
-            let mut rolled_back_to = None;
-            if let (Some(store), Some(base), false) =
-                (snapshots.as_deref_mut(), &base, options.keep_failed)
-            {
-                store.rollback(base)?;
-                rolled_back_to = Some(base.clone());
-            }
+        if let Err(cause) =
+            step_and_snapshot(i, step, keys, target, snapshots.as_deref_mut(), on_event)
+        {
+            let rollback =
+                roll_back_after_failure(snapshots.as_deref_mut(), base.as_deref(), options);
             return Err(Failure {
-                step: i + 1,
-                name: step.name.clone(),
-                command,
-                outcome,
-                rolled_back_to,
+                cause: Box::new(cause),
+                rollback,
             });
-        }
-        if let Some(store) = snapshots.as_deref_mut() {
-            store.snapshot(&snapshot_name(i + 1, &keys[i]), &keys[i])?;
         }
         on_event(Event::Finished {
             step: i + 1,
@@ -227,22 +162,115 @@ pub fn apply(
     })
 }
 
+/// Runs step `i` (from 0), then takes its snapshot.
+fn step_and_snapshot(
+    i: usize,
+    step: &PlannedStep,
+    keys: &[String],
+    target: &mut dyn Target,
+    snapshots: Option<&mut (dyn Snapshots + '_)>,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<(), Cause> {
+    run_step(i + 1, step, target, on_event).map_err(|error| Cause::Step {
+        step: i + 1,
+        name: step.name.clone(),
+        error,
+    })?;
+    let Some(store) = snapshots else {
+        return Ok(());
+    };
+    let snapshot = snapshot_name(i + 1, &keys[i]);
+    store
+        .snapshot(&snapshot, &keys[i])
+        .map_err(|e| Cause::Snapshots {
+            phase: Phase::AfterStep {
+                step: i + 1,
+                name: step.name.clone(),
+                snapshot,
+            },
+            error: e.into(),
+        })
+}
+
+/// Before any step runs: rolls back to the last reusable snapshot of this
+/// template's chain, or starts a new chain (another template's apply
+/// snapshots destroyed, the starting state snapshotted). Returns how many
+/// steps are reused and the snapshot a failure rolls back to.
+fn prepare(
+    plan: &Plan,
+    keys: &[String],
+    store: &mut dyn Snapshots,
+    options: Options,
+) -> Result<(usize, String), Cause> {
+    let snapshots = |phase: Phase| move |error: ChainError| Cause::Snapshots { phase, error };
+    let start = start_key(plan);
+    let start_name = snapshot_name(0, &start);
+    let all = store.list().map_err(|e| snapshots(Phase::List)(e.into()))?;
+    let existing = chain::apply_snapshots(all);
+    let has = |name: &str, key: &str| {
+        existing
+            .iter()
+            .any(|s: &Snapshot| s.name == name && s.key == key)
+    };
+    if !has(&start_name, &start) {
+        chain::destroy_apply_snapshots(store, &existing)
+            .map_err(snapshots(Phase::ClearOldChain))?;
+        store.snapshot(&start_name, &start).map_err(|e| {
+            snapshots(Phase::Start {
+                snapshot: start_name.clone(),
+            })(e.into())
+        })?;
+        return Ok((0, start_name));
+    }
+    let mut begin = 0;
+    if options.use_cache {
+        // A live step's effect (a started service, a mount) is in no
+        // snapshot: reuse stops before the first one.
+        begin = keys
+            .iter()
+            .enumerate()
+            .take_while(|(i, k)| !plan.steps[*i].live && has(&snapshot_name(i + 1, k), k))
+            .count();
+    }
+    let resume = if begin == 0 {
+        start_name
+    } else {
+        snapshot_name(begin, &keys[begin - 1])
+    };
+    chain::roll_back(store, &resume).map_err(snapshots(Phase::Resume { to: resume.clone() }))?;
+    Ok((begin, resume))
+}
+
+/// After a failure once steps ran: rolls back to where the run started,
+/// unless told to keep the failed state, saying what happened.
+fn roll_back_after_failure(
+    store: Option<&mut (dyn Snapshots + '_)>,
+    base: Option<&str>,
+    options: Options,
+) -> Rollback {
+    if options.keep_failed {
+        return Rollback::Kept;
+    }
+    let (Some(store), Some(base)) = (store, base) else {
+        return Rollback::NoSnapshots;
+    };
+    match chain::roll_back(store, base) {
+        Ok(()) => Rollback::Done(base.to_string()),
+        Err(error) => Rollback::Failed {
+            to: base.to_string(),
+            error,
+        },
+    }
+}
+
 /// Runs a step's actions; on failure, the action and what it printed.
 fn run_step(
     number: usize,
     step: &PlannedStep,
     target: &mut dyn Target,
     on_event: &mut dyn FnMut(Event),
-) -> Result<(), (String, Outcome)> {
-    let io_failure = |what: String, e: io::Error| {
-        (
-            what,
-            Outcome {
-                status: -1,
-                tail: e.to_string(),
-            },
-        )
-    };
+) -> Result<(), StepError> {
+    let io_failure = |what: String, error: io::Error| StepError::Action { what, error };
     for action in &step.actions {
         match action {
             Action::Run { argv, stdin } => {
@@ -258,7 +286,7 @@ fn run_step(
                     .run(argv, stdin.as_deref(), &mut on_line)
                     .map_err(|e| io_failure(command.clone(), e))?;
                 if outcome.status != 0 {
-                    return Err((command, outcome));
+                    return Err(StepError::Exited { command, outcome });
                 }
             }
             Action::Copy { from, to, contents } => {
@@ -365,7 +393,7 @@ fn run_step(
                     .mount(spec)
                     .map_err(|e| io_failure(command.clone(), e))?;
                 if outcome.status != 0 {
-                    return Err((command, outcome));
+                    return Err(StepError::Exited { command, outcome });
                 }
             }
         }

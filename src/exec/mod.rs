@@ -4,7 +4,9 @@
 
 pub mod adapters;
 pub mod apply;
+pub mod chain;
 pub mod edits;
+pub mod failure;
 pub mod plan;
 pub mod ports;
 pub mod safe_path;

@@ -44,19 +44,23 @@ pub trait Target {
     fn mount(&mut self, spec: &MountSpec) -> io::Result<Outcome>;
 }
 
-/// A snapshot apply took, with the cache key it stands for.
+/// A snapshot of the jail's dataset (any tool's), with the cache key it
+/// stands for when apply took it (`jailwright:key`; empty when unset).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     pub name: String,
     pub key: String,
 }
 
-/// Where snapshots of the jail's dataset are taken.
+/// Where snapshots of the jail's dataset are taken. Which snapshots apply
+/// may destroy is decided in `exec::chain`, never here.
 pub trait Snapshots {
+    /// Takes a snapshot carrying `key`.
     fn snapshot(&mut self, name: &str, key: &str) -> io::Result<()>;
-    /// Rolls back to a snapshot, destroying the ones taken after it.
+    /// Rolls back to the most recent snapshot; fails, destroying nothing,
+    /// when a later snapshot exists.
     fn rollback(&mut self, name: &str) -> io::Result<()>;
-    /// jailwright's snapshots, oldest first.
+    /// Every snapshot of the dataset, any tool's, oldest first.
     fn list(&mut self) -> io::Result<Vec<Snapshot>>;
     fn destroy(&mut self, name: &str) -> io::Result<()>;
 }

@@ -13,11 +13,33 @@ pub struct Pool {
     pub root: PathBuf,
     dir: Option<tempfile::TempDir>,
     /// One pool at a time: zfs-fuse wedged (commands stuck for good) when
-    /// several tests created pools at once.
+    /// several tests created pools at once. The mutex keeps this process's
+    /// tests apart, the flock every other test process's.
     _serial: std::sync::MutexGuard<'static, ()>,
+    _across_processes: nix::fcntl::Flock<std::fs::File>,
 }
 
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The file every test process locks while it has a pool.
+const POOL_LOCK: &str = "/run/jailwright-test-zfs.lock";
+
+/// Waits for the cross-process pool lock (opened without following a
+/// symlink and never truncated).
+fn lock_across_processes() -> nix::fcntl::Flock<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_CLOEXEC)
+        .open(POOL_LOCK)
+        .unwrap_or_else(|e| panic!("{POOL_LOCK}: {e} (the zfs tests need root)"));
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+        .unwrap_or_else(|(_, e)| panic!("flock {POOL_LOCK}: {e}"))
+}
 
 /// How long a zfs or zpool command may take before the test fails.
 const LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
@@ -46,6 +68,7 @@ impl Pool {
     /// A pool named `PREFIX<pid>x<n>` of `size` bytes.
     pub fn new(prefix: &str, size: u64) -> Pool {
         let serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let across_processes = lock_across_processes();
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let name = format!("{prefix}{}x{n}", std::process::id());
@@ -82,6 +105,7 @@ impl Pool {
             root,
             dir: Some(dir),
             _serial: serial,
+            _across_processes: across_processes,
         }
     }
 

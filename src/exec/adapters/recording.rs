@@ -1,8 +1,12 @@
 //! A Target and Snapshots that only record what apply asks of them, for
 //! tests of command sequences. Files live in memory; a command fails when
-//! its argv contains a word listed in `fail_on`. Two recordings can share
-//! one log (`log`), so the target and the snapshot store of one run write
-//! their calls in order.
+//! its argv contains a word listed in `fail_on`, and a snapshot call when
+//! its log line (`snapshot NAME`, `rollback NAME`, `destroy NAME`, `list`)
+//! starts with an entry of `fail_on`. Snapshots are kept in creation
+//! order, and a rollback behaves as `zfs rollback` without `-r`: refused
+//! while a later snapshot exists. Two recordings can share one log
+//! (`log`), so the target and the snapshot store of one run write their
+//! calls in order.
 
 use crate::exec::plan::MountSpec;
 use crate::exec::ports::{Outcome, Snapshot, Snapshots, Target};
@@ -24,6 +28,16 @@ impl Recording {
     /// The calls recorded so far.
     pub fn calls(&self) -> Vec<String> {
         self.log.borrow().clone()
+    }
+
+    /// Records a snapshot call, failing it when `fail_on` says so.
+    fn record(&mut self, call: String) -> io::Result<()> {
+        let fails = self.fail_on.iter().any(|f| call.starts_with(f.as_str()));
+        self.log.borrow_mut().push(call.clone());
+        if fails {
+            return Err(io::Error::other(format!("{call}: failed (fail_on)")));
+        }
+        Ok(())
     }
 }
 
@@ -91,7 +105,12 @@ impl Target for Recording {
 
 impl Snapshots for Recording {
     fn snapshot(&mut self, name: &str, key: &str) -> io::Result<()> {
-        self.log.borrow_mut().push(format!("snapshot {name}"));
+        self.record(format!("snapshot {name}"))?;
+        if self.snapshots.iter().any(|s| s.name == name) {
+            return Err(io::Error::other(format!(
+                "snapshot {name}: dataset already exists"
+            )));
+        }
         self.snapshots.push(Snapshot {
             name: name.into(),
             key: key.into(),
@@ -100,20 +119,35 @@ impl Snapshots for Recording {
     }
 
     fn rollback(&mut self, name: &str) -> io::Result<()> {
-        self.log.borrow_mut().push(format!("rollback {name}"));
-        if let Some(at) = self.snapshots.iter().position(|s| s.name == name) {
-            self.snapshots.truncate(at + 1);
+        self.record(format!("rollback {name}"))?;
+        match self.snapshots.iter().position(|s| s.name == name) {
+            Some(at) if at + 1 == self.snapshots.len() => Ok(()),
+            Some(_) => Err(io::Error::other(format!(
+                "rollback {name}: more recent snapshots exist"
+            ))),
+            None => Err(io::Error::other(format!(
+                "rollback {name}: no such snapshot"
+            ))),
         }
-        Ok(())
     }
 
     fn list(&mut self) -> io::Result<Vec<Snapshot>> {
+        let fails = self.fail_on.iter().any(|f| "list".starts_with(f.as_str()));
+        if fails {
+            return Err(io::Error::other("list: failed (fail_on)"));
+        }
         Ok(self.snapshots.clone())
     }
 
     fn destroy(&mut self, name: &str) -> io::Result<()> {
-        self.log.borrow_mut().push(format!("destroy {name}"));
+        self.record(format!("destroy {name}"))?;
+        let before = self.snapshots.len();
         self.snapshots.retain(|s| s.name != name);
+        if self.snapshots.len() == before {
+            return Err(io::Error::other(format!(
+                "destroy {name}: no such snapshot"
+            )));
+        }
         Ok(())
     }
 }

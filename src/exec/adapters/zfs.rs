@@ -1,15 +1,14 @@
 //! Snapshots of the dataset holding a jail's root, through the `zfs`
-//! command. jailwright's snapshots are named `jailwright-NNNN-KEY12` and
-//! carry their full cache key in the user property `jailwright:key`; the
-//! prefix keeps them apart from bastille's `bastille_*` and pot's
-//! timestamp-sorted names.
+//! command. Which of them are jailwright's apply snapshots, and the only
+//! ways they are destroyed, is `exec::chain`'s business; this adapter
+//! lists every snapshot (any tool's), oldest first, and never passes `-r`
+//! to `zfs rollback`, so zfs itself refuses to destroy anything.
 
 use crate::exec::ports::{Snapshot, Snapshots};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub const PREFIX: &str = "jailwright-";
 pub const KEY_PROPERTY: &str = "jailwright:key";
 
 pub struct ZfsSnapshots {
@@ -20,25 +19,95 @@ pub struct ZfsSnapshots {
 const ZFS_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 fn zfs(args: &[&str]) -> io::Result<String> {
-    let out = super::command::output_within(Command::new("zfs").args(args), ZFS_LIMIT)?;
+    let failed = |why: String| io::Error::other(format!("zfs {}: {why}", args.join(" ")));
+    let out = super::command::output_within(Command::new("zfs").args(args), ZFS_LIMIT)
+        .map_err(|e| failed(e.to_string()))?;
     if !out.status.success() {
-        return Err(io::Error::other(format!(
-            "zfs {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
+        return Err(failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The dataset mounted exactly at `root`, if any.
+/// The dataset whose mountpoint is `root` (the mounted one when several
+/// say so), if any.
 pub fn dataset_of(root: &Path) -> Option<String> {
     let root = std::fs::canonicalize(root).ok()?;
-    let list = zfs(&["list", "-H", "-o", "name,mountpoint", "-t", "filesystem"]).ok()?;
-    list.lines().find_map(|l| {
-        let (name, mountpoint) = l.split_once('\t')?;
-        (Path::new(mountpoint) == root).then(|| name.to_string())
-    })
+    let list = zfs(&[
+        "list",
+        "-H",
+        "-o",
+        "name,mountpoint,mounted",
+        "-t",
+        "filesystem",
+    ])
+    .ok()?;
+    let at_root: Vec<(&str, &str)> = list
+        .lines()
+        .filter_map(|l| {
+            let mut fields = l.split('\t');
+            let (name, mountpoint, mounted) = (fields.next()?, fields.next()?, fields.next()?);
+            (same_place(Path::new(mountpoint), &root)).then_some((name, mounted))
+        })
+        .collect();
+    at_root
+        .iter()
+        .find(|(_, mounted)| *mounted == "yes")
+        .or(at_root.first())
+        .map(|(name, _)| name.to_string())
+}
+
+/// Why the dataset cannot be the root's.
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    #[error("{0}")]
+    Zfs(#[from] io::Error),
+    #[error(
+        "dataset {dataset} is not mounted: {root} is a plain directory below it, which a rollback of {dataset} would not touch"
+    )]
+    NotMounted { dataset: String, root: PathBuf },
+    #[error(
+        "the mountpoint of dataset {dataset} is {mountpoint}, not the root {root}: its snapshots would not hold the root (name the dataset mounted at the root)"
+    )]
+    Elsewhere {
+        dataset: String,
+        mountpoint: String,
+        root: PathBuf,
+    },
+}
+
+/// The dataset holding `root`: `given` (`--dataset`), else the one whose
+/// mountpoint is the root (`None` when there is none). Either way it must
+/// be mounted, exactly at the root's canonical path.
+pub fn dataset_for(root: &Path, given: Option<&str>) -> Result<Option<String>, DatasetError> {
+    let Some(dataset) = given.map(str::to_string).or_else(|| dataset_of(root)) else {
+        return Ok(None);
+    };
+    let canonical = std::fs::canonicalize(root)?;
+    let out = zfs(&["get", "-H", "-o", "value", "mounted,mountpoint", &dataset])?;
+    let mut values = out.lines();
+    let (mounted, mountpoint) = (values.next().unwrap_or(""), values.next().unwrap_or(""));
+    if !same_place(Path::new(mountpoint), &canonical) {
+        return Err(DatasetError::Elsewhere {
+            dataset,
+            mountpoint: mountpoint.to_string(),
+            root: canonical,
+        });
+    }
+    if mounted != "yes" {
+        return Err(DatasetError::NotMounted {
+            dataset,
+            root: canonical,
+        });
+    }
+    Ok(Some(dataset))
+}
+
+/// Whether a mountpoint names the canonical path `root`.
+fn same_place(mountpoint: &Path, root: &Path) -> bool {
+    mountpoint.is_absolute()
+        && (mountpoint == root || std::fs::canonicalize(mountpoint).is_ok_and(|m| m == root))
 }
 
 impl Snapshots for ZfsSnapshots {
@@ -48,13 +117,14 @@ impl Snapshots for ZfsSnapshots {
         zfs(&["snapshot", "-o", &property, &full]).map(drop)
     }
 
+    /// Plain `zfs rollback`: it fails, destroying nothing, when a later
+    /// snapshot exists.
     fn rollback(&mut self, name: &str) -> io::Result<()> {
-        zfs(&["rollback", "-r", &format!("{}@{name}", self.dataset)]).map(drop)
+        zfs(&["rollback", &format!("{}@{name}", self.dataset)]).map(drop)
     }
 
     fn list(&mut self) -> io::Result<Vec<Snapshot>> {
-        // Names carry a sequence number, so sorting them gives the order
-        // they were taken in (creation times have a one-second grain).
+        // Creation order: the transaction group each was taken in.
         let out = zfs(&[
             "list",
             "-H",
@@ -62,23 +132,23 @@ impl Snapshots for ZfsSnapshots {
             "snapshot",
             "-d",
             "1",
+            "-s",
+            "createtxg",
             "-o",
             &format!("name,{KEY_PROPERTY}"),
             &self.dataset,
         ])?;
-        let mut found: Vec<Snapshot> = out
+        Ok(out
             .lines()
             .filter_map(|l| {
                 let (full, key) = l.split_once('\t')?;
-                let name = full.split_once('@')?.1;
-                name.starts_with(PREFIX).then(|| Snapshot {
+                let (dataset, name) = full.split_once('@')?;
+                (dataset == self.dataset).then(|| Snapshot {
                     name: name.to_string(),
-                    key: key.to_string(),
+                    key: if key == "-" { "" } else { key }.to_string(),
                 })
             })
-            .collect();
-        found.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(found)
+            .collect())
     }
 
     fn destroy(&mut self, name: &str) -> io::Result<()> {

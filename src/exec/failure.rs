@@ -1,0 +1,152 @@
+//! How an apply failed: what went wrong (a step, or the snapshot work
+//! around the steps, saying which part) and what became of the root after
+//! it (rolled back, left in place, or a rollback that failed or was
+//! refused). A message never claims a rollback that did not happen.
+
+use super::chain::ChainError;
+use super::ports::Outcome;
+use std::fmt;
+use std::io;
+
+#[derive(Debug)]
+pub struct Failure {
+    /// Boxed: a failure is rare and a `Result` carrying it stays small.
+    pub cause: Box<Cause>,
+    /// What became of the root afterwards.
+    pub rollback: Rollback,
+}
+
+#[derive(Debug)]
+pub enum Cause {
+    /// One of a step's actions failed.
+    Step {
+        step: usize,
+        name: String,
+        error: StepError,
+    },
+    /// Listing, taking, destroying or rolling back to a snapshot failed.
+    Snapshots { phase: Phase, error: ChainError },
+}
+
+/// How a step's action failed.
+#[derive(Debug)]
+pub enum StepError {
+    /// A command ran and exited non-zero.
+    Exited { command: String, outcome: Outcome },
+    /// An action could not be carried out (a command could not start, a
+    /// copy or an edit failed).
+    Action { what: String, error: io::Error },
+}
+
+/// Which part of the snapshot work failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Listing the dataset's snapshots, before anything ran.
+    List,
+    /// Rolling back to the last reusable snapshot, before anything ran.
+    Resume { to: String },
+    /// Destroying another template's apply snapshots, before anything ran.
+    ClearOldChain,
+    /// The snapshot of the starting state.
+    Start { snapshot: String },
+    /// The snapshot after a step.
+    AfterStep {
+        step: usize,
+        name: String,
+        snapshot: String,
+    },
+}
+
+/// What became of the root after a failure.
+#[derive(Debug)]
+pub enum Rollback {
+    /// The failure came before any step ran: the root is as it was.
+    NothingRan,
+    /// There are no snapshots: nothing could be rolled back.
+    NoSnapshots,
+    /// `--keep-failed`: the failed state is left in place.
+    Kept,
+    /// Rolled back to this snapshot.
+    Done(String),
+    /// The rollback to `to` failed or was refused: the failed state is
+    /// left in place.
+    Failed { to: String, error: ChainError },
+}
+
+impl Failure {
+    /// The failed step's number, when a step failed.
+    pub fn step(&self) -> Option<usize> {
+        match &*self.cause {
+            Cause::Step { step, .. } => Some(*step),
+            Cause::Snapshots { .. } => None,
+        }
+    }
+
+    /// The snapshot rolled back to, if the rollback happened.
+    pub fn rolled_back_to(&self) -> Option<&str> {
+        match &self.rollback {
+            Rollback::Done(to) => Some(to),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cause::Step { step, name, error } => {
+                write!(f, "step {step} ({name}) failed: ")?;
+                match error {
+                    StepError::Exited { command, outcome } => {
+                        write!(f, "`{command}` exited with {}", outcome.status)
+                    }
+                    StepError::Action { what, error } => write!(f, "{what}: {error}"),
+                }
+            }
+            Cause::Snapshots { phase, error } => refused_or_failed(f, phase, error),
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Phase::List => write!(f, "listing the dataset's snapshots"),
+            Phase::Resume { to } => write!(f, "rollback to {to} (the last unchanged step)"),
+            Phase::ClearOldChain => write!(f, "removing another template's snapshots"),
+            Phase::Start { snapshot } => write!(f, "snapshot {snapshot} of the starting state"),
+            Phase::AfterStep {
+                step,
+                name,
+                snapshot,
+            } => write!(f, "snapshot {snapshot} after step {step} ({name})"),
+        }
+    }
+}
+
+impl fmt::Display for Rollback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rollback::NothingRan => write!(f, "no step ran: the root was not changed"),
+            Rollback::NoSnapshots => write!(f, "nothing was rolled back (no snapshots)"),
+            Rollback::Kept => write!(f, "the failed state is kept (--keep-failed)"),
+            Rollback::Done(to) => write!(f, "rolled back to {to}"),
+            Rollback::Failed { to, error } => {
+                refused_or_failed(f, &format!("rollback to {to}"), error)?;
+                write!(f, "; nothing was rolled back: the failed state is left")
+            }
+        }
+    }
+}
+
+/// "WHAT refused: it would destroy …" or "WHAT failed: ERROR".
+fn refused_or_failed(
+    f: &mut fmt::Formatter<'_>,
+    what: &dyn fmt::Display,
+    error: &ChainError,
+) -> fmt::Result {
+    match error {
+        ChainError::Foreign(_) => write!(f, "{what} refused: {error}"),
+        _ => write!(f, "{what} failed: {error}"),
+    }
+}
