@@ -47,13 +47,20 @@ pub fn unpack_template(archive: &Archive, tree: &Path) -> Result<(), String> {
     let result = archive
         .unpack(&staging, &caps, &mut |_| {})
         .and_then(|_| holds_template(&staging))
-        .and_then(|()| {
-            std::fs::rename(&staging, tree).map_err(|e| format!("{}: {e}", tree.display()))
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
+        .and_then(|()| place(&staging, tree));
+    // Gone once renamed; a refused archive's files removed.
+    let _ = std::fs::remove_dir_all(&staging);
     result
+}
+
+/// Renames the staging directory into place.
+fn place(staging: &Path, tree: &Path) -> Result<(), String> {
+    match std::fs::rename(staging, tree) {
+        Ok(()) => Ok(()),
+        // Another run unpacked the same content meanwhile.
+        Err(_) if tree.is_dir() => Ok(()),
+        Err(e) => Err(format!("{}: {e}", tree.display())),
+    }
 }
 
 /// Whether the unpacked tree (or its one top directory) holds a template
