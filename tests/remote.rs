@@ -273,6 +273,18 @@ fn remote_template_bomb_is_neither_cached_nor_pinned() {
         "{}",
         out.stderr
     );
+    // The caps raised by the environment: kept and pinned.
+    let raised = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(["parse", &url, "--allow-http"])
+        .current_dir(work.path())
+        .env("JAILWRIGHT_CACHE", cache.path())
+        .env("JAILWRIGHT_MAX_UNPACKED", "128M")
+        .env("JAILWRIGHT_MAX_RATIO", "100000")
+        .output()
+        .unwrap();
+    let raised: common::Output = raised.into();
+    assert_eq!(raised.code, 0, "{}{}", raised.stdout, raised.stderr);
+    assert!(!not_pinned(work.path(), &url));
 }
 
 #[test]
