@@ -22,6 +22,10 @@ enum E<'a> {
     Symlink(&'a str, &'a str),
     /// An entry whose name is written as is (tar would refuse to build it).
     Raw(&'a str, &'a [u8]),
+    /// A regular file of this many zero bytes, streamed (a bomb's payload).
+    Zeros(&'a str, u64),
+    /// An entry with the name and type (tar's type byte) written as is.
+    Typed(&'a str, u8),
 }
 
 fn txz(entries: &[E]) -> Vec<u8> {
@@ -62,6 +66,18 @@ fn txz(entries: &[E]) -> Vec<u8> {
                 h.set_size(body.len() as u64);
                 h.set_cksum();
                 builder.append(&h, *body).unwrap();
+            }
+            E::Zeros(p, size) => {
+                h.set_mode(0o644);
+                h.set_size(*size);
+                let zeros = std::io::Read::take(std::io::repeat(0), *size);
+                builder.append_data(&mut h, p, zeros).unwrap();
+            }
+            E::Typed(p, kind) => {
+                h.set_entry_type(tar::EntryType::new(*kind));
+                h.set_mode(0o644);
+                h.set_size(0);
+                builder.append_data(&mut h, p, &[][..]).unwrap();
             }
         }
     }
@@ -313,4 +329,186 @@ fn plain_http_is_refused_unless_allowed() {
         server.requests.lock().unwrap().is_empty(),
         "nothing was asked"
     );
+}
+
+/// Files and directories under `dir`, recursively (symlinks not followed).
+fn tree_of(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        found.push(path.display().to_string());
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            found.extend(tree_of(&path));
+        }
+    }
+    found
+}
+
+#[test]
+fn bootstrap_resolv_conf_through_archive_symlink_stays_in_root() {
+    if !Path::new("/etc/resolv.conf").is_file() {
+        eprintln!("no /etc/resolv.conf on this host: nothing to copy");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let target = elsewhere.display().to_string();
+    // The release itself makes etc a symlink to a host directory.
+    let base = txz(&[E::Dir("bin"), E::Symlink("etc", &target)]);
+    let server = serve(Reply::File(base.clone()), &base);
+    let root = tmp.path().join("root");
+    let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        tree_of(&elsewhere).is_empty(),
+        "resolv.conf written outside the root: {:?}",
+        tree_of(&elsewhere)
+    );
+    // The link was followed as the jail sees it: inside the root.
+    let inside = root
+        .join(target.trim_start_matches('/'))
+        .join("resolv.conf");
+    assert_eq!(
+        std::fs::read(&inside).unwrap(),
+        std::fs::read("/etc/resolv.conf").unwrap()
+    );
+}
+
+/// Serves `archive` as a release and bootstraps it into a fresh root: the
+/// run must be refused, the root left empty and `outside` untouched.
+fn assert_refused_before_writing(archive: Vec<u8>, outside: &Path, expect: &str) {
+    let server = serve(Reply::File(archive.clone()), &archive);
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("refused") && out.stderr.contains(expect),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        nothing_in(&root),
+        "half-unpacked root: {:?}",
+        tree_of(&root)
+    );
+    assert_eq!(
+        tree_of(outside),
+        vec![outside.join("secret").display().to_string()]
+    );
+}
+
+#[test]
+fn archive_hard_link_through_symlinked_dir_is_refused_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret"), "host secret").unwrap();
+    let target = outside.display().to_string();
+    let archive = txz(&[
+        E::Dir("etc"),
+        E::File("etc/ok", b"ok", 0o644),
+        E::Symlink("s", &target),
+        E::HardLink("etc/stolen", "s/secret"),
+    ]);
+    assert_refused_before_writing(archive, &outside, "symlink");
+}
+
+#[test]
+fn archive_entry_with_dotdot_inside_is_refused_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret"), "host secret").unwrap();
+    let archive = txz(&[
+        E::Dir("etc"),
+        E::File("etc/ok", b"ok", 0o644),
+        E::Dir("bin"),
+        E::Raw("bin/../s/x", b"x"),
+    ]);
+    assert_refused_before_writing(archive, &outside, "..");
+}
+
+#[test]
+fn decompression_bomb_release_is_refused() {
+    // 50 MB of zeros: a few KB of xz.
+    let bomb = txz(&[E::Dir("etc"), E::Zeros("etc/zeros", 50 << 20)]);
+    assert!(bomb.len() < 64 << 10, "{} bytes", bomb.len());
+    let server = serve(Reply::File(bomb.clone()), &bomb);
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    // By its ratio, with the default caps.
+    let root = tmp.path().join("root");
+    let out = bootstrap(&server, &root, &cache, &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("refused") && out.stderr.contains("times its compressed size"),
+        "{}",
+        out.stderr
+    );
+    assert!(nothing_in(&root), "{:?}", tree_of(&root));
+    // By its total, under a smaller cap (and a ratio raised out of the way).
+    let out = bootstrap(
+        &server,
+        &root,
+        &cache,
+        &["--max-unpacked", "10M", "--max-ratio", "1000000"],
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("refused") && out.stderr.contains("more than 10 MiB"),
+        "{}",
+        out.stderr
+    );
+    assert!(nothing_in(&root), "{:?}", tree_of(&root));
+    // Raised by the flags, the same archive unpacks.
+    let out = bootstrap(
+        &server,
+        &root,
+        &cache,
+        &["--max-unpacked", "64M", "--max-ratio", "1000000"],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::metadata(root.join("etc/zeros")).unwrap().len(),
+        50 << 20
+    );
+}
+
+#[test]
+fn archive_with_a_fifo_or_a_device_is_refused_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret"), "host secret").unwrap();
+    for (kind, name) in [(b'6', "FIFO"), (b'3', "character device")] {
+        let archive = txz(&[
+            E::Dir("etc"),
+            E::File("etc/ok", b"ok", 0o644),
+            E::Typed("etc/special", kind),
+        ]);
+        assert_refused_before_writing(archive, &outside, name);
+    }
+}
+
+#[test]
+fn bootstrap_part_file_through_planted_symlink_is_not_written_through() {
+    let base = good_release();
+    let server = serve(Reply::File(base.clone()), &base);
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, cache) = (tmp.path().join("root"), tmp.path().join("cache"));
+    let victim = tmp.path().join("victim");
+    std::fs::write(&victim, "keep").unwrap();
+    let dir = cache.join("amd64/14.3-RELEASE");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("base.txz.part")).unwrap();
+    let out = bootstrap(&server, &root, &cache, &[]);
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep", "written through");
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("symlink"), "{}", out.stderr);
+    assert!(nothing_in(&root));
 }

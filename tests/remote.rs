@@ -218,3 +218,91 @@ fn a_makejail_fetch_include_is_fetched_only_when_asked() {
     let lock = std::fs::read_to_string(work.path().join("jailwright.lock")).unwrap();
     assert!(lock.contains("fetch+http://"), "{lock}");
 }
+
+/// Nothing of a refused download is kept: no tree, no staging directory,
+/// no download.
+fn cache_holds_nothing(cache: &Path) -> Vec<String> {
+    let mut left = Vec::new();
+    for sub in ["trees", "incoming", "files"] {
+        if let Ok(entries) = std::fs::read_dir(cache.join(sub)) {
+            left.extend(entries.flatten().map(|e| e.path().display().to_string()));
+        }
+    }
+    left
+}
+
+fn not_pinned(work: &Path, url: &str) -> bool {
+    std::fs::read_to_string(work.join("jailwright.lock")).map_or(true, |l| !l.contains(url))
+}
+
+#[test]
+fn remote_template_bomb_is_neither_cached_nor_pinned() {
+    // A Bastillefile beside 64 MB of zeros: about 64 KB of gzip.
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    let mut h = tar::Header::new_gnu();
+    h.set_mode(0o644);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(1_700_000_000);
+    h.set_size(10);
+    builder
+        .append_data(&mut h, "repo-HEAD/Bastillefile", &b"PKG nginx\n"[..])
+        .unwrap();
+    let size = 64u64 << 20;
+    h.set_size(size);
+    let zeros = std::io::Read::take(std::io::repeat(0), size);
+    builder
+        .append_data(&mut h, "repo-HEAD/zeros", zeros)
+        .unwrap();
+    let bomb = builder.into_inner().unwrap().finish().unwrap();
+    assert!(bomb.len() < 512 << 10, "{} bytes", bomb.len());
+    let server = Server::start();
+    server.route("/bomb.tar.gz", Reply::File(bomb));
+    let work = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{}/bomb.tar.gz", server.base);
+    let out = run(work.path(), cache.path(), &["parse", &url, "--allow-http"]);
+    assert!(not_pinned(work.path(), &url), "the bomb was pinned");
+    assert_eq!(cache_holds_nothing(cache.path()), Vec::<String>::new());
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("refused") && out.stderr.contains("times its compressed size"),
+        "{}",
+        out.stderr
+    );
+    // The caps raised by the environment: kept and pinned.
+    let raised = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(["parse", &url, "--allow-http"])
+        .current_dir(work.path())
+        .env("JAILWRIGHT_CACHE", cache.path())
+        .env("JAILWRIGHT_MAX_UNPACKED", "128M")
+        .env("JAILWRIGHT_MAX_RATIO", "100000")
+        .output()
+        .unwrap();
+    let raised: common::Output = raised.into();
+    assert_eq!(raised.code, 0, "{}{}", raised.stdout, raised.stderr);
+    assert!(!not_pinned(work.path(), &url));
+}
+
+#[test]
+fn remote_archive_without_a_template_is_not_pinned() {
+    let server = Server::start();
+    server.route(
+        "/empty.tar.gz",
+        Reply::File(tar_gz(&[
+            ("README", "nothing to see\n"),
+            ("src/x.c", "int x;\n"),
+        ])),
+    );
+    let work = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{}/empty.tar.gz", server.base);
+    let out = run(work.path(), cache.path(), &["parse", &url, "--allow-http"]);
+    assert!(not_pinned(work.path(), &url), "pinned without a template");
+    assert_eq!(cache_holds_nothing(cache.path()), Vec::<String>::new());
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("holds no template"), "{}", out.stderr);
+}

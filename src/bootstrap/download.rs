@@ -1,9 +1,15 @@
 //! Downloads over HTTPS (plain HTTP only when allowed): time limits, a cap
 //! on the size, few redirects and none to plain HTTP, and resumption of a
-//! partial download (`FILE.part`, continued with a Range request).
+//! partial download (`FILE.part`, continued with a Range request). Files
+//! in the cache are opened with `O_NOFOLLOW` and must be regular files.
 
+use crate::files::read;
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::sys::stat::Mode;
 use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -77,21 +83,41 @@ pub fn fetch_small(url: &str, limits: &Limits) -> Result<Vec<u8>, String> {
     Ok(body)
 }
 
-/// Downloads `url` to `dest`, resuming `dest.part`, and returns its
-/// sha256. `dest` appears only when the download is complete; a failure
-/// leaves the `.part` to resume from. `progress(done, total)`.
+/// A finished download: the file (already renamed into place) and its
+/// sha256, hashed from the descriptor that wrote it.
+pub struct Fetched {
+    pub file: File,
+    pub sha256: String,
+}
+
+/// Downloads `url` to `dest`, resuming `dest.part`, and returns it opened
+/// with its sha256. `dest` appears only when the download is complete; a
+/// failure leaves the `.part` to resume from. The `.part` is opened with
+/// `O_NOFOLLOW` and must be a regular file: a symlink or a FIFO planted in
+/// the cache directory is refused, never written through.
+/// `progress(done, total)`.
 pub fn fetch_to(
     url: &str,
     dest: &Path,
     limits: &Limits,
     progress: &mut dyn FnMut(u64, Option<u64>),
-) -> Result<String, String> {
+) -> Result<Fetched, String> {
     check_url(url, limits)?;
     let part = part_of(dest);
     if let Some(parent) = dest.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
-    let mut have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
+    let in_part = |e: std::io::Error| format!("{}: {e}", part.display());
+    // Created only when the server sends something to write into it.
+    let mut file = match open_regular(&part, Access::Write) {
+        Ok(f) => Some(f),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e.to_string()),
+    };
+    let mut have = match &file {
+        Some(f) => f.metadata().map_err(in_part)?.len(),
+        None => 0,
+    };
     let mut request = client(limits)?.get(url);
     if have > 0 {
         request = request.header(reqwest::header::RANGE, format!("bytes={have}-"));
@@ -114,13 +140,13 @@ pub fn fetch_to(
                 limits.max_bytes
             ));
         }
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .append(have > 0)
-            .truncate(have == 0)
-            .open(&part)
-            .map_err(|e| format!("{}: {e}", part.display()))?;
+        let opened = match file.take() {
+            Some(f) => f,
+            None => open_regular(&part, Access::Create).map_err(|e| e.to_string())?,
+        };
+        let file = file.insert(opened);
+        file.set_len(have).map_err(in_part)?;
+        file.seek(SeekFrom::Start(have)).map_err(in_part)?;
         let mut buf = vec![0u8; 1 << 16];
         loop {
             let n = match response.read(&mut buf) {
@@ -139,20 +165,66 @@ pub fn fetch_to(
                     limits.max_bytes
                 ));
             }
-            file.write_all(&buf[..n])
-                .map_err(|e| format!("{}: {e}", part.display()))?;
+            file.write_all(&buf[..n]).map_err(in_part)?;
             progress(have, total);
         }
-        file.sync_all().map_err(|e| e.to_string())?;
+        file.sync_all().map_err(in_part)?;
         if let Some(total) = total.filter(|t| have < *t) {
             return Err(format!(
                 "{url}: the connection closed after {have} of {total} bytes; run again to resume"
             ));
         }
     }
-    let sum = sha256_of(&part)?;
+    let Some(mut file) = file else {
+        return Err(format!("{url}: nothing was downloaded"));
+    };
+    file.seek(SeekFrom::Start(0)).map_err(in_part)?;
+    let sha256 = sha256_of(&mut file).map_err(in_part)?;
     std::fs::rename(&part, dest).map_err(|e| format!("{}: {e}", dest.display()))?;
-    Ok(sum)
+    Ok(Fetched { file, sha256 })
+}
+
+/// How `open_regular` opens a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    /// Read and write an existing file.
+    Write,
+    /// Read and write, created (0644) when missing.
+    Create,
+}
+
+/// Opens the regular file at `path`, never through a symlink: a symlink,
+/// a FIFO or a device there is refused (an error of kind `InvalidInput`).
+pub fn open_regular(path: &Path, access: Access) -> std::io::Result<File> {
+    use std::io::{Error, ErrorKind};
+    let flags = OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC | OFlag::O_NOCTTY;
+    let flags = match access {
+        Access::Read => flags | OFlag::O_RDONLY,
+        Access::Write => flags | OFlag::O_RDWR,
+        Access::Create => flags | OFlag::O_RDWR | OFlag::O_CREAT,
+    };
+    let fd = nix::fcntl::open(path, flags, Mode::from_bits_truncate(0o644)).map_err(|e| {
+        let (kind, why) = match e {
+            Errno::ELOOP | Errno::EMLINK => (
+                ErrorKind::InvalidInput,
+                "is a symlink: refused (never read or written through)".to_string(),
+            ),
+            // A FIFO opened for writing with no reader.
+            Errno::ENXIO => (
+                ErrorKind::InvalidInput,
+                "not a regular file: refused".into(),
+            ),
+            e => (Error::from(e).kind(), e.desc().to_string()),
+        };
+        Error::new(kind, format!("{}: {why}", path.display()))
+    })?;
+    read::regular(fd).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidInput,
+            format!("{}: {e}: refused", path.display()),
+        )
+    })
 }
 
 pub fn part_of(dest: &Path) -> PathBuf {
@@ -161,12 +233,12 @@ pub fn part_of(dest: &Path) -> PathBuf {
     dest.with_file_name(name)
 }
 
-pub fn sha256_of(path: &Path) -> Result<String, String> {
-    let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// The sha256 of what is left to read (lower-case hex).
+pub fn sha256_of(reader: &mut dyn Read) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {
-        let n = file.read(&mut buf).map_err(|e| e.to_string())?;
+        let n = reader.read(&mut buf)?;
         if n == 0 {
             break;
         }

@@ -4,12 +4,15 @@
 //! host's resolv.conf, and a ZFS snapshot when the root is a dataset.
 //!
 //! Nothing is unpacked from a file whose sha256 is not the MANIFEST's; a
-//! download that stops leaves a `.part` to resume from; an archive with a
-//! path outside the root is refused before anything is written.
+//! download that stops leaves a `.part` to resume from; an archive of a
+//! shape that could leave the root or not be unpacked whole, or that
+//! unpacks to more than its caps (a decompression bomb), is refused before
+//! anything is written; every entry is written through `files::root`.
 
 pub mod download;
 pub mod extract;
 pub mod manifest;
+pub mod resolv;
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +29,8 @@ pub struct Options {
     pub dists: Vec<String>,
     pub cache: PathBuf,
     pub limits: download::Limits,
+    /// How much each archive may unpack to.
+    pub caps: extract::Caps,
 }
 
 /// What a bootstrap did.
@@ -74,35 +79,41 @@ pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, Stri
             .get(dist)
             .ok_or_else(|| format!("{dist}: not in the release's MANIFEST"))?;
         let dest = dir.join(dist);
-        let cached = dest.is_file() && download::sha256_of(&dest).as_ref() == Ok(expected);
-        if cached {
+        // Hashed, checked and unpacked from the one descriptor.
+        let cached = extract::Archive::open(&dest)
+            .ok()
+            .filter(|a| a.sha256().as_ref() == Ok(expected));
+        if let Some(archive) = cached {
             report.reused.push(dist.clone());
-        } else {
-            let _ = std::fs::remove_file(&dest);
-            say(Event::Downloading(dist.clone()));
-            let sum =
-                download::fetch_to(&base(dist), &dest, &options.limits, &mut |done, total| {
-                    say(Event::Progress(done, total))
-                })?;
-            if &sum != expected {
-                // Never kept, never unpacked.
-                let _ = std::fs::remove_file(&dest);
-                return Err(format!(
-                    "{dist}: sha256 {sum} is not the MANIFEST's {expected}: refused"
-                ));
-            }
-            report.downloaded.push(dist.clone());
+            archives.push(archive);
+            continue;
         }
-        archives.push(dest);
+        // A stale file, or a symlink planted there: removed, not followed.
+        let _ = std::fs::remove_file(&dest);
+        say(Event::Downloading(dist.clone()));
+        let fetched =
+            download::fetch_to(&base(dist), &dest, &options.limits, &mut |done, total| {
+                say(Event::Progress(done, total))
+            })?;
+        if &fetched.sha256 != expected {
+            // Never kept, never unpacked.
+            let _ = std::fs::remove_file(&dest);
+            return Err(format!(
+                "{dist}: sha256 {} is not the MANIFEST's {expected}: refused",
+                fetched.sha256
+            ));
+        }
+        report.downloaded.push(dist.clone());
+        archives.push(extract::Archive::from_file(fetched.file, &dest)?);
     }
     // Every archive checked before any is unpacked.
     for archive in &archives {
-        say(Event::Checking(name(archive)));
-        extract::check(archive)?;
+        say(Event::Checking(name(archive.path())));
+        archive.check(&options.caps)?;
     }
     for archive in &archives {
-        say(Event::Extracting(name(archive)));
-        let done = extract::unpack(archive, &options.root, &mut |bytes| {
+        say(Event::Extracting(name(archive.path())));
+        let done = archive.unpack(&options.root, &options.caps, &mut |bytes| {
             say(Event::Progress(bytes, None))
         })?;
         report.extracted.entries += done.entries;

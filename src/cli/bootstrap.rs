@@ -2,6 +2,7 @@
 //! into a root (see `bootstrap`).
 
 use super::{EXIT_OK, trouble};
+use crate::bootstrap::extract::{self, Caps};
 use crate::bootstrap::{self, DEFAULT_MIRROR, Event, Options, download::Limits};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -37,6 +38,17 @@ pub struct BootstrapArgs {
     /// Seconds without an answer before a download fails.
     #[arg(long, default_value = "30")]
     timeout: u64,
+    /// The most one distribution file may unpack to (4G, 512M, ...): a
+    /// larger one is refused before anything is written.
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = extract::caps::parse_size)]
+    max_unpacked: u64,
+    /// The most a distribution file may unpack to, as a multiple of its
+    /// compressed size (base.txz is about 5); above 16 MiB unpacked.
+    #[arg(long, value_name = "N", default_value_t = Caps::RELEASE.max_ratio)]
+    max_ratio: u64,
+    /// The most entries (files, directories, links) in one file.
+    #[arg(long, value_name = "N", default_value_t = Caps::RELEASE.max_entries)]
+    max_entries: u64,
 }
 
 pub fn run(args: BootstrapArgs) -> i32 {
@@ -57,6 +69,12 @@ pub fn run(args: BootstrapArgs) -> i32 {
             allow_http: args.allow_http,
             timeout: Duration::from_secs(args.timeout),
             ..Limits::default()
+        },
+        caps: Caps {
+            max_bytes: args.max_unpacked,
+            max_ratio: args.max_ratio,
+            max_entries: args.max_entries,
+            ..Caps::RELEASE
         },
     };
     let bar = ProgressBar::new(0).with_style(
@@ -86,11 +104,8 @@ pub fn run(args: BootstrapArgs) -> i32 {
     };
     bar.finish_and_clear();
     // The host's resolver, as bastille and pot do for a new jail.
-    if let Ok(resolv) = std::fs::read("/etc/resolv.conf") {
-        let dest = args.root.join("etc/resolv.conf");
-        if let Err(e) = crate::output::write_atomically(&dest, &resolv, false) {
-            eprintln!("jailwright: {}: {e}", dest.display());
-        }
+    if let Err(e) = bootstrap::resolv::copy_into(&args.root) {
+        eprintln!("jailwright: resolv.conf: {e}");
     }
     println!(
         "{}: {} entries, {} bytes unpacked into {} (downloaded: {}; from cache: {})",

@@ -3,11 +3,13 @@
 //! `bastille bootstrap URL` and AppJail's `gh+`/`gl+` includes name them)
 //! is downloaded once into a cache keyed by the sha256 of its content and
 //! unpacked there (checked like a release archive: nothing outside its
-//! directory). A lock file records the sha256 of every remote source;
+//! directory, caps on what it unpacks to, and it must hold a template; see
+//! `unpack`). A lock file records the sha256 of every remote source;
 //! with an entry, a download whose hash differs is refused before anything
 //! is unpacked (`--update-lock` takes the new one).
 
 pub mod lock;
+mod unpack;
 
 use crate::bootstrap::{download, extract};
 use std::path::{Path, PathBuf};
@@ -63,16 +65,23 @@ impl Fetcher<'_> {
         self.fetch_archive(spec, &archive_url(spec))
     }
 
-    /// Downloads `url`, pinned in the lock under `key`: (the file, its
-    /// sha256). A hash that differs from the lock's is refused.
-    fn download(&mut self, key: &str, url: &str) -> Result<(PathBuf, String), String> {
+    /// Downloads `url`, checked against the lock's hash under `key`: (the
+    /// file's path, the file opened, its sha256). A hash that differs from
+    /// the lock's is refused. Not pinned yet: the caller pins it once it is
+    /// kept.
+    fn download(
+        &mut self,
+        key: &str,
+        url: &str,
+    ) -> Result<(PathBuf, std::fs::File, String), String> {
         download::check_url(url, &self.limits)?;
         let dest = self
             .cache
             .join("incoming")
             .join(format!("{:016x}", fnv(url)));
         let _ = std::fs::remove_file(&dest);
-        let sum = download::fetch_to(url, &dest, &self.limits, &mut |_, _| {})?;
+        let fetched = download::fetch_to(url, &dest, &self.limits, &mut |_, _| {})?;
+        let sum = fetched.sha256;
         match self.lock.get(key) {
             Some(locked) if locked != sum && !self.update_lock => {
                 let _ = std::fs::remove_file(&dest);
@@ -80,21 +89,28 @@ impl Fetcher<'_> {
                     "{key}: its sha256 is now {sum}, not {locked} as jailwright.lock says: refused (--update-lock to take the new one)"
                 ))
             }
-            _ => {
-                self.lock.set(key, &sum);
-                Ok((dest, sum))
-            }
+            _ => Ok((dest, fetched.file, sum)),
         }
     }
 
     /// A single remote file (AppJail's `fetch+URL` Makejail), pinned.
     pub fn fetch_file(&mut self, key: &str, url: &str, name: &str) -> Result<PathBuf, String> {
-        let (dest, sum) = self.download(key, url)?;
+        let (dest, _, sum) = self.download(key, url)?;
         let dir = by_hash(&self.cache.join("files"), &sum)?;
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let file = dir.join(name);
-        std::fs::rename(&dest, &file).map_err(|e| format!("{}: {e}", file.display()))?;
-        Ok(file)
+        let kept = std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))
+            .and_then(|()| {
+                let file = dir.join(name);
+                std::fs::rename(&dest, &file)
+                    .map(|()| file.clone())
+                    .map_err(|e| format!("{}: {e}", file.display()))
+            });
+        if kept.is_err() {
+            let _ = std::fs::remove_file(&dest);
+        } else {
+            self.lock.set(key, &sum);
+        }
+        kept
     }
 
     /// An archive, pinned under `key`, unpacked (once per content).
@@ -107,16 +123,19 @@ impl Fetcher<'_> {
                 return Ok(template_dir(&tree));
             }
         }
-        let (dest, sum) = self.download(spec, url)?;
+        let (dest, file, sum) = self.download(spec, url)?;
         let tree = by_hash(&self.cache.join("trees"), &sum)?;
-        if !tree.is_dir() {
-            extract::check(&dest)?;
-            let staging = self.cache.join("trees").join(format!(".{sum}.partial"));
-            let _ = std::fs::remove_dir_all(&staging);
-            extract::unpack(&dest, &staging, &mut |_| {})?;
-            std::fs::rename(&staging, &tree).map_err(|e| format!("{}: {e}", tree.display()))?;
-        }
+        // Checked, unpacked and found to hold a template, or refused with
+        // nothing cached and nothing pinned.
+        let unpacked = if tree.is_dir() {
+            Ok(())
+        } else {
+            extract::Archive::from_file(file, &dest)
+                .and_then(|archive| unpack::unpack_template(&archive, &tree))
+        };
         let _ = std::fs::remove_file(&dest);
+        unpacked?;
+        self.lock.set(key, &sum);
         Ok(template_dir(&tree))
     }
 }

@@ -1,0 +1,278 @@
+//! A release's `.txz` (or a template's `.tar.gz`) unpacked into a root as
+//! root would: permissions, owners, modification times, hard links and
+//! symlinks kept. FreeBSD file flags (schg, ...) cannot be set on Linux:
+//! they are counted.
+//!
+//! Two passes over the same opened file. The check pass reads every entry
+//! and writes nothing: an archive of a shape that could leave the root or
+//! could not be unpacked whole (see `shape`), or that unpacks to too much
+//! (see `caps`), is refused before anything is written. The unpacking
+//! pass judges every entry again and writes it through `files::root`, so
+//! no write can leave the root whatever the archive created.
+
+pub mod caps;
+mod meter;
+pub mod shape;
+mod write;
+
+pub use caps::Caps;
+
+use crate::files::root::Attributes;
+use meter::{Meter, Metered};
+use shape::{Planned, Shape};
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Extracted {
+    pub entries: u64,
+    pub bytes: u64,
+    /// Entries whose FreeBSD file flags were not set (not on this system).
+    pub flags_skipped: u64,
+}
+
+/// An archive file, opened once: hashed, checked and unpacked from the
+/// same descriptor (never a path looked up again).
+pub struct Archive {
+    file: File,
+    path: PathBuf,
+    size: u64,
+}
+
+impl Archive {
+    /// Opens the regular file at `path`, never through a symlink.
+    pub fn open(path: &Path) -> Result<Archive, String> {
+        use crate::bootstrap::download::{Access, open_regular};
+        let file = open_regular(path, Access::Read).map_err(|e| e.to_string())?;
+        Archive::from_file(file, path)
+    }
+
+    /// An archive already opened (a download just made).
+    pub fn from_file(file: File, path: &Path) -> Result<Archive, String> {
+        let size = file
+            .metadata()
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .len();
+        Ok(Archive {
+            file,
+            path: path.to_path_buf(),
+            size,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The sha256 of the file (lower-case hex).
+    pub fn sha256(&self) -> Result<String, String> {
+        crate::bootstrap::download::sha256_of(&mut At::new(&self.file)).map_err(|e| self.error(e))
+    }
+
+    /// Checks every entry without writing anything; returns how many.
+    pub fn check(&self, caps: &Caps) -> Result<u64, String> {
+        let tally = self.walk(caps, |_, _| Ok(0))?;
+        Ok(tally.entries)
+    }
+
+    /// Unpacks the archive into `root` (created when missing); `progress`
+    /// gets the bytes written so far.
+    pub fn unpack(
+        &self,
+        root: &Path,
+        caps: &Caps,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Extracted, String> {
+        let mut writer = write::Writer::open(root).map_err(|e| e.to_string())?;
+        let mut done = Extracted::default();
+        let tally = self.walk(caps, |item, data| {
+            if item.file_flags {
+                done.flags_skipped += 1;
+            }
+            let written = writer
+                .write(&item.planned, item.attributes, data)
+                .map_err(|e| e.to_string())?;
+            done.bytes += written;
+            progress(done.bytes);
+            Ok(written)
+        })?;
+        writer.finish().map_err(|e| e.to_string())?;
+        done.entries = tally.entries;
+        Ok(done)
+    }
+
+    /// Reads every entry: counted against `caps`, judged by `Shape`, then
+    /// given to `visit` (which returns the bytes it wrote).
+    fn walk(
+        &self,
+        caps: &Caps,
+        mut visit: impl FnMut(&Item, &mut dyn Read) -> Result<u64, String>,
+    ) -> Result<caps::Tally, String> {
+        // Data within the caps, plus the headers of as many entries.
+        let stream = caps
+            .max_bytes
+            .saturating_add(caps.max_entries.saturating_mul(4096));
+        let meter = Meter::new(stream);
+        let mut tar = tar::Archive::new(Metered::new(self.decoder()?, meter.clone()));
+        let mut entries = tar.entries().map_err(|e| self.error(e))?;
+        let mut tally = caps::Tally::new(*caps, self.size);
+        let mut shape = Shape::default();
+        loop {
+            meter.headers();
+            let Some(entry) = entries.next() else { break };
+            let mut entry = entry.map_err(|e| self.error(e))?;
+            meter.data();
+            tally.add(entry.size()).map_err(|e| self.error(e))?;
+            let link = entry.link_name_bytes().map(|l| l.into_owned());
+            let planned = shape
+                .admit(
+                    &entry.path_bytes(),
+                    entry.header().entry_type(),
+                    link.as_deref(),
+                )
+                .map_err(|e| self.error(e))?;
+            let item = Item {
+                planned,
+                attributes: write::attributes(entry.header()),
+                file_flags: has_file_flags(&mut entry),
+            };
+            let written = visit(&item, &mut entry)?;
+            tally.wrote(written).map_err(|e| self.error(e))?;
+            // What the visitor did not read (a check, a link's data).
+            io::copy(&mut entry, &mut io::sink()).map_err(|e| self.error(e))?;
+        }
+        Ok(tally)
+    }
+
+    /// The archive, decompressed by what its first bytes say (xz or gzip).
+    fn decoder(&self) -> Result<Box<dyn Read + '_>, String> {
+        let mut magic = [0u8; 6];
+        let n = self
+            .file
+            .read_at(&mut magic, 0)
+            .map_err(|e| self.error(e))?;
+        let file = io::BufReader::with_capacity(1 << 16, At::new(&self.file));
+        Ok(match &magic[..n] {
+            [0xfd, b'7', b'z', b'X', b'Z', 0] => Box::new(xz2::read::XzDecoder::new(file)),
+            [0x1f, 0x8b, ..] => Box::new(flate2::read::GzDecoder::new(file)),
+            _ => {
+                return Err(format!(
+                    "{}: neither an xz nor a gzip archive",
+                    self.path.display()
+                ));
+            }
+        })
+    }
+
+    fn error(&self, e: impl std::fmt::Display) -> String {
+        format!("{}: {e}", self.path.display())
+    }
+}
+
+/// An entry as the passes see it.
+struct Item {
+    planned: Planned,
+    attributes: Attributes,
+    file_flags: bool,
+}
+
+/// Reads a file from the start by position (the descriptor's own offset
+/// is never used, so the passes cannot disturb each other).
+struct At<'f> {
+    file: &'f File,
+    pos: u64,
+}
+
+impl<'f> At<'f> {
+    fn new(file: &'f File) -> Self {
+        At { file, pos: 0 }
+    }
+}
+
+impl Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.file.read_at(buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+/// FreeBSD's tar records file flags in a pax `SCHILY.fflags` record.
+fn has_file_flags<R: Read>(entry: &mut tar::Entry<R>) -> bool {
+    let Ok(Some(extensions)) = entry.pax_extensions() else {
+        return false;
+    };
+    extensions
+        .flatten()
+        .any(|e| e.key().is_ok_and(|k| k == "SCHILY.fflags"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    fn header(kind: tar::EntryType, mode: u32, size: u64) -> tar::Header {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(kind);
+        h.set_mode(mode);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(1_600_000_000);
+        h.set_size(size);
+        h
+    }
+
+    fn archive_of(dir: &Path, build: impl FnOnce(&mut tar::Builder<Vec<u8>>)) -> Archive {
+        let mut builder = tar::Builder::new(Vec::new());
+        build(&mut builder);
+        let tar = builder.into_inner().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &tar).unwrap();
+        let path = dir.join("a.tar.gz");
+        std::fs::write(&path, gz.finish().unwrap()).unwrap();
+        Archive::open(&path).unwrap()
+    }
+
+    #[test]
+    fn a_long_name_of_megabytes_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = archive_of(dir.path(), |b| {
+            let name = "d/".repeat(1 << 20) + "f";
+            let mut h = header(tar::EntryType::Regular, 0o644, 1);
+            b.append_data(&mut h, name, &b"x"[..]).unwrap();
+        });
+        let e = archive.check(&Caps::TEMPLATE).unwrap_err();
+        assert!(e.contains("headers (long names, pax records)"), "{e}");
+    }
+
+    #[test]
+    fn read_only_directories_are_filled_and_get_their_mode_and_time_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = archive_of(dir.path(), |b| {
+            let mut h = header(tar::EntryType::Directory, 0o755, 0);
+            b.append_data(&mut h, "./", &[][..]).unwrap();
+            let mut h = header(tar::EntryType::Directory, 0o555, 0);
+            b.append_data(&mut h, "./ro/", &[][..]).unwrap();
+            let mut h = header(tar::EntryType::Regular, 0o444, 2);
+            b.append_data(&mut h, "./ro/f", &b"hi"[..]).unwrap();
+        });
+        assert_eq!(archive.check(&Caps::TEMPLATE), Ok(3));
+        let root = dir.path().join("root");
+        let done = archive.unpack(&root, &Caps::TEMPLATE, &mut |_| {}).unwrap();
+        assert_eq!((done.entries, done.bytes), (3, 2));
+        assert_eq!(std::fs::read(root.join("ro/f")).unwrap(), b"hi");
+        let ro = std::fs::metadata(root.join("ro")).unwrap();
+        assert_eq!(ro.permissions().mode() & 0o7777, 0o555);
+        assert_eq!(ro.mtime(), 1_600_000_000);
+        // Unpacking again over it works (files and links replaced).
+        archive.unpack(&root, &Caps::TEMPLATE, &mut |_| {}).unwrap();
+    }
+
+    #[test]
+    fn the_release_flag_default_is_the_release_cap() {
+        assert_eq!(caps::parse_size("4G"), Ok(Caps::RELEASE.max_bytes));
+    }
+}
