@@ -9,6 +9,5 @@ pub mod edits;
 pub mod failure;
 pub mod plan;
 pub mod ports;
-pub mod safe_path;
 
 pub use plan::{Action, Plan, PlannedStep, TargetSpec, plan};
