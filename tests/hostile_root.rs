@@ -364,3 +364,43 @@ fn line_in_file_through_a_link_to_a_device_is_refused() {
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("character device"), "{}", out.stderr);
 }
+
+#[test]
+fn apply_to_the_host_root_is_refused() {
+    let t = Test::new().file("Bastillefile", "SYSRC jailwright_test=YES\nCMD true\n");
+    let before = std::fs::read("/etc/rc.conf").ok();
+    // `/`, and the host's root under another name.
+    let alias = t.path().join("hostroot");
+    symlink("/", &alias).unwrap();
+    for root in [Path::new("/"), alias.as_path()] {
+        let out = apply(&t, root);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains("host's own root"), "{}", out.stderr);
+    }
+    assert_eq!(std::fs::read("/etc/rc.conf").ok(), before);
+}
+
+#[test]
+fn a_root_without_bin_sh_is_refused_unless_the_template_only_copies() {
+    let t = Test::new()
+        .file("Bastillefile", "CMD true\n")
+        .file("copy/Bastillefile", "CP motd /etc/motd\nSYSRC a=b\n")
+        .file("copy/motd", "hi\n");
+    let root = t.path().join("R");
+    std::fs::create_dir_all(&root).unwrap();
+    let out = apply(&t, &root);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("no bin/sh"), "{}", out.stderr);
+    let out = jailwright(
+        &t.path().join("copy"),
+        &[
+            "apply",
+            "Bastillefile",
+            "--root",
+            root.to_str().unwrap(),
+            "--snapshots",
+            "off",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}

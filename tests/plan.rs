@@ -443,3 +443,26 @@ fn regression_overlay_copies_the_directory_itself_into_the_root() {
         }]
     );
 }
+
+#[test]
+fn service_start_on_an_offline_root_is_not_run_on_the_build_host() {
+    let p = bastille_plan(
+        "SERVICE nginx start\nSERVICE nginx onerestart\nSERVICE -v sshd stop\nSERVICE nginx enable\n",
+        &root(),
+        &facts(),
+    );
+    for step in &p.steps[..3] {
+        assert!(step.actions.is_empty(), "{:?}", step.actions);
+        assert!(
+            step.note.as_deref().unwrap_or("").contains("not running"),
+            "{:?}",
+            step.note
+        );
+        assert!(!step.live);
+    }
+    assert_eq!(
+        argvs(&p.steps[3].actions),
+        ["chroot /r /usr/sbin/service nginx enable"]
+    );
+    assert!(p.runnable());
+}

@@ -8,7 +8,7 @@ use crate::exec::adapters::host::{HostTarget, content_of};
 use crate::exec::adapters::jail::jail_root;
 use crate::exec::adapters::lock::TargetLock;
 use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for};
-use crate::exec::adapters::{interrupt, leftovers, process};
+use crate::exec::adapters::{interrupt, leftovers, process, target_check};
 use crate::exec::apply::{Cause, Event, Failure, Options, Rollback, StepError, apply, cache_keys};
 use crate::exec::chain::ChainError;
 use crate::exec::plan::{TargetSpec, render};
@@ -60,6 +60,11 @@ pub fn run(args: ApplyArgs) -> i32 {
             Err(e) => return trouble(format!("jail {j}: {e}")),
         },
     };
+    if let TargetSpec::Root(_) = &plan.target
+        && let Err(e) = target_check::check_root(&root, &plan)
+    {
+        return trouble(format!("{e}; nothing was changed"));
+    }
     // One apply per target at a time.
     let _lock = match TargetLock::acquire(&root) {
         Ok(lock) => lock,

@@ -11,4 +11,5 @@ pub mod lock;
 pub mod process;
 pub mod recording;
 pub mod shellcheck;
+pub mod target_check;
 pub mod zfs;

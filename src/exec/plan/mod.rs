@@ -272,6 +272,14 @@ fn plan_step(
         (Instruction::Sysrc { args, .. }, TargetSpec::Root(_)) => {
             planned.actions.push(Action::Sysrc { args: args.clone() });
         }
+        (Instruction::Service { args, .. }, TargetSpec::Root(_))
+            if !edits_rc_conf_only(args) =>
+        {
+            planned.note = Some(format!(
+                "SERVICE {}: an offline root is not running, so nothing is started or stopped (on the build host it would act on the host's own processes); `SERVICE NAME enable` or SYSRC NAME_enable=YES still work",
+                args.join(" ")
+            ));
+        }
         (Instruction::Service { args, .. }, _) => {
             let argv = [
                 in_jail(target, false),
@@ -565,4 +573,16 @@ fn mount_spec(args: &[String]) -> Result<MountSpec, String> {
         dump: dump.into(),
         pass: pass.into(),
     })
+}
+
+/// Whether a `service` command only edits rc.conf (`NAME enable`,
+/// `disable`, `delete`): the commands that mean something on an offline
+/// root. Everything else starts, stops or asks a running process.
+fn edits_rc_conf_only(args: &[String]) -> bool {
+    let words: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    matches!(words.as_slice(), [_, "enable" | "disable" | "delete"])
 }

@@ -1,0 +1,38 @@
+//! What `apply --root` refuses before anything runs: a target that is not
+//! a jail's root. `/` (or the host's root under another name: the same
+//! device and inode) would have CMD run `chroot / ...` and SYSRC edit the
+//! host's own rc.conf; a directory without `bin/sh` is not a root a
+//! command can run in (a template that only copies files is fine).
+
+use crate::exec::plan::{Action, Plan};
+use crate::files::root::{Kind, Root};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+/// Refuses a root that is the host's, or that cannot run the plan's
+/// commands.
+pub fn check_root(root: &Path, plan: &Plan) -> Result<(), String> {
+    let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    let host = std::fs::metadata("/").map_err(|e| format!("/: {e}"))?;
+    if (meta.dev(), meta.ino()) == (host.dev(), host.ino()) {
+        return Err(format!(
+            "{} is the host's own root directory: apply works on a jail's root, never on the host",
+            root.display()
+        ));
+    }
+    let runs_commands = plan
+        .steps
+        .iter()
+        .flat_map(|s| &s.actions)
+        .any(|a| matches!(a, Action::Run { .. }));
+    if runs_commands {
+        let opened = Root::open(root).map_err(|e| e.to_string())?;
+        if opened.kind("/bin/sh").ok().flatten() != Some(Kind::File) {
+            return Err(format!(
+                "{} has no bin/sh: not a jail's root (bootstrap a release into it first, or give the right path)",
+                root.display()
+            ));
+        }
+    }
+    Ok(())
+}
