@@ -12,6 +12,7 @@ use jailwright::exec::ports::{Snapshot, Snapshots};
 use jailwright::source::SourceFile;
 
 const OPTIONS: Options = Options {
+    discard_changes: false,
     use_cache: true,
     keep_failed: false,
 };
@@ -35,6 +36,8 @@ impl Rig {
     fn new(fail_on: &[&str]) -> Self {
         let target = Recording {
             fail_on: fail_on.iter().map(|s| s.to_string()).collect(),
+            // What the root holds; a test changes it to say the jail wrote.
+            state: "s0".into(),
             ..Recording::default()
         };
         let store = Recording {
@@ -118,9 +121,12 @@ fn a_failing_step_rolls_back_to_where_the_run_started() {
             .unwrap()
             .starts_with("jailwright-0000-")
     );
+    let calls = rig.calls();
+    let to = failure.rolled_back_to().unwrap();
     assert_eq!(
-        rig.calls().last().unwrap().split(' ').next(),
-        Some("rollback")
+        calls[calls.len() - 2..],
+        [format!("rollback {to}"), format!("destroy {to}")],
+        "rolled back to the run's start, which is then not needed"
     );
 }
 
@@ -212,10 +218,9 @@ fn replace_writes_the_output_and_fails_on_a_missing_keyword() {
 #[test]
 fn a_rerun_never_reuses_a_snapshot_past_a_live_step() {
     let mut rig = Rig::new(&[]);
-    let text = "CMD one\nSERVICE nginx start\nCMD three\n";
-    run(&mut rig, text).unwrap();
+    run(&mut rig, "CMD one\nSERVICE nginx start\nCMD three\n").unwrap();
     rig.clear();
-    let report = run(&mut rig, text).unwrap();
+    let report = run(&mut rig, "CMD one\nSERVICE nginx start\nCMD changed\n").unwrap();
     assert_eq!(
         (report.reused, report.ran),
         (1, 2),
@@ -254,15 +259,132 @@ fn another_template_on_the_same_target_builds_on_what_it_finds() {
         !calls.iter().any(|c| c.starts_with("rollback")),
         "the first template's work is kept: {calls:?}"
     );
-    assert!(calls[0].starts_with("destroy jailwright-"), "{calls:?}");
+    assert!(
+        calls[0].starts_with("snapshot jailwright-0000-"),
+        "{calls:?}"
+    );
+    assert!(
+        calls.ends_with(&[
+            calls[calls.len() - 2].clone(),
+            calls[calls.len() - 1].clone()
+        ]) && calls[calls.len() - 1].starts_with("destroy jailwright-0000-"),
+        "the first template's snapshots go only after the run succeeded: {calls:?}"
+    );
+}
+
+#[test]
+fn an_unchanged_template_is_up_to_date_nothing_runs_nothing_rolls_back() {
+    let mut rig = Rig::new(&[]);
+    let text = "CMD one\nCP usr /\nSERVICE nginx start\n";
+    run(&mut rig, text).unwrap();
+    // Whatever the jail wrote since.
+    rig.target.state = "the jail wrote".into();
+    rig.clear();
+    let report = run(&mut rig, text).unwrap();
+    assert!(report.up_to_date);
+    assert_eq!((report.reused, report.ran), (3, 0));
+    assert_eq!(rig.calls(), Vec::<String>::new(), "no command, no rollback");
+}
+
+#[test]
+fn a_rerun_after_the_jail_wrote_keeps_what_it_wrote() {
+    // The silent data loss of issue 14: a re-apply after an edit of the
+    // last step rolled the dataset back to step 1, and data.sql was gone.
+    let mut rig = Rig::new(&[]);
+    run(&mut rig, "CMD one\nCMD two\n").unwrap();
+    rig.target.state = "var/db/data.sql written".into();
+    let old = names(&rig.store);
+    rig.clear();
+    let report = run(&mut rig, "CMD one\nCMD edited\n").unwrap();
+    assert!(report.diverged);
+    assert_eq!(
+        (report.reused, report.ran),
+        (0, 2),
+        "every step, on the current state"
+    );
+    let calls = rig.calls();
+    assert!(
+        !calls.iter().any(|c| c.starts_with("rollback")),
+        "{calls:?}"
+    );
+    let destroyed: Vec<&String> = calls.iter().filter(|c| c.starts_with("destroy")).collect();
+    assert_eq!(
+        destroyed.len(),
+        old.len(),
+        "the old chain goes after success: {calls:?}"
+    );
+    let last_run = calls.iter().rposition(|c| c.starts_with("run")).unwrap();
+    let first_destroy = calls.iter().position(|c| c.starts_with("destroy")).unwrap();
+    assert!(first_destroy > last_run, "{calls:?}");
+}
+
+#[test]
+fn a_failure_after_the_jail_wrote_restores_the_start_and_keeps_the_old_chain() {
+    let mut rig = Rig::new(&["broken"]);
+    run(&mut rig, "CMD one\nCMD two\n").unwrap();
+    rig.target.state = "the jail wrote".into();
+    let old = names(&rig.store);
+    rig.clear();
+    let failure = run(&mut rig, "CMD one\nCMD broken\n").unwrap_err();
+    let Rollback::Done(to) = &failure.rollback else {
+        panic!("{failure:?}");
+    };
+    assert!(to.starts_with("jailwright-0000-") && !old.contains(to));
+    assert!(
+        rig.calls().iter().any(|c| c == &format!("rollback {to}")),
+        "rolled back to this run's own start: {:?}",
+        rig.calls()
+    );
+    assert_eq!(
+        names(&rig.store),
+        old,
+        "the earlier chain is intact, nothing else left"
+    );
+    // The earlier chain still works: the template that built it is up to date.
+    rig.target.state = "restored".into();
+    let again = Rig {
+        target: std::mem::take(&mut rig.target),
+        store: std::mem::take(&mut rig.store),
+    };
+    let mut rig = again;
+    rig.target.fail_on.clear();
+    rig.store.fail_on.clear();
+    let report = run(&mut rig, "CMD one\nCMD two\n").unwrap();
+    assert!(report.up_to_date, "{report:?}");
+}
+
+#[test]
+fn discard_changes_rolls_back_to_the_cached_prefix() {
+    let mut rig = Rig::new(&[]);
+    run(&mut rig, "CMD one\nCMD two\n").unwrap();
+    rig.target.state = "the jail wrote".into();
+    rig.clear();
+    let p = planned("CMD one\nCMD edited\n");
+    let keys = cache_keys(&p, |_| Vec::new());
+    let options = Options {
+        discard_changes: true,
+        ..OPTIONS
+    };
+    let report = apply(
+        &p,
+        &keys,
+        &mut rig.target,
+        Some(&mut rig.store as &mut dyn Snapshots),
+        options,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!((report.reused, report.ran), (1, 1));
+    assert!(
+        rig.calls()
+            .iter()
+            .any(|c| c.starts_with("rollback jailwright-0001-"))
+    );
 }
 
 /// Another tool's snapshot (a backup, bastille's, jailwright's bootstrap).
 fn foreign(name: &str) -> Snapshot {
-    Snapshot {
-        name: name.into(),
-        key: String::new(),
-    }
+    Snapshot::new(name, "")
 }
 
 const FOREIGN: [&str; 3] = [

@@ -9,7 +9,9 @@ use crate::exec::adapters::jail::jail_root;
 use crate::exec::adapters::lock::TargetLock;
 use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for};
 use crate::exec::adapters::{interrupt, leftovers, process, target_check};
-use crate::exec::apply::{Cause, Event, Failure, Options, Rollback, StepError, apply, cache_keys};
+use crate::exec::apply::{
+    Cause, Event, Failure, Options, Rollback, StepError, apply, step_digests,
+};
 use crate::exec::chain::ChainError;
 use crate::exec::plan::{TargetSpec, render};
 use crate::exec::ports::Snapshots;
@@ -40,6 +42,11 @@ pub struct ApplyArgs {
     /// Leave the state of a failed step instead of rolling back.
     #[arg(long)]
     keep_failed: bool,
+    /// Roll back to the cached steps even when the jail wrote since the
+    /// last run (what it wrote is lost). Without it, a changed jail gets
+    /// the template's steps on its current state.
+    #[arg(long)]
+    discard_changes: bool,
 }
 
 pub fn run(args: ApplyArgs) -> i32 {
@@ -102,7 +109,7 @@ pub fn run(args: ApplyArgs) -> i32 {
     if store.is_none() {
         eprintln!("jailwright: no snapshots: a failed step cannot be rolled back");
     }
-    let keys = cache_keys(&plan, content_of);
+    let digests = step_digests(&plan, content_of);
     let mut target = match HostTarget::open(&root) {
         Ok(target) => target,
         Err(e) => return trouble(e),
@@ -110,12 +117,13 @@ pub fn run(args: ApplyArgs) -> i32 {
     let options = Options {
         use_cache: !args.no_cache,
         keep_failed: args.keep_failed,
+        discard_changes: args.discard_changes,
     };
     let mut progress = Progress::new(json);
     let mut on_event = |event: Event| progress.show(event);
     let result = apply(
         &plan,
-        &keys,
+        &digests,
         &mut target,
         store.as_mut().map(|s| s as &mut dyn Snapshots),
         options,
@@ -124,7 +132,9 @@ pub fn run(args: ApplyArgs) -> i32 {
     progress.finish();
     let code = match result {
         Ok(report) => {
-            if !json {
+            if !json && report.up_to_date {
+                println!("up to date: nothing ran ({} step(s))", report.reused);
+            } else if !json {
                 println!(
                     "applied: {} step(s) run, {} reused{}",
                     report.ran,

@@ -40,6 +40,12 @@ impl Progress {
                 Event::Reused { steps } => {
                     println!("reused {steps} unchanged step(s) from snapshots")
                 }
+                Event::UpToDate { .. } => println!(
+                    "up to date: the template, its files and arguments are those of the last run; nothing runs, nothing is rolled back"
+                ),
+                Event::Diverged => println!(
+                    "the jail changed since the last run of this template: its steps run on the current state, nothing is rolled back (--discard-changes rolls back to the cached steps instead)"
+                ),
                 Event::Started { step, of, name } => println!("[{step}/{of}] {name}"),
                 Event::Finished { millis, .. } => println!("      done in {millis} ms"),
                 Event::Skipped { step, why } => println!("[{step}] skipped: {why}"),
@@ -72,6 +78,12 @@ impl Progress {
                 Event::Reused { steps } => {
                     eprintln!("reused {steps} unchanged step(s) from snapshots")
                 }
+                Event::UpToDate { .. } => eprintln!(
+                    "up to date: the template, its files and arguments are those of the last run; nothing runs, nothing is rolled back"
+                ),
+                Event::Diverged => eprintln!(
+                    "the jail changed since the last run of this template: its steps run on the current state, nothing is rolled back (--discard-changes rolls back to the cached steps instead)"
+                ),
                 Event::Skipped { step, why } => eprintln!("[{step}] skipped: {why}"),
                 Event::Warning { step, message } => match bar {
                     Some(bar) => bar.println(format!("[{step}] warning: {message}")),

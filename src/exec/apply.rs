@@ -8,10 +8,11 @@
 //! dataset back to the state this run started from. Only jailwright's
 //! apply snapshots are ever destroyed (see `chain`).
 
-use super::chain::{self, ChainError};
+use super::chain;
 use super::edits;
 use super::plan::{Action, Plan, PlannedStep};
 use super::ports::{Snapshot, Snapshots, Target};
+use super::resume::{self, How};
 use crate::dialect::bastille::substitution::Replacements;
 use sha2::{Digest, Sha256};
 use std::io;
@@ -21,45 +22,34 @@ use std::time::{Duration, Instant};
 pub use super::chain::snapshot_name;
 pub use super::failure::{Cause, Failure, Phase, Rollback, StepError};
 
-/// The key of the starting state of a target for one template (its
-/// files): applying another template to the same target starts a new
-/// chain from the state it finds, instead of rolling back to the first
-/// template's start.
+/// The template's identity on a target (its target and files).
 pub fn start_key(plan: &Plan) -> String {
-    let mut files: Vec<&str> = Vec::new();
-    for step in &plan.steps {
-        if !files.contains(&step.file.as_str()) {
-            files.push(&step.file);
-        }
-    }
-    hex(&Sha256::digest(format!(
-        "jailwright start {:?} {files:?}",
-        plan.target
-    )))
+    resume::template_key(plan)
 }
 
-/// One key per step: hash(previous key, actions, copied content).
-pub fn cache_keys(plan: &Plan, content: impl Fn(&Path) -> Vec<u8>) -> Vec<String> {
-    let mut previous = start_key(plan);
+/// What each step does, as a digest: its actions (after substitution) and
+/// the content of every file it copies. A chain's keys hash these in order
+/// from the chain's start (`resume::chain_keys`).
+pub fn step_digests(plan: &Plan, content: impl Fn(&Path) -> Vec<u8>) -> Vec<String> {
     plan.steps
         .iter()
         .map(|step| {
             let mut h = Sha256::new();
-            h.update(previous.as_bytes());
             h.update(serde_json::to_vec(&step.actions).expect("actions serialize"));
             for action in &step.actions {
                 if let Action::Copy { from, .. } = action {
                     h.update(content(from));
                 }
             }
-            previous = hex(&h.finalize());
-            previous.clone()
+            resume::hex(&h.finalize())
         })
         .collect()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The keys of a first chain of this template: a change in one step flows
+/// into every later key.
+pub fn cache_keys(plan: &Plan, content: impl Fn(&Path) -> Vec<u8>) -> Vec<String> {
+    resume::chain_keys(&start_key(plan), &step_digests(plan, content))
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -68,6 +58,9 @@ pub struct Options {
     pub use_cache: bool,
     /// Leave a failed step's state in place instead of rolling back.
     pub keep_failed: bool,
+    /// Roll back to the cached prefix even when the jail wrote since
+    /// (`--discard-changes`): what the jail wrote is lost.
+    pub discard_changes: bool,
 }
 
 /// What apply reports as it goes.
@@ -77,6 +70,13 @@ pub enum Event {
     Reused {
         steps: usize,
     },
+    /// The template gives the keys of its last run: nothing runs.
+    UpToDate {
+        steps: usize,
+    },
+    /// The jail changed since this template's last run: the steps run on
+    /// the current state and nothing is rolled back.
+    Diverged,
     Started {
         step: usize,
         of: usize,
@@ -108,31 +108,49 @@ pub struct Report {
     pub reused: usize,
     pub ran: usize,
     pub snapshots: bool,
+    /// Nothing ran: the template gives the keys of the last run.
+    pub up_to_date: bool,
+    /// The jail changed since this template's last run: the steps ran on
+    /// the current state, nothing was rolled back.
+    pub diverged: bool,
 }
 
+/// Runs the plan. `digests` are the steps' `step_digests`; the keys of
+/// the chain the run builds on are derived from them (`resume`).
 pub fn apply(
     plan: &Plan,
-    keys: &[String],
+    digests: &[String],
     target: &mut dyn Target,
     mut snapshots: Option<&mut dyn Snapshots>,
     options: Options,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<Report, Failure> {
-    // Where this run started: a failure rolls back to it.
-    let (begin, base) = match snapshots.as_deref_mut() {
-        Some(store) => {
-            let (begin, base) = prepare(plan, keys, store, options).map_err(|cause| Failure {
-                cause: Box::new(cause),
-                rollback: Rollback::NothingRan,
-            })?;
-            (begin, Some(base))
-        }
-        None => (0, None),
-    };
-    if begin > 0 {
-        on_event(Event::Reused { steps: begin });
-    }
     let total = plan.steps.len();
+    // Where this run starts: a failure rolls back to its base.
+    let start = match snapshots.as_deref_mut() {
+        Some(store) => {
+            let policy = resume::Policy {
+                use_cache: options.use_cache,
+                discard_changes: options.discard_changes,
+            };
+            Some(
+                resume::prepare(plan, digests, target, store, policy).map_err(|cause| Failure {
+                    cause: Box::new(cause),
+                    rollback: Rollback::NothingRan,
+                })?,
+            )
+        }
+        None => None,
+    };
+    let begin = start.as_ref().map_or(0, |s| s.begin);
+    let how = start.as_ref().map(|s| s.how);
+    match how {
+        Some(How::UpToDate) => on_event(Event::UpToDate { steps: total }),
+        Some(How::Fresh { diverged: true }) => on_event(Event::Diverged),
+        _ if begin > 0 => on_event(Event::Reused { steps: begin }),
+        _ => {}
+    }
+    let keys: Vec<String> = start.as_ref().map_or_else(Vec::new, |s| s.keys.clone());
     for (i, step) in plan.steps.iter().enumerate().skip(begin) {
         on_event(Event::Started {
             step: i + 1,
@@ -140,11 +158,19 @@ pub fn apply(
             name: step.name.clone(),
         });
         let began = Instant::now();
-        if let Err(cause) =
-            step_and_snapshot(i, step, keys, target, snapshots.as_deref_mut(), on_event)
-        {
-            let rollback =
-                roll_back_after_failure(snapshots.as_deref_mut(), base.as_deref(), options);
+        let snapshot = snapshots
+            .as_deref_mut()
+            .map(|store| (store, keys[i].as_str(), i + 1 == total));
+        if let Err(cause) = step_and_snapshot(i, step, target, snapshot, on_event) {
+            let base = start.as_ref().map(|s| s.base.as_str());
+            let rollback = roll_back_after_failure(snapshots.as_deref_mut(), base, options);
+            // A new chain's start is not needed once rolled back to: the
+            // store is as the run found it, the older chain usable again.
+            if let (Rollback::Done(to), Some(store), Some(How::Fresh { .. })) =
+                (&rollback, snapshots.as_deref_mut(), how)
+            {
+                let _ = store.destroy(to);
+            }
             return Err(Failure {
                 cause: Box::new(cause),
                 rollback,
@@ -155,20 +181,34 @@ pub fn apply(
             millis: Duration::as_millis(&began.elapsed()),
         });
     }
+    // The chain this run replaced goes only now that the run succeeded.
+    if let (Some(store), Some(start)) = (snapshots.as_deref_mut(), &start) {
+        for name in start.superseded.iter().rev() {
+            if let Err(e) = store.destroy(name) {
+                on_event(Event::Warning {
+                    step: total,
+                    message: format!("the older snapshot {name} was not removed: {e}"),
+                });
+            }
+        }
+    }
     Ok(Report {
         reused: begin,
         ran: total - begin,
         snapshots: snapshots.is_some(),
+        up_to_date: how == Some(How::UpToDate),
+        diverged: how == Some(How::Fresh { diverged: true }),
     })
 }
 
-/// Runs step `i` (from 0), then takes its snapshot.
+/// Runs step `i` (from 0), then takes its snapshot; the run's last
+/// snapshot records the root's state (so the next run knows whether the
+/// jail wrote since).
 fn step_and_snapshot(
     i: usize,
     step: &PlannedStep,
-    keys: &[String],
     target: &mut dyn Target,
-    snapshots: Option<&mut (dyn Snapshots + '_)>,
+    snapshot: Option<(&mut (dyn Snapshots + '_), &str, bool)>,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<(), Cause> {
     run_step(i + 1, step, target, on_event).map_err(|error| Cause::Step {
@@ -176,69 +216,29 @@ fn step_and_snapshot(
         name: step.name.clone(),
         error,
     })?;
-    let Some(store) = snapshots else {
+    let Some((store, key, last)) = snapshot else {
         return Ok(());
     };
-    let snapshot = snapshot_name(i + 1, &keys[i]);
-    store
-        .snapshot(&snapshot, &keys[i])
-        .map_err(|e| Cause::Snapshots {
-            phase: Phase::AfterStep {
-                step: i + 1,
-                name: step.name.clone(),
-                snapshot,
-            },
-            error: e.into(),
-        })
-}
-
-/// Before any step runs: rolls back to the last reusable snapshot of this
-/// template's chain, or starts a new chain (another template's apply
-/// snapshots destroyed, the starting state snapshotted). Returns how many
-/// steps are reused and the snapshot a failure rolls back to.
-fn prepare(
-    plan: &Plan,
-    keys: &[String],
-    store: &mut dyn Snapshots,
-    options: Options,
-) -> Result<(usize, String), Cause> {
-    let snapshots = |phase: Phase| move |error: ChainError| Cause::Snapshots { phase, error };
-    let start = start_key(plan);
-    let start_name = snapshot_name(0, &start);
-    let all = store.list().map_err(|e| snapshots(Phase::List)(e.into()))?;
-    let existing = chain::apply_snapshots(all);
-    let has = |name: &str, key: &str| {
-        existing
-            .iter()
-            .any(|s: &Snapshot| s.name == name && s.key == key)
+    let name = snapshot_name(i + 1, key);
+    let taken = Snapshot {
+        name: name.clone(),
+        key: key.to_string(),
+        template: String::new(),
+        // Unknown state (an error): the next run takes the jail as changed.
+        state: if last {
+            target.state().unwrap_or_default()
+        } else {
+            String::new()
+        },
     };
-    if !has(&start_name, &start) {
-        chain::destroy_apply_snapshots(store, &existing)
-            .map_err(snapshots(Phase::ClearOldChain))?;
-        store.snapshot(&start_name, &start).map_err(|e| {
-            snapshots(Phase::Start {
-                snapshot: start_name.clone(),
-            })(e.into())
-        })?;
-        return Ok((0, start_name));
-    }
-    let mut begin = 0;
-    if options.use_cache {
-        // A live step's effect (a started service, a mount) is in no
-        // snapshot: reuse stops before the first one.
-        begin = keys
-            .iter()
-            .enumerate()
-            .take_while(|(i, k)| !plan.steps[*i].live && has(&snapshot_name(i + 1, k), k))
-            .count();
-    }
-    let resume = if begin == 0 {
-        start_name
-    } else {
-        snapshot_name(begin, &keys[begin - 1])
-    };
-    chain::roll_back(store, &resume).map_err(snapshots(Phase::Resume { to: resume.clone() }))?;
-    Ok((begin, resume))
+    store.snapshot(&taken).map_err(|e| Cause::Snapshots {
+        phase: Phase::AfterStep {
+            step: i + 1,
+            name: step.name.clone(),
+            snapshot: name,
+        },
+        error: e.into(),
+    })
 }
 
 /// After a failure once steps ran: rolls back to where the run started,

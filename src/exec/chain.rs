@@ -107,10 +107,7 @@ mod tests {
     use super::*;
 
     fn snap(name: &str, key: &str) -> Snapshot {
-        Snapshot {
-            name: name.into(),
-            key: key.into(),
-        }
+        Snapshot::new(name, key)
     }
 
     const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";

@@ -9,5 +9,6 @@ pub mod edits;
 pub mod failure;
 pub mod plan;
 pub mod ports;
+pub mod resume;
 
 pub use plan::{Action, Plan, PlannedStep, TargetSpec, plan};

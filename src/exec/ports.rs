@@ -42,6 +42,10 @@ pub trait Target {
     /// resolved inside it), recording it in the jail's fstab when the jail
     /// keeps one.
     fn mount(&mut self, spec: &MountSpec) -> io::Result<Outcome>;
+    /// A digest of everything in the root (paths, kinds, modes, owners,
+    /// sizes, times, inodes; never contents): whether the jail changed
+    /// anything since a snapshot, on any ZFS (zfs-fuse has no `written@`).
+    fn state(&mut self) -> io::Result<String>;
 }
 
 /// A snapshot of the jail's dataset (any tool's), with the cache key it
@@ -50,13 +54,32 @@ pub trait Target {
 pub struct Snapshot {
     pub name: String,
     pub key: String,
+    /// The template a chain's start snapshot belongs to
+    /// (`jailwright:template`; empty elsewhere).
+    pub template: String,
+    /// What the root held when a run's last snapshot was taken
+    /// (`jailwright:state`, a manifest digest; empty elsewhere).
+    pub state: String,
+}
+
+impl Snapshot {
+    /// A snapshot with only a name and a key.
+    pub fn new(name: &str, key: &str) -> Snapshot {
+        Snapshot {
+            name: name.into(),
+            key: key.into(),
+            template: String::new(),
+            state: String::new(),
+        }
+    }
 }
 
 /// Where snapshots of the jail's dataset are taken. Which snapshots apply
 /// may destroy is decided in `exec::chain`, never here.
 pub trait Snapshots {
-    /// Takes a snapshot carrying `key`.
-    fn snapshot(&mut self, name: &str, key: &str) -> io::Result<()>;
+    /// Takes a snapshot carrying `key`, and `template`/`state` when not
+    /// empty.
+    fn snapshot(&mut self, taken: &Snapshot) -> io::Result<()>;
     /// Rolls back to the most recent snapshot; fails, destroying nothing,
     /// when a later snapshot exists.
     fn rollback(&mut self, name: &str) -> io::Result<()>;

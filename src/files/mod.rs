@@ -18,6 +18,7 @@
 pub mod atomic;
 pub mod copy;
 pub mod digest;
+pub mod manifest;
 pub mod read;
 pub mod root;
 mod temp;

@@ -7,7 +7,7 @@ use crate::exec::plan::MountSpec;
 use crate::exec::ports::{Outcome, Target};
 use crate::files::read::{EDIT_CAP, read_regular};
 use crate::files::root::{Attributes, Kind, Root};
-use crate::files::{atomic, copy, digest};
+use crate::files::{atomic, copy, digest, manifest};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -90,6 +90,10 @@ impl Target for HostTarget {
         ]
         .map(String::from);
         self.run(&argv, None, &mut |_| {})
+    }
+
+    fn state(&mut self) -> io::Result<String> {
+        manifest::of_root(self.root.path())
     }
 }
 

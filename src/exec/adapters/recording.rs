@@ -22,6 +22,8 @@ pub struct Recording {
     pub files: BTreeMap<String, Vec<u8>>,
     pub snapshots: Vec<Snapshot>,
     pub fail_on: Vec<String>,
+    /// What `state` reports: a test changes it to say the jail wrote.
+    pub state: String,
 }
 
 impl Recording {
@@ -101,20 +103,22 @@ impl Target for Recording {
         ));
         Ok(Outcome::default())
     }
+
+    fn state(&mut self) -> io::Result<String> {
+        Ok(self.state.clone())
+    }
 }
 
 impl Snapshots for Recording {
-    fn snapshot(&mut self, name: &str, key: &str) -> io::Result<()> {
+    fn snapshot(&mut self, taken: &Snapshot) -> io::Result<()> {
+        let name = &taken.name;
         self.record(format!("snapshot {name}"))?;
-        if self.snapshots.iter().any(|s| s.name == name) {
+        if self.snapshots.iter().any(|s| &s.name == name) {
             return Err(io::Error::other(format!(
                 "snapshot {name}: dataset already exists"
             )));
         }
-        self.snapshots.push(Snapshot {
-            name: name.into(),
-            key: key.into(),
-        });
+        self.snapshots.push(taken.clone());
         Ok(())
     }
 

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub const KEY_PROPERTY: &str = "jailwright:key";
+pub const TEMPLATE_PROPERTY: &str = "jailwright:template";
+pub const STATE_PROPERTY: &str = "jailwright:state";
 
 pub struct ZfsSnapshots {
     pub dataset: String,
@@ -111,10 +113,23 @@ fn same_place(mountpoint: &Path, root: &Path) -> bool {
 }
 
 impl Snapshots for ZfsSnapshots {
-    fn snapshot(&mut self, name: &str, key: &str) -> io::Result<()> {
-        let full = format!("{}@{name}", self.dataset);
-        let property = format!("{KEY_PROPERTY}={key}");
-        zfs(&["snapshot", "-o", &property, &full]).map(drop)
+    fn snapshot(&mut self, taken: &Snapshot) -> io::Result<()> {
+        let full = format!("{}@{}", self.dataset, taken.name);
+        let mut args = vec![
+            "snapshot".to_string(),
+            "-o".into(),
+            format!("{KEY_PROPERTY}={}", taken.key),
+        ];
+        for (property, value) in [
+            (TEMPLATE_PROPERTY, &taken.template),
+            (STATE_PROPERTY, &taken.state),
+        ] {
+            if !value.is_empty() {
+                args.extend(["-o".into(), format!("{property}={value}")]);
+            }
+        }
+        args.push(full);
+        zfs(&args.iter().map(String::as_str).collect::<Vec<_>>()).map(drop)
     }
 
     /// Plain `zfs rollback`: it fails, destroying nothing, when a later
@@ -135,17 +150,25 @@ impl Snapshots for ZfsSnapshots {
             "-s",
             "createtxg",
             "-o",
-            &format!("name,{KEY_PROPERTY}"),
+            &format!("name,{KEY_PROPERTY},{TEMPLATE_PROPERTY},{STATE_PROPERTY}"),
             &self.dataset,
         ])?;
         Ok(out
             .lines()
             .filter_map(|l| {
-                let (full, key) = l.split_once('\t')?;
+                let mut fields = l.split('\t');
+                let full = fields.next()?;
+                let mut value = || {
+                    let v = fields.next().unwrap_or("-");
+                    if v == "-" { "" } else { v }.to_string()
+                };
+                let (key, template, state) = (value(), value(), value());
                 let (dataset, name) = full.split_once('@')?;
                 (dataset == self.dataset).then(|| Snapshot {
                     name: name.to_string(),
-                    key: if key == "-" { "" } else { key }.to_string(),
+                    key,
+                    template,
+                    state,
                 })
             })
             .collect())
