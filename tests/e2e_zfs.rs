@@ -598,3 +598,75 @@ fn a_snapshot_failure_names_its_step_and_zfs_error() {
     );
     zfs_ok(&["release", "keep", &format!("{dataset}@{third}")]);
 }
+
+/// Every entry under a root: path, kind and content (or link target).
+fn tree(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let kind = e.file_type();
+            let data = if kind.is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else if kind.is_symlink() {
+                std::fs::read_link(e.path())
+                    .unwrap()
+                    .into_os_string()
+                    .into_encoded_bytes()
+            } else {
+                format!("{kind:?}").into_bytes()
+            };
+            (e.path().to_path_buf(), data)
+        })
+        .collect()
+}
+
+#[test]
+fn data_the_jail_wrote_between_two_applies_survives_the_second() {
+    let (pool, tpl, bastillefile) = applied_once();
+    let root = &pool.root;
+    std::fs::create_dir_all(root.join("var/db")).unwrap();
+    std::fs::write(root.join("var/db/data.sql"), "months of data\n").unwrap();
+    // Unchanged template: up to date, nothing runs, nothing rolls back.
+    let out = apply(&bastillefile, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("up to date"), "{}", out.stdout);
+    assert!(root.join("var/db/data.sql").exists());
+    // The last step edited: the steps run on the current state.
+    let edited = template(tpl.path(), "CMD echo one > /f\nCMD echo edited >> /f\n");
+    let out = apply(&edited, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("the jail changed"), "{}", out.stdout);
+    assert_eq!(
+        std::fs::read_to_string(root.join("var/db/data.sql")).unwrap(),
+        "months of data\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("f")).unwrap(),
+        "one\nedited\n"
+    );
+}
+
+#[test]
+fn a_failing_apply_after_a_good_one_restores_the_root_and_keeps_its_chain() {
+    let (pool, tpl, bastillefile) = applied_once();
+    let (root, dataset) = (&pool.root, pool.dataset());
+    std::fs::create_dir_all(root.join("var/db")).unwrap();
+    std::fs::write(root.join("var/db/data.sql"), "written since\n").unwrap();
+    let before = tree(root);
+    let chain = snapshots(&dataset);
+    let failing = template(
+        &tpl.path().join("other"),
+        "CMD echo changed > /f\nCMD rm /var/db/data.sql\nCMD exit 3\n",
+    );
+    let out = apply(&failing, root);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("rolled back"), "{}", out.stderr);
+    assert_eq!(tree(root), before, "the root is as the command found it");
+    assert_eq!(snapshots(&dataset), chain, "the earlier chain is intact");
+    // The earlier chain still serves its template.
+    let out = apply(&bastillefile, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("up to date"), "{}", out.stdout);
+}
