@@ -40,6 +40,15 @@ impl Rng {
 
 const NAMES: &[&str] = &["etc", "d", "a", "b", "rc.conf", "f", "usr", "local", "x"];
 
+/// Names a careless writer might use beside a destination (the names of
+/// its temporary files): planted as links into the canary.
+const PLANTED: &[&str] = &[
+    ".rc.conf.jailwright-tmp",
+    ".f.jailwright-tmp",
+    ".x.jailwright-tmp",
+    ".a.jailwright-tmp",
+];
+
 /// Everything under `dir`: path → (kind, mode, content or link target).
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (String, u32, Vec<u8>)> {
     let mut all = BTreeMap::new();
@@ -106,7 +115,7 @@ fn random_tree(rng: &mut Rng, dir: &Path, canary: &Path, n: usize) {
             .split('/')
             .map(|p| p.replace("..", "up"))
             .collect();
-        let kind = rng.below(5);
+        let kind = rng.below(6);
         let target = random_target(rng, canary);
         let Some(path) = real_parents(dir, &parts) else {
             continue;
@@ -125,6 +134,7 @@ fn random_tree(rng: &mut Rng, dir: &Path, canary: &Path, n: usize) {
                 }),
             2 => nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o644))
                 .map_err(std::io::Error::from),
+            5 => symlink(canary.join("file"), path.with_file_name(rng.pick(PLANTED))),
             _ => symlink(target, &path),
         };
     }
