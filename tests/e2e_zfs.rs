@@ -593,10 +593,24 @@ fn a_snapshot_failure_names_its_step_and_zfs_error() {
     assert_eq!(std::fs::read_to_string(root.join("n")).unwrap(), "0\n");
     assert_eq!(
         snapshots(&dataset),
-        [third.clone()],
+        std::slice::from_ref(&third),
         "the impostor only: the run's start goes once rolled back to"
     );
     zfs_ok(&["release", "keep", &format!("{dataset}@{third}")]);
+}
+
+/// The paths whose entries differ between two trees (for a short message).
+fn differing(
+    a: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+    b: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+) -> Vec<PathBuf> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Every entry under a root: path, kind and content (or link target).
@@ -663,10 +677,152 @@ fn a_failing_apply_after_a_good_one_restores_the_root_and_keeps_its_chain() {
     let out = apply(&failing, root);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("rolled back"), "{}", out.stderr);
-    assert_eq!(tree(root), before, "the root is as the command found it");
+    let now = tree(root);
+    assert!(
+        differing(&now, &before).is_empty(),
+        "{:?}: the root is as the command found it",
+        differing(&now, &before)
+    );
     assert_eq!(snapshots(&dataset), chain, "the earlier chain is intact");
     // The earlier chain still serves its template.
     let out = apply(&bastillefile, root);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("up to date"), "{}", out.stdout);
+}
+
+/// Six steps that append to /log (a re-run on a half-done root would
+/// show), the one at `failing` (from 1) failing instead.
+fn six_steps(failing: Option<usize>, pause: &str) -> String {
+    (1..=6)
+        .map(|i| {
+            if Some(i) == failing {
+                "CMD echo failing >> /log; exit 3\n".to_string()
+            } else {
+                format!("CMD echo {i} >> /log{pause}\n")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_failure_at_every_step_restores_the_start_byte_for_byte() {
+    let (pool, tpl, _) = applied_once();
+    let (root, dataset) = (&pool.root, pool.dataset());
+    std::fs::create_dir_all(root.join("var/db")).unwrap();
+    std::fs::write(root.join("var/db/data.sql"), "the jail's\n").unwrap();
+    let before = tree(root);
+    let chain = snapshots(&dataset);
+    let mut restored = 0;
+    for failing in 1..=6 {
+        let t = template(&tpl.path().join("six"), &six_steps(Some(failing), ""));
+        let out = apply(&t, root);
+        assert_eq!(out.code, 1, "step {failing}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains(&format!("step {failing} (CMD) failed")),
+            "{}",
+            out.stderr
+        );
+        let now = tree(root);
+        assert!(
+            differing(&now, &before).is_empty(),
+            "{:?}: differ",
+            differing(&now, &before)
+        );
+        assert_eq!(snapshots(&dataset), chain, "failing at step {failing}");
+        restored += 1;
+    }
+    println!("fault test: a failure at each of 6 steps, {restored}/6 restored byte for byte");
+}
+
+#[test]
+fn an_apply_killed_at_random_moments_is_finished_by_the_next_one() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    furnish(root);
+    let tpl = tempfile::tempdir().unwrap();
+    let t = template(tpl.path(), &six_steps(None, "; sleep 0.2"));
+    zfs_ok(&["snapshot", &format!("{dataset}@clean")]);
+    let reset = || {
+        zfs_ok(&["rollback", "-r", &format!("{dataset}@clean")]);
+        zfs_ok(&["inherit", "jailwright:running", &dataset]);
+    };
+    // What a clean apply makes.
+    let out = apply(&t, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let clean = tree(root);
+    assert_eq!(
+        std::fs::read_to_string(root.join("log")).unwrap(),
+        "1\n2\n3\n4\n5\n6\n"
+    );
+    // A seeded spread of moments over a run (about 2 s here).
+    let mut seed: u64 = 0x5eed;
+    let mut moments = Vec::new();
+    for _ in 0..10 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        moments.push((seed >> 33) % 2200);
+    }
+    let mut finished = 0;
+    for ms in &moments {
+        reset();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+            .args(["apply", t.to_str().unwrap(), "--root"])
+            .arg(root)
+            .args(["--snapshots", "on"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(*ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let out = apply(&t, root);
+        assert_eq!(
+            out.code, 0,
+            "killed at {ms} ms: {}{}",
+            out.stdout, out.stderr
+        );
+        let now = tree(root);
+        assert!(
+            differing(&now, &clean).is_empty(),
+            "{:?}: differ",
+            differing(&now, &clean)
+        );
+        finished += 1;
+    }
+    println!(
+        "fault test: SIGKILL at {moments:?} ms, {finished}/{} finished equal to a clean apply",
+        moments.len()
+    );
+}
+
+#[test]
+fn a_step_that_fills_the_pool_fails_clearly_and_the_root_is_restored() {
+    let pool = Pool::new("jwe2e", 128 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    furnish(root);
+    let tpl = tempfile::tempdir().unwrap();
+    let before = tree(root);
+    let t = template(
+        tpl.path(),
+        "CMD echo small > /small\nCMD while cat /bin/busybox >> /big; do :; done; exit 1\n",
+    );
+    let out = apply(&t, root);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("No space left on device")
+            && out.stderr.contains("step 2 (CMD) failed"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("rolled back"), "{}", out.stderr);
+    let now = tree(root);
+    assert!(
+        differing(&now, &before).is_empty(),
+        "{:?}: the root is as it was\n{}",
+        differing(&now, &before),
+        out.stderr
+    );
+    assert_eq!(snapshots(&dataset), Vec::<String>::new());
 }

@@ -8,7 +8,7 @@ use crate::exec::adapters::host::{HostTarget, content_of};
 use crate::exec::adapters::jail::jail_root;
 use crate::exec::adapters::lock::TargetLock;
 use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for};
-use crate::exec::adapters::{interrupt, leftovers, process, target_check};
+use crate::exec::adapters::{interrupt, leftovers, process, reserve, target_check};
 use crate::exec::apply::{
     Cause, Event, Failure, Options, Rollback, StepError, apply, step_digests,
 };
@@ -94,6 +94,9 @@ pub fn run(args: ApplyArgs) -> i32 {
     }
     if let Err(e) = process::supervise(process::Leftovers::of(&plan.target)) {
         return trouble(format!("cannot supervise the steps' processes: {e}"));
+    }
+    if let Some(dataset) = &dataset {
+        reserve::ensure(dataset);
     }
     let mut store = match (args.snapshots, dataset) {
         (SnapshotMode::Off, _) => None,

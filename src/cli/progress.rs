@@ -43,6 +43,9 @@ impl Progress {
                 Event::UpToDate { .. } => println!(
                     "up to date: the template, its files and arguments are those of the last run; nothing runs, nothing is rolled back"
                 ),
+                Event::DeadRun { mark } => println!(
+                    "a run killed before it finished ({mark}) left a partial step: rolled back to its last snapshot"
+                ),
                 Event::Diverged => println!(
                     "the jail changed since the last run of this template: its steps run on the current state, nothing is rolled back (--discard-changes rolls back to the cached steps instead)"
                 ),
@@ -80,6 +83,9 @@ impl Progress {
                 }
                 Event::UpToDate { .. } => eprintln!(
                     "up to date: the template, its files and arguments are those of the last run; nothing runs, nothing is rolled back"
+                ),
+                Event::DeadRun { mark } => eprintln!(
+                    "a run killed before it finished ({mark}) left a partial step: rolled back to its last snapshot"
                 ),
                 Event::Diverged => eprintln!(
                     "the jail changed since the last run of this template: its steps run on the current state, nothing is rolled back (--discard-changes rolls back to the cached steps instead)"

@@ -77,6 +77,11 @@ pub enum Event {
     /// The jail changed since this template's last run: the steps run on
     /// the current state and nothing is rolled back.
     Diverged,
+    /// A run was killed before it finished (its mark): its partial step
+    /// was rolled back to its last snapshot.
+    DeadRun {
+        mark: String,
+    },
     Started {
         step: usize,
         of: usize,
@@ -144,6 +149,25 @@ pub fn apply(
     };
     let begin = start.as_ref().map_or(0, |s| s.begin);
     let how = start.as_ref().map(|s| s.how);
+    if let Some(dead) = start.as_ref().and_then(|s| s.dead_run.clone()) {
+        on_event(Event::DeadRun { mark: dead });
+    }
+    // The dataset says a run is in progress until it ends, so that a run
+    // killed halfway is recognised by the next one.
+    if let Some(store) = snapshots.as_deref_mut() {
+        let run = (how != Some(How::UpToDate))
+            .then(|| format!("pid {} on {}", std::process::id(), plan_target(plan)));
+        let stale = start.as_ref().is_some_and(|s| s.dead_run.is_some());
+        if run.is_some() || stale {
+            store.mark_running(run.as_deref()).map_err(|e| Failure {
+                cause: Box::new(Cause::Snapshots {
+                    phase: Phase::Mark,
+                    error: e.into(),
+                }),
+                rollback: Rollback::NothingRan,
+            })?;
+        }
+    }
     match how {
         Some(How::UpToDate) => on_event(Event::UpToDate { steps: total }),
         Some(How::Fresh { diverged: true }) => on_event(Event::Diverged),
@@ -171,6 +195,13 @@ pub fn apply(
             {
                 let _ = store.destroy(to);
             }
+            // The run is over; when its rollback failed, the mark stays
+            // and the next run rolls its partial step back.
+            if let (Rollback::Done(_) | Rollback::Kept, Some(store)) =
+                (&rollback, snapshots.as_deref_mut())
+            {
+                let _ = store.mark_running(None);
+            }
             return Err(Failure {
                 cause: Box::new(cause),
                 rollback,
@@ -191,6 +222,15 @@ pub fn apply(
                 });
             }
         }
+    }
+    if let Some(store) = snapshots.as_deref_mut()
+        && how != Some(How::UpToDate)
+        && let Err(e) = store.mark_running(None)
+    {
+        on_event(Event::Warning {
+            step: total,
+            message: format!("the run mark (jailwright:running) was not cleared: {e}"),
+        });
     }
     Ok(Report {
         reused: begin,
@@ -399,4 +439,12 @@ fn run_step(
         }
     }
     Ok(())
+}
+
+/// The target, for the run mark.
+fn plan_target(plan: &Plan) -> String {
+    match &plan.target {
+        super::plan::TargetSpec::Root(r) => r.display().to_string(),
+        super::plan::TargetSpec::Jail(j) => format!("jail {j}"),
+    }
 }

@@ -49,6 +49,10 @@ pub enum Phase {
     ClearOldChain,
     /// The snapshot of the starting state.
     Start { snapshot: String },
+    /// Marking the dataset as having a run in progress, or clearing it.
+    Mark,
+    /// Rolling back the partial step of a run that died.
+    DeadRun { to: String },
     /// The snapshot after a step.
     AfterStep {
         step: usize,
@@ -112,6 +116,11 @@ impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Phase::List => write!(f, "listing the dataset's snapshots"),
+            Phase::Mark => write!(f, "marking the run on the dataset (jailwright:running)"),
+            Phase::DeadRun { to } => write!(
+                f,
+                "rollback of a killed run's partial step to its last snapshot {to}"
+            ),
             Phase::Resume { to } => write!(f, "rollback to {to} (the last unchanged step)"),
             Phase::ClearOldChain => write!(f, "removing another template's snapshots"),
             Phase::Start { snapshot } => write!(f, "snapshot {snapshot} of the starting state"),

@@ -86,4 +86,10 @@ pub trait Snapshots {
     /// Every snapshot of the dataset, any tool's, oldest first.
     fn list(&mut self) -> io::Result<Vec<Snapshot>>;
     fn destroy(&mut self, name: &str) -> io::Result<()>;
+    /// Marks the dataset as having a run in progress (`Some`, the run's
+    /// description: `jailwright:running`) or clears the mark (`None`).
+    fn mark_running(&mut self, run: Option<&str>) -> io::Result<()>;
+    /// The mark of a run in progress, if any: under the apply lock, the
+    /// mark of a run that died.
+    fn running(&mut self) -> io::Result<Option<String>>;
 }

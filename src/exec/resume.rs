@@ -31,6 +31,8 @@ pub struct Start {
     /// Older apply snapshots to destroy once the run has succeeded.
     pub superseded: Vec<String>,
     pub how: How,
+    /// The mark a killed run left (its partial step was rolled back).
+    pub dead_run: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,8 +93,19 @@ pub fn prepare(
     policy: Policy,
 ) -> Result<Start, Cause> {
     let fail = |phase: Phase| move |error: ChainError| Cause::Snapshots { phase, error };
+    // Under the lock, a run mark is a run that was killed: what it left
+    // since its last snapshot is its partial step, never the jail's data
+    // alone; back to that snapshot, then decide as for a finished run.
+    let dead_run = store.running().map_err(|e| fail(Phase::Mark)(e.into()))?;
     let all = store.list().map_err(|e| fail(Phase::List)(e.into()))?;
     let ours = chain::apply_snapshots(all);
+    if dead_run.is_some()
+        && let Some(last) = ours.last()
+    {
+        chain::roll_back(store, &last.name).map_err(fail(Phase::DeadRun {
+            to: last.name.clone(),
+        }))?;
+    }
     let template = template_key(plan);
     let newest = ours.last().cloned();
     let at = ours
@@ -116,15 +129,18 @@ pub fn prepare(
                 base: newest.name,
                 superseded: Vec::new(),
                 how: How::UpToDate,
+                dead_run,
             });
         }
         let ours_last = members.last().is_some_and(|s| s.name == newest.name);
-        let unchanged = ours_last && !newest.state.is_empty() && {
-            let now = target
-                .state()
-                .map_err(|e| fail(Phase::List)(ChainError::Zfs(e)))?;
-            now == newest.state
-        };
+        let unchanged = ours_last
+            && (dead_run.is_some()
+                || !newest.state.is_empty() && {
+                    let now = target
+                        .state()
+                        .map_err(|e| fail(Phase::List)(ChainError::Zfs(e)))?;
+                    now == newest.state
+                });
         if unchanged || policy.discard_changes {
             let begin = if policy.use_cache {
                 (0..n)
@@ -144,10 +160,13 @@ pub fn prepare(
                 base: resume,
                 superseded: Vec::new(),
                 how: How::Reused,
+                dead_run,
             });
         }
     }
-    fresh(store, &template, digests, &ours, at.is_some())
+    let mut start = fresh(store, &template, digests, &ours, at.is_some())?;
+    start.dead_run = dead_run;
+    Ok(start)
 }
 
 /// A new chain from the current state: its start snapshot, a key no other
@@ -182,6 +201,7 @@ fn fresh(
         base: name,
         superseded: ours.iter().map(|s| s.name.clone()).collect(),
         how: How::Fresh { diverged },
+        dead_run: None,
     })
 }
 

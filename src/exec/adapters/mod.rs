@@ -10,6 +10,7 @@ pub mod leftovers;
 pub mod lock;
 pub mod process;
 pub mod recording;
+pub mod reserve;
 pub mod shellcheck;
 pub mod target_check;
 pub mod zfs;

@@ -24,6 +24,8 @@ pub struct Recording {
     pub fail_on: Vec<String>,
     /// What `state` reports: a test changes it to say the jail wrote.
     pub state: String,
+    /// The dataset's run-in-progress mark.
+    pub running: Option<String>,
 }
 
 impl Recording {
@@ -153,5 +155,15 @@ impl Snapshots for Recording {
             )));
         }
         Ok(())
+    }
+
+    fn mark_running(&mut self, run: Option<&str>) -> io::Result<()> {
+        self.record(format!("mark {}", run.unwrap_or("-")))?;
+        self.running = run.map(str::to_string);
+        Ok(())
+    }
+
+    fn running(&mut self) -> io::Result<Option<String>> {
+        Ok(self.running.clone())
     }
 }

@@ -12,6 +12,7 @@ use std::process::Command;
 pub const KEY_PROPERTY: &str = "jailwright:key";
 pub const TEMPLATE_PROPERTY: &str = "jailwright:template";
 pub const STATE_PROPERTY: &str = "jailwright:state";
+pub const RUNNING_PROPERTY: &str = "jailwright:running";
 
 pub struct ZfsSnapshots {
     pub dataset: String,
@@ -135,7 +136,8 @@ impl Snapshots for ZfsSnapshots {
     /// Plain `zfs rollback`: it fails, destroying nothing, when a later
     /// snapshot exists.
     fn rollback(&mut self, name: &str) -> io::Result<()> {
-        zfs(&["rollback", &format!("{}@{name}", self.dataset)]).map(drop)
+        let full = format!("{}@{name}", self.dataset);
+        super::reserve::with_room(&self.dataset, || zfs(&["rollback", &full])).map(drop)
     }
 
     fn list(&mut self) -> io::Result<Vec<Snapshot>> {
@@ -176,5 +178,19 @@ impl Snapshots for ZfsSnapshots {
 
     fn destroy(&mut self, name: &str) -> io::Result<()> {
         zfs(&["destroy", &format!("{}@{name}", self.dataset)]).map(drop)
+    }
+
+    fn mark_running(&mut self, run: Option<&str>) -> io::Result<()> {
+        match run {
+            Some(run) => zfs(&["set", &format!("{RUNNING_PROPERTY}={run}"), &self.dataset]),
+            None => zfs(&["inherit", RUNNING_PROPERTY, &self.dataset]),
+        }
+        .map(drop)
+    }
+
+    fn running(&mut self) -> io::Result<Option<String>> {
+        let out = zfs(&["get", "-H", "-o", "value", RUNNING_PROPERTY, &self.dataset])?;
+        let value = out.trim();
+        Ok((!value.is_empty() && value != "-").then(|| value.to_string()))
     }
 }
