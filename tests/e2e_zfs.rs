@@ -109,12 +109,14 @@ fn apply_on_a_real_zfs_root() {
     std::thread::sleep(std::time::Duration::from_millis(800));
     let second = apply(&bastillefile, root);
     let mut first = first;
+    let holder = format!("(held by pid {})", first.id());
     assert!(first.wait().unwrap().success());
     assert_eq!(second.code, 2, "{}{}", second.stdout, second.stderr);
     assert!(
         second
             .stderr
-            .contains("another apply or prune is already running"),
+            .contains("another apply or prune is already running")
+            && second.stderr.contains(&holder),
         "{}",
         second.stderr
     );

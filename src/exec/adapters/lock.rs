@@ -20,6 +20,7 @@ use nix::sys::stat::{FileStat, Mode, SFlag, fstat, fstatat, mkdirat};
 use nix::unistd::{Uid, UnlinkatFlags, geteuid, unlinkat};
 use sha2::{Digest, Sha256};
 use std::fs::File;
+use std::io::{Read, Write};
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 
@@ -39,8 +40,8 @@ pub enum LockError {
     NoDirectory { tried: String },
     #[error("lock file {file}: {why}")]
     File { file: PathBuf, why: String },
-    #[error("another apply or prune is already running on {0}")]
-    Busy(PathBuf),
+    #[error("another apply or prune is already running on {0}{1}")]
+    Busy(PathBuf, String),
 }
 
 pub struct TargetLock {
@@ -76,10 +77,14 @@ fn take(dir: &Path, dir_fd: OwnedFd, canonical: PathBuf) -> Result<TargetLock, L
     for _ in 0..ATTEMPTS {
         let file = open_lock_file(&dir_fd, &name).map_err(file_error)?;
         let held = Flock::lock(file, FlockArg::LockExclusiveNonblock)
-            .map_err(|_| LockError::Busy(canonical.clone()))?;
+            .map_err(|(file, _)| LockError::Busy(canonical.clone(), holder(file)))?;
         let locked = fstat(&*held).map_err(|e| file_error(e.to_string()))?;
         let named = fstatat(&dir_fd, name.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW);
         if named.is_ok_and(|n| same_file(&n, &locked)) {
+            // Who holds it, for whoever finds it taken (the file is the
+            // lock's own: never followed, only ever this one line).
+            let _ = held.set_len(0);
+            let _ = (&*held).write_all(format!("pid {}\n", std::process::id()).as_bytes());
             return Ok(TargetLock {
                 dir: dir_fd,
                 name,
@@ -87,7 +92,19 @@ fn take(dir: &Path, dir_fd: OwnedFd, canonical: PathBuf) -> Result<TargetLock, L
             });
         }
     }
-    Err(LockError::Busy(canonical))
+    Err(LockError::Busy(canonical, String::new()))
+}
+
+/// ` (held by pid N)` from a lock file someone else holds, if it says.
+fn holder(mut file: File) -> String {
+    let mut line = String::new();
+    let _ = (&mut file).take(64).read_to_string(&mut line);
+    match line.trim().strip_prefix("pid ") {
+        Some(pid) if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) => {
+            format!(" (held by pid {pid})")
+        }
+        _ => String::new(),
+    }
 }
 
 impl Drop for TargetLock {
