@@ -255,7 +255,7 @@ mod tests {
                                 holders.fetch_sub(1, Ordering::SeqCst);
                                 drop(lock);
                             }
-                            Err(LockError::Busy(_)) => {}
+                            Err(LockError::Busy(..)) => {}
                             Err(e) => panic!("{e}"),
                         }
                     }
