@@ -72,3 +72,112 @@ fn a_step_printing_one_endless_line_cannot_exhaust_jailwrights_memory() {
         out.stdout.len()
     );
 }
+
+/// A running jail's layout as bastille keeps it: `J/root` and `J/fstab`.
+struct JailDir {
+    test: Test,
+}
+
+impl JailDir {
+    fn new() -> Self {
+        let test = Test::new()
+            .file("V/canary", "outside")
+            .file("SRC/data", "mounted")
+            .file("J/fstab", "");
+        std::fs::create_dir_all(test.path().join("J/root/mnt")).unwrap();
+        JailDir { test }
+    }
+
+    fn root(&self) -> std::path::PathBuf {
+        self.test.path().join("J/root")
+    }
+
+    fn mount(&self, to: &str) -> std::io::Result<()> {
+        use jailwright::exec::ports::Target;
+        let mut target = jailwright::exec::adapters::host::HostTarget::open(&self.root())?;
+        let spec = jailwright::exec::plan::MountSpec {
+            from: self.test.path().join("SRC").display().to_string(),
+            to: to.into(),
+            fstype: "none".into(),
+            options: "bind,rw".into(),
+            dump: "0".into(),
+            pass: "0".into(),
+        };
+        target.mount(&spec).map(drop)
+    }
+}
+
+/// Unmounts whatever a failing test mounted at `path`.
+fn unmount_all(path: &Path) {
+    while Command::new("umount")
+        .arg(path)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    {}
+}
+
+/// A jail links its mount point to a directory whose name is not UTF-8 and
+/// plants a symlink to a host directory under that name's lossy spelling
+/// (U+FFFD): the mount point handed to mount(8) must not be the lossy one.
+#[test]
+fn a_mount_point_with_a_non_utf8_name_cannot_mount_over_a_host_directory() {
+    use std::os::unix::ffi::OsStrExt;
+    let jail = JailDir::new();
+    let mnt = jail.root().join("mnt");
+    let victim = jail.test.path().join("V");
+    std::fs::create_dir(mnt.join(std::ffi::OsStr::from_bytes(b"\xff"))).unwrap();
+    std::os::unix::fs::symlink(&victim, mnt.join("\u{FFFD}")).unwrap();
+    std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(b"/mnt/\xff"), mnt.join("data"))
+        .unwrap();
+    let result = jail.mount("/mnt/data");
+    let mounted_over = victim.join("data").exists();
+    unmount_all(&victim);
+    unmount_all(&mnt.join(std::ffi::OsStr::from_bytes(b"\xff")));
+    assert!(!mounted_over, "the host directory V was mounted over");
+    assert!(result.is_err(), "the mount should be refused");
+    assert_eq!(
+        std::fs::read_to_string(victim.join("canary")).unwrap(),
+        "outside"
+    );
+}
+
+/// A jail links its mount point to a path whose names hold a newline and
+/// tabs: the fstab line recorded for it must not become two lines (the
+/// second mounting the host's `/` into the jail at its next start).
+#[test]
+fn a_mount_point_with_a_newline_cannot_inject_a_line_into_the_jails_fstab() {
+    let jail = JailDir::new();
+    let root = jail.root();
+    let injected = format!(
+        "/mnt/a\n/\t{}/b\tnullfs\trw\t0\t0\n#",
+        root.display().to_string().trim_start_matches('/')
+    );
+    std::os::unix::fs::symlink(&injected, root.join("mnt/data")).unwrap();
+    let result = jail.mount("/mnt/data");
+    let point = root.join(injected.trim_start_matches('/'));
+    unmount_all(&point);
+    let fstab = std::fs::read_to_string(jail.test.path().join("J/fstab")).unwrap();
+    assert!(
+        !fstab
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some("/")),
+        "a line mounting the host's / was injected:\n{fstab}"
+    );
+    assert!(result.is_err(), "the mount should be refused:\n{fstab}");
+}
+
+/// The refusals above leave a plain mount point alone: mounted and listed.
+#[test]
+fn a_plain_mount_point_is_still_mounted_and_recorded() {
+    let jail = JailDir::new();
+    let point = jail.root().join("mnt/plain");
+    let result = jail.mount("/mnt/plain");
+    let mounted = point.join("data").exists();
+    unmount_all(&point);
+    result.expect("a plain mount");
+    assert!(mounted, "nothing was mounted at {}", point.display());
+    let fstab = std::fs::read_to_string(jail.test.path().join("J/fstab")).unwrap();
+    assert_eq!(fstab.lines().count(), 1, "{fstab}");
+    assert!(fstab.contains(&format!(" {} none", point.display())), "{fstab}");
+}
