@@ -181,3 +181,33 @@ fn a_plain_mount_point_is_still_mounted_and_recorded() {
     assert_eq!(fstab.lines().count(), 1, "{fstab}");
     assert!(fstab.contains(&format!(" {} none", point.display())), "{fstab}");
 }
+
+/// A jail nests directories tens of thousands deep under a RENDER path:
+/// apply must refuse with an error, not overflow its stack (an abort).
+#[test]
+fn render_of_a_directory_nested_sixty_thousand_deep_fails_cleanly() {
+    use nix::fcntl::{OFlag, open, openat};
+    use nix::sys::stat::{Mode, mkdirat};
+    let t = Test::new().file("T/Bastillefile", "ARG X=1\nRENDER /app\n");
+    let root = t.path().join("root");
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    let mut dir = open(&root.join("app"), OFlag::O_RDONLY, Mode::empty()).unwrap();
+    for _ in 0..60_000 {
+        mkdirat(&dir, "d", Mode::from_bits_truncate(0o755)).unwrap();
+        dir = openat(&dir, "d", OFlag::O_RDONLY | OFlag::O_DIRECTORY, Mode::empty()).unwrap();
+    }
+    drop(dir);
+    let out: common::Output = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(["apply", "T/Bastillefile", "--root"])
+        .arg(&root)
+        .args(["--snapshots", "off"])
+        .current_dir(t.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run jailwright")
+        .into();
+    // std's remove_dir_all cannot take a tree this deep; rm can.
+    let _ = Command::new("rm").arg("-rf").arg(&root).status();
+    assert_eq!(out.code, 1, "not a clean failure:\n{}", out.stderr);
+    assert!(out.stderr.contains("deep"), "{}", out.stderr);
+}
