@@ -211,3 +211,58 @@ fn render_of_a_directory_nested_sixty_thousand_deep_fails_cleanly() {
     assert_eq!(out.code, 1, "not a clean failure:\n{}", out.stderr);
     assert!(out.stderr.contains("deep"), "{}", out.stderr);
 }
+
+fn convert_to_makejail(dir: &Path, template: &str, out: &str) -> common::Output {
+    Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(["convert", template, "--to", "makejail", "-o", out])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run jailwright")
+        .into()
+}
+
+/// `convert -o OUT` carries a template's CP sources into OUT under the same
+/// relative name. The template's `lnk` leads deep into the template, so
+/// `lnk/../../..` read there stays inside it, while written under OUT (where
+/// `lnk` is a plain directory) the same `..`s climb to the host's `/`.
+#[test]
+fn convert_carrying_a_dotdot_source_cannot_write_outside_the_output_directory() {
+    let t = Test::new().file("V/job", "canary");
+    // The victim's absolute path, reached from `/`.
+    let victim = t.path().join("V/job");
+    let from_slash = victim.display().to_string().trim_start_matches('/').to_string();
+    let climb = "../".repeat(8);
+    let t = t
+        .file("T/Bastillefile", format!("CP lnk/{climb}{from_slash} /x\n"))
+        .file(&format!("T/d/{from_slash}"), "pwned");
+    std::fs::create_dir_all(t.path().join("T/d/d/d/d/d/d/d/d/d")).unwrap();
+    std::os::unix::fs::symlink("d/d/d/d/d/d/d/d/d", t.path().join("T/lnk")).unwrap();
+    let out = convert_to_makejail(t.path(), "T/Bastillefile", "OUT");
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "canary",
+        "convert wrote outside OUT:\n{}",
+        out.stderr
+    );
+}
+
+/// A carried symlink (copied as a link) whose relative target climbs
+/// further from OUT than from the template, then a carried file through it:
+/// read from the template's side, written on OUT's side, outside OUT.
+#[test]
+fn convert_carrying_through_a_carried_symlink_cannot_write_outside_the_output_directory() {
+    let t = Test::new()
+        .file("x/job", "canary")
+        .file("a/x/job", "pwned")
+        .file("a/b/T/Bastillefile", "CP lnk /a\nCP lnk/job /b\n");
+    std::os::unix::fs::symlink("../../x", t.path().join("a/b/T/lnk")).unwrap();
+    std::fs::create_dir_all(t.path().join("o")).unwrap();
+    let out = convert_to_makejail(t.path(), "a/b/T/Bastillefile", "o/OUT");
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("x/job")).unwrap(),
+        "canary",
+        "convert wrote outside OUT:\n{}",
+        out.stderr
+    );
+}

@@ -4,7 +4,6 @@
 //! everything under it, a file with its mode; a FIFO, a device or a socket
 //! is refused, never opened.
 
-use super::atomic;
 use super::read;
 use super::root::{Attributes, Kind, Root};
 use nix::fcntl::{OFlag, open};
@@ -41,43 +40,6 @@ pub fn copy_in(root: &Root, from: &Path, to: &str, contents: bool) -> io::Result
         };
         let meta = entry.metadata().map_err(io::Error::other)?;
         copy_entry(root, entry.path(), &meta, &inside)?;
-    }
-    Ok(())
-}
-
-/// Copies a file or a tree on the host (convert's carried files).
-pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
-    let walk = walkdir::WalkDir::new(from)
-        .follow_links(false)
-        .follow_root_links(false);
-    for entry in walk {
-        let entry = entry.map_err(io::Error::other)?;
-        let rel = entry.path().strip_prefix(from).expect("under from");
-        let dest = if rel.as_os_str().is_empty() {
-            to.to_path_buf()
-        } else {
-            to.join(rel)
-        };
-        let kind = entry.file_type();
-        if kind.is_dir() {
-            std::fs::create_dir_all(&dest)?;
-        } else if kind.is_symlink() {
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            let target = std::fs::read_link(entry.path())?;
-            if std::fs::symlink_metadata(&dest).is_ok_and(|m| m.file_type().is_symlink()) {
-                std::fs::remove_file(&dest)?;
-            }
-            std::os::unix::fs::symlink(target, &dest).map_err(|e| in_path(&dest, e))?;
-        } else if kind.is_file() {
-            atomic::copy_file(entry.path(), &dest)?;
-        } else {
-            return Err(special(
-                entry.path(),
-                &entry.metadata().map_err(io::Error::other)?,
-            ));
-        }
     }
     Ok(())
 }
