@@ -44,10 +44,7 @@ fn children_max_rss_kib() -> i64 {
 #[test]
 fn a_step_printing_one_endless_line_cannot_exhaust_jailwrights_memory() {
     const BYTES: u64 = 768 << 20;
-    let t = Test::new().file(
-        "T/Bastillefile",
-        format!("CMD head -c {BYTES} /dev/zero\n"),
-    );
+    let t = Test::new().file("T/Bastillefile", format!("CMD head -c {BYTES} /dev/zero\n"));
     let root = t.path().join("root");
     busybox_root(&root, &["sh", "head"]);
     let out: common::Output = Command::new(env!("CARGO_BIN_EXE_jailwright"))
@@ -179,7 +176,10 @@ fn a_plain_mount_point_is_still_mounted_and_recorded() {
     assert!(mounted, "nothing was mounted at {}", point.display());
     let fstab = std::fs::read_to_string(jail.test.path().join("J/fstab")).unwrap();
     assert_eq!(fstab.lines().count(), 1, "{fstab}");
-    assert!(fstab.contains(&format!(" {} none", point.display())), "{fstab}");
+    assert!(
+        fstab.contains(&format!(" {} none", point.display())),
+        "{fstab}"
+    );
 }
 
 /// A jail nests directories tens of thousands deep under a RENDER path:
@@ -194,7 +194,13 @@ fn render_of_a_directory_nested_sixty_thousand_deep_fails_cleanly() {
     let mut dir = open(&root.join("app"), OFlag::O_RDONLY, Mode::empty()).unwrap();
     for _ in 0..60_000 {
         mkdirat(&dir, "d", Mode::from_bits_truncate(0o755)).unwrap();
-        dir = openat(&dir, "d", OFlag::O_RDONLY | OFlag::O_DIRECTORY, Mode::empty()).unwrap();
+        dir = openat(
+            &dir,
+            "d",
+            OFlag::O_RDONLY | OFlag::O_DIRECTORY,
+            Mode::empty(),
+        )
+        .unwrap();
     }
     drop(dir);
     let out: common::Output = Command::new(env!("CARGO_BIN_EXE_jailwright"))
@@ -231,7 +237,11 @@ fn convert_carrying_a_dotdot_source_cannot_write_outside_the_output_directory() 
     let t = Test::new().file("V/job", "canary");
     // The victim's absolute path, reached from `/`.
     let victim = t.path().join("V/job");
-    let from_slash = victim.display().to_string().trim_start_matches('/').to_string();
+    let from_slash = victim
+        .display()
+        .to_string()
+        .trim_start_matches('/')
+        .to_string();
     let climb = "../".repeat(8);
     let t = t
         .file("T/Bastillefile", format!("CP lnk/{climb}{from_slash} /x\n"))
