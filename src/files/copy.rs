@@ -1,8 +1,8 @@
 //! Copies from the host (a template's files: untrusted) into a root (a
-//! jail's, or convert's output directory), as `cp -a` does: a symlink is copied as a symlink
-//! (also at the top: `CP link /x` copies the link), a directory with
-//! everything under it, a file with its mode; a FIFO, a device or a socket
-//! is refused, never opened.
+//! jail's, or convert's output directory), as `cp -a` does: a symlink is
+//! copied as a symlink (also at the top: `CP link /x` copies the link), a
+//! directory with everything under it, a file with its mode; a FIFO, a
+//! device or a socket is refused, never opened.
 
 use super::read;
 use super::root::{Attributes, Kind, Root};
