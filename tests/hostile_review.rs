@@ -276,3 +276,63 @@ fn convert_carrying_through_a_carried_symlink_cannot_write_outside_the_output_di
         out.stderr
     );
 }
+
+fn apply_root(t: &Test, template: &str, root: &Path) -> common::Output {
+    Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(["apply", template, "--root"])
+        .arg(root)
+        .args(["--snapshots", "off"])
+        .current_dir(t.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run jailwright")
+        .into()
+}
+
+/// Two template files whose names are not UTF-8 (`\xff`, `\xfe`) must not
+/// both land on their lossy spelling (U+FFFD), the second overwriting the
+/// first: copied under their own names, or refused.
+#[test]
+fn overlay_of_two_non_utf8_names_does_not_merge_them_into_one() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let t = Test::new().file("T/Bastillefile", "OVERLAY etc\n");
+    for (name, text) in [(b"\xff", "first"), (b"\xfe", "second")] {
+        std::fs::create_dir_all(t.path().join("T/etc")).unwrap();
+        std::fs::write(t.path().join("T/etc").join(OsStr::from_bytes(name)), text).unwrap();
+    }
+    let root = t.path().join("R");
+    std::fs::create_dir_all(&root).unwrap();
+    let out = apply_root(&t, "T/Bastillefile", &root);
+    assert!(
+        !root.join("etc/\u{FFFD}").exists(),
+        "copied under a lossy name:\n{}",
+        out.stderr
+    );
+    let exact = [b"\xff", b"\xfe"]
+        .iter()
+        .all(|n| root.join("etc").join(OsStr::from_bytes(*n)).exists());
+    assert!(exact || out.code != 0, "{}", out.stderr);
+}
+
+/// RENDER lists a jail directory holding a file named `\xff` and a symlink
+/// named U+FFFD (its lossy spelling): rendering must not follow the link.
+#[test]
+fn render_of_a_non_utf8_name_does_not_render_its_lossy_twin() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let t = Test::new()
+        .file("T/Bastillefile", "ARG X=rendered\nRENDER /app\n")
+        .file("R/app/keep", "")
+        .file("R/etc/other", "${X}\n");
+    let app = t.path().join("R/app");
+    std::fs::write(app.join(OsStr::from_bytes(b"\xff")), "${X}\n").unwrap();
+    std::os::unix::fs::symlink("/etc/other", app.join("\u{FFFD}")).unwrap();
+    let out = apply_root(&t, "T/Bastillefile", &t.path().join("R"));
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("R/etc/other")).unwrap(),
+        "${X}\n",
+        "RENDER rendered the file a symlink named like the lossy name leads to:\n{}",
+        out.stderr
+    );
+}

@@ -19,7 +19,7 @@ pub fn copy_in(root: &Root, from: &Path, to: &str, contents: bool) -> io::Result
     let meta = std::fs::symlink_metadata(from).map_err(|e| in_path(from, e))?;
     let into_dir = root.kind(to)? == Some(Kind::Dir);
     let base = if into_dir && !(contents && meta.is_dir()) {
-        format!("{}/{}", to.trim_end_matches('/'), file_name(from))
+        format!("{}/{}", to.trim_end_matches('/'), file_name(from)?)
     } else {
         to.to_string()
     };
@@ -36,7 +36,11 @@ pub fn copy_in(root: &Root, from: &Path, to: &str, contents: bool) -> io::Result
         let inside = if rel.as_os_str().is_empty() {
             base.clone()
         } else {
-            format!("{}/{}", base.trim_end_matches('/'), rel.display())
+            format!(
+                "{}/{}",
+                base.trim_end_matches('/'),
+                utf8(entry.path(), rel)?
+            )
         };
         let meta = entry.metadata().map_err(io::Error::other)?;
         copy_entry(root, entry.path(), &meta, &inside)?;
@@ -92,9 +96,22 @@ fn special(path: &Path, meta: &Metadata) -> io::Error {
     )
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+fn file_name(path: &Path) -> io::Result<&str> {
+    match path.file_name() {
+        Some(name) => utf8(path, Path::new(name)),
+        None => Ok(""),
+    }
+}
+
+/// A name as a path inside the root takes it: UTF-8 (a lossy spelling
+/// would name another entry, and two names could become one).
+fn utf8<'a>(path: &Path, name: &'a Path) -> io::Result<&'a str> {
+    name.to_str().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}: a name that is not UTF-8: refused", path.display()),
+        )
+    })
 }
 
 fn in_path(path: &Path, e: io::Error) -> io::Error {
