@@ -5,7 +5,6 @@
 use std::path::Path;
 
 pub use crate::files::atomic::write_atomically;
-pub use crate::files::copy::copy_tree;
 
 /// Where jailwright keeps what it downloads: `$XDG_CACHE_HOME/jailwright`,
 /// else `~/.cache/jailwright` (the temporary directory without a home).

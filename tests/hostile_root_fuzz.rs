@@ -115,7 +115,7 @@ fn random_tree(rng: &mut Rng, dir: &Path, canary: &Path, n: usize) {
             .split('/')
             .map(|p| p.replace("..", "up"))
             .collect();
-        let kind = rng.below(6);
+        let kind = rng.below(7);
         let target = random_target(rng, canary);
         let Some(path) = real_parents(dir, &parts) else {
             continue;
@@ -134,7 +134,10 @@ fn random_tree(rng: &mut Rng, dir: &Path, canary: &Path, n: usize) {
                 }),
             2 => nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o644))
                 .map_err(std::io::Error::from),
-            5 => symlink(canary.join("file"), path.with_file_name(rng.pick(PLANTED))),
+            // A hard link to the canary's file: written in place, it would
+            // change the canary.
+            3 => std::fs::hard_link(canary.join("file"), &path),
+            4 => symlink(canary.join("file"), path.with_file_name(rng.pick(PLANTED))),
             _ => symlink(target, &path),
         };
     }
@@ -153,6 +156,23 @@ fn real_parents(dir: &Path, parts: &[String]) -> Option<PathBuf> {
         }
     }
     Some(path.join(last))
+}
+
+/// A Makejail copying the template's files (COPY's sources and
+/// destinations, as AppJail takes them).
+fn random_makejail(rng: &mut Rng) -> String {
+    let mut text = String::new();
+    for _ in 0..1 + rng.below(6) {
+        let dest = random_inside(rng);
+        let line = match rng.below(3) {
+            0 => format!("COPY src/{} {dest}", rng.pick(NAMES)),
+            1 => format!("COPY src {dest}"),
+            _ => format!("COPY src/{}/{} {dest}", rng.pick(NAMES), rng.pick(NAMES)),
+        };
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
 }
 
 fn random_template(rng: &mut Rng) -> String {
@@ -185,10 +205,15 @@ fn one_run(seed: u64, base: &Path) -> Result<(), String> {
     random_tree(&mut rng, &root, &canary, 12);
     let template = dir.join("T");
     random_tree(&mut rng, &template.join("src"), &canary, 6);
-    std::fs::write(template.join("Bastillefile"), random_template(&mut rng)).unwrap();
+    let (file, text) = if rng.below(4) == 0 {
+        ("Makejail", random_makejail(&mut rng))
+    } else {
+        ("Bastillefile", random_template(&mut rng))
+    };
+    std::fs::write(template.join(file), text).unwrap();
     let before = snapshot(&canary);
     let mut child = Command::new(env!("CARGO_BIN_EXE_jailwright"))
-        .args(["apply", "Bastillefile", "--root"])
+        .args(["apply", file, "--root"])
         .arg(&root)
         .args(["--snapshots", "off"])
         .current_dir(&template)
@@ -214,7 +239,7 @@ fn one_run(seed: u64, base: &Path) -> Result<(), String> {
     if snapshot(&canary) != before {
         return Err(format!(
             "seed {seed}: the canary outside the root changed\ntemplate:\n{}\n{stderr}",
-            std::fs::read_to_string(template.join("Bastillefile")).unwrap()
+            std::fs::read_to_string(template.join(file)).unwrap()
         ));
     }
     std::fs::remove_dir_all(&dir).unwrap();

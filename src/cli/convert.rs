@@ -174,14 +174,20 @@ fn write(conversion: &Conversion, doc: &Document, output: Option<&Path>) -> Resu
             .map_err(|e| io(&path, e))?;
     }
     let template_dir = doc.sources.first().map(|s| s.dir()).unwrap_or_default();
+    if conversion.carried.is_empty() {
+        return Ok(());
+    }
+    // Carried files are written inside OUT as inside a jail's root: a
+    // carried name's `..` or a carried symlink never leads out of it.
+    let root = crate::files::root::Root::open(out).map_err(|e| io(out, e))?;
     for carried in &conversion.carried {
         let from = template_dir.join(&carried.from);
         if !from.exists() {
             eprintln!("jailwright: {}: not found, not carried", from.display());
             continue;
         }
-        let to = out.join(&carried.to);
-        crate::output::copy_tree(&from, &to).map_err(|e| io(&to, e))?;
+        crate::files::copy::copy_in(&root, &from, &carried.to, true)
+            .map_err(|e| io(&out.join(&carried.to), e))?;
     }
     Ok(())
 }

@@ -1,10 +1,9 @@
-//! Copies from the host (a template's files: untrusted) into a root or to
-//! a host directory, as `cp -a` does: a symlink is copied as a symlink
-//! (also at the top: `CP link /x` copies the link), a directory with
-//! everything under it, a file with its mode; a FIFO, a device or a socket
-//! is refused, never opened.
+//! Copies from the host (a template's files: untrusted) into a root (a
+//! jail's, or convert's output directory), as `cp -a` does: a symlink is
+//! copied as a symlink (also at the top: `CP link /x` copies the link), a
+//! directory with everything under it, a file with its mode; a FIFO, a
+//! device or a socket is refused, never opened.
 
-use super::atomic;
 use super::read;
 use super::root::{Attributes, Kind, Root};
 use nix::fcntl::{OFlag, open};
@@ -20,7 +19,7 @@ pub fn copy_in(root: &Root, from: &Path, to: &str, contents: bool) -> io::Result
     let meta = std::fs::symlink_metadata(from).map_err(|e| in_path(from, e))?;
     let into_dir = root.kind(to)? == Some(Kind::Dir);
     let base = if into_dir && !(contents && meta.is_dir()) {
-        format!("{}/{}", to.trim_end_matches('/'), file_name(from))
+        format!("{}/{}", to.trim_end_matches('/'), file_name(from)?)
     } else {
         to.to_string()
     };
@@ -37,47 +36,14 @@ pub fn copy_in(root: &Root, from: &Path, to: &str, contents: bool) -> io::Result
         let inside = if rel.as_os_str().is_empty() {
             base.clone()
         } else {
-            format!("{}/{}", base.trim_end_matches('/'), rel.display())
+            format!(
+                "{}/{}",
+                base.trim_end_matches('/'),
+                utf8(entry.path(), rel)?
+            )
         };
         let meta = entry.metadata().map_err(io::Error::other)?;
         copy_entry(root, entry.path(), &meta, &inside)?;
-    }
-    Ok(())
-}
-
-/// Copies a file or a tree on the host (convert's carried files).
-pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
-    let walk = walkdir::WalkDir::new(from)
-        .follow_links(false)
-        .follow_root_links(false);
-    for entry in walk {
-        let entry = entry.map_err(io::Error::other)?;
-        let rel = entry.path().strip_prefix(from).expect("under from");
-        let dest = if rel.as_os_str().is_empty() {
-            to.to_path_buf()
-        } else {
-            to.join(rel)
-        };
-        let kind = entry.file_type();
-        if kind.is_dir() {
-            std::fs::create_dir_all(&dest)?;
-        } else if kind.is_symlink() {
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            let target = std::fs::read_link(entry.path())?;
-            if std::fs::symlink_metadata(&dest).is_ok_and(|m| m.file_type().is_symlink()) {
-                std::fs::remove_file(&dest)?;
-            }
-            std::os::unix::fs::symlink(target, &dest).map_err(|e| in_path(&dest, e))?;
-        } else if kind.is_file() {
-            atomic::copy_file(entry.path(), &dest)?;
-        } else {
-            return Err(special(
-                entry.path(),
-                &entry.metadata().map_err(io::Error::other)?,
-            ));
-        }
     }
     Ok(())
 }
@@ -130,9 +96,22 @@ fn special(path: &Path, meta: &Metadata) -> io::Error {
     )
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+fn file_name(path: &Path) -> io::Result<&str> {
+    match path.file_name() {
+        Some(name) => utf8(path, Path::new(name)),
+        None => Ok(""),
+    }
+}
+
+/// A name as a path inside the root takes it: UTF-8 (a lossy spelling
+/// would name another entry, and two names could become one).
+fn utf8<'a>(path: &Path, name: &'a Path) -> io::Result<&'a str> {
+    name.to_str().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}: a name that is not UTF-8: refused", path.display()),
+        )
+    })
 }
 
 fn in_path(path: &Path, e: io::Error) -> io::Error {

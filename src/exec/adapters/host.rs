@@ -78,6 +78,9 @@ impl Target for HostTarget {
                 spec.to
             )));
         }
+        let text = point.to_string_lossy().into_owned();
+        plain(&text, &point)?;
+        plain(&spec.from, Path::new(&spec.from))?;
         self.record_in_fstab(spec, &point)?;
         let argv = [
             "mount",
@@ -86,7 +89,7 @@ impl Target for HostTarget {
             "-o",
             &spec.options,
             &spec.from,
-            &point.display().to_string(),
+            &text,
         ]
         .map(String::from);
         self.run(&argv, None, &mut |_| {})
@@ -133,6 +136,24 @@ impl HostTarget {
         ));
         atomic::write_atomically(&fstab, new.as_bytes(), false)
     }
+}
+
+/// A path mount(8) and fstab take as it is: UTF-8 (a lossy spelling would
+/// name another entry, which the jail can make a symlink out of the root)
+/// with no control character (a newline or tab would add fields or lines
+/// to the jail's fstab) and no backslash (fstab's escapes).
+fn plain(text: &str, path: &Path) -> io::Result<()> {
+    let exact = path.to_str() == Some(text);
+    if exact && !text.chars().any(|c| c.is_control() || c == '\\') {
+        return Ok(());
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "{}: a mount path must be UTF-8 without control characters or backslashes: refused",
+            path.display().to_string().escape_debug()
+        ),
+    ))
 }
 
 /// What a copy reads, for its cache key: the sha256 of every entry under

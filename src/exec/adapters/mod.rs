@@ -7,6 +7,7 @@ pub mod host;
 pub mod interrupt;
 pub mod jail;
 pub mod leftovers;
+pub mod lines;
 pub mod lock;
 pub mod process;
 pub mod recording;

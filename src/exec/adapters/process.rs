@@ -11,12 +11,12 @@
 //! with jailwright (PR_SET_PDEATHSIG), and what it started is found by the
 //! next apply (leftovers.rs).
 
-use super::{group, interrupt};
+use super::{group, interrupt, lines};
 use crate::exec::plan::TargetSpec;
 use crate::exec::ports::Outcome;
 use nix::unistd::Pid;
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,6 +29,10 @@ const TAIL_LINES: usize = 20;
 /// How long output is still read after the command exited: a process that
 /// outlives it and holds its output open is not waited for.
 const DRAIN: Duration = Duration::from_secs(1);
+
+/// How many lines may wait to be passed on before the command's output
+/// pipes stop being read (a fast printer cannot grow jailwright's memory).
+const QUEUE: usize = 1024;
 
 /// What happens to the processes a step's command leaves in its group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +121,7 @@ pub fn run_with(
     let mut child = command.spawn()?;
     let group_id = Pid::from_raw(child.id() as i32);
     let running = interrupt::running(group_id);
-    let (events, receiver) = mpsc::channel::<Event>();
+    let (events, receiver) = mpsc::sync_channel::<Event>(QUEUE);
     // Feed stdin and read both outputs on their own threads, so that no
     // pipe fills up while another is waited on. None is joined: a process
     // the command left behind may hold a pipe open.
@@ -140,9 +144,11 @@ pub fn run_with(
     for pipe in outputs.into_iter().flatten() {
         let events = events.clone();
         std::thread::spawn(move || {
-            for line in BufReader::new(pipe).split(b'\n').map_while(Result::ok) {
-                let _ = events.send(Event::Line(String::from_utf8_lossy(&line).into_owned()));
-            }
+            // Read to the end even once no one listens: a service the
+            // step started may still write to it (a closed pipe kills it).
+            lines::for_each(&mut BufReader::new(pipe), &mut |line| {
+                let _ = events.send(Event::Line(line));
+            });
         });
     }
     std::thread::spawn(move || {
