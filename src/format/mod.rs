@@ -22,9 +22,9 @@ const MAX_SINGLE_TRIES: usize = 2000;
 
 /// How many bytes of template the one-by-one tries may read again in all:
 /// each try reads the whole template, so a large template gets fewer
-/// tries (2000 up to 4 KiB, then fewer) and formatting stays linear in
+/// tries (2000 up to 2 KiB, then fewer) and formatting stays linear in
 /// its size.
-const SINGLE_TRIES_BUDGET: usize = 8 << 20;
+const SINGLE_TRIES_BUDGET: usize = 4 << 20;
 
 /// The canonical text of one template file of `dialect` (a pot flavour's
 /// command file; scripts are left alone).
