@@ -20,22 +20,46 @@ use crate::source::SourceFile;
 /// all at once would change the meaning.
 const MAX_SINGLE_TRIES: usize = 2000;
 
+/// How many bytes of template the one-by-one tries may read again in all:
+/// each try reads the whole template, so a large template gets fewer
+/// tries (2000 up to 2 KiB, then fewer) and formatting stays linear in
+/// its size.
+const SINGLE_TRIES_BUDGET: usize = 4 << 20;
+
 /// The canonical text of one template file of `dialect` (a pot flavour's
 /// command file; scripts are left alone).
 pub fn format(dialect: Dialect, path: &str, text: &str) -> String {
     let read = |candidate: &str| meaning(&reparse(dialect, path, candidate));
-    let original = read(text);
+    let doc = reparse(dialect, path, text);
+    let original = meaning(&doc);
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let rewritten: Vec<String> = lines.iter().map(|l| canonical_line(dialect, l)).collect();
+    let continued = continuation_lines(&doc, &lines);
+    let rewritten: Vec<String> = lines
+        .iter()
+        .zip(&continued)
+        .map(|(&line, &continues)| {
+            let canonical = canonical_line(dialect, line);
+            // A continued line holds no keyword: its rewrite is kept only
+            // when the reader sees the same text. (Trying each of them, each
+            // rejected by a read of the whole template, made formatting
+            // quadratic in the number of continued lines.)
+            if continues && !reads_the_same(dialect, line, &canonical) {
+                line.to_string()
+            } else {
+                canonical
+            }
+        })
+        .collect();
     let all = assemble(&rewritten);
     if read(&all) == original {
         return all;
     }
     // Accept the rewrites one at a time, each checked.
+    let tries = MAX_SINGLE_TRIES.min(SINGLE_TRIES_BUDGET / text.len().max(1));
     let mut accepted: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     let changed: Vec<usize> = (0..lines.len())
         .filter(|&i| rewritten[i] != lines[i])
-        .take(MAX_SINGLE_TRIES)
+        .take(tries)
         .collect();
     for i in changed {
         let before = std::mem::replace(&mut accepted[i], rewritten[i].clone());
@@ -49,6 +73,52 @@ pub fn format(dialect: Dialect, path: &str, text: &str) -> String {
     } else {
         accepted.concat()
     }
+}
+
+/// Which physical lines continue a logical line begun on an earlier one,
+/// as the dialect's reader joined them.
+fn continuation_lines(doc: &Document, lines: &[&str]) -> Vec<bool> {
+    let mut starts = Vec::with_capacity(lines.len());
+    let mut offset = 0;
+    for line in lines {
+        starts.push(offset);
+        offset += line.len();
+    }
+    let mut continued = vec![false; lines.len()];
+    let pieces = doc
+        .lines
+        .iter()
+        .filter(|l| l.source == 0)
+        .flat_map(|l| l.pieces.iter().skip(1));
+    for piece in pieces {
+        let line = starts.partition_point(|&s| s <= piece.file);
+        if let Some(flag) = line.checked_sub(1).and_then(|i| continued.get_mut(i)) {
+            *flag = true;
+        }
+    }
+    continued
+}
+
+/// Whether the dialect's line reader makes the same of two versions of a
+/// continued line: the same text, joined to the next line or not in the
+/// same way (a next line is added to tell).
+fn reads_the_same(dialect: Dialect, a: &str, b: &str) -> bool {
+    let probe = |line: &str| format!("{}\nZ\n", line.strip_suffix('\n').unwrap_or(line));
+    let texts = |line: &str| -> Vec<String> {
+        match dialect {
+            Dialect::Bastille => bastille::lines::logical_lines(&probe(line), 0)
+                .into_iter()
+                .map(|l| l.text)
+                .collect(),
+            Dialect::Makejail => makejail::lines::logical_lines(&probe(line), 0)
+                .into_iter()
+                .map(|l| l.line.text)
+                .collect(),
+            // pot joins no lines.
+            Dialect::Pot => vec![line.to_string()],
+        }
+    };
+    texts(a) == texts(b)
 }
 
 /// Whether two texts of a template file mean the same to its manager.

@@ -37,7 +37,7 @@ pub struct Diagnostic {
 #[derive(Debug)]
 pub struct Rendered<'a> {
     pub diagnostic: &'a Diagnostic,
-    pub source: miette::NamedSource<String>,
+    pub source: miette::NamedSource<super::report::IndexedSource>,
 }
 
 impl std::fmt::Display for Rendered<'_> {

@@ -5,15 +5,18 @@
 mod checkstyle;
 mod github;
 mod gnu;
+mod indexed;
 mod sarif;
 
 pub use checkstyle::checkstyle;
 pub use github::github;
 pub use gnu::gnu;
+pub use indexed::IndexedSource;
 pub use sarif::sarif;
 
 use super::{Diagnostic, Severity, diagnostic::Rendered};
 use crate::document::Document;
+use std::collections::HashMap;
 
 /// One linted template and what was found in it.
 pub struct FileResult {
@@ -66,14 +69,21 @@ pub fn text(results: &[FileResult], color: bool) -> String {
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     for result in results {
+        // Each file's text indexed once and shared by all its findings.
+        let mut indexed: HashMap<&str, IndexedSource> = HashMap::new();
         for d in &result.diagnostics {
-            let source = result
-                .doc
-                .sources
-                .iter()
-                .find(|s| s.name == d.span.file)
-                .map(|s| s.text.clone())
-                .unwrap_or_default();
+            let source = indexed
+                .entry(d.span.file.as_str())
+                .or_insert_with(|| {
+                    let text = result
+                        .doc
+                        .sources
+                        .iter()
+                        .find(|s| s.name == d.span.file)
+                        .map_or("", |s| s.text.as_str());
+                    IndexedSource::new(text)
+                })
+                .clone();
             let rendered = Rendered {
                 diagnostic: d,
                 source: miette::NamedSource::new(&d.span.file, source),

@@ -7,6 +7,7 @@ use crate::document::Document;
 use crate::ir::{Instruction, PkgAction, Span};
 use crate::lint::shell_text::{commands, lines};
 use crate::lint::{Report, Rule, Severity};
+use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
     code: "JW909",
@@ -40,16 +41,16 @@ fn check(doc: &Document, report: &mut Report) {
         }
     }
     installs.sort_by(|a, b| (&a.1.file, a.1.start).cmp(&(&b.1.file, b.1.start)));
-    let mut seen: Vec<&str> = Vec::new();
+    // A set, not a list: a template with many packages must not cost a
+    // scan of every earlier package per package.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(installs.len());
     for (package, span) in &installs {
-        if seen.contains(&package.as_str()) {
+        if !seen.insert(package.as_str()) {
             report.emit(
                 span.clone(),
                 format!("{package} is already installed by an earlier step"),
                 "remove the repeated install, or fix the package name",
             );
-        } else {
-            seen.push(package);
         }
     }
 }

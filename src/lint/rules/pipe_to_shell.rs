@@ -7,6 +7,8 @@ use super::ALL_DIALECTS;
 use crate::document::Document;
 use crate::lint::shell_text::lines;
 use crate::lint::{Report, Rule, Severity};
+use regex::Regex;
+use std::sync::LazyLock;
 
 pub const RULE: Rule = Rule {
     code: "JW906",
@@ -17,10 +19,16 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(doc: &Document, report: &mut Report) {
-    let Ok(pipe) = regex::Regex::new(
+/// Compiled once for the whole run, not once per template.
+static PIPE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
         r"\b(curl|fetch|wget)\b[^|;&]*\|\s*(sudo\s+)?(/bin/|/usr/local/bin/)?(sh|bash|zsh|ksh)\b",
-    ) else {
+    )
+    .ok()
+});
+
+fn check(doc: &Document, report: &mut Report) {
+    let Some(pipe) = PIPE.as_ref() else {
         return;
     };
     for line in lines(doc) {

@@ -1,0 +1,184 @@
+//! Paths that were quadratic in the size of a template (issue 13, item
+//! 14), each run at a size where a quadratic regression makes the test
+//! take minutes instead of a second or two, and each checked for the
+//! right answer. No test here measures time: `cargo bench --bench
+//! scaling` prints the figures.
+
+mod common;
+
+use common::Test;
+use jailwright::dialect::{Bindings, bastille};
+use jailwright::format;
+use jailwright::ir::Dialect;
+use jailwright::lint::{self, report};
+use jailwright::source::SourceFile;
+
+fn lint_bastille(text: &str) -> report::FileResult {
+    let doc = bastille::parse(
+        SourceFile::new("Bastillefile", text.as_bytes()),
+        &Bindings::default(),
+    );
+    report::FileResult {
+        diagnostics: lint::lint(&doc),
+        doc,
+    }
+}
+
+/// One CMD continued over `n` more lines, in the canonical layout.
+fn continued_cmd(n: usize) -> String {
+    let mut text = String::from("CMD echo start \\\n");
+    for i in 0..n {
+        text.push_str(&format!("  word{i} \\\n"));
+    }
+    text.push_str("  end\n");
+    text
+}
+
+#[test]
+fn jw909_scanned_every_earlier_package_for_each_package() {
+    // 40,000 PKG lines (5 s in a release build before); every tenth
+    // installs again a package of an earlier line.
+    let n = 40_000;
+    let mut text = String::new();
+    let mut repeats = Vec::new();
+    for i in 0..n {
+        if i % 10 == 9 {
+            text.push_str(&format!("PKG p{}\n", i - 5));
+            repeats.push((i + 1, format!("p{}", i - 5)));
+        } else {
+            text.push_str(&format!("PKG p{i}\n"));
+        }
+    }
+    let result = lint_bastille(&text);
+    let found: Vec<(usize, String)> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "JW909")
+        .map(|d| {
+            let package = d.message.split(' ').next().unwrap_or_default();
+            (d.span.line, package.to_string())
+        })
+        .collect();
+    assert_eq!(found.len(), n / 10);
+    assert_eq!(found, repeats);
+}
+
+#[test]
+fn text_report_copied_and_rescanned_the_source_per_finding() {
+    // 5,000 findings (20,000 took 37 s as text, 0.3 s as JSON): one JW104
+    // per line.
+    let n = 5_000;
+    let text: String = (1..=n).map(|i| format!("SYSRC\tk{i}=v\n")).collect();
+    let result = lint_bastille(&text);
+    assert_eq!(result.diagnostics.len(), n);
+    let out = report::text(std::slice::from_ref(&result), false);
+    // The findings in order, each with its own line shown under it.
+    let mut blocks = out.split("\n\nBastillefile:");
+    let first = blocks.next().unwrap_or_default();
+    let blocks = std::iter::once(first.strip_prefix("Bastillefile:").unwrap_or(first))
+        .chain(blocks)
+        .collect::<Vec<_>>();
+    assert_eq!(blocks.len(), n);
+    for (i, block) in (1..=n).zip(blocks) {
+        assert!(
+            block.starts_with(&format!("{i}:6\nJW104(tab-after-keyword)\n")),
+            "finding {i}: {block}"
+        );
+        assert!(
+            block.contains(&format!("[Bastillefile:{i}:6]\n")),
+            "finding {i}: {block}"
+        );
+        assert!(
+            block.contains(&format!(" {i} │ SYSRC   k{i}=v\n")),
+            "finding {i} does not show its line: {block}"
+        );
+    }
+    assert!(out.ends_with(&format!(
+        "1 template(s): {n} error(s), 0 warning(s), 0 info(s)\n"
+    )));
+}
+
+#[test]
+fn fmt_read_the_whole_template_again_for_each_continued_line() {
+    // 20,000 continued lines (9 s for fmt --check before, in a release
+    // build; 200,000 took minutes). Ahead of them a space-indented line,
+    // whose rewrite changes the meaning, and a lowercase keyword, so that
+    // rewrites are also checked one by one.
+    let text = format!("  PKG kept\npkg fixed\n{}", continued_cmd(20_000));
+    let formatted = format::format(Dialect::Bastille, "Bastillefile", &text);
+    assert_eq!(
+        formatted,
+        format!("  PKG kept\nPKG fixed\n{}", continued_cmd(20_000))
+    );
+    assert!(format::same_meaning(
+        Dialect::Bastille,
+        "Bastillefile",
+        &text,
+        &formatted
+    ));
+    assert_eq!(
+        format::format(Dialect::Bastille, "Bastillefile", &formatted),
+        formatted
+    );
+}
+
+#[test]
+fn fmt_of_a_makejail_read_it_again_for_each_continued_line() {
+    // AppJail strips a continued line's leading blanks: a tab-indented
+    // `[ ... ] && \` line is laid out without them; `word` lines keep
+    // theirs (upper-casing them as a keyword would change the command).
+    let n = 20_000;
+    let mut text = String::from("CMD echo start \\\n");
+    let mut expected = text.clone();
+    for i in 0..n {
+        if i % 2 == 0 {
+            text.push_str(&format!("\t\t[ -f x{i} ] && \\\n"));
+            expected.push_str(&format!("[ -f x{i} ] && \\\n"));
+        } else {
+            text.push_str(&format!("\tword{i} \\\n"));
+            expected.push_str(&format!("\tword{i} \\\n"));
+        }
+    }
+    text.push_str("  end\n");
+    expected.push_str("  end\n");
+    let formatted = format::format(Dialect::Makejail, "Makejail", &text);
+    assert_eq!(formatted, expected);
+    assert!(format::same_meaning(
+        Dialect::Makejail,
+        "Makejail",
+        &text,
+        &formatted
+    ));
+    assert_eq!(
+        format::format(Dialect::Makejail, "Makejail", &formatted),
+        formatted
+    );
+}
+
+#[test]
+fn convert_to_the_same_dialect_read_the_template_again_per_continued_line() {
+    let text = continued_cmd(20_000);
+    let t = Test::new().file("Bastillefile", &text).args(&[
+        "convert",
+        "Bastillefile",
+        "--to",
+        "bastille",
+        "-o",
+        "out",
+    ]);
+    let out = t.run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let converted = std::fs::read_to_string(t.path().join("out")).unwrap();
+    assert_eq!(converted, text);
+}
+
+#[test]
+fn fmt_tried_two_thousand_rewrites_each_reading_a_large_template_again() {
+    // Space-indented, `PKG` is an argument to Bastille: every rewrite
+    // changes the meaning and is undone. Each try reads the whole
+    // template again, so a large template gets fewer tries (was 2,000:
+    // 57 s for 20,000 lines in a release build).
+    let text: String = (0..20_000).map(|i| format!("  PKG p{i}\n")).collect();
+    let formatted = format::format(Dialect::Bastille, "Bastillefile", &text);
+    assert_eq!(formatted, text);
+}
