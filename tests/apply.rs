@@ -63,6 +63,19 @@ fn run(rig: &mut Rig, text: &str) -> Outcome {
     run_plan(rig, &planned(text))
 }
 
+/// The plan of a Bastillefile for an offline root at /r.
+fn planned_root(text: &str) -> jailwright::exec::Plan {
+    let doc = bastille::parse(
+        SourceFile::new("Bastillefile", text.as_bytes()),
+        &Bindings::default(),
+    );
+    plan(&doc, &TargetSpec::Root("/r".into()), &Facts::default())
+}
+
+fn run_root(rig: &mut Rig, text: &str) -> Outcome {
+    run_plan(rig, &planned_root(text))
+}
+
 /// Applies a plan to the rig's target with its snapshot store.
 fn run_plan(rig: &mut Rig, p: &jailwright::exec::Plan) -> Outcome {
     let keys = cache_keys(p, |_| Vec::new());
@@ -96,20 +109,69 @@ fn first_run_snapshots_the_start_and_every_step() {
 #[test]
 fn a_rerun_reuses_the_unchanged_prefix_and_runs_only_the_rest() {
     let mut rig = Rig::new(&[]);
-    run(&mut rig, "CMD one\nCMD two\nCMD three\n").unwrap();
+    run_root(&mut rig, "CMD one\nCMD two\nCMD three\n").unwrap();
+    let old = names(&rig.store);
     rig.clear();
-    let report = run(&mut rig, "CMD one\nCMD two\nCMD changed\n").unwrap();
+    let report = run_root(&mut rig, "CMD one\nCMD two\nCMD changed\n").unwrap();
     assert_eq!((report.reused, report.ran), (2, 1));
     let calls = rig.calls();
     assert!(
-        calls[0].starts_with("destroy jailwright-0003-")
-            && calls[1].starts_with("rollback jailwright-0002-"),
-        "the later snapshot is destroyed, then a plain rollback: {calls:?}"
+        calls[0].starts_with("begin jailwright-0002-") && calls.contains(&"commit".to_string()),
+        "step 2 reused on a clone of its snapshot, committed after success: {calls:?}"
+    );
+    assert!(
+        !calls.iter().any(|c| c.starts_with("rollback")),
+        "{calls:?}"
     );
     assert_eq!(calls.iter().filter(|c| c.starts_with("run")).count(), 1);
+    assert_eq!(names(&rig.store)[..3], old[..3]);
     rig.clear();
-    let report = run(&mut rig, "CMD one\nCMD two\nCMD changed\n").unwrap();
-    assert_eq!((report.reused, report.ran), (3, 0));
+    let report = run_root(&mut rig, "CMD one\nCMD two\nCMD changed\n").unwrap();
+    assert!(report.up_to_date, "{report:?}");
+}
+
+#[test]
+fn a_failure_after_reusing_a_step_restores_the_previous_result_and_its_chain() {
+    let mut rig = Rig::new(&["broken"]);
+    run_root(&mut rig, "CMD one\nCMD two\nCMD three\n").unwrap();
+    let old = names(&rig.store);
+    rig.clear();
+    let failure = run_root(&mut rig, "CMD one\nCMD two\nCMD broken\n").unwrap_err();
+    assert!(
+        matches!(&failure.rollback, Rollback::Aborted(from) if from.starts_with("jailwright-0002-")),
+        "{failure:?}"
+    );
+    assert!(
+        rig.calls().contains(&"abort".to_string()),
+        "{:?}",
+        rig.calls()
+    );
+    assert_eq!(names(&rig.store), old, "the whole earlier chain is intact");
+    rig.target.fail_on.clear();
+    rig.store.fail_on.clear();
+    rig.clear();
+    let report = run_root(&mut rig, "CMD one\nCMD two\nCMD three\n").unwrap();
+    assert!(report.up_to_date, "its cache still works: {report:?}");
+}
+
+#[test]
+fn a_running_jail_is_never_rolled_back_past_its_last_step() {
+    let mut rig = Rig::new(&[]);
+    run(&mut rig, "CMD one\nCMD two\n").unwrap();
+    rig.clear();
+    let report = run(&mut rig, "CMD one\nCMD changed\n").unwrap();
+    assert_eq!(
+        (report.reused, report.ran),
+        (0, 2),
+        "its steps on its current state"
+    );
+    let calls = rig.calls();
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.starts_with("rollback") || c.starts_with("begin")),
+        "{calls:?}"
+    );
 }
 
 #[test]
@@ -228,9 +290,10 @@ fn replace_writes_the_output_and_fails_on_a_missing_keyword() {
 #[test]
 fn a_rerun_never_reuses_a_snapshot_past_a_live_step() {
     let mut rig = Rig::new(&[]);
-    run(&mut rig, "CMD one\nSERVICE nginx start\nCMD three\n").unwrap();
+    run_root(&mut rig, "CMD one\nCMD two\nCMD three\n").unwrap();
+    run_root(&mut rig, "CMD one\nSERVICE nginx enable\nCMD three\n").unwrap();
     rig.clear();
-    let report = run(&mut rig, "CMD one\nSERVICE nginx start\nCMD changed\n").unwrap();
+    let report = run_root(&mut rig, "CMD one\nSERVICE nginx enable\nCMD changed\n").unwrap();
     assert_eq!(
         (report.reused, report.ran),
         (1, 2),

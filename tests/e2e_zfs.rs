@@ -828,3 +828,143 @@ fn a_step_that_fills_the_pool_fails_clearly_and_the_root_is_restored() {
     );
     assert_eq!(snapshots(&dataset), Vec::<String>::new());
 }
+
+/// The datasets of the pool holding `dataset` (a transaction's clone or
+/// renamed original must never be left).
+fn datasets(dataset: &str) -> Vec<String> {
+    let pool = dataset.split('/').next().unwrap();
+    let out = Command::new("zfs")
+        .args(["list", "-H", "-o", "name", "-r", pool])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn editing_the_last_step_reuses_the_rest_on_a_clone_and_commits() {
+    let (pool, tpl, _) = applied_once();
+    let (root, dataset) = (&pool.root, pool.dataset());
+    let chain = snapshots(&dataset);
+    let before = datasets(&dataset);
+    let edited = template(tpl.path(), "CMD echo one > /f\nCMD echo edited >> /f\n");
+    let out = apply(&edited, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("reused 1"), "{}", out.stdout);
+    assert_eq!(
+        std::fs::read_to_string(root.join("f")).unwrap(),
+        "one\nedited\n"
+    );
+    let now = snapshots(&dataset);
+    assert_eq!(now[..2], chain[..2], "the reused steps' snapshots are kept");
+    assert_eq!(now.len(), 3);
+    assert_ne!(now[2], chain[2]);
+    assert_eq!(datasets(&dataset), before, "no clone or old dataset left");
+}
+
+#[test]
+fn a_failing_edit_after_a_good_apply_restores_it_and_its_whole_chain() {
+    let (pool, tpl, bastillefile) = applied_once();
+    let (root, dataset) = (&pool.root, pool.dataset());
+    let before = tree(root);
+    let chain = snapshots(&dataset);
+    let pools = datasets(&dataset);
+    let failing = template(
+        &tpl.path().join("edit"),
+        "CMD echo one > /f\nCMD echo half >> /f; exit 4\n",
+    );
+    // Same template file (same chain), its last step edited to fail.
+    std::fs::copy(&failing, &bastillefile).unwrap();
+    let out = apply(&bastillefile, root);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("worked on a clone"), "{}", out.stderr);
+    let now = tree(root);
+    assert!(
+        differing(&now, &before).is_empty(),
+        "{:?}",
+        differing(&now, &before)
+    );
+    assert_eq!(
+        snapshots(&dataset),
+        chain,
+        "the whole earlier chain is intact"
+    );
+    assert_eq!(datasets(&dataset), pools);
+    let good = template(tpl.path(), "CMD echo one > /f\nCMD echo two >> /f\n");
+    let out = apply(&good, root);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("up to date"), "{}", out.stdout);
+}
+
+#[test]
+fn an_edit_killed_at_random_moments_is_finished_by_the_next_apply() {
+    let pool = Pool::new("jwe2e", 256 << 20);
+    let (root, dataset) = (&pool.root, pool.dataset());
+    furnish(root);
+    let tpl = tempfile::tempdir().unwrap();
+    let file = tpl.path().join("Bastillefile");
+    let original = six_steps(None, "; sleep 0.2");
+    let edited = original
+        .replace("echo 4 ", "echo 4b ")
+        .replace("echo 5 ", "echo 5b ")
+        .replace("echo 6 ", "echo 6b ");
+    let run = |text: &str| {
+        std::fs::write(&file, text).unwrap();
+        apply(&file, root)
+    };
+    let out = run(&original);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = run(&edited);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(root.join("log")).unwrap(),
+        "1\n2\n3\n4b\n5b\n6b\n"
+    );
+    let expected = tree(root);
+    let pools = datasets(&dataset);
+    let mut seed: u64 = 0xed17;
+    let mut finished = 0;
+    let mut moments = Vec::new();
+    for _ in 0..6 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let ms = (seed >> 33) % 1200;
+        moments.push(ms);
+        // Back to the original (itself a transaction), then the edit,
+        // killed halfway.
+        let out = run(&original);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        std::fs::write(&file, &edited).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+            .args(["apply", file.to_str().unwrap(), "--root"])
+            .arg(root)
+            .args(["--snapshots", "on"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let out = run(&edited);
+        assert_eq!(
+            out.code, 0,
+            "killed at {ms} ms: {}{}",
+            out.stdout, out.stderr
+        );
+        let now = tree(root);
+        assert!(
+            differing(&now, &expected).is_empty(),
+            "killed at {ms} ms: {:?}",
+            differing(&now, &expected)
+        );
+        assert_eq!(datasets(&dataset), pools, "killed at {ms} ms");
+        finished += 1;
+    }
+    println!(
+        "fault test: an edit (a transaction on a clone) killed at {moments:?} ms, {finished}/6 finished equal to a clean apply"
+    );
+}

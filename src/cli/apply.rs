@@ -100,7 +100,7 @@ pub fn run(args: ApplyArgs) -> i32 {
     }
     let mut store = match (args.snapshots, dataset) {
         (SnapshotMode::Off, _) => None,
-        (_, Some(dataset)) => Some(ZfsSnapshots { dataset }),
+        (_, Some(dataset)) => Some(ZfsSnapshots::new(dataset)),
         (SnapshotMode::On, None) => {
             return trouble(format!(
                 "{} is not a ZFS dataset: --snapshots on cannot be honoured",

@@ -24,7 +24,7 @@ pub struct SnapshotArgs {
 /// The dataset mounted at the root, checked as apply checks it.
 fn store(args: &SnapshotArgs) -> Result<ZfsSnapshots, i32> {
     match dataset_for(&args.root, args.dataset.as_deref()) {
-        Ok(Some(dataset)) => Ok(ZfsSnapshots { dataset }),
+        Ok(Some(dataset)) => Ok(ZfsSnapshots::new(dataset)),
         Ok(None) => Err(trouble(format!(
             "{} is not a ZFS dataset",
             args.root.display()

@@ -187,7 +187,19 @@ pub fn apply(
             .map(|store| (store, keys[i].as_str(), i + 1 == total));
         if let Err(cause) = step_and_snapshot(i, step, target, snapshot, on_event) {
             let base = start.as_ref().map(|s| s.base.as_str());
-            let rollback = roll_back_after_failure(snapshots.as_deref_mut(), base, options);
+            let rollback = match (how, snapshots.as_deref_mut(), base) {
+                (Some(How::Transaction), Some(store), Some(base)) if !options.keep_failed => {
+                    target.release();
+                    match store.abort() {
+                        Ok(()) => Rollback::Aborted(base.to_string()),
+                        Err(e) => Rollback::Failed {
+                            to: base.to_string(),
+                            error: e.into(),
+                        },
+                    }
+                }
+                _ => roll_back_after_failure(snapshots.as_deref_mut(), base, options),
+            };
             // A new chain's start is not needed once rolled back to: the
             // store is as the run found it, the older chain usable again.
             if let (Rollback::Done(to), Some(store), Some(How::Fresh { .. })) =
@@ -197,7 +209,7 @@ pub fn apply(
             }
             // The run is over; when its rollback failed, the mark stays
             // and the next run rolls its partial step back.
-            if let (Rollback::Done(_) | Rollback::Kept, Some(store)) =
+            if let (Rollback::Done(_) | Rollback::Aborted(_) | Rollback::Kept, Some(store)) =
                 (&rollback, snapshots.as_deref_mut())
             {
                 let _ = store.mark_running(None);
@@ -210,6 +222,31 @@ pub fn apply(
         on_event(Event::Finished {
             step: i + 1,
             millis: Duration::as_millis(&began.elapsed()),
+        });
+    }
+    // A run on a clone becomes the dataset only now that it succeeded.
+    if let (Some(How::Transaction), Some(store)) = (how, snapshots.as_deref_mut())
+        && let Err(e) = {
+            target.release();
+            store.commit()
+        }
+    {
+        let cause = Cause::Snapshots {
+            phase: Phase::Transaction {
+                what: "making the run's clone the dataset".into(),
+            },
+            error: e.into(),
+        };
+        // Half made: the next apply finishes or undoes it (`recover`).
+        let rollback = Rollback::Failed {
+            to: start.as_ref().map_or(String::new(), |s| s.base.clone()),
+            error: chain::ChainError::Zfs(io::Error::other(
+                "the transaction is left for the next apply to finish or undo",
+            )),
+        };
+        return Err(Failure {
+            cause: Box::new(cause),
+            rollback,
         });
     }
     // The chain this run replaced goes only now that the run succeeded.

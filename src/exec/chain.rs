@@ -63,17 +63,15 @@ fn at_names(names: &[String]) -> String {
         .join(", ")
 }
 
-/// Rolls the dataset back to `to`, an apply snapshot: refused, with
-/// nothing changed, when a later snapshot is not an apply snapshot;
-/// otherwise the later apply snapshots are destroyed, newest first, and
-/// the dataset rolled back.
-pub fn roll_back(store: &mut dyn Snapshots, to: &str) -> Result<(), ChainError> {
+/// The snapshots taken after the apply snapshot `to`, all of them apply
+/// snapshots (else refused: jailwright never destroys another's).
+pub fn later_than(store: &mut dyn Snapshots, to: &str) -> Result<Vec<Snapshot>, ChainError> {
     let all = store.list()?;
     let at = all
         .iter()
         .position(|s| s.name == to && is_apply_snapshot(s))
         .ok_or_else(|| ChainError::Missing(to.to_string()))?;
-    let later = &all[at + 1..];
+    let later = all[at + 1..].to_vec();
     let foreign: Vec<String> = later
         .iter()
         .filter(|s| !is_apply_snapshot(s))
@@ -82,6 +80,15 @@ pub fn roll_back(store: &mut dyn Snapshots, to: &str) -> Result<(), ChainError> 
     if !foreign.is_empty() {
         return Err(ChainError::Foreign(foreign));
     }
+    Ok(later)
+}
+
+/// Rolls the dataset back to `to`, an apply snapshot: refused, with
+/// nothing changed, when a later snapshot is not an apply snapshot;
+/// otherwise the later apply snapshots are destroyed, newest first, and
+/// the dataset rolled back.
+pub fn roll_back(store: &mut dyn Snapshots, to: &str) -> Result<(), ChainError> {
+    let later = later_than(store, to)?;
     for s in later.iter().rev() {
         store.destroy(&s.name)?;
     }

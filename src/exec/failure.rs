@@ -51,6 +51,8 @@ pub enum Phase {
     Start { snapshot: String },
     /// Marking the dataset as having a run in progress, or clearing it.
     Mark,
+    /// Starting, finishing or recovering a run on a clone of a step.
+    Transaction { what: String },
     /// Rolling back the partial step of a run that died.
     DeadRun { to: String },
     /// The snapshot after a step.
@@ -72,6 +74,9 @@ pub enum Rollback {
     Kept,
     /// Rolled back to this snapshot.
     Done(String),
+    /// The run worked on a clone of this snapshot, now dropped: the
+    /// dataset is as the run found it.
+    Aborted(String),
     /// The rollback to `to` failed or was refused: the failed state is
     /// left in place.
     Failed { to: String, error: ChainError },
@@ -117,6 +122,7 @@ impl fmt::Display for Phase {
         match self {
             Phase::List => write!(f, "listing the dataset's snapshots"),
             Phase::Mark => write!(f, "marking the run on the dataset (jailwright:running)"),
+            Phase::Transaction { what } => write!(f, "{what}"),
             Phase::DeadRun { to } => write!(
                 f,
                 "rollback of a killed run's partial step to its last snapshot {to}"
@@ -140,6 +146,10 @@ impl fmt::Display for Rollback {
             Rollback::NoSnapshots => write!(f, "nothing was rolled back (no snapshots)"),
             Rollback::Kept => write!(f, "the failed state is kept (--keep-failed)"),
             Rollback::Done(to) => write!(f, "rolled back to {to}"),
+            Rollback::Aborted(from) => write!(
+                f,
+                "rolled back: the run worked on a clone of {from}, now dropped; the root and its snapshots are as the run found them"
+            ),
             Rollback::Failed { to, error } => {
                 refused_or_failed(f, &format!("rollback to {to}"), error)?;
                 write!(f, "; nothing was rolled back: the failed state is left")

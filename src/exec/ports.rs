@@ -46,6 +46,9 @@ pub trait Target {
     /// sizes, times, inodes; never contents): whether the jail changed
     /// anything since a snapshot, on any ZFS (zfs-fuse has no `written@`).
     fn state(&mut self) -> io::Result<String>;
+    /// Lets go of anything held open inside the root (before its dataset
+    /// is unmounted for a transaction); the next use opens it again.
+    fn release(&mut self) {}
 }
 
 /// A snapshot of the jail's dataset (any tool's), with the cache key it
@@ -92,4 +95,15 @@ pub trait Snapshots {
     /// The mark of a run in progress, if any: under the apply lock, the
     /// mark of a run that died.
     fn running(&mut self) -> io::Result<Option<String>>;
+    /// Starts a transaction from `snapshot`: the root becomes a copy of
+    /// that snapshot while the dataset, its state and its later snapshots
+    /// stay as they are until `commit`; snapshots are taken on the copy.
+    fn begin_at(&mut self, snapshot: &str) -> io::Result<()>;
+    /// Makes the transaction's copy the dataset (the older state and its
+    /// later snapshots are dropped).
+    fn commit(&mut self) -> io::Result<()>;
+    /// Drops the transaction's copy: the dataset is as it was.
+    fn abort(&mut self) -> io::Result<()>;
+    /// Finishes or undoes a transaction a killed run left (what it did).
+    fn recover(&mut self) -> io::Result<Option<String>>;
 }

@@ -15,7 +15,7 @@
 
 use super::chain::{self, ChainError, snapshot_name};
 use super::failure::{Cause, Phase};
-use super::plan::Plan;
+use super::plan::{Plan, TargetSpec};
 use super::ports::{Snapshot, Snapshots, Target};
 use sha2::{Digest, Sha256};
 
@@ -44,6 +44,9 @@ pub enum How {
     Fresh {
         diverged: bool,
     },
+    /// An older step reused on a clone of its snapshot (an offline root):
+    /// committed on success, dropped on failure.
+    Transaction,
 }
 
 /// The template's identity on a dataset: its target and files.
@@ -96,7 +99,18 @@ pub fn prepare(
     // Under the lock, a run mark is a run that was killed: what it left
     // since its last snapshot is its partial step, never the jail's data
     // alone; back to that snapshot, then decide as for a finished run.
+    // Nothing of ours may hold the root open while datasets are swapped.
+    target.release();
+    let recovered = store.recover().map_err(|e| {
+        fail(Phase::Transaction {
+            what: "recovering a killed run's transaction".into(),
+        })(e.into())
+    })?;
     let dead_run = store.running().map_err(|e| fail(Phase::Mark)(e.into()))?;
+    let dead_run = match (dead_run, recovered) {
+        (Some(mark), Some(done)) => Some(format!("{mark}; {done}")),
+        (mark, done) => mark.or(done),
+    };
     let all = store.list().map_err(|e| fail(Phase::List)(e.into()))?;
     let ours = chain::apply_snapshots(all);
     if dead_run.is_some()
@@ -153,15 +167,42 @@ pub fn prepare(
                 0 => ours[at].name.clone(),
                 k => snapshot_name(k, &keys[k - 1]),
             };
-            chain::roll_back(store, &resume).map_err(fail(Phase::Resume { to: resume.clone() }))?;
-            return Ok(Start {
-                begin,
-                keys,
-                base: resume,
-                superseded: Vec::new(),
-                how: How::Reused,
-                dead_run,
-            });
+            let later = chain::later_than(store, &resume)
+                .map_err(fail(Phase::Resume { to: resume.clone() }))?;
+            let offline = matches!(plan.target, TargetSpec::Root(_));
+            if later.is_empty() || policy.discard_changes && !offline {
+                // Nothing of a chain is lost (or the operator said so).
+                chain::roll_back(store, &resume)
+                    .map_err(fail(Phase::Resume { to: resume.clone() }))?;
+                return Ok(Start {
+                    begin,
+                    keys,
+                    base: resume,
+                    superseded: Vec::new(),
+                    how: How::Reused,
+                    dead_run,
+                });
+            }
+            if offline {
+                // A rollback would destroy the later steps and the state a
+                // failure must restore: work on a clone of the step.
+                target.release();
+                store.begin_at(&resume).map_err(|e| {
+                    fail(Phase::Transaction {
+                        what: format!("a clone of {resume} mounted in the dataset's place"),
+                    })(e.into())
+                })?;
+                return Ok(Start {
+                    begin,
+                    keys,
+                    base: resume,
+                    superseded: Vec::new(),
+                    how: How::Transaction,
+                    dead_run,
+                });
+            }
+            // A running jail's root cannot be swapped: its steps run on
+            // its current state, as a new chain.
         }
     }
     let mut start = fresh(store, &template, digests, &ours, at.is_some())?;

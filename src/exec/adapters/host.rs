@@ -12,15 +12,27 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub struct HostTarget {
-    root: Root,
+    path: PathBuf,
+    /// The root, opened at first use and let go of by `release`.
+    opened: Option<Root>,
 }
 
 impl HostTarget {
     /// Opens the root (a directory the admin named).
     pub fn open(root: &Path) -> io::Result<HostTarget> {
         Ok(HostTarget {
-            root: Root::open(root)?,
+            path: root.to_path_buf(),
+            opened: Some(Root::open(root)?),
         })
+    }
+
+    /// The root, opened again if it was let go of (a transaction mounted
+    /// another dataset there).
+    fn root(&mut self) -> io::Result<&Root> {
+        if self.opened.is_none() {
+            self.opened = Some(Root::open(&self.path)?);
+        }
+        Ok(self.opened.as_ref().expect("opened"))
     }
 }
 
@@ -35,11 +47,11 @@ impl Target for HostTarget {
     }
 
     fn copy_in(&mut self, from: &Path, to: &str, contents: bool) -> io::Result<()> {
-        copy::copy_in(&self.root, from, to, contents)
+        copy::copy_in(self.root()?, from, to, contents)
     }
 
     fn read_file(&mut self, inside: &str) -> io::Result<Option<Vec<u8>>> {
-        self.root.read(inside, EDIT_CAP)
+        self.root()?.read(inside, EDIT_CAP)
     }
 
     fn write_file(&mut self, inside: &str, bytes: &[u8]) -> io::Result<()> {
@@ -48,11 +60,11 @@ impl Target for HostTarget {
             durable: true,
             ..Attributes::default()
         };
-        self.root.write(inside, bytes, attributes)
+        self.root()?.write(inside, bytes, attributes)
     }
 
     fn files_under(&mut self, inside: &str) -> io::Result<Option<Vec<String>>> {
-        self.root.files_under(inside)
+        self.root()?.files_under(inside)
     }
 
     fn mount(&mut self, spec: &MountSpec) -> io::Result<Outcome> {
@@ -62,17 +74,17 @@ impl Target for HostTarget {
             std::fs::create_dir_all(from)?;
         }
         if from.is_file() {
-            if self.root.kind(&spec.to)?.is_none() {
-                self.root.write(&spec.to, b"", Attributes::default())?;
+            if self.root()?.kind(&spec.to)?.is_none() {
+                self.root()?.write(&spec.to, b"", Attributes::default())?;
             }
         } else {
-            self.root.create_dir_all(&spec.to)?;
+            self.root()?.create_dir_all(&spec.to)?;
         }
         // mount(8) takes a path: the mount point as it resolves now, inside
         // the root (a jail process could still swap a component before
         // mount runs; a running jail's mounts are bastille's to make).
-        let point = self.root.host_path(&spec.to)?;
-        if self.root.kind(&spec.to)? == Some(Kind::Symlink) {
+        let point = self.root()?.host_path(&spec.to)?;
+        if self.root()?.kind(&spec.to)? == Some(Kind::Symlink) {
             return Err(io::Error::other(format!(
                 "{}: the mount point is a symlink",
                 spec.to
@@ -96,7 +108,11 @@ impl Target for HostTarget {
     }
 
     fn state(&mut self) -> io::Result<String> {
-        manifest::of_root(self.root.path())
+        manifest::of_root(&self.path)
+    }
+
+    fn release(&mut self) {
+        self.opened = None;
     }
 }
 
@@ -105,7 +121,7 @@ impl HostTarget {
     /// `JAILDIR/root`: append the mount there (spaces as `\040`) unless
     /// that mount point is already listed, as bastille mount does.
     fn record_in_fstab(&mut self, spec: &MountSpec, point: &Path) -> io::Result<()> {
-        let root = self.root.path();
+        let root = self.root()?.path();
         let fstab: PathBuf = match (root.file_name(), root.parent()) {
             (Some(name), Some(dir)) if name == "root" => dir.join("fstab"),
             _ => return Ok(()),

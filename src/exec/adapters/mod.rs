@@ -15,3 +15,4 @@ pub mod reserve;
 pub mod shellcheck;
 pub mod target_check;
 pub mod zfs;
+pub mod zfs_txn;

@@ -26,6 +26,8 @@ pub struct Recording {
     pub state: String,
     /// The dataset's run-in-progress mark.
     pub running: Option<String>,
+    /// The snapshots as they were when a transaction began.
+    pub saved: Option<Vec<Snapshot>>,
 }
 
 impl Recording {
@@ -165,5 +167,35 @@ impl Snapshots for Recording {
 
     fn running(&mut self) -> io::Result<Option<String>> {
         Ok(self.running.clone())
+    }
+
+    fn begin_at(&mut self, snapshot: &str) -> io::Result<()> {
+        self.record(format!("begin {snapshot}"))?;
+        let at = self
+            .snapshots
+            .iter()
+            .position(|s| s.name == snapshot)
+            .ok_or_else(|| io::Error::other(format!("begin {snapshot}: no such snapshot")))?;
+        self.saved = Some(self.snapshots.clone());
+        self.snapshots.truncate(at + 1);
+        Ok(())
+    }
+
+    fn commit(&mut self) -> io::Result<()> {
+        self.record("commit".into())?;
+        self.saved = None;
+        Ok(())
+    }
+
+    fn abort(&mut self) -> io::Result<()> {
+        self.record("abort".into())?;
+        if let Some(saved) = self.saved.take() {
+            self.snapshots = saved;
+        }
+        Ok(())
+    }
+
+    fn recover(&mut self) -> io::Result<Option<String>> {
+        Ok(None)
     }
 }

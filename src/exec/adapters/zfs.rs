@@ -4,6 +4,7 @@
 //! lists every snapshot (any tool's), oldest first, and never passes `-r`
 //! to `zfs rollback`, so zfs itself refuses to destroy anything.
 
+use super::zfs_txn;
 use crate::exec::ports::{Snapshot, Snapshots};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,30 @@ pub const STATE_PROPERTY: &str = "jailwright:state";
 pub const RUNNING_PROPERTY: &str = "jailwright:running";
 
 pub struct ZfsSnapshots {
+    /// The dataset holding the root.
     pub dataset: String,
+    /// During a transaction: the clone mounted in its place.
+    active: Option<String>,
+}
+
+impl ZfsSnapshots {
+    /// The store of `dataset` (or, when given the clone a killed
+    /// transaction left mounted at the root, of the dataset it stands for).
+    pub fn new(dataset: String) -> ZfsSnapshots {
+        let dataset = match dataset.strip_suffix(zfs_txn::TXN_SUFFIX) {
+            Some(original) => original.to_string(),
+            None => dataset,
+        };
+        ZfsSnapshots {
+            dataset,
+            active: None,
+        }
+    }
+
+    /// Where snapshots are taken now.
+    fn active(&self) -> &str {
+        self.active.as_deref().unwrap_or(&self.dataset)
+    }
 }
 
 /// How long one `zfs` command may take before apply gives up on it.
@@ -115,7 +139,7 @@ fn same_place(mountpoint: &Path, root: &Path) -> bool {
 
 impl Snapshots for ZfsSnapshots {
     fn snapshot(&mut self, taken: &Snapshot) -> io::Result<()> {
-        let full = format!("{}@{}", self.dataset, taken.name);
+        let full = format!("{}@{}", self.active(), taken.name);
         let mut args = vec![
             "snapshot".to_string(),
             "-o".into(),
@@ -136,8 +160,8 @@ impl Snapshots for ZfsSnapshots {
     /// Plain `zfs rollback`: it fails, destroying nothing, when a later
     /// snapshot exists.
     fn rollback(&mut self, name: &str) -> io::Result<()> {
-        let full = format!("{}@{name}", self.dataset);
-        super::reserve::with_room(&self.dataset, || zfs(&["rollback", &full])).map(drop)
+        let full = format!("{}@{name}", self.active());
+        super::reserve::with_room(&self.dataset.clone(), || zfs(&["rollback", &full])).map(drop)
     }
 
     fn list(&mut self) -> io::Result<Vec<Snapshot>> {
@@ -153,7 +177,7 @@ impl Snapshots for ZfsSnapshots {
             "createtxg",
             "-o",
             &format!("name,{KEY_PROPERTY},{TEMPLATE_PROPERTY},{STATE_PROPERTY}"),
-            &self.dataset,
+            self.active(),
         ])?;
         Ok(out
             .lines()
@@ -166,7 +190,7 @@ impl Snapshots for ZfsSnapshots {
                 };
                 let (key, template, state) = (value(), value(), value());
                 let (dataset, name) = full.split_once('@')?;
-                (dataset == self.dataset).then(|| Snapshot {
+                (dataset == self.active()).then(|| Snapshot {
                     name: name.to_string(),
                     key,
                     template,
@@ -177,7 +201,7 @@ impl Snapshots for ZfsSnapshots {
     }
 
     fn destroy(&mut self, name: &str) -> io::Result<()> {
-        zfs(&["destroy", &format!("{}@{name}", self.dataset)]).map(drop)
+        zfs(&["destroy", &format!("{}@{name}", self.active())]).map(drop)
     }
 
     fn mark_running(&mut self, run: Option<&str>) -> io::Result<()> {
@@ -192,5 +216,27 @@ impl Snapshots for ZfsSnapshots {
         let out = zfs(&["get", "-H", "-o", "value", RUNNING_PROPERTY, &self.dataset])?;
         let value = out.trim();
         Ok((!value.is_empty() && value != "-").then(|| value.to_string()))
+    }
+
+    fn begin_at(&mut self, snapshot: &str) -> io::Result<()> {
+        zfs_txn::begin(&zfs, &self.dataset, snapshot)?;
+        self.active = Some(zfs_txn::clone_of(&self.dataset));
+        Ok(())
+    }
+
+    fn commit(&mut self) -> io::Result<()> {
+        zfs_txn::commit(&zfs, &self.dataset)?;
+        self.active = None;
+        Ok(())
+    }
+
+    fn abort(&mut self) -> io::Result<()> {
+        zfs_txn::abort(&zfs, &self.dataset)?;
+        self.active = None;
+        Ok(())
+    }
+
+    fn recover(&mut self) -> io::Result<Option<String>> {
+        zfs_txn::recover(&zfs, &self.dataset)
     }
 }

@@ -1,0 +1,160 @@
+//! A run that reuses an older step of its chain, as a transaction on an
+//! offline root's dataset: rolling `DS` back to that step would destroy the
+//! later snapshots and the state a failure must restore. Instead the step's
+//! snapshot is cloned (`DS-jwtxn`) and mounted in the dataset's place
+//! (`DS` unmounted, untouched). Success: the clone is promoted (it takes
+//! the snapshots up to the step), `DS` renamed aside (`DS-jwold`), the
+//! clone renamed to `DS` and the old one destroyed with its stale tail.
+//! Failure: the clone is destroyed and `DS` mounted again, byte for byte
+//! as the run found it, its chain intact. A run killed halfway leaves
+//! names that say how far it got; `recover` finishes or undoes it.
+
+use std::io;
+
+pub const TXN_SUFFIX: &str = "-jwtxn";
+pub const OLD_SUFFIX: &str = "-jwold";
+/// On the clone: the dataset's mountpoint and its source (`local` or not).
+const TXN_PROPERTY: &str = "jailwright:txn";
+
+type Zfs<'a> = &'a dyn Fn(&[&str]) -> io::Result<String>;
+
+pub fn clone_of(dataset: &str) -> String {
+    format!("{dataset}{TXN_SUFFIX}")
+}
+
+fn old_of(dataset: &str) -> String {
+    format!("{dataset}{OLD_SUFFIX}")
+}
+
+fn exists(zfs: Zfs, name: &str) -> bool {
+    zfs(&["list", "-H", "-o", "name", name]).is_ok()
+}
+
+fn get(zfs: Zfs, property: &str, name: &str) -> io::Result<String> {
+    Ok(zfs(&["get", "-H", "-o", "value", property, name])?
+        .trim()
+        .to_string())
+}
+
+/// Runs a zfs command again while it says the dataset is busy: the last
+/// users of a root a step just left let go of it a moment later (zfs-fuse
+/// does so asynchronously), for at most five seconds.
+fn patiently(zfs: Zfs, args: &[&str]) -> io::Result<String> {
+    let mut tries = 0;
+    loop {
+        match zfs(args) {
+            Err(e) if tries < 25 && e.to_string().contains("busy") => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn unmount(zfs: Zfs, name: &str) -> io::Result<()> {
+    if get(zfs, "mounted", name)? != "yes" {
+        return Ok(());
+    }
+    patiently(zfs, &["umount", name]).map(drop)
+}
+
+fn mount(zfs: Zfs, name: &str) -> io::Result<()> {
+    if get(zfs, "mounted", name)? == "yes" {
+        return Ok(());
+    }
+    zfs(&["mount", name]).map(drop)
+}
+
+/// Mounts a clone of `dataset@snapshot` where `dataset` was.
+pub fn begin(zfs: Zfs, dataset: &str, snapshot: &str) -> io::Result<()> {
+    let clone = clone_of(dataset);
+    let mountpoint = get(zfs, "mountpoint", dataset)?;
+    let source = zfs(&["get", "-H", "-o", "source", "mountpoint", dataset])?
+        .trim()
+        .to_string();
+    let note = format!("{TXN_PROPERTY}={mountpoint}\t{source}");
+    zfs(&[
+        "clone",
+        "-o",
+        "mountpoint=none",
+        "-o",
+        &note,
+        &format!("{dataset}@{snapshot}"),
+        &clone,
+    ])?;
+    let swapped = unmount(zfs, dataset)
+        .and_then(|_| zfs(&["set", &format!("mountpoint={mountpoint}"), &clone]))
+        .and_then(|_| mount(zfs, &clone));
+    if let Err(e) = swapped {
+        let _ = abort(zfs, dataset);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Makes the clone the dataset and destroys the old one.
+pub fn commit(zfs: Zfs, dataset: &str) -> io::Result<()> {
+    let clone = clone_of(dataset);
+    patiently(zfs, &["promote", &clone])?;
+    finish(zfs, dataset)
+}
+
+/// After the promotion: the names swapped, the old dataset destroyed.
+fn finish(zfs: Zfs, dataset: &str) -> io::Result<()> {
+    let (clone, old) = (clone_of(dataset), old_of(dataset));
+    if exists(zfs, dataset) && exists(zfs, &clone) {
+        patiently(zfs, &["rename", dataset, &old])?;
+    }
+    if exists(zfs, &clone) {
+        let note = get(zfs, TXN_PROPERTY, &clone)?;
+        // zfs-fuse cannot rename a mounted dataset.
+        unmount(zfs, &clone)?;
+        patiently(zfs, &["rename", &clone, dataset])?;
+        if !note.ends_with("\tlocal") {
+            zfs(&["inherit", "mountpoint", dataset])?;
+        }
+        zfs(&["inherit", TXN_PROPERTY, dataset])?;
+    }
+    mount(zfs, dataset)?;
+    if exists(zfs, &old) {
+        patiently(zfs, &["destroy", "-r", &old])?;
+    }
+    Ok(())
+}
+
+/// Destroys the clone and mounts the dataset again.
+pub fn abort(zfs: Zfs, dataset: &str) -> io::Result<()> {
+    let clone = clone_of(dataset);
+    if exists(zfs, &clone) {
+        unmount(zfs, &clone)?;
+        patiently(zfs, &["destroy", "-r", &clone])?;
+    }
+    mount(zfs, dataset)
+}
+
+/// A transaction a killed run left: undone when the clone was not yet
+/// promoted (the dataset is as that run found it), finished otherwise.
+pub fn recover(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
+    let (clone, old) = (clone_of(dataset), old_of(dataset));
+    if exists(zfs, &clone) {
+        let origin = get(zfs, "origin", &clone)?;
+        if origin.starts_with(&format!("{dataset}@")) {
+            abort(zfs, dataset)?;
+            return Ok(Some(format!(
+                "undid the transaction of a killed run ({clone} destroyed, {dataset} as it was)"
+            )));
+        }
+        finish(zfs, dataset)?;
+        return Ok(Some(format!(
+            "finished the transaction of a killed run ({clone} became {dataset})"
+        )));
+    }
+    if exists(zfs, &old) {
+        finish(zfs, dataset)?;
+        return Ok(Some(format!(
+            "finished the transaction of a killed run ({old} destroyed)"
+        )));
+    }
+    Ok(None)
+}
