@@ -11,16 +11,6 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn busybox_root(at: &Path) {
-    let busybox = ["/bin/busybox", "/usr/bin/busybox"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("busybox-static is not installed: apt-get install busybox-static");
-    std::fs::create_dir_all(at.join("bin")).unwrap();
-    std::fs::copy(busybox, at.join("bin/busybox")).unwrap();
-    std::os::unix::fs::symlink("busybox", at.join("bin/sh")).unwrap();
-}
-
 /// A Bastillefile holding `text`, in its own directory under `at`.
 fn template(at: &Path, name: &str, text: &str) -> PathBuf {
     let dir = at.join(name);
@@ -81,7 +71,7 @@ fn new_lock_name(root: &Path) -> String {
 fn a_symlink_planted_at_the_old_lock_path_never_truncates_its_target() {
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("root");
-    busybox_root(&root);
+    common::busybox_root(&root, &[]);
     let tmp = work.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
     let victim = work.path().join("victim");
@@ -98,7 +88,7 @@ fn a_symlink_planted_at_the_old_lock_path_never_truncates_its_target() {
 fn a_symlink_planted_at_the_new_lock_path_is_refused_and_its_target_untouched() {
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("root");
-    busybox_root(&root);
+    common::busybox_root(&root, &[]);
     let locks = lock_dir(work.path());
     let victim = work.path().join("victim");
     std::fs::write(&victim, "precious\n").unwrap();
@@ -116,7 +106,7 @@ fn a_symlink_planted_at_the_new_lock_path_is_refused_and_its_target_untouched() 
 fn a_lock_directory_writable_by_others_is_refused() {
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("root");
-    busybox_root(&root);
+    common::busybox_root(&root, &[]);
     let locks = lock_dir(work.path());
     std::fs::set_permissions(&locks, std::fs::Permissions::from_mode(0o1777)).unwrap();
     let template = work.path().join("Bastillefile");
@@ -138,7 +128,7 @@ fn a_lock_directory_writable_by_others_is_refused() {
 fn the_lock_directory_is_created_private() {
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("root");
-    busybox_root(&root);
+    common::busybox_root(&root, &[]);
     let locks = work.path().join("fresh");
     let template = work.path().join("Bastillefile");
     std::fs::write(&template, "SYSRC a=b\n").unwrap();
@@ -160,8 +150,8 @@ fn roots_whose_old_lock_names_collided_take_distinct_locks() {
     let x = work.path().join("x");
     let (one, two) = (x.join("a_b"), x.join("a/b"));
     assert_eq!(old_lock_name_of(&one), old_lock_name_of(&two));
-    busybox_root(&one);
-    busybox_root(&two);
+    common::busybox_root(&one, &[]);
+    common::busybox_root(&two, &[]);
     let locks = lock_dir(work.path());
     let slow = template(
         work.path(),

@@ -6,17 +6,6 @@
 mod common;
 
 use common::Test;
-use std::path::Path;
-
-fn busybox_root(at: &Path) {
-    let busybox = ["/bin/busybox", "/usr/bin/busybox"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("busybox-static is not installed: apt-get install busybox-static");
-    std::fs::create_dir_all(at.join("bin")).unwrap();
-    std::fs::copy(busybox, at.join("bin/busybox")).unwrap();
-    std::os::unix::fs::symlink("busybox", at.join("bin/sh")).unwrap();
-}
 
 #[test]
 fn apply_without_zfs_says_it_cannot_roll_back_and_streams_json_events() {
@@ -25,7 +14,7 @@ fn apply_without_zfs_says_it_cannot_roll_back_and_streams_json_events() {
         "CMD echo one; echo two\nCMD echo made > /made\nSYSRC sshd_enable=YES\n",
     );
     let root = t.path().join("root");
-    busybox_root(&root);
+    common::busybox_root(&root, &[]);
     // Keep the Test (and its directory) alive past the run.
     let t = t.args(&[
         "apply",
@@ -77,7 +66,7 @@ fn a_failing_step_without_zfs_reports_its_command_status_and_output() {
         "CMD echo partial > /p\nCMD echo oops; exit 7\n",
     );
     let root = t.path().join("root");
-    busybox_root(&root);
+    common::busybox_root(&root, &[]);
     let t = t.args(&["apply", "Bastillefile", "--root", root.to_str().unwrap()]);
     let out = t.run();
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
@@ -100,7 +89,7 @@ fn a_failing_step_without_zfs_reports_its_command_status_and_output() {
     );
     let on = Test::new().file("Bastillefile", "CMD true\n");
     let root = on.path().join("root");
-    busybox_root(&root);
+    common::busybox_root(&root, &[]);
     let out = on
         .args(&[
             "apply",

@@ -692,6 +692,22 @@ fn a_failing_apply_after_a_good_one_restores_the_root_and_keeps_its_chain() {
     assert!(out.stdout.contains("up to date"), "{}", out.stdout);
 }
 
+/// Starts `apply TEMPLATE --root ROOT --snapshots on` and SIGKILLs it
+/// after `ms` milliseconds.
+fn apply_killed_after(template: &Path, root: &Path, ms: u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(["apply", template.to_str().unwrap(), "--root"])
+        .arg(root)
+        .args(["--snapshots", "on"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+}
+
 /// Six steps that append to /log (a re-run on a half-done root would
 /// show), the one at `failing` (from 1) failing instead.
 fn six_steps(failing: Option<usize>, pause: &str) -> String {
@@ -768,17 +784,7 @@ fn an_apply_killed_at_random_moments_is_finished_by_the_next_one() {
     let mut finished = 0;
     for ms in &moments {
         reset();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_jailwright"))
-            .args(["apply", t.to_str().unwrap(), "--root"])
-            .arg(root)
-            .args(["--snapshots", "on"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(*ms));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
+        apply_killed_after(&t, root, *ms);
         let out = apply(&t, root);
         assert_eq!(
             out.code, 0,
@@ -938,17 +944,7 @@ fn an_edit_killed_at_random_moments_is_finished_by_the_next_apply() {
         let out = run(&original);
         assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
         std::fs::write(&file, &edited).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_jailwright"))
-            .args(["apply", file.to_str().unwrap(), "--root"])
-            .arg(root)
-            .args(["--snapshots", "on"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-        let _ = child.kill();
-        let _ = child.wait();
+        apply_killed_after(&file, root, ms);
         let out = run(&edited);
         assert_eq!(
             out.code, 0,

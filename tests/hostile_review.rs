@@ -8,27 +8,6 @@ use common::Test;
 use std::path::Path;
 use std::process::Command;
 
-fn busybox_root(at: &Path, applets: &[&str]) {
-    let busybox = ["/bin/busybox", "/usr/bin/busybox"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("busybox-static is not installed: apt-get install busybox-static");
-    std::fs::create_dir_all(at.join("bin")).unwrap();
-    std::fs::create_dir_all(at.join("dev")).unwrap();
-    std::fs::copy(busybox, at.join("bin/busybox")).unwrap();
-    for applet in applets {
-        std::os::unix::fs::symlink("busybox", at.join("bin").join(applet)).unwrap();
-    }
-    for (name, minor) in [("null", "3"), ("zero", "5")] {
-        let status = Command::new("mknod")
-            .arg(at.join("dev").join(name))
-            .args(["c", "1", minor])
-            .status()
-            .unwrap();
-        assert!(status.success(), "mknod dev/{name}");
-    }
-}
-
 /// The largest resident set of the children this test process waited for,
 /// in KiB (Linux reports ru_maxrss in KiB).
 fn children_max_rss_kib() -> i64 {
@@ -46,7 +25,7 @@ fn a_step_printing_one_endless_line_cannot_exhaust_jailwrights_memory() {
     const BYTES: u64 = 768 << 20;
     let t = Test::new().file("T/Bastillefile", format!("CMD head -c {BYTES} /dev/zero\n"));
     let root = t.path().join("root");
-    busybox_root(&root, &["sh", "head"]);
+    common::busybox_root(&root, &["head"]);
     let out: common::Output = Command::new(env!("CARGO_BIN_EXE_jailwright"))
         .args(["apply", "T/Bastillefile", "--root"])
         .arg(&root)

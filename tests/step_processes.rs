@@ -19,26 +19,6 @@ use std::time::{Duration, Instant};
 /// A step that starts a loop appending to /tick every 0.1 s.
 const TICKING: &str = "(while true; do date >> /tick; sleep 0.1; done)";
 
-fn busybox_root(at: &Path) {
-    let busybox = ["/bin/busybox", "/usr/bin/busybox"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("busybox-static is not installed: apt-get install busybox-static");
-    std::fs::create_dir_all(at.join("bin")).unwrap();
-    std::fs::create_dir_all(at.join("dev")).unwrap();
-    std::fs::copy(busybox, at.join("bin/busybox")).unwrap();
-    for applet in ["sh", "sleep", "date"] {
-        std::os::unix::fs::symlink("busybox", at.join("bin").join(applet)).unwrap();
-    }
-    // sh opens /dev/null for a background job's input.
-    let status = Command::new("mknod")
-        .arg(at.join("dev/null"))
-        .args(["c", "1", "3"])
-        .status()
-        .unwrap();
-    assert!(status.success(), "mknod dev/null");
-}
-
 /// A test directory with a busybox root in it; whatever still runs in the
 /// root when the test ends (a failing one) is stopped.
 struct Rooted {
@@ -53,7 +33,7 @@ impl Rooted {
             test = test.file(path, text);
         }
         let root = test.path().join("root");
-        busybox_root(&root);
+        common::busybox_root(&root, &["sleep", "date"]);
         Rooted { test, root }
     }
 

@@ -75,3 +75,28 @@ impl Test {
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
+
+/// A jail root with busybox-static as `/bin/busybox` and the given applets
+/// linked to it (`sh` always), and `/dev/null` and `/dev/zero` as real
+/// devices (sh opens /dev/null for a background job). Needs root and
+/// busybox-static; fails saying so otherwise.
+pub fn busybox_root(at: &Path, applets: &[&str]) {
+    let busybox = ["/bin/busybox", "/usr/bin/busybox"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("busybox-static is not installed: apt-get install busybox-static");
+    std::fs::create_dir_all(at.join("bin")).unwrap();
+    std::fs::create_dir_all(at.join("dev")).unwrap();
+    std::fs::copy(busybox, at.join("bin/busybox")).unwrap();
+    for applet in std::iter::once(&"sh").chain(applets.iter().filter(|a| **a != "sh")) {
+        std::os::unix::fs::symlink("busybox", at.join("bin").join(applet)).unwrap();
+    }
+    for (name, minor) in [("null", "3"), ("zero", "5")] {
+        let status = Command::new("mknod")
+            .arg(at.join("dev").join(name))
+            .args(["c", "1", minor])
+            .status()
+            .unwrap();
+        assert!(status.success(), "mknod dev/{name} (needs root)");
+    }
+}
