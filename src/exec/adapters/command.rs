@@ -4,7 +4,7 @@
 
 use std::io::{self, Read};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Runs `command` to completion, or kills it after `limit`.
 pub fn output_within(command: &mut Command, limit: Duration) -> io::Result<Output> {
@@ -26,20 +26,23 @@ pub fn output_within(command: &mut Command, limit: Duration) -> io::Result<Outpu
         let _ = stderr.read_to_end(&mut buf);
         buf
     });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
+    // Waited for on a thread, so that the answer comes the moment the
+    // command ends (no polling); past the limit it is killed.
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    let (done, ended) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let _ = done.send(child.wait());
+    });
+    let status = match ended.recv_timeout(limit) {
+        Ok(status) => status?,
+        Err(_) => {
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+            let _ = waiter.join();
             return Err(io::Error::new(
                 io::ErrorKind::TimedOut,
                 format!("{command:?} did not finish within {} s", limit.as_secs()),
             ));
         }
-        std::thread::sleep(Duration::from_millis(20));
     };
     Ok(Output {
         status,
