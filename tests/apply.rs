@@ -13,6 +13,7 @@ use jailwright::source::SourceFile;
 
 const OPTIONS: Options = Options {
     discard_changes: false,
+    refuse_changes: false,
     use_cache: true,
     keep_failed: false,
 };
@@ -629,4 +630,40 @@ fn a_run_killed_halfway_is_resumed_from_its_last_snapshot() {
         "the partial step is rolled back first: {calls:?}"
     );
     assert_eq!(rig.store.running, None, "the mark is cleared at the end");
+}
+
+#[test]
+fn refuse_changes_refuses_a_changed_jail_and_touches_nothing() {
+    let mut rig = Rig::new(&[]);
+    run(&mut rig, "CMD one\nCMD two\n").unwrap();
+    rig.target.state = "the jail wrote".into();
+    let before = names(&rig.store);
+    rig.clear();
+    let p = planned("CMD one\nCMD edited\n");
+    let keys = cache_keys(&p, |_| Vec::new());
+    let options = Options {
+        refuse_changes: true,
+        ..OPTIONS
+    };
+    let failure = apply(
+        &p,
+        &keys,
+        &mut rig.target,
+        Some(&mut rig.store as &mut dyn Snapshots),
+        options,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&*failure.cause, Cause::Changed { snapshot, .. } if snapshot.starts_with("jailwright-0002-")),
+        "{failure:?}"
+    );
+    assert!(failure.cause.to_string().contains("--discard-changes"));
+    assert!(matches!(failure.rollback, Rollback::NothingRan));
+    assert_eq!(names(&rig.store), before);
+    assert!(
+        !rig.calls()
+            .iter()
+            .any(|c| c.starts_with("run") || c.starts_with("snapshot"))
+    );
 }

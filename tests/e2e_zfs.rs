@@ -649,8 +649,28 @@ fn data_the_jail_wrote_between_two_applies_survives_the_second() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("up to date"), "{}", out.stdout);
     assert!(root.join("var/db/data.sql").exists());
-    // The last step edited: the steps run on the current state.
+    // The last step edited: the steps run on the current state (or, with
+    // --refuse-changes, nothing runs at all).
     let edited = template(tpl.path(), "CMD echo one > /f\nCMD echo edited >> /f\n");
+    let refused = jw(&[
+        "apply",
+        edited.to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+        "--refuse-changes",
+    ]);
+    assert_eq!(refused.code, 1, "{}{}", refused.stdout, refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("the jail changed since this template's last run"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("f")).unwrap(),
+        "one\ntwo\n"
+    );
     let out = apply(&edited, root);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("the jail changed"), "{}", out.stdout);

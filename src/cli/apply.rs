@@ -45,8 +45,13 @@ pub struct ApplyArgs {
     /// Roll back to the cached steps even when the jail wrote since the
     /// last run (what it wrote is lost). Without it, a changed jail gets
     /// the template's steps on its current state.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "refuse_changes")]
     discard_changes: bool,
+    /// Refuse to run when the jail wrote since the template's last run
+    /// (naming what changed where ZFS can tell), instead of running the
+    /// steps on its current state.
+    #[arg(long)]
+    refuse_changes: bool,
 }
 
 pub fn run(args: ApplyArgs) -> i32 {
@@ -121,6 +126,7 @@ pub fn run(args: ApplyArgs) -> i32 {
         use_cache: !args.no_cache,
         keep_failed: args.keep_failed,
         discard_changes: args.discard_changes,
+        refuse_changes: args.refuse_changes,
     };
     let mut progress = Progress::new(json);
     let mut on_event = |event: Event| progress.show(event);
@@ -191,7 +197,7 @@ fn report_failure(failure: &Failure) -> i32 {
         );
     }
     match *failure.cause {
-        Cause::Step { .. } => EXIT_FOUND,
+        Cause::Step { .. } | Cause::Changed { .. } => EXIT_FOUND,
         Cause::Snapshots { .. } => EXIT_TROUBLE,
     }
 }

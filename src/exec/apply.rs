@@ -61,6 +61,8 @@ pub struct Options {
     /// Roll back to the cached prefix even when the jail wrote since
     /// (`--discard-changes`): what the jail wrote is lost.
     pub discard_changes: bool,
+    /// Refuse when the jail wrote since the last run (`--refuse-changes`).
+    pub refuse_changes: bool,
 }
 
 /// What apply reports as it goes.
@@ -137,6 +139,7 @@ pub fn apply(
             let policy = resume::Policy {
                 use_cache: options.use_cache,
                 discard_changes: options.discard_changes,
+                refuse_changes: options.refuse_changes,
             };
             Some(
                 resume::prepare(plan, digests, target, store, policy).map_err(|cause| Failure {

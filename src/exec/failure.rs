@@ -26,6 +26,12 @@ pub enum Cause {
     },
     /// Listing, taking, destroying or rolling back to a snapshot failed.
     Snapshots { phase: Phase, error: ChainError },
+    /// `--refuse-changes`: the jail changed since the template's last run
+    /// (what changed, when the file system can say: `zfs diff`).
+    Changed {
+        snapshot: String,
+        paths: Option<Vec<String>>,
+    },
 }
 
 /// How a step's action failed.
@@ -87,7 +93,7 @@ impl Failure {
     pub fn step(&self) -> Option<usize> {
         match &*self.cause {
             Cause::Step { step, .. } => Some(*step),
-            Cause::Snapshots { .. } => None,
+            Cause::Snapshots { .. } | Cause::Changed { .. } => None,
         }
     }
 
@@ -113,6 +119,19 @@ impl fmt::Display for Cause {
                 }
             }
             Cause::Snapshots { phase, error } => refused_or_failed(f, phase, error),
+            Cause::Changed { snapshot, paths } => {
+                write!(
+                    f,
+                    "the jail changed since this template's last run (its snapshot {snapshot})"
+                )?;
+                if let Some(paths) = paths.as_ref().filter(|p| !p.is_empty()) {
+                    write!(f, ": {}", paths.join(", "))?;
+                }
+                write!(
+                    f,
+                    "; refused (--refuse-changes): without it the steps run on the current state; --discard-changes rolls back to the cached steps, losing what the jail wrote"
+                )
+            }
         }
     }
 }

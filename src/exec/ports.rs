@@ -106,4 +106,9 @@ pub trait Snapshots {
     fn abort(&mut self) -> io::Result<()>;
     /// Finishes or undoes a transaction a killed run left (what it did).
     fn recover(&mut self) -> io::Result<Option<String>>;
+    /// The paths changed since a snapshot, when the file system can say
+    /// (`zfs diff` on OpenZFS; `None` elsewhere), at most `limit` of them.
+    fn changes_since(&mut self, _snapshot: &str, _limit: usize) -> Option<Vec<String>> {
+        None
+    }
 }

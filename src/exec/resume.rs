@@ -84,6 +84,9 @@ pub fn hex(bytes: &[u8]) -> String {
 pub struct Policy {
     pub use_cache: bool,
     pub discard_changes: bool,
+    /// Refuse, rather than run on the current state, when the jail wrote
+    /// since the template's last run.
+    pub refuse_changes: bool,
 }
 
 /// Decides where the run starts, rolling back only when nothing the jail
@@ -155,6 +158,12 @@ pub fn prepare(
                         .map_err(|e| fail(Phase::List)(ChainError::Zfs(e)))?;
                     now == newest.state
                 });
+        if !unchanged && !policy.discard_changes && policy.refuse_changes && ours_last {
+            return Err(Cause::Changed {
+                paths: store.changes_since(&newest.name, 20),
+                snapshot: newest.name,
+            });
+        }
         if unchanged || policy.discard_changes {
             let begin = if policy.use_cache {
                 (0..n)

@@ -236,6 +236,17 @@ impl Snapshots for ZfsSnapshots {
         Ok(())
     }
 
+    fn changes_since(&mut self, snapshot: &str, limit: usize) -> Option<Vec<String>> {
+        let full = format!("{}@{snapshot}", self.dataset);
+        let out = zfs(&["diff", "-H", &full, &self.dataset]).ok()?;
+        Some(
+            out.lines()
+                .take(limit)
+                .map(|l| l.replace('\t', " "))
+                .collect(),
+        )
+    }
+
     fn recover(&mut self) -> io::Result<Option<String>> {
         zfs_txn::recover(&zfs, &self.dataset)
     }
