@@ -984,3 +984,197 @@ fn an_edit_killed_at_random_moments_is_finished_by_the_next_apply() {
         "fault test: an edit (a transaction on a clone) killed at {moments:?} ms, {finished}/6 finished equal to a clean apply"
     );
 }
+
+/// `applied_once`, then an edit of its step 2 (a transaction on a clone of
+/// step 1) that writes /started and sleeps, during which `meanwhile` runs;
+/// the edit ends with `last` (`exit 3` makes it fail).
+fn while_an_edit_runs<T: Send>(
+    pool: &Pool,
+    tpl: &Path,
+    last: &str,
+    meanwhile: impl FnOnce() -> T + Send,
+) -> (common::Output, T) {
+    let edited = template(
+        tpl,
+        &format!(
+            "CMD echo one > /f\nCMD echo started > /started; /bin/busybox sleep 2; echo edited >> /f; {last}\n"
+        ),
+    );
+    let started = pool.root.join("started");
+    std::thread::scope(|s| {
+        let running = s.spawn(|| apply(&edited, &pool.root));
+        for _ in 0..250 {
+            if started.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(started.exists(), "the edited step never started");
+        let got = meanwhile();
+        (running.join().unwrap(), got)
+    })
+}
+
+/// The guid of a snapshot (it stays the same across a promote or rename).
+fn guid(snapshot: &str) -> String {
+    let out = zfs_pool::sh("zfs", &["get", "-H", "-o", "value", "guid", snapshot]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Whether some snapshot of the pool has this guid.
+fn survives(pool: &str, guid: &str) -> bool {
+    let out = zfs_pool::sh(
+        "zfs",
+        &["list", "-H", "-t", "snapshot", "-o", "guid", "-r", pool],
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == guid)
+}
+
+#[test]
+fn a_recursive_snapshot_taken_during_an_edit_survives_its_commit() {
+    let (pool, tpl, _) = applied_once();
+    let dataset = pool.dataset();
+    // What zfs-auto-snapshot or sanoid do every few minutes.
+    let (out, taken) = while_an_edit_runs(&pool, tpl.path(), "true", || {
+        zfs_ok(&["snapshot", "-r", &format!("{}@daily", pool.name)]);
+        guid(&format!("{dataset}@daily"))
+    });
+    assert!(
+        survives(&pool.name, &taken),
+        "@daily of the dataset as it was destroyed\n{}{}",
+        out.stdout,
+        out.stderr
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("@daily") && out.stdout.contains("-before-daily"),
+        "{}",
+        out.stdout
+    );
+    let left = datasets(&dataset);
+    assert!(left.iter().all(|d| !d.contains("-jw")), "{left:?}");
+    assert!(
+        left.contains(&format!("{dataset}-before-daily")),
+        "{left:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(pool.root.join("f")).unwrap(),
+        "one\nedited\n"
+    );
+}
+
+#[test]
+fn a_failed_edit_never_destroys_a_snapshot_taken_of_its_clone() {
+    let (pool, tpl, _) = applied_once();
+    let dataset = pool.dataset();
+    // A backup tool snapshotting what is mounted at the root.
+    let clone = format!("{dataset}-jwtxn");
+    let (out, taken) = while_an_edit_runs(&pool, tpl.path(), "exit 3", || {
+        zfs_ok(&["snapshot", &format!("{clone}@my-backup")]);
+        guid(&format!("{clone}@my-backup"))
+    });
+    assert!(
+        survives(&pool.name, &taken),
+        "@my-backup destroyed by a failed edit's abort\n{}",
+        out.stderr
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("@my-backup"), "{}", out.stderr);
+    assert!(!out.stderr.contains("worked on a clone"), "{}", out.stderr);
+}
+
+/// `applied_once`, then an edit killed while its step runs on the clone.
+fn an_edit_killed_on_its_clone() -> (Pool, tempfile::TempDir, PathBuf) {
+    let (pool, tpl, _) = applied_once();
+    let edited = template(
+        tpl.path(),
+        "CMD echo one > /f\nCMD echo started > /started; /bin/busybox sleep 30\n",
+    );
+    let started = pool.root.join("started");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(["apply", edited.to_str().unwrap(), "--root"])
+        .arg(&pool.root)
+        .args(["--snapshots", "on"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..250 {
+        if started.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(started.exists(), "the edited step never started");
+    let _ = child.kill();
+    let _ = child.wait();
+    // Its step dies with it (PR_SET_PDEATHSIG); the clone is let go of.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let good = template(tpl.path(), "CMD echo one > /f\nCMD echo two >> /f\n");
+    (pool, tpl, good)
+}
+
+#[test]
+fn a_killed_edit_is_recovered_by_an_apply_naming_its_dataset() {
+    let (pool, _tpl, good) = an_edit_killed_on_its_clone();
+    let dataset = pool.dataset();
+    let out = jw(&[
+        "apply",
+        good.to_str().unwrap(),
+        "--root",
+        pool.root.to_str().unwrap(),
+        "--dataset",
+        &dataset,
+        "--snapshots",
+        "on",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(pool.root.join("f")).unwrap(),
+        "one\ntwo\n"
+    );
+    assert!(
+        datasets(&dataset).iter().all(|d| !d.contains("-jw")),
+        "{:?}",
+        datasets(&dataset)
+    );
+}
+
+#[test]
+fn a_root_left_unmounted_by_a_killed_transaction_is_recovered() {
+    // Killed between the commands of abort (clone unmounted, not yet
+    // destroyed) and of commit (promoted, renamed aside, clone unmounted).
+    for promoted in [false, true] {
+        let (pool, _tpl, good) = an_edit_killed_on_its_clone();
+        let dataset = pool.dataset();
+        let clone = format!("{dataset}-jwtxn");
+        if promoted {
+            zfs_ok(&["promote", &clone]);
+            zfs_ok(&["rename", &dataset, &format!("{dataset}-jwold")]);
+        }
+        zfs_ok(&["unmount", &clone]);
+        assert!(!pool.root.join("bin/sh").exists(), "the root is unmounted");
+        let out = apply(&good, &pool.root);
+        assert_eq!(
+            out.code, 0,
+            "promoted {promoted}: {}{}",
+            out.stdout, out.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(pool.root.join("f")).unwrap(),
+            "one\ntwo\n"
+        );
+        assert!(
+            datasets(&dataset).iter().all(|d| !d.contains("-jw")),
+            "{:?}",
+            datasets(&dataset)
+        );
+    }
+}

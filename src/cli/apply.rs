@@ -7,7 +7,7 @@ use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Format, trouble};
 use crate::exec::adapters::host::{HostTarget, content_of};
 use crate::exec::adapters::jail::jail_root;
 use crate::exec::adapters::lock::TargetLock;
-use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for};
+use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for, recover_for};
 use crate::exec::adapters::{interrupt, leftovers, process, reserve, target_check};
 use crate::exec::apply::{
     Cause, Event, Failure, Options, Rollback, StepError, apply, step_digests,
@@ -72,16 +72,25 @@ pub fn run(args: ApplyArgs) -> i32 {
             Err(e) => return trouble(format!("jail {j}: {e}")),
         },
     };
-    if let TargetSpec::Root(_) = &plan.target
-        && let Err(e) = target_check::check_root(&root, &plan)
-    {
-        return trouble(format!("{e}; nothing was changed"));
-    }
     // One apply per target at a time.
     let _lock = match TargetLock::acquire(&root) {
         Ok(lock) => lock,
         Err(e) => return trouble(e),
     };
+    // A killed run's transaction may have left the root unmounted or its
+    // clone in the dataset's place: finished or undone before anything.
+    if args.snapshots != SnapshotMode::Off {
+        match recover_for(&root, args.dataset.as_deref()) {
+            Ok(Some(done)) => eprintln!("jailwright: {done}"),
+            Ok(None) => {}
+            Err(e) => return trouble(format!("{e}; nothing else was changed")),
+        }
+    }
+    if let TargetSpec::Root(_) = &plan.target
+        && let Err(e) = target_check::check_root(&root, &plan)
+    {
+        return trouble(format!("{e}; nothing was changed"));
+    }
     // The dataset must be mounted at the root, or its snapshots and
     // rollbacks would not hold what apply changes.
     let dataset = match args.snapshots {

@@ -228,29 +228,34 @@ pub fn apply(
         });
     }
     // A run on a clone becomes the dataset only now that it succeeded.
-    if let (Some(How::Transaction), Some(store)) = (how, snapshots.as_deref_mut())
-        && let Err(e) = {
-            target.release();
-            store.commit()
+    if let (Some(How::Transaction), Some(store)) = (how, snapshots.as_deref_mut()) {
+        target.release();
+        match store.commit() {
+            Ok(None) => {}
+            Ok(Some(note)) => on_event(Event::Warning {
+                step: total,
+                message: note,
+            }),
+            Err(e) => {
+                let cause = Cause::Snapshots {
+                    phase: Phase::Transaction {
+                        what: "making the run's clone the dataset".into(),
+                    },
+                    error: e.into(),
+                };
+                // Half made: the next apply finishes or undoes it (`recover`).
+                let rollback = Rollback::Failed {
+                    to: start.as_ref().map_or(String::new(), |s| s.base.clone()),
+                    error: chain::ChainError::Zfs(io::Error::other(
+                        "the transaction is left for the next apply to finish or undo",
+                    )),
+                };
+                return Err(Failure {
+                    cause: Box::new(cause),
+                    rollback,
+                });
+            }
         }
-    {
-        let cause = Cause::Snapshots {
-            phase: Phase::Transaction {
-                what: "making the run's clone the dataset".into(),
-            },
-            error: e.into(),
-        };
-        // Half made: the next apply finishes or undoes it (`recover`).
-        let rollback = Rollback::Failed {
-            to: start.as_ref().map_or(String::new(), |s| s.base.clone()),
-            error: chain::ChainError::Zfs(io::Error::other(
-                "the transaction is left for the next apply to finish or undo",
-            )),
-        };
-        return Err(Failure {
-            cause: Box::new(cause),
-            rollback,
-        });
     }
     // The chain this run replaced goes only now that the run succeeded.
     if let (Some(store), Some(start)) = (snapshots.as_deref_mut(), &start) {

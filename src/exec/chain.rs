@@ -9,7 +9,7 @@
 //! snapshots are destroyed one by one before a plain `zfs rollback`
 //! (without `-r`), which itself refuses when anything later is left.
 
-use super::ports::{Snapshot, Snapshots};
+use super::ports::{Snapshot, Snapshots, WouldDestroy};
 use std::io;
 
 pub const PREFIX: &str = "jailwright-";
@@ -48,11 +48,21 @@ pub fn apply_snapshots(all: Vec<Snapshot>) -> Vec<Snapshot> {
 pub enum ChainError {
     /// A zfs command failed; its message names the command.
     #[error("{0}")]
-    Zfs(#[from] io::Error),
+    Zfs(io::Error),
     #[error("it would destroy snapshots that jailwright did not take: {}", at_names(.0))]
     Foreign(Vec<String>),
     #[error("there is no snapshot {0}")]
     Missing(String),
+}
+
+impl From<io::Error> for ChainError {
+    /// A refusal to destroy another's snapshots stays one.
+    fn from(e: io::Error) -> ChainError {
+        match e.get_ref().and_then(|i| i.downcast_ref::<WouldDestroy>()) {
+            Some(refused) => ChainError::Foreign(refused.names.clone()),
+            None => ChainError::Zfs(e),
+        }
+    }
 }
 
 fn at_names(names: &[String]) -> String {

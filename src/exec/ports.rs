@@ -77,6 +77,15 @@ impl Snapshot {
     }
 }
 
+/// Why a transaction's clone was not dropped: it would destroy snapshots
+/// jailwright did not take (of the clone, taken during the run). Carried
+/// inside the `io::Error` of `abort` or `recover`.
+#[derive(Debug, thiserror::Error)]
+#[error("it would destroy snapshots that jailwright did not take: {}", .names.iter().map(|n| format!("@{n}")).collect::<Vec<_>>().join(", "))]
+pub struct WouldDestroy {
+    pub names: Vec<String>,
+}
+
 /// Where snapshots of the jail's dataset are taken. Which snapshots apply
 /// may destroy is decided in `exec::chain`, never here.
 pub trait Snapshots {
@@ -100,8 +109,9 @@ pub trait Snapshots {
     /// stay as they are until `commit`; snapshots are taken on the copy.
     fn begin_at(&mut self, snapshot: &str) -> io::Result<()>;
     /// Makes the transaction's copy the dataset (the older state and its
-    /// later snapshots are dropped).
-    fn commit(&mut self) -> io::Result<()>;
+    /// later snapshots are dropped, or, when it holds another's snapshots,
+    /// kept aside: what was done then).
+    fn commit(&mut self) -> io::Result<Option<String>>;
     /// Drops the transaction's copy: the dataset is as it was.
     fn abort(&mut self) -> io::Result<()>;
     /// Finishes or undoes a transaction a killed run left (what it did).

@@ -181,10 +181,10 @@ impl Snapshots for Recording {
         Ok(())
     }
 
-    fn commit(&mut self) -> io::Result<()> {
+    fn commit(&mut self) -> io::Result<Option<String>> {
         self.record("commit".into())?;
         self.saved = None;
-        Ok(())
+        Ok(None)
     }
 
     fn abort(&mut self) -> io::Result<()> {

@@ -23,13 +23,13 @@ pub struct ZfsSnapshots {
 }
 
 impl ZfsSnapshots {
-    /// The store of `dataset` (or, when given the clone a killed
-    /// transaction left mounted at the root, of the dataset it stands for).
+    /// The store of `dataset` (or, when given the clone or the renamed
+    /// original a killed transaction left, of the dataset they stand for).
     pub fn new(dataset: String) -> ZfsSnapshots {
-        let dataset = match dataset.strip_suffix(zfs_txn::TXN_SUFFIX) {
-            Some(original) => original.to_string(),
-            None => dataset,
-        };
+        let dataset = dataset
+            .strip_suffix(zfs_txn::TXN_SUFFIX)
+            .or_else(|| dataset.strip_suffix(zfs_txn::OLD_SUFFIX))
+            .map_or_else(|| dataset.clone(), str::to_string);
         ZfsSnapshots {
             dataset,
             active: None,
@@ -83,6 +83,18 @@ pub fn dataset_of(root: &Path) -> Option<String> {
         .find(|(_, mounted)| *mounted == "yes")
         .or(at_root.first())
         .map(|(name, _)| name.to_string())
+}
+
+/// Finishes or undoes the transaction a killed apply left on the root's
+/// dataset (`given`, else the one whose mountpoint is the root, mounted or
+/// not), before the root is looked at: such a run may have left the clone
+/// mounted in the dataset's place, or nothing mounted at the root. Call it
+/// under the apply lock. What it did, if anything.
+pub fn recover_for(root: &Path, given: Option<&str>) -> io::Result<Option<String>> {
+    match given.map(str::to_string).or_else(|| dataset_of(root)) {
+        Some(dataset) => ZfsSnapshots::new(dataset).recover(),
+        None => Ok(None),
+    }
 }
 
 /// Why the dataset cannot be the root's.
@@ -224,10 +236,10 @@ impl Snapshots for ZfsSnapshots {
         Ok(())
     }
 
-    fn commit(&mut self) -> io::Result<()> {
-        zfs_txn::commit(&zfs, &self.dataset)?;
+    fn commit(&mut self) -> io::Result<Option<String>> {
+        let note = zfs_txn::commit(&zfs, &self.dataset)?;
         self.active = None;
-        Ok(())
+        Ok(note)
     }
 
     fn abort(&mut self) -> io::Result<()> {

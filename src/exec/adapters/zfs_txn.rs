@@ -9,6 +9,8 @@
 //! as the run found it, its chain intact. A run killed halfway leaves
 //! names that say how far it got; `recover` finishes or undoes it.
 
+use crate::exec::chain::is_apply_snapshot;
+use crate::exec::ports::{Snapshot, WouldDestroy};
 use std::io;
 
 pub const TXN_SUFFIX: &str = "-jwtxn";
@@ -66,6 +68,45 @@ fn mount(zfs: Zfs, name: &str) -> io::Result<()> {
     zfs(&["mount", name]).map(drop)
 }
 
+/// The snapshots of `name` itself that jailwright did not take, oldest
+/// first; only those after `after` when given.
+fn foreign(zfs: Zfs, name: &str, after: Option<&str>) -> io::Result<Vec<String>> {
+    let key = format!("name,{}", super::zfs::KEY_PROPERTY);
+    let out = zfs(&[
+        "list",
+        "-H",
+        "-t",
+        "snapshot",
+        "-d",
+        "1",
+        "-s",
+        "createtxg",
+        "-o",
+        &key,
+        name,
+    ])?;
+    let mut later = after.is_none();
+    let mut found = Vec::new();
+    for line in out.lines() {
+        let (full, key) = line.split_once('\t').unwrap_or((line, "-"));
+        let Some((_, snap)) = full.split_once('@') else {
+            continue;
+        };
+        if !later {
+            later = Some(snap) == after;
+            continue;
+        }
+        if !is_apply_snapshot(&Snapshot::new(snap, key)) {
+            found.push(snap.to_string());
+        }
+    }
+    Ok(found)
+}
+
+fn would_destroy(names: Vec<String>) -> io::Error {
+    io::Error::other(WouldDestroy { names })
+}
+
 /// Mounts a clone of `dataset@snapshot` where `dataset` was.
 pub fn begin(zfs: Zfs, dataset: &str, snapshot: &str) -> io::Result<()> {
     let clone = clone_of(dataset);
@@ -93,15 +134,17 @@ pub fn begin(zfs: Zfs, dataset: &str, snapshot: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// Makes the clone the dataset and destroys the old one.
-pub fn commit(zfs: Zfs, dataset: &str) -> io::Result<()> {
+/// Makes the clone the dataset and destroys the old one (or puts it away:
+/// what was done then).
+pub fn commit(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
     let clone = clone_of(dataset);
     patiently(zfs, &["promote", &clone])?;
     finish(zfs, dataset)
 }
 
-/// After the promotion: the names swapped, the old dataset destroyed.
-fn finish(zfs: Zfs, dataset: &str) -> io::Result<()> {
+/// After the promotion: the names swapped, the old dataset destroyed (or
+/// put away: what was done then).
+fn finish(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
     let (clone, old) = (clone_of(dataset), old_of(dataset));
     if exists(zfs, dataset) && exists(zfs, &clone) {
         patiently(zfs, &["rename", dataset, &old])?;
@@ -118,15 +161,54 @@ fn finish(zfs: Zfs, dataset: &str) -> io::Result<()> {
     }
     mount(zfs, dataset)?;
     if exists(zfs, &old) {
-        patiently(zfs, &["destroy", "-r", &old])?;
+        return put_old_away(zfs, dataset);
     }
-    Ok(())
+    Ok(None)
+}
+
+/// Destroys `DS-jwold` with its stale tail, unless it holds snapshots
+/// jailwright did not take (taken during the run, e.g. a recursive one of
+/// the pool): then only jailwright's are destroyed and the dataset is kept
+/// as `DS-before-SNAPSHOT`, unmounted (what it did).
+fn put_old_away(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
+    let old = old_of(dataset);
+    let kept = foreign(zfs, &old, None)?;
+    let Some(first) = kept.first() else {
+        patiently(zfs, &["destroy", "-r", &old])?;
+        return Ok(None);
+    };
+    let all = zfs(&[
+        "list", "-H", "-t", "snapshot", "-d", "1", "-o", "name", &old,
+    ])?;
+    for full in all.lines() {
+        if full
+            .split_once('@')
+            .is_some_and(|(_, s)| !kept.iter().any(|k| k == s))
+        {
+            zfs(&["destroy", full])?;
+        }
+    }
+    let aside = format!("{dataset}-before-{first}");
+    zfs(&["set", "mountpoint=none", &old])?;
+    zfs(&["rename", &old, &aside])?;
+    Ok(Some(format!(
+        "the dataset as the run found it holds snapshots jailwright did not take ({}): kept as {aside} (not mounted)",
+        kept.iter()
+            .map(|k| format!("@{k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
 }
 
 /// Destroys the clone and mounts the dataset again.
 pub fn abort(zfs: Zfs, dataset: &str) -> io::Result<()> {
     let clone = clone_of(dataset);
     if exists(zfs, &clone) {
+        // Another's snapshot of the clone: left, with the clone, as it is.
+        let kept = foreign(zfs, &clone, None)?;
+        if !kept.is_empty() {
+            return Err(would_destroy(kept));
+        }
         unmount(zfs, &clone)?;
         patiently(zfs, &["destroy", "-r", &clone])?;
     }
@@ -145,15 +227,17 @@ pub fn recover(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
                 "undid the transaction of a killed run ({clone} destroyed, {dataset} as it was)"
             )));
         }
-        finish(zfs, dataset)?;
+        let note = finish(zfs, dataset)?;
         return Ok(Some(format!(
-            "finished the transaction of a killed run ({clone} became {dataset})"
+            "finished the transaction of a killed run ({clone} became {dataset}){}",
+            note.map(|n| format!("; {n}")).unwrap_or_default()
         )));
     }
     if exists(zfs, &old) {
-        finish(zfs, dataset)?;
+        let note = finish(zfs, dataset)?;
         return Ok(Some(format!(
-            "finished the transaction of a killed run ({old} destroyed)"
+            "finished the transaction of a killed run ({})",
+            note.unwrap_or_else(|| format!("{old} destroyed"))
         )));
     }
     Ok(None)
