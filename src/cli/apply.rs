@@ -72,6 +72,11 @@ pub fn run(args: ApplyArgs) -> i32 {
             Err(e) => return trouble(format!("jail {j}: {e}")),
         },
     };
+    if let TargetSpec::Root(_) = &plan.target
+        && let Err(e) = target_check::refuse_host_root(&root)
+    {
+        return trouble(format!("{e}; nothing was changed"));
+    }
     // One apply per target at a time.
     let _lock = match TargetLock::acquire(&root) {
         Ok(lock) => lock,

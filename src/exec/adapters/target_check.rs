@@ -9,9 +9,9 @@ use crate::files::root::{Kind, Root};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-/// Refuses a root that is the host's, or that cannot run the plan's
-/// commands.
-pub fn check_root(root: &Path, plan: &Plan) -> Result<(), String> {
+/// Refuses the host's own root (`/`, or the same device and inode under
+/// another name): checked before anything else happens.
+pub fn refuse_host_root(root: &Path) -> Result<(), String> {
     let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
     let host = std::fs::metadata("/").map_err(|e| format!("/: {e}"))?;
     if (meta.dev(), meta.ino()) == (host.dev(), host.ino()) {
@@ -20,6 +20,13 @@ pub fn check_root(root: &Path, plan: &Plan) -> Result<(), String> {
             root.display()
         ));
     }
+    Ok(())
+}
+
+/// Refuses a root that is the host's, or that cannot run the plan's
+/// commands.
+pub fn check_root(root: &Path, plan: &Plan) -> Result<(), String> {
+    refuse_host_root(root)?;
     let runs_commands = plan
         .steps
         .iter()

@@ -224,7 +224,7 @@ pub fn recover(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
         if origin.starts_with(&format!("{dataset}@")) {
             abort(zfs, dataset)?;
             return Ok(Some(format!(
-                "undid the transaction of a killed run ({clone} destroyed, {dataset} as it was)"
+                "undid a previous run's transaction, killed or kept with --keep-failed ({clone} destroyed, {dataset} as that run found it)"
             )));
         }
         let note = finish(zfs, dataset)?;
