@@ -116,6 +116,11 @@ pub fn prepare(
     };
     let all = store.list().map_err(|e| fail(Phase::List)(e.into()))?;
     let ours = chain::apply_snapshots(all);
+    // On an offline root nothing but the killed run wrote since its last
+    // snapshot; a running jail did, so its partial step stays (the steps
+    // then run on its current state).
+    let offline = matches!(plan.target, TargetSpec::Root(_));
+    let dead_run = dead_run.filter(|_| offline);
     if dead_run.is_some()
         && let Some(last) = ours.last()
     {
@@ -176,39 +181,46 @@ pub fn prepare(
                 0 => ours[at].name.clone(),
                 k => snapshot_name(k, &keys[k - 1]),
             };
-            let later = chain::later_than(store, &resume)
-                .map_err(fail(Phase::Resume { to: resume.clone() }))?;
-            let offline = matches!(plan.target, TargetSpec::Root(_));
-            if later.is_empty() || policy.discard_changes && !offline {
-                // Nothing of a chain is lost (or the operator said so).
-                chain::roll_back(store, &resume)
-                    .map_err(fail(Phase::Resume { to: resume.clone() }))?;
-                return Ok(Start {
-                    begin,
-                    keys,
-                    base: resume,
-                    superseded: Vec::new(),
-                    how: How::Reused,
-                    dead_run,
-                });
-            }
-            if offline {
-                // A rollback would destroy the later steps and the state a
-                // failure must restore: work on a clone of the step.
-                target.release();
-                store.begin_at(&resume).map_err(|e| {
-                    fail(Phase::Transaction {
-                        what: format!("a clone of {resume} mounted in the dataset's place"),
-                    })(e.into())
-                })?;
-                return Ok(Start {
-                    begin,
-                    keys,
-                    base: resume,
-                    superseded: Vec::new(),
-                    how: How::Transaction,
-                    dead_run,
-                });
+            // A snapshot jailwright did not take after the step (a backup):
+            // never destroyed, so no going back past it; the steps run on
+            // the current state instead, as a new chain.
+            let later = match chain::later_than(store, &resume) {
+                Ok(later) => Some(later),
+                Err(ChainError::Foreign(_)) if !policy.discard_changes => None,
+                Err(e) => return Err(fail(Phase::Resume { to: resume.clone() })(e)),
+            };
+            if let Some(later) = later {
+                if later.is_empty() || policy.discard_changes && !offline {
+                    // Nothing of a chain is lost (or the operator said so).
+                    chain::roll_back(store, &resume)
+                        .map_err(fail(Phase::Resume { to: resume.clone() }))?;
+                    return Ok(Start {
+                        begin,
+                        keys,
+                        base: resume,
+                        superseded: Vec::new(),
+                        how: How::Reused,
+                        dead_run,
+                    });
+                }
+                if offline {
+                    // A rollback would destroy the later steps and the state a
+                    // failure must restore: work on a clone of the step.
+                    target.release();
+                    store.begin_at(&resume).map_err(|e| {
+                        fail(Phase::Transaction {
+                            what: format!("a clone of {resume} mounted in the dataset's place"),
+                        })(e.into())
+                    })?;
+                    return Ok(Start {
+                        begin,
+                        keys,
+                        base: resume,
+                        superseded: Vec::new(),
+                        how: How::Transaction,
+                        dead_run,
+                    });
+                }
             }
             // A running jail's root cannot be swapped: its steps run on
             // its current state, as a new chain.
