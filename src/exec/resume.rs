@@ -99,9 +99,6 @@ pub fn prepare(
     policy: Policy,
 ) -> Result<Start, Cause> {
     let fail = |phase: Phase| move |error: ChainError| Cause::Snapshots { phase, error };
-    // Under the lock, a run mark is a run that was killed: what it left
-    // since its last snapshot is its partial step, never the jail's data
-    // alone; back to that snapshot, then decide as for a finished run.
     // Nothing of ours may hold the root open while datasets are swapped.
     target.release();
     let recovered = store.recover().map_err(|e| {
@@ -109,6 +106,9 @@ pub fn prepare(
             what: "recovering a killed run's transaction".into(),
         })(e.into())
     })?;
+    // Under the lock, a run mark is a run that was killed: what it left
+    // since its last snapshot is its partial step; back to that snapshot,
+    // then decide as for a finished run.
     let dead_run = store.running().map_err(|e| fail(Phase::Mark)(e.into()))?;
     let dead_run = match (dead_run, recovered) {
         (Some(mark), Some(done)) => Some(format!("{mark}; {done}")),
@@ -157,12 +157,10 @@ pub fn prepare(
         let ours_last = members.last().is_some_and(|s| s.name == newest.name);
         let unchanged = ours_last
             && (dead_run.is_some()
-                || !newest.state.is_empty() && {
-                    let now = target
-                        .state()
-                        .map_err(|e| fail(Phase::List)(ChainError::Zfs(e)))?;
-                    now == newest.state
-                });
+                // A root that cannot be read whole counts as changed (the
+                // safe way: nothing is rolled back).
+                || !newest.state.is_empty()
+                    && target.state().is_ok_and(|now| now == newest.state));
         if !unchanged && !policy.discard_changes && policy.refuse_changes && ours_last {
             return Err(Cause::Changed {
                 paths: store.changes_since(&newest.name, 20),
