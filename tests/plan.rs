@@ -209,7 +209,6 @@ fn pot_copies_its_script_to_tmp_and_runs_it_with_the_pot_name() {
             Action::Run {
                 argv: vec![
                     "jexec".into(),
-                    "-l".into(),
                     "web".into(),
                     "/tmp/web.sh".into(),
                     "web".into()
@@ -465,4 +464,20 @@ fn service_start_on_an_offline_root_is_not_run_on_the_build_host() {
         ["chroot /r /usr/sbin/service nginx enable"]
     );
     assert!(p.runnable());
+}
+
+#[test]
+fn pot_runs_its_flavour_script_without_a_login_environment_and_with_the_pots_name() {
+    // share/pot/common-flv.sh:143: jexec "$_pname" "/tmp/NAME.sh" "$_pname"
+    // (no -l; $1 is the pot's name, not the flavour's).
+    let doc = pot::parse(vec![pot::Flavour {
+        name: "nginx".into(),
+        commands: None,
+        script: Some(SourceFile::new("/f/nginx.sh", b"echo hi\n")),
+    }]);
+    let p = plan(&doc, &TargetSpec::Jail("web1".into()), &facts());
+    let Action::Run { argv, .. } = &p.steps[0].actions[1] else {
+        panic!("{:?}", p.steps[0].actions);
+    };
+    assert_eq!(argv, &["jexec", "web1", "/tmp/nginx.sh", "web1"]);
 }

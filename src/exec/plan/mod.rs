@@ -377,19 +377,25 @@ fn plan_step(
             });
         }
         (Instruction::Script { name, text: _ }, _) => {
-            // pot: copy the script to /tmp in the jail, run it with the pot
-            // name as $1.
+            // pot: copy the script to /tmp in the pot, run it with the pot's
+            // name as $1, through a plain `jexec POT` (no -l: the script
+            // keeps the caller's environment and runs in /), as
+            // share/pot/common-flv.sh:140-143 does.
             let script = format!("/tmp/{name}");
-            let pot = step.args.get(1).cloned().unwrap_or_default();
             let from = PathBuf::from(&step.span.file);
             planned.actions.push(Action::Copy {
                 from,
                 to: script.clone(),
                 contents: false,
             });
-            planned
-                .actions
-                .push(run([in_jail(target, false), vec![script, pot]].concat()));
+            let argv = match target {
+                TargetSpec::Jail(pot) => vec!["jexec".into(), pot.clone(), script, pot.clone()],
+                TargetSpec::Root(_) => {
+                    let pot = step.args.get(1).cloned().unwrap_or_default();
+                    [in_jail(target, false), vec![script, pot]].concat()
+                }
+            };
+            planned.actions.push(run(argv));
         }
         (Instruction::Workdir { dir }, _) => {
             let argv = [in_jail(target, true), words(&["mkdir", "-p", dir])].concat();
