@@ -183,12 +183,15 @@ fn a_sigkilled_apply_leaves_no_process_writing_into_the_root() {
     );
     assert!(running_in(&t.root).is_empty());
     assert!(stderr.contains("warning: stopped"), "{stderr}");
-    for pid in loops {
-        assert!(
-            stderr.contains(&format!("{pid} (/bin/sh -c (while true")),
-            "the warning should name {pid}: {stderr}"
-        );
-    }
+    // The step's own shell (same command line as the loop it forked) may
+    // still have been dying of PR_SET_PDEATHSIG when `loops` was read, so
+    // the warning names the loop, not necessarily every pid seen then.
+    assert!(
+        loops
+            .iter()
+            .any(|pid| stderr.contains(&format!("{pid} (/bin/sh -c (while true"))),
+        "the warning should name the loop ({loops:?}): {stderr}"
+    );
 }
 
 #[test]
