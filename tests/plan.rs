@@ -481,3 +481,34 @@ fn pot_runs_its_flavour_script_without_a_login_environment_and_with_the_pots_nam
     };
     assert_eq!(argv, &["jexec", "web1", "/tmp/nginx.sh", "web1"]);
 }
+
+#[test]
+fn a_pot_command_line_without_a_newline_is_shown_skipped_and_not_run() {
+    // share/pot/common-flv.sh reads the command file with `while read -r
+    // line`, which never returns a last line without a newline.
+    let doc = pot::parse(vec![pot::Flavour {
+        name: "web".into(),
+        commands: Some(SourceFile::new(
+            "/f/web",
+            b"set-attribute -A persistent -V NO\ncopy-in-flv -s x -d /x",
+        )),
+        script: None,
+    }]);
+    let p = plan(&doc, &jail(), &facts());
+    assert_eq!(p.steps.len(), 2);
+    assert!(p.steps[1].actions.is_empty(), "{:?}", p.steps[1].actions);
+    assert!(
+        p.steps[1].blocked.is_none(),
+        "a skipped line blocks nothing"
+    );
+    assert!(
+        p.steps[1]
+            .note
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("skipped:"),
+        "{:?}",
+        p.steps[1].note
+    );
+    assert!(p.runnable());
+}

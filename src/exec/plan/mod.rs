@@ -10,7 +10,7 @@ mod render;
 pub use render::render;
 
 use crate::dialect::makejail::run_state::StageState;
-use crate::document::Document;
+use crate::document::{Document, ProblemKind};
 use crate::ir::{CopyFrom, Dialect, Instruction, Runner, Step};
 use commands::{cmd_argv, in_jail, pkg_argv, words};
 use serde::Serialize;
@@ -176,6 +176,14 @@ fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<Planned
             steps.extend(plan_steps(&nested.doc, target, &nested.facts));
             continue;
         }
+        if dialect == Dialect::Pot && never_read(doc, step) {
+            steps.push(skipped(
+                i,
+                step,
+                "pot never reads a last line without a newline (its `while read -r` stops there), so it is not run",
+            ));
+            continue;
+        }
         let mut planned = plan_step(i, step, dialect, target, facts, &state);
         if let (Instruction::Include { .. }, Some(Err(why))) =
             (&step.instruction, facts.included.get(&i))
@@ -190,6 +198,29 @@ fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<Planned
         steps.push(planned);
     }
     steps
+}
+
+/// Whether the manager never reads the step's line (a pot command file's
+/// last line without a newline: share/pot/common-flv.sh reads it with
+/// `while read -r line`).
+fn never_read(doc: &Document, step: &Step) -> bool {
+    doc.problems
+        .iter()
+        .any(|p| p.kind == ProblemKind::NoFinalNewline && p.line == step.line_index)
+}
+
+/// A step the manager skips: shown, never run.
+fn skipped(index: usize, step: &Step, why: &str) -> PlannedStep {
+    PlannedStep {
+        step: index,
+        file: step.span.file.clone(),
+        line: step.span.line,
+        name: step.name.clone(),
+        actions: Vec::new(),
+        blocked: None,
+        note: Some(format!("skipped: {why}")),
+        live: false,
+    }
 }
 
 /// The Makejail stage `appjail makejail` runs while building; the others
