@@ -531,3 +531,33 @@ fn lint_pragmas_silence_a_line_or_a_file() {
         out.stdout
     );
 }
+
+#[test]
+fn jail_ip_without_a_value_is_blocked_instead_of_left_literal() {
+    // bastille fills ${JAIL_IP} from the jail (jls -j J ip4.addr); with no
+    // jls here and no --jail-ip, the step cannot run as bastille runs it.
+    let t = Test::new()
+        .file("Bastillefile", "CMD echo ${JAIL_IP} > /ip\nCMD true\n")
+        .args(&["plan", "Bastillefile", "--jail", "web"]);
+    let out = t.run();
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("BLOCKED: ${JAIL_IP} has no value here")
+            && out.stdout.contains("--jail-ip"),
+        "{}",
+        out.stdout
+    );
+    let out = Test::new()
+        .file("Bastillefile", "CMD echo ${JAIL_IP} > /ip\n")
+        .args(&[
+            "plan",
+            "Bastillefile",
+            "--jail",
+            "web",
+            "--jail-ip",
+            "10.0.0.7",
+        ])
+        .run();
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("echo 10.0.0.7 > /ip"), "{}", out.stdout);
+}

@@ -51,9 +51,17 @@ pub fn run(args: PlanArgs) -> i32 {
 /// and returned as an exit code.
 pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
     let mut bindings = args.options.bindings.bindings().map_err(trouble)?;
-    // Applied to a jail, ${JAIL_NAME} is that jail.
+    // Applied to a jail, ${JAIL_NAME} is that jail, and ${JAIL_IP} and
+    // ${JAIL_IP6} its addresses, as bastille reads them.
     if bindings.jail.name.is_none() {
         bindings.jail.name = args.jail.clone();
+    }
+    if let Some(jail) = &args.jail
+        && (bindings.jail.ip4.is_none() || bindings.jail.ip6.is_none())
+    {
+        let (ip4, ip6) = crate::exec::adapters::jail::jail_addresses(jail);
+        bindings.jail.ip4 = bindings.jail.ip4.take().or(ip4);
+        bindings.jail.ip6 = bindings.jail.ip6.take().or(ip6);
     }
     let forced = args.options.dialect.map(Into::into);
     let first = &args.options.remote.local(&args.templates[0])?;

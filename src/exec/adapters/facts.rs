@@ -82,6 +82,14 @@ fn gather_nested(doc: &Document, context: &Context, chain: &mut Vec<PathBuf>) ->
             _ => None,
         },
         included: includes(doc, context, chain),
+        unknown_builtins: [
+            ("JAIL_IP", &context.bindings.jail.ip4),
+            ("JAIL_IP6", &context.bindings.jail.ip6),
+        ]
+        .into_iter()
+        .filter(|(_, value)| value.is_none())
+        .map(|(name, _)| name.to_string())
+        .collect(),
     }
 }
 

@@ -16,3 +16,24 @@ pub fn jail_root(jail: &str) -> Result<PathBuf, String> {
     }
     Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }
+
+/// A running jail's addresses, as bastille reads them for `${JAIL_IP}` and
+/// `${JAIL_IP6}` (`jls -j J ip4.addr ip6.addr`); `None` for each that the
+/// jail has not, or when there is no `jls` (not FreeBSD).
+pub fn jail_addresses(jail: &str) -> (Option<String>, Option<String>) {
+    let Ok(out) = Command::new("jls")
+        .args(["-j", jail, "ip4.addr", "ip6.addr"])
+        .output()
+    else {
+        return (None, None);
+    };
+    if !out.status.success() {
+        return (None, None);
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text
+        .split_whitespace()
+        .map(|a| a.split(',').next().unwrap_or(a));
+    let usable = |a: Option<&str>| a.filter(|a| !a.is_empty() && *a != "-").map(str::to_string);
+    (usable(fields.next()), usable(fields.next()))
+}

@@ -142,6 +142,10 @@ pub struct Facts {
     /// The templates Bastille INCLUDE steps run (by step index), or why
     /// one cannot be read.
     pub included: BTreeMap<usize, Result<Nested, String>>,
+    /// Bastille built-ins whose value is not known (`JAIL_IP`, `JAIL_IP6`:
+    /// bastille fills them from the jail), so a step still holding
+    /// `${NAME}` cannot run as bastille would run it.
+    pub unknown_builtins: Vec<String>,
 }
 
 /// A template run by an INCLUDE, with what is known of it.
@@ -185,6 +189,17 @@ fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<Planned
             continue;
         }
         let mut planned = plan_step(i, step, dialect, target, facts, &state);
+        if dialect == Dialect::Bastille
+            && let Some(name) = facts
+                .unknown_builtins
+                .iter()
+                .find(|n| step.args.iter().any(|a| a.contains(&format!("${{{n}}}"))))
+        {
+            planned.blocked = Some(format!(
+                "${{{name}}} has no value here (bastille fills it from the jail's address): pass --{}",
+                name.to_lowercase().replace('_', "-")
+            ));
+        }
         if let (Instruction::Include { .. }, Some(Err(why))) =
             (&step.instruction, facts.included.get(&i))
         {
