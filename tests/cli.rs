@@ -561,3 +561,37 @@ fn jail_ip_without_a_value_is_blocked_instead_of_left_literal() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("echo 10.0.0.7 > /ip"), "{}", out.stdout);
 }
+
+#[test]
+fn makejail_args_are_substituted_in_pkg_sysrc_service_and_copy() {
+    // AppJail writes these words double-quoted into its build script, so
+    // the host shell expands the ARGs in them.
+    let t = Test::new()
+        .file(
+            "Makejail",
+            "ARG pkgname=nginx\nARG port\nPKG ${pkgname}\nSYSRC nginx_port=$port\nSERVICE ${pkgname} restart\nCOPY files/${pkgname}.conf /usr/local/etc/\n",
+        )
+        .file("files/nginx.conf", "x\n")
+        .args(&["plan", "Makejail", "--jail", "web", "--arg", "port=8080", "--format", "json"]);
+    let out = t.run();
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let text = out.stdout;
+    assert!(text.contains("\"nginx\""), "{text}");
+    assert!(text.contains("nginx_port=8080"), "{text}");
+    assert!(
+        !text.contains("${pkgname}") && !text.contains("$port"),
+        "{text}"
+    );
+    assert!(text.contains("files/nginx.conf"), "{text}");
+    // A reference to the host's environment is refused, not run literally.
+    let out = Test::new()
+        .file("Makejail", "PKG ${HOME}\n")
+        .args(&["plan", "Makejail", "--jail", "web"])
+        .run();
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("is not an ARG of this Makejail"),
+        "{}",
+        out.stdout
+    );
+}

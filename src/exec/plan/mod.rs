@@ -5,6 +5,7 @@
 //! offline root, nothing evaluated by a host shell).
 
 mod commands;
+mod makejail_refs;
 mod render;
 
 pub use render::render;
@@ -267,7 +268,28 @@ fn plan_step(
     };
     let run = |argv: Vec<String>| Action::Run { argv, stdin: None };
     let makejail = dialect == Dialect::Makejail;
-    match (&step.instruction, target) {
+    // AppJail's build script expands the ARGs in these words.
+    let expanded;
+    let instruction = if makejail {
+        let mut env = state.make_env.clone();
+        if let TargetSpec::Jail(j) = target {
+            env.push(format!("APPJAIL_JAILNAME={j}"));
+        }
+        match makejail_refs::expand_instruction(&step.instruction, &env) {
+            Ok(Some(i)) => {
+                expanded = i;
+                &expanded
+            }
+            Ok(None) => &step.instruction,
+            Err(why) => {
+                planned.blocked = Some(why);
+                return planned;
+            }
+        }
+    } else {
+        &step.instruction
+    };
+    match (instruction, target) {
         (
             Instruction::Arg {
                 value: None,
