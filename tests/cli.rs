@@ -590,7 +590,22 @@ fn makejail_args_are_substituted_in_pkg_sysrc_service_and_copy() {
         .run();
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(
-        out.stdout.contains("is not an ARG of this Makejail"),
+        out.stdout.contains("is not an ARG or VAR of this Makejail"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_makejail_arg_without_a_value_used_in_pkg_says_to_pass_it() {
+    let out = Test::new()
+        .file("Makejail", "ARG version\nPKG postgresql${version}-server\n")
+        .args(&["plan", "Makejail", "--jail", "web"])
+        .run();
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("ARG version has no value: pass --arg version=VALUE"),
         "{}",
         out.stdout
     );

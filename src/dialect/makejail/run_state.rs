@@ -14,6 +14,11 @@ pub struct StageState {
     /// `NAME=VALUE` of the stage's ARGs (and VAR --make-arg-env), given to
     /// CMD's environment.
     pub make_env: Vec<String>,
+    /// `NAME=VALUE` of the build script's own variables (ARGs with a value
+    /// and every VAR), which it expands in the words it writes.
+    pub script_vars: Vec<String>,
+    /// ARGs declared without a value.
+    pub unset_args: Vec<String>,
     /// `NAME=VALUE` of ENV, given to RUN.
     run_env: Vec<String>,
     user: Option<String>,
@@ -38,9 +43,11 @@ impl StageState {
                     .find_map(|a| a.strip_prefix(name.as_str())?.strip_prefix('='));
                 match given.map(str::to_string).or_else(|| default.clone()) {
                     Some(value) if !value.is_empty() || !*required => {
+                        self.script_vars.push(format!("{name}={value}"));
                         self.make_env.push(format!("{name}={value}"))
                     }
                     _ => {
+                        self.unset_args.push(name.clone());
                         return Err(format!(
                             "ARG {name} requires a value: pass --arg {name}=VALUE"
                         ));
@@ -50,11 +57,15 @@ impl StageState {
             Instruction::Var {
                 name,
                 value,
-                make_arg_env: true,
+                make_arg_env,
                 ..
-            } => self
-                .make_env
-                .push(format!("{name}={}", value.clone().unwrap_or_default())),
+            } => {
+                let set = format!("{name}={}", value.clone().unwrap_or_default());
+                self.script_vars.push(set.clone());
+                if *make_arg_env {
+                    self.make_env.push(set);
+                }
+            }
             Instruction::Env { name, value } => match value {
                 Some(value) if !value.is_empty() => self.run_env.push(format!("{name}={value}")),
                 _ => {

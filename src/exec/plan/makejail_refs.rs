@@ -15,7 +15,28 @@ use crate::ir::Instruction;
 pub fn expand_instruction(
     instruction: &Instruction,
     env: &[String],
+    unset: &[String],
 ) -> Result<Option<Instruction>, String> {
+    with_unset(expand_words(instruction, env), unset)
+}
+
+/// Says so when an unknown name is an ARG declared without a value.
+fn with_unset(
+    result: Result<Option<Instruction>, String>,
+    unset: &[String],
+) -> Result<Option<Instruction>, String> {
+    result.map_err(|why| {
+        match unset
+            .iter()
+            .find(|n| why.contains(&format!("`{n}` is not an ARG")))
+        {
+            Some(name) => format!("ARG {name} has no value: pass --arg {name}=VALUE"),
+            None => why,
+        }
+    })
+}
+
+fn expand_words(instruction: &Instruction, env: &[String]) -> Result<Option<Instruction>, String> {
     let all = |words: &[String]| -> Result<Vec<String>, String> {
         words.iter().map(|w| expand(w, env)).collect()
     };
@@ -106,7 +127,7 @@ fn braced<'a>(
 
 fn unknown(word: &str, name: &str) -> String {
     format!(
-        "{word}: `{name}` is not an ARG of this Makejail: AppJail's build script would expand it from the host's environment, which jailwright does not read"
+        "{word}: `{name}` is not an ARG or VAR of this Makejail: AppJail's build script would expand it from a RAW line's variables or the host's environment, neither of which jailwright evaluates"
     )
 }
 

@@ -271,11 +271,11 @@ fn plan_step(
     // AppJail's build script expands the ARGs in these words.
     let expanded;
     let instruction = if makejail {
-        let mut env = state.make_env.clone();
+        let mut env = state.script_vars.clone();
         if let TargetSpec::Jail(j) = target {
             env.push(format!("APPJAIL_JAILNAME={j}"));
         }
-        match makejail_refs::expand_instruction(&step.instruction, &env) {
+        match makejail_refs::expand_instruction(&step.instruction, &env, &state.unset_args) {
             Ok(Some(i)) => {
                 expanded = i;
                 &expanded
