@@ -62,10 +62,29 @@ fn bastille_on_a_jail_runs_what_bastille_runs() {
             "jexec -l web /usr/sbin/sysrc nginx_enable=YES",
             "jexec -l web /usr/sbin/service nginx start",
             "jexec -l -U root web /bin/sh -c echo web > /tmp/x",
-            "jail -rc web",
         ]
     );
-    assert!(p.runnable());
+    let restart = p.steps.last().unwrap();
+    assert!(
+        restart
+            .blocked
+            .as_deref()
+            .unwrap_or("")
+            .contains("bastille restart web"),
+        "never a bare jail -rc: {restart:?}"
+    );
+    let with_bastille = bastille_plan(
+        "RESTART\n",
+        &jail(),
+        &Facts {
+            bastille: Some("/usr/local/bin/bastille".into()),
+            ..facts()
+        },
+    );
+    assert_eq!(
+        argvs(&with_bastille.steps[0].actions),
+        ["/usr/local/bin/bastille restart web"]
+    );
 }
 
 #[test]

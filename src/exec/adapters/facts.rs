@@ -81,6 +81,10 @@ fn gather_nested(doc: &Document, context: &Context, chain: &mut Vec<PathBuf>) ->
             (Dialect::Bastille, TargetSpec::Jail(_)) => on_path("bastille"),
             _ => None,
         },
+        appjail: match (doc.template.dialect, target) {
+            (Dialect::Makejail, TargetSpec::Jail(_)) => on_path("appjail"),
+            _ => None,
+        },
         included: includes(doc, context, chain),
         unknown_builtins: [
             ("JAIL_IP", &context.bindings.jail.ip4),

@@ -140,6 +140,8 @@ pub struct Facts {
     /// The `bastille` command on this host, which a Bastillefile's manager
     /// steps (RDR, CONFIG, LIMITS, TAGS, other subcommands) are handed to.
     pub bastille: Option<PathBuf>,
+    /// The `appjail` command on this host (a Makejail's RESTART).
+    pub appjail: Option<PathBuf>,
     /// The templates Bastille INCLUDE steps run (by step index), or why
     /// one cannot be read.
     pub included: BTreeMap<usize, Result<Nested, String>>,
@@ -481,14 +483,32 @@ fn plan_step(
             });
         }
         (Instruction::Restart, TargetSpec::Jail(j)) => {
-            let argv = match (&facts.bastille, dialect) {
-                (Some(bastille), Dialect::Bastille) => {
-                    vec![bastille.display().to_string(), "restart".into(), j.clone()]
-                }
-                _ => words(&["jail", "-rc", j]),
+            // The manager restarts the jail with its own configuration:
+            // `bastille restart J` (template.sh:422 runs every instruction
+            // as `bastille CMD J ARGS`), `appjail restart J`
+            // (makejail/cmd/build/RESTART:33). A bare `jail -rc J` would
+            // skip what the manager does around it.
+            let manager = match dialect {
+                Dialect::Bastille => facts.bastille.as_ref().map(|b| (b, "bastille")),
+                Dialect::Makejail => facts.appjail.as_ref().map(|a| (a, "appjail")),
+                Dialect::Pot => None,
             };
-            planned.actions.push(run(argv));
-            planned.live = true;
+            match manager {
+                Some((program, _)) => {
+                    planned.actions.push(run(vec![
+                        program.display().to_string(),
+                        "restart".into(),
+                        j.clone(),
+                    ]));
+                    planned.live = true;
+                }
+                None => {
+                    let name = if makejail { "appjail" } else { "bastille" };
+                    planned.blocked = Some(format!(
+                        "RESTART: `{name} restart {j}` restarts the jail with its manager's configuration, and {name} is not installed here"
+                    ));
+                }
+            }
         }
         (Instruction::Restart, TargetSpec::Root(_)) => {
             planned.note = Some("RESTART: an offline root is not running".into());
