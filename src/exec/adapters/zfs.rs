@@ -149,6 +149,47 @@ fn same_place(mountpoint: &Path, root: &Path) -> bool {
         && (mountpoint == root || std::fs::canonicalize(mountpoint).is_ok_and(|m| m == root))
 }
 
+/// Every snapshot of `dataset` itself (any tool's), oldest first, with
+/// jailwright's properties, through `run` (the `zfs` command).
+pub(super) fn snapshots_of(
+    run: &dyn Fn(&[&str]) -> io::Result<String>,
+    dataset: &str,
+) -> io::Result<Vec<Snapshot>> {
+    // Creation order: the transaction group each was taken in.
+    let out = run(&[
+        "list",
+        "-H",
+        "-t",
+        "snapshot",
+        "-d",
+        "1",
+        "-s",
+        "createtxg",
+        "-o",
+        &format!("name,{KEY_PROPERTY},{TEMPLATE_PROPERTY},{STATE_PROPERTY}"),
+        dataset,
+    ])?;
+    Ok(out
+        .lines()
+        .filter_map(|l| {
+            let mut fields = l.split('\t');
+            let full = fields.next()?;
+            let mut value = || {
+                let v = fields.next().unwrap_or("-");
+                if v == "-" { "" } else { v }.to_string()
+            };
+            let (key, template, state) = (value(), value(), value());
+            let (of, name) = full.split_once('@')?;
+            (of == dataset).then(|| Snapshot {
+                name: name.to_string(),
+                key,
+                template,
+                state,
+            })
+        })
+        .collect())
+}
+
 impl Snapshots for ZfsSnapshots {
     fn snapshot(&mut self, taken: &Snapshot) -> io::Result<()> {
         let full = format!("{}@{}", self.active(), taken.name);
@@ -177,39 +218,7 @@ impl Snapshots for ZfsSnapshots {
     }
 
     fn list(&mut self) -> io::Result<Vec<Snapshot>> {
-        // Creation order: the transaction group each was taken in.
-        let out = zfs(&[
-            "list",
-            "-H",
-            "-t",
-            "snapshot",
-            "-d",
-            "1",
-            "-s",
-            "createtxg",
-            "-o",
-            &format!("name,{KEY_PROPERTY},{TEMPLATE_PROPERTY},{STATE_PROPERTY}"),
-            self.active(),
-        ])?;
-        Ok(out
-            .lines()
-            .filter_map(|l| {
-                let mut fields = l.split('\t');
-                let full = fields.next()?;
-                let mut value = || {
-                    let v = fields.next().unwrap_or("-");
-                    if v == "-" { "" } else { v }.to_string()
-                };
-                let (key, template, state) = (value(), value(), value());
-                let (dataset, name) = full.split_once('@')?;
-                (dataset == self.active()).then(|| Snapshot {
-                    name: name.to_string(),
-                    key,
-                    template,
-                    state,
-                })
-            })
-            .collect())
+        snapshots_of(&zfs, self.active())
     }
 
     fn destroy(&mut self, name: &str) -> io::Result<()> {

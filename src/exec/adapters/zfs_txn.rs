@@ -10,7 +10,7 @@
 //! names that say how far it got; `recover` finishes or undoes it.
 
 use crate::exec::chain::is_apply_snapshot;
-use crate::exec::ports::{Snapshot, WouldDestroy};
+use crate::exec::ports::WouldDestroy;
 use std::io;
 
 pub const TXN_SUFFIX: &str = "-jwtxn";
@@ -69,38 +69,13 @@ fn mount(zfs: Zfs, name: &str) -> io::Result<()> {
 }
 
 /// The snapshots of `name` itself that jailwright did not take, oldest
-/// first; only those after `after` when given.
-fn foreign(zfs: Zfs, name: &str, after: Option<&str>) -> io::Result<Vec<String>> {
-    let key = format!("name,{}", super::zfs::KEY_PROPERTY);
-    let out = zfs(&[
-        "list",
-        "-H",
-        "-t",
-        "snapshot",
-        "-d",
-        "1",
-        "-s",
-        "createtxg",
-        "-o",
-        &key,
-        name,
-    ])?;
-    let mut later = after.is_none();
-    let mut found = Vec::new();
-    for line in out.lines() {
-        let (full, key) = line.split_once('\t').unwrap_or((line, "-"));
-        let Some((_, snap)) = full.split_once('@') else {
-            continue;
-        };
-        if !later {
-            later = Some(snap) == after;
-            continue;
-        }
-        if !is_apply_snapshot(&Snapshot::new(snap, key)) {
-            found.push(snap.to_string());
-        }
-    }
-    Ok(found)
+/// first.
+fn foreign(zfs: Zfs, name: &str) -> io::Result<Vec<String>> {
+    Ok(super::zfs::snapshots_of(zfs, name)?
+        .into_iter()
+        .filter(|s| !is_apply_snapshot(s))
+        .map(|s| s.name)
+        .collect())
 }
 
 fn would_destroy(names: Vec<String>) -> io::Error {
@@ -172,7 +147,7 @@ fn finish(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
 /// as `DS-before-SNAPSHOT`, unmounted (what it did).
 fn put_old_away(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
     let old = old_of(dataset);
-    let kept = foreign(zfs, &old, None)?;
+    let kept = foreign(zfs, &old)?;
     let Some(first) = kept.first() else {
         patiently(zfs, &["destroy", "-r", &old])?;
         return Ok(None);
@@ -205,7 +180,7 @@ pub fn abort(zfs: Zfs, dataset: &str) -> io::Result<()> {
     let clone = clone_of(dataset);
     if exists(zfs, &clone) {
         // Another's snapshot of the clone: left, with the clone, as it is.
-        let kept = foreign(zfs, &clone, None)?;
+        let kept = foreign(zfs, &clone)?;
         if !kept.is_empty() {
             return Err(would_destroy(kept));
         }
