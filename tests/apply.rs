@@ -79,14 +79,24 @@ fn run_root(rig: &mut Rig, text: &str) -> Outcome {
 
 /// Applies a plan to the rig's target with its snapshot store.
 fn run_plan(rig: &mut Rig, p: &jailwright::exec::Plan) -> Outcome {
+    run_plan_with(rig, p, OPTIONS, &mut |_| {})
+}
+
+/// As `run_plan`, with options and a listener for the events.
+fn run_plan_with(
+    rig: &mut Rig,
+    p: &jailwright::exec::Plan,
+    options: Options,
+    on_event: &mut dyn FnMut(Event),
+) -> Outcome {
     let keys = cache_keys(p, |_| Vec::new());
     apply(
         p,
         &keys,
         &mut rig.target,
         Some(&mut rig.store as &mut dyn Snapshots),
-        OPTIONS,
-        &mut |_| {},
+        options,
+        on_event,
     )
 }
 
@@ -436,20 +446,11 @@ fn discard_changes_rolls_back_to_the_cached_prefix() {
     rig.target.state = "the jail wrote".into();
     rig.clear();
     let p = planned("CMD one\nCMD edited\n");
-    let keys = cache_keys(&p, |_| Vec::new());
     let options = Options {
         discard_changes: true,
         ..OPTIONS
     };
-    let report = apply(
-        &p,
-        &keys,
-        &mut rig.target,
-        Some(&mut rig.store as &mut dyn Snapshots),
-        options,
-        &mut |_| {},
-    )
-    .unwrap();
+    let report = run_plan_with(&mut rig, &p, options, &mut |_| {}).unwrap();
     assert_eq!((report.reused, report.ran), (1, 1));
     assert!(
         rig.calls()
@@ -600,16 +601,7 @@ fn a_run_killed_halfway_is_resumed_from_its_last_snapshot() {
     rig.clear();
     let mut events = Vec::new();
     let p = planned_root(text);
-    let keys = cache_keys(&p, |_| Vec::new());
-    let report = apply(
-        &p,
-        &keys,
-        &mut rig.target,
-        Some(&mut rig.store as &mut dyn Snapshots),
-        OPTIONS,
-        &mut |e| events.push(e),
-    )
-    .unwrap();
+    let report = run_plan_with(&mut rig, &p, OPTIONS, &mut |e| events.push(e)).unwrap();
     assert_eq!((report.reused, report.ran), (2, 1));
     assert!(events.contains(&Event::DeadRun {
         mark: "pid 4242 on /r".into()
@@ -630,20 +622,11 @@ fn refuse_changes_refuses_a_changed_jail_and_touches_nothing() {
     let before = names(&rig.store);
     rig.clear();
     let p = planned("CMD one\nCMD edited\n");
-    let keys = cache_keys(&p, |_| Vec::new());
     let options = Options {
         refuse_changes: true,
         ..OPTIONS
     };
-    let failure = apply(
-        &p,
-        &keys,
-        &mut rig.target,
-        Some(&mut rig.store as &mut dyn Snapshots),
-        options,
-        &mut |_| {},
-    )
-    .unwrap_err();
+    let failure = run_plan_with(&mut rig, &p, options, &mut |_| {}).unwrap_err();
     assert!(
         matches!(&*failure.cause, Cause::Changed { snapshot, .. } if snapshot.starts_with("jailwright-0002-")),
         "{failure:?}"

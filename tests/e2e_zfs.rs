@@ -446,16 +446,29 @@ fn while_a_step_runs<T: Send>(
         dir,
         "CMD echo one > /f\nCMD echo two >> /f\nCMD echo started > /started; /bin/busybox sleep 2\nCMD exit 3\n",
     );
+    while_started(pool, &bastillefile, meanwhile)
+}
+
+/// Applies `bastillefile`, whose step writes /started and sleeps, and runs
+/// `meanwhile` once that step has started.
+fn while_started<T: Send>(
+    pool: &Pool,
+    bastillefile: &Path,
+    meanwhile: impl FnOnce() -> T + Send,
+) -> (common::Output, T) {
     let started = pool.root.join("started");
     std::thread::scope(|s| {
-        let running = s.spawn(|| apply(&bastillefile, &pool.root));
+        let running = s.spawn(|| apply(bastillefile, &pool.root));
         for _ in 0..250 {
             if started.exists() {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        assert!(started.exists(), "step 3 never started");
+        assert!(
+            started.exists(),
+            "the step that writes /started never started"
+        );
         let got = meanwhile();
         (running.join().unwrap(), got)
     })
@@ -994,19 +1007,7 @@ fn while_an_edit_runs<T: Send>(
             "CMD echo one > /f\nCMD echo started > /started; /bin/busybox sleep 2; echo edited >> /f; {last}\n"
         ),
     );
-    let started = pool.root.join("started");
-    std::thread::scope(|s| {
-        let running = s.spawn(|| apply(&edited, &pool.root));
-        for _ in 0..250 {
-            if started.exists() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        assert!(started.exists(), "the edited step never started");
-        let got = meanwhile();
-        (running.join().unwrap(), got)
-    })
+    while_started(pool, &edited, meanwhile)
 }
 
 /// The guid of a snapshot (it stays the same across a promote or rename).
