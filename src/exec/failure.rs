@@ -51,8 +51,6 @@ pub enum Phase {
     List,
     /// Rolling back to the last reusable snapshot, before anything ran.
     Resume { to: String },
-    /// Destroying another template's apply snapshots, before anything ran.
-    ClearOldChain,
     /// The snapshot of the starting state.
     Start { snapshot: String },
     /// Marking the dataset as having a run in progress, or clearing it.
@@ -147,7 +145,6 @@ impl fmt::Display for Phase {
                 "rollback of a killed run's partial step to its last snapshot {to}"
             ),
             Phase::Resume { to } => write!(f, "rollback to {to} (the last unchanged step)"),
-            Phase::ClearOldChain => write!(f, "removing another template's snapshots"),
             Phase::Start { snapshot } => write!(f, "snapshot {snapshot} of the starting state"),
             Phase::AfterStep {
                 step,
