@@ -51,6 +51,21 @@ pub fn output_within(command: &mut Command, limit: Duration) -> io::Result<Outpu
     })
 }
 
+/// Runs `program args` within `limit` and returns what it printed; a
+/// failure (it could not start, it timed out, it exited non-zero) is an
+/// error naming the command and its reason (or its stderr).
+pub fn stdout_of(program: &str, args: &[&str], limit: Duration) -> io::Result<String> {
+    let failed = |why: String| io::Error::other(format!("{program} {}: {why}", args.join(" ")));
+    let out = output_within(Command::new(program).args(args), limit)
+        .map_err(|e| failed(e.to_string()))?;
+    if !out.status.success() {
+        return Err(failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

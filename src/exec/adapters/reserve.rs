@@ -6,7 +6,6 @@
 //! failed for lack of space, then takes it back.
 
 use std::io;
-use std::process::Command;
 use std::time::Duration;
 
 pub const RESERVE: &str = "jailwright-reserve";
@@ -18,15 +17,7 @@ fn zfs(args: &[&str]) -> io::Result<String> {
 }
 
 fn command(program: &str, args: &[&str]) -> io::Result<String> {
-    let out = super::command::output_within(Command::new(program).args(args), LIMIT)?;
-    if !out.status.success() {
-        return Err(io::Error::other(format!(
-            "{program} {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    super::command::stdout_of(program, args, LIMIT)
 }
 
 fn reserve_of(dataset: &str) -> String {

@@ -8,7 +8,6 @@ use super::zfs_txn;
 use crate::exec::ports::{Snapshot, Snapshots};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 pub const KEY_PROPERTY: &str = "jailwright:key";
 pub const TEMPLATE_PROPERTY: &str = "jailwright:template";
@@ -46,15 +45,7 @@ impl ZfsSnapshots {
 const ZFS_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 fn zfs(args: &[&str]) -> io::Result<String> {
-    let failed = |why: String| io::Error::other(format!("zfs {}: {why}", args.join(" ")));
-    let out = super::command::output_within(Command::new("zfs").args(args), ZFS_LIMIT)
-        .map_err(|e| failed(e.to_string()))?;
-    if !out.status.success() {
-        return Err(failed(
-            String::from_utf8_lossy(&out.stderr).trim().to_string(),
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    super::command::stdout_of("zfs", args, ZFS_LIMIT)
 }
 
 /// The dataset whose mountpoint is `root` (the mounted one when several
