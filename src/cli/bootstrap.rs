@@ -128,16 +128,13 @@ pub fn run(args: BootstrapArgs) -> i32 {
         .or_else(|| crate::exec::adapters::zfs::dataset_of(&args.root));
     if let Some(dataset) = dataset {
         let snapshot = format!("{dataset}@jailwright-bootstrap-{}", args.release);
-        match crate::exec::adapters::command::output_within(
-            std::process::Command::new("zfs").args(["snapshot", &snapshot]),
+        match crate::exec::adapters::command::stdout_of(
+            "zfs",
+            &["snapshot", &snapshot],
             Duration::from_secs(300),
         ) {
-            Ok(out) if out.status.success() => println!("snapshot {snapshot}"),
-            Ok(out) => eprintln!(
-                "jailwright: zfs snapshot {snapshot}: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-            Err(e) => eprintln!("jailwright: zfs snapshot {snapshot}: {e}"),
+            Ok(_) => println!("snapshot {snapshot}"),
+            Err(e) => eprintln!("jailwright: {e}"),
         }
     }
     EXIT_OK
