@@ -120,8 +120,8 @@ impl HostTarget {
     /// Bastille keeps a jail's mounts in `JAILDIR/fstab` beside
     /// `JAILDIR/root`: append the mount there (spaces as `\040`) unless
     /// that mount point is already listed, as bastille mount does.
-    fn record_in_fstab(&mut self, spec: &MountSpec, point: &Path) -> io::Result<()> {
-        let root = self.root()?.path();
+    fn record_in_fstab(&self, spec: &MountSpec, point: &Path) -> io::Result<()> {
+        let root = &self.path;
         let fstab: PathBuf = match (root.file_name(), root.parent()) {
             (Some(name), Some(dir)) if name == "root" => dir.join("fstab"),
             _ => return Ok(()),
