@@ -6,8 +6,6 @@
 
 use super::read;
 use super::root::{Attributes, Kind, Root};
-use nix::fcntl::{OFlag, open};
-use nix::sys::stat::Mode;
 use std::fs::Metadata;
 use std::io;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -57,13 +55,7 @@ fn copy_entry(root: &Root, from: &Path, meta: &Metadata, inside: &str) -> io::Re
         let target = std::fs::read_link(from).map_err(|e| in_path(from, e))?;
         root.symlink(inside, target.as_os_str())
     } else if kind.is_file() {
-        let fd = open(
-            from,
-            OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| in_path(from, e.into()))?;
-        let mut file = read::regular(fd).map_err(|e| in_path(from, e))?;
+        let mut file = read::open_regular_nofollow(from).map_err(|e| in_path(from, e))?;
         let attributes = Attributes {
             mode: Some(meta.mode() & 0o7777),
             owner: Some((meta.uid(), meta.gid())),

@@ -43,15 +43,7 @@ fn feed(path: &Path, h: &mut Sha256) -> io::Result<()> {
         } else if kind.is_file() {
             h.update(b"file\0");
             h.update(meta.len().to_le_bytes());
-            let fd = nix::fcntl::open(
-                entry.path(),
-                nix::fcntl::OFlag::O_RDONLY
-                    | nix::fcntl::OFlag::O_NONBLOCK
-                    | nix::fcntl::OFlag::O_NOFOLLOW
-                    | nix::fcntl::OFlag::O_CLOEXEC,
-                nix::sys::stat::Mode::empty(),
-            )?;
-            let mut file = super::read::regular(fd)?;
+            let mut file = super::read::open_regular_nofollow(entry.path())?;
             let mut buf = vec![0u8; 64 << 10];
             loop {
                 let n = io::Read::read(&mut file, &mut buf)?;

@@ -50,6 +50,19 @@ pub fn read_regular_at(dir: impl AsFd, name: &std::ffi::OsStr, cap: u64) -> io::
     read_fd(fd, cap)
 }
 
+/// Opens the regular file at `path` for streaming, never through a
+/// symlink in its last component, never blocking on a FIFO (a template's
+/// files: a copy source, what a cache key hashes).
+pub fn open_regular_nofollow(path: &Path) -> io::Result<File> {
+    let fd = open(
+        path,
+        OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(io::Error::from)?;
+    regular(fd)
+}
+
 /// Reads an opened descriptor: a regular file of at most `cap` bytes.
 pub fn read_fd(fd: OwnedFd, cap: u64) -> io::Result<Vec<u8>> {
     let file = regular(fd)?;
