@@ -22,11 +22,6 @@ use std::time::{Duration, Instant};
 pub use super::chain::snapshot_name;
 pub use super::failure::{Cause, Failure, Phase, Rollback, StepError};
 
-/// The template's identity on a target (its target and files).
-pub fn start_key(plan: &Plan) -> String {
-    resume::template_key(plan)
-}
-
 /// What each step does, as a digest: its actions (after substitution) and
 /// the content of every file it copies. A chain's keys hash these in order
 /// from the chain's start (`resume::chain_keys`).
@@ -49,7 +44,7 @@ pub fn step_digests(plan: &Plan, content: impl Fn(&Path) -> Vec<u8>) -> Vec<Stri
 /// The keys of a first chain of this template: a change in one step flows
 /// into every later key.
 pub fn cache_keys(plan: &Plan, content: impl Fn(&Path) -> Vec<u8>) -> Vec<String> {
-    resume::chain_keys(&start_key(plan), &step_digests(plan, content))
+    resume::chain_keys(&resume::template_key(plan), &step_digests(plan, content))
 }
 
 #[derive(Debug, Clone, Copy)]
