@@ -2,11 +2,11 @@
 //! with a snapshot of the starting state and one after every step.
 //!
 //! Each step has a cache key: a hash of the previous key, the step's
-//! actions (after substitution) and the content of every file it copies.
-//! A re-run rolls back to the last snapshot of the longest prefix of steps
-//! whose keys match, and runs only the rest. A failing step rolls the
-//! dataset back to the state this run started from. Only jailwright's
-//! apply snapshots are ever destroyed (see `chain`).
+//! actions (after substitution) and every entry it copies. Where a run
+//! starts (up to date, a reused prefix, a transaction on a clone, or a new
+//! chain on the current state) is `resume`'s decision; a failing step
+//! restores the state the run started from. Only jailwright's apply
+//! snapshots are ever destroyed (see `chain`).
 
 use super::chain;
 use super::edits;
