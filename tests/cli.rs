@@ -610,3 +610,41 @@ fn a_makejail_arg_without_a_value_used_in_pkg_says_to_pass_it() {
         out.stdout
     );
 }
+
+/// Regression: `jailwright rules | head -1` panicked ("failed printing to
+/// stdout: Broken pipe") and exited 101.
+#[test]
+fn a_closed_pipe_never_panics() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("Bastillefile");
+    std::fs::write(&template, "PKG nginx\n".repeat(5000)).unwrap();
+    let runs: [&[&str]; 3] = [
+        &["rules"],
+        &["parse", "--format", "json", template.to_str().unwrap()],
+        &[
+            "plan",
+            "--root",
+            "/nonexistent",
+            "--format",
+            "json",
+            template.to_str().unwrap(),
+        ],
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The reader is gone: the rest of the output meets a closed pipe.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}");
+    }
+}

@@ -61,8 +61,8 @@ pub fn run(args: ApplyArgs) -> i32 {
     };
     let json = matches!(args.plan.format, Format::Json);
     if !plan.runnable() {
-        eprint!("{}", render(&plan));
-        eprintln!("jailwright: apply refuses to start: fix the blocked steps above");
+        err!("{}", render(&plan));
+        errln!("jailwright: apply refuses to start: fix the blocked steps above");
         return EXIT_FOUND;
     }
     let root = match &plan.target {
@@ -86,7 +86,7 @@ pub fn run(args: ApplyArgs) -> i32 {
     // clone in the dataset's place: finished or undone before anything.
     if args.snapshots != SnapshotMode::Off {
         match recover_for(&root, args.dataset.as_deref()) {
-            Ok(Some(done)) => eprintln!("jailwright: {done}"),
+            Ok(Some(done)) => errln!("jailwright: {done}"),
             Ok(None) => {}
             Err(e) => return trouble(format!("{e}; nothing else was changed")),
         }
@@ -109,7 +109,7 @@ pub fn run(args: ApplyArgs) -> i32 {
     if let TargetSpec::Root(_) = &plan.target
         && let Some(warning) = leftovers::stopped_in(&root)
     {
-        eprintln!("jailwright: warning: {warning}");
+        errln!("jailwright: warning: {warning}");
     }
     if let Err(e) = process::supervise(process::Leftovers::of(&plan.target)) {
         return trouble(format!("cannot supervise the steps' processes: {e}"));
@@ -129,7 +129,7 @@ pub fn run(args: ApplyArgs) -> i32 {
         (SnapshotMode::Auto, None) => None,
     };
     if store.is_none() {
-        eprintln!("jailwright: no snapshots: a failed step cannot be rolled back");
+        errln!("jailwright: no snapshots: a failed step cannot be rolled back");
     }
     let digests = step_digests(&plan, content_of);
     let mut target = match HostTarget::open(&root) {
@@ -156,9 +156,9 @@ pub fn run(args: ApplyArgs) -> i32 {
     let code = match result {
         Ok(report) => {
             if !json && report.up_to_date {
-                println!("up to date: nothing ran ({} step(s))", report.reused);
+                outln!("up to date: nothing ran ({} step(s))", report.reused);
             } else if !json {
-                println!(
+                outln!(
                     "applied: {} step(s) run, {} reused{}",
                     report.ran,
                     report.reused,
@@ -182,16 +182,16 @@ pub fn run(args: ApplyArgs) -> i32 {
 /// Prints what failed and what became of the root; exit 1 for a failed
 /// step, 2 for a snapshot failure.
 fn report_failure(failure: &Failure) -> i32 {
-    eprintln!("jailwright: {}", failure.cause);
+    errln!("jailwright: {}", failure.cause);
     if let Cause::Step {
         error: StepError::Exited { outcome, .. },
         ..
     } = &*failure.cause
         && !outcome.tail.is_empty()
     {
-        eprintln!("{}", outcome.tail);
+        errln!("{}", outcome.tail);
     }
-    eprintln!("jailwright: {}", failure.rollback);
+    errln!("jailwright: {}", failure.rollback);
     let foreign = matches!(
         &*failure.cause,
         Cause::Snapshots {
@@ -206,7 +206,7 @@ fn report_failure(failure: &Failure) -> i32 {
         }
     );
     if foreign {
-        eprintln!(
+        errln!(
             "jailwright: jailwright never destroys those: move them aside (zfs rename), or apply with --snapshots off (no rollback)"
         );
     }

@@ -105,9 +105,9 @@ pub fn run(args: BootstrapArgs) -> i32 {
     bar.finish_and_clear();
     // The host's resolver, as bastille and pot do for a new jail.
     if let Err(e) = bootstrap::resolv::copy_into(&args.root) {
-        eprintln!("jailwright: resolv.conf: {e}");
+        errln!("jailwright: resolv.conf: {e}");
     }
-    println!(
+    outln!(
         "{}: {} entries, {} bytes unpacked into {} (downloaded: {}; from cache: {})",
         args.release,
         report.extracted.entries,
@@ -117,7 +117,7 @@ pub fn run(args: BootstrapArgs) -> i32 {
         list(&report.reused)
     );
     if report.extracted.flags_skipped > 0 {
-        eprintln!(
+        errln!(
             "jailwright: {} entries carry FreeBSD file flags (schg, ...) that this system cannot set",
             report.extracted.flags_skipped
         );
@@ -133,8 +133,8 @@ pub fn run(args: BootstrapArgs) -> i32 {
             &["snapshot", &snapshot],
             Duration::from_secs(300),
         ) {
-            Ok(_) => println!("snapshot {snapshot}"),
-            Err(e) => eprintln!("jailwright: {e}"),
+            Ok(_) => outln!("snapshot {snapshot}"),
+            Err(e) => errln!("jailwright: {e}"),
         }
     }
     EXIT_OK

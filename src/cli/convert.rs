@@ -85,7 +85,7 @@ pub fn run(args: ConvertArgs) -> i32 {
             std::io::IsTerminal::is_terminal(&std::io::stderr()),
         ),
     };
-    eprint!("{report}");
+    err!("{report}");
     if args.strict && !conversion.losses.is_empty() {
         EXIT_FOUND
     } else {
@@ -149,13 +149,13 @@ fn write(conversion: &Conversion, doc: &Document, output: Option<&Path>) -> Resu
     let Some(out) = output else {
         for file in &conversion.files {
             if !single {
-                println!("==> {} <==", file.path);
+                outln!("==> {} <==", file.path);
             }
-            print!("{}", file.text);
+            out!("{}", file.text);
         }
         if !conversion.carried.is_empty() {
             let names: Vec<&str> = conversion.carried.iter().map(|c| c.from.as_str()).collect();
-            eprintln!(
+            errln!(
                 "jailwright: the template also needs {} (give -o DIR to write them)",
                 names.join(", ")
             );
@@ -183,7 +183,7 @@ fn write(conversion: &Conversion, doc: &Document, output: Option<&Path>) -> Resu
     for carried in &conversion.carried {
         let from = template_dir.join(&carried.from);
         if !from.exists() {
-            eprintln!("jailwright: {}: not found, not carried", from.display());
+            errln!("jailwright: {}: not found, not carried", from.display());
             continue;
         }
         crate::files::copy::copy_in(&root, &from, &carried.to, true)

@@ -48,7 +48,7 @@ pub fn run(args: FmtArgs) -> i32 {
             let file = match found {
                 // fmt rewrites files, never the file a link leads to.
                 Found::LinkInside(link) | Found::LinkOutside(link) => {
-                    eprintln!(
+                    errln!(
                         "jailwright: {}: a symlink: left as it is (format the file it names)",
                         link.display()
                     );
@@ -60,7 +60,7 @@ pub fn run(args: FmtArgs) -> i32 {
             // rewritten.
             let named_link = !walked && file.is_symlink();
             if named_link && !args.check {
-                eprintln!(
+                errln!(
                     "jailwright: {}: a symlink: left as it is (format the file it names)",
                     file.display()
                 );
@@ -86,7 +86,7 @@ fn format_one(file: &Path, forced: Option<Dialect>, check: bool, scope: &Scope) 
         Err(e) => return trouble(format!("{}: {e}", file.display())),
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        eprintln!("jailwright: {}: not UTF-8, left as it is", file.display());
+        errln!("jailwright: {}: not UTF-8, left as it is", file.display());
         return EXIT_OK;
     };
     let formatted = crate::format::format(dialect, &file.display().to_string(), &text);
@@ -94,12 +94,12 @@ fn format_one(file: &Path, forced: Option<Dialect>, check: bool, scope: &Scope) 
         return EXIT_OK;
     }
     if check {
-        println!("{}: not formatted", file.display());
+        outln!("{}: not formatted", file.display());
         EXIT_FOUND
     } else if let Err(e) = crate::output::write_atomically(file, formatted.as_bytes(), false) {
         trouble(format!("{}: {e}", file.display()))
     } else {
-        println!("{}: formatted", file.display());
+        outln!("{}: formatted", file.display());
         EXIT_OK
     }
 }

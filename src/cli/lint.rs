@@ -93,7 +93,7 @@ pub fn run(args: LintArgs) -> i32 {
         for found in dialect::walk(path) {
             let template = match found {
                 Found::LinkOutside(link) => {
-                    eprintln!(
+                    errln!(
                         "jailwright: {}: a symlink to a file outside {}: skipped (name it to lint it)",
                         link.display(),
                         path.display()
@@ -123,7 +123,7 @@ pub fn run(args: LintArgs) -> i32 {
         LintFormat::Checkstyle => report::checkstyle(&run.results),
         LintFormat::Gnu => report::gnu(&run.results),
     };
-    print!("{out}");
+    out!("{out}");
     let threshold = run.threshold.unwrap_or(Threshold::Error);
     let errors = run
         .results
@@ -172,9 +172,7 @@ impl Run {
                 }
                 Some(Err(e)) => self.trouble(e),
                 None => {
-                    eprintln!(
-                        "jailwright: shellcheck is not installed: shell checks (JW901) skipped"
-                    );
+                    errln!("jailwright: shellcheck is not installed: shell checks (JW901) skipped");
                     self.shellcheck_missing = true;
                 }
             }

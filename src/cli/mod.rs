@@ -1,6 +1,9 @@
 //! The command line: argument definitions and dispatch only. Exit codes
 //! follow ripgrep: 0 nothing wrong, 1 errors found, 2 usage or I/O error.
 
+#[macro_use]
+mod stdio;
+
 mod apply;
 mod bootstrap;
 mod convert;
@@ -203,7 +206,17 @@ impl BindingArgs {
 
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    run_from(std::env::args_os())
+}
+
+/// Runs the command line `args` (the program's name first) and returns the
+/// exit code.
+pub fn run_from<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -227,16 +240,19 @@ pub fn run() -> i32 {
         Command::Fmt(args) => fmt::run(args),
         Command::Explain { rule } => match crate::lint::rules::find(&rule) {
             Some(rule) => {
-                print!("{}", crate::lint::explain(rule));
+                out!("{}", crate::lint::explain(rule));
                 EXIT_OK
             }
             None => trouble(format!("no rule {rule}: `jailwright rules` lists them")),
         },
         Command::Rules => {
             for rule in crate::lint::rules::ALL {
-                println!(
+                outln!(
                     "{}  {:<28} {:<8} {}",
-                    rule.code, rule.name, rule.severity, rule.summary
+                    rule.code,
+                    rule.name,
+                    rule.severity,
+                    rule.summary
                 );
             }
             EXIT_OK
@@ -246,6 +262,6 @@ pub fn run() -> i32 {
 
 /// Prints an error the way every command does, and returns exit code 2.
 pub fn trouble(message: impl std::fmt::Display) -> i32 {
-    eprintln!("jailwright: {message}");
+    errln!("jailwright: {message}");
     EXIT_TROUBLE
 }

@@ -55,6 +55,6 @@ pub fn run(args: ParseArgs) -> i32 {
         Format::Json => crate::inspect::json(&doc.template),
         Format::Text => crate::inspect::text(&doc.template),
     };
-    print!("{out}");
+    out!("{out}");
     EXIT_OK
 }

@@ -38,11 +38,11 @@ pub fn run(args: PlanArgs) -> i32 {
         Err(code) => return code,
     };
     match args.format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&plan).expect("plans serialize")
         ),
-        Format::Text => print!("{}", render(&plan)),
+        Format::Text => out!("{}", render(&plan)),
     }
     if plan.runnable() { EXIT_OK } else { EXIT_FOUND }
 }

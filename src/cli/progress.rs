@@ -32,27 +32,27 @@ impl Progress {
 
     pub fn show(&mut self, event: Event) {
         match self {
-            Progress::Json => println!(
+            Progress::Json => outln!(
                 "{}",
                 serde_json::to_string(&event).expect("events serialize")
             ),
             Progress::Plain => match event {
                 Event::Reused { steps } => {
-                    println!("reused {steps} unchanged step(s) from snapshots")
+                    outln!("reused {steps} unchanged step(s) from snapshots")
                 }
-                Event::UpToDate { .. } => println!(
+                Event::UpToDate { .. } => outln!(
                     "up to date: the template, its files and arguments are those of the last run; nothing runs, nothing is rolled back"
                 ),
-                Event::DeadRun { mark } => println!(
+                Event::DeadRun { mark } => outln!(
                     "a run killed before it finished ({mark}) left a partial step: rolled back to its last snapshot"
                 ),
-                Event::Diverged => println!(
+                Event::Diverged => outln!(
                     "the jail changed since the last run of this template: its steps run on the current state, nothing is rolled back (--discard-changes rolls back to the cached steps instead)"
                 ),
-                Event::Started { step, of, name } => println!("[{step}/{of}] {name}"),
-                Event::Finished { millis, .. } => println!("      done in {millis} ms"),
-                Event::Skipped { step, why } => println!("[{step}] skipped: {why}"),
-                Event::Warning { step, message } => println!("[{step}] warning: {message}"),
+                Event::Started { step, of, name } => outln!("[{step}/{of}] {name}"),
+                Event::Finished { millis, .. } => outln!("      done in {millis} ms"),
+                Event::Skipped { step, why } => outln!("[{step}] skipped: {why}"),
+                Event::Warning { step, message } => outln!("[{step}] warning: {message}"),
                 // Output is shown as a tail when a step fails.
                 Event::Output { .. } => {}
             },
@@ -76,24 +76,24 @@ impl Progress {
                     if let Some(bar) = bar.take() {
                         bar.finish_and_clear();
                     }
-                    eprintln!("{current} done in {millis} ms");
+                    errln!("{current} done in {millis} ms");
                 }
                 Event::Reused { steps } => {
-                    eprintln!("reused {steps} unchanged step(s) from snapshots")
+                    errln!("reused {steps} unchanged step(s) from snapshots")
                 }
-                Event::UpToDate { .. } => eprintln!(
+                Event::UpToDate { .. } => errln!(
                     "up to date: the template, its files and arguments are those of the last run; nothing runs, nothing is rolled back"
                 ),
-                Event::DeadRun { mark } => eprintln!(
+                Event::DeadRun { mark } => errln!(
                     "a run killed before it finished ({mark}) left a partial step: rolled back to its last snapshot"
                 ),
-                Event::Diverged => eprintln!(
+                Event::Diverged => errln!(
                     "the jail changed since the last run of this template: its steps run on the current state, nothing is rolled back (--discard-changes rolls back to the cached steps instead)"
                 ),
-                Event::Skipped { step, why } => eprintln!("[{step}] skipped: {why}"),
+                Event::Skipped { step, why } => errln!("[{step}] skipped: {why}"),
                 Event::Warning { step, message } => match bar {
                     Some(bar) => bar.println(format!("[{step}] warning: {message}")),
-                    None => eprintln!("[{step}] warning: {message}"),
+                    None => errln!("[{step}] warning: {message}"),
                 },
             },
         }

@@ -41,7 +41,7 @@ pub fn list(args: SnapshotArgs) -> i32 {
     match store.list() {
         Ok(all) => {
             for s in chain::apply_snapshots(all) {
-                println!("{}@{}\t{}", store.dataset, s.name, s.key);
+                outln!("{}@{}\t{}", store.dataset, s.name, s.key);
             }
             EXIT_OK
         }
@@ -64,7 +64,7 @@ pub fn prune(args: SnapshotArgs) -> i32 {
     };
     match chain::destroy_apply_snapshots(&mut store, &all) {
         Ok(removed) => {
-            println!("removed {removed} snapshot(s)");
+            outln!("removed {removed} snapshot(s)");
             EXIT_OK
         }
         Err(e) => trouble(e),
