@@ -77,8 +77,14 @@ fn pkg_modes_and_actions() {
         }
         other => panic!("{other:?}"),
     }
-    match &steps("PKG --jail x\n")[0].instruction {
+    // share/appjail/cmd/pkg:190-198: the host's `pkg -j J` by default,
+    // the jail's own pkg (jexec) with --jail.
+    match &steps("PKG x\n")[0].instruction {
         Instruction::Pkg { runner, .. } => assert_eq!(runner, &Runner::Host),
+        other => panic!("{other:?}"),
+    }
+    match &steps("PKG --jail x\n")[0].instruction {
+        Instruction::Pkg { runner, .. } => assert_eq!(runner, &Runner::Jail),
         other => panic!("{other:?}"),
     }
     assert_eq!(problems("PKG --clean --update\n")[0].0, ProblemKind::Usage);

@@ -61,7 +61,7 @@ fn bastille_on_a_jail_runs_what_bastille_runs() {
             "env ASSUME_ALWAYS_YES=yes /usr/sbin/pkg -j web install git",
             "jexec -l web /usr/sbin/sysrc nginx_enable=YES",
             "jexec -l web /usr/sbin/service nginx start",
-            "jexec -l -U root web /bin/sh -c echo web > /tmp/x",
+            "jexec -l -U root web sh -c echo web > /tmp/x",
         ]
     );
     let restart = p.steps.last().unwrap();
@@ -173,7 +173,7 @@ fn makejail_runs_the_build_stage_in_execution_order_with_arg_env() {
     );
     assert_eq!(
         argvs(&p.steps[2].actions),
-        ["jexec -l -U root web env x=1 /bin/sh -c echo ${x}"]
+        ["jexec -l -d / -- web env x=1 sh -c echo ${x}"]
     );
     let with_arg = Facts {
         args: vec!["x=2".into()],
@@ -182,7 +182,7 @@ fn makejail_runs_the_build_stage_in_execution_order_with_arg_env() {
     let p = plan(&doc, &jail(), &with_arg);
     assert_eq!(
         argvs(&p.steps[2].actions),
-        ["jexec -l -U root web env x=2 /bin/sh -c echo ${x}"]
+        ["jexec -l -d / -- web env x=2 sh -c echo ${x}"]
     );
     let required = makejail::parse(
         SourceFile::new("/tpl/Makejail", b"ARG token\n"),
@@ -200,7 +200,7 @@ fn makejail_cmd_user_and_workdir() {
     let p = plan(&doc, &jail(), &facts());
     assert_eq!(
         argvs(&p.steps[0].actions),
-        ["jexec -l -U www -d /srv web /bin/sh -c ls"]
+        ["jexec -l -U www -d /srv -- web env sh -c ls"]
     );
 }
 
@@ -258,8 +258,8 @@ fn makejail_run_carries_env_user_workdir_and_entrypoint_on_stdin() {
         [Action::Run { argv, stdin }] => {
             assert_eq!(
                 argv.join(" "),
-                "jexec -l -U root web su -l www -c sh -s",
-                "AppJail: cmd jexec J su -l USER -c \"sh -s\""
+                "jexec -l -d / -- web su -l www -c sh -s",
+                "AppJail: cmd jexec J su -l USER -c \"sh -s\" (share/appjail/makejail/cmd/all/RUN:236)"
             );
             assert_eq!(
                 stdin.as_deref(),
@@ -275,7 +275,7 @@ fn makejail_run_carries_env_user_workdir_and_entrypoint_on_stdin() {
     let workdir = p.steps.iter().find(|s| s.name == "WORKDIR").unwrap();
     assert_eq!(
         argvs(&workdir.actions),
-        ["jexec -l -U root web mkdir -p /srv/app"]
+        ["jexec -l -d / -- web mkdir -p /srv/app"]
     );
 }
 
@@ -287,7 +287,10 @@ fn makejail_run_flags_and_clear() {
     );
     match &p.steps[2].actions[..] {
         [Action::Run { argv, stdin }] => {
-            assert_eq!(argv.join(" "), "jexec -u bob web su -m root -c sh -s");
+            assert_eq!(
+                argv.join(" "),
+                "jexec -u bob -d / -- web su -m root -c sh -s"
+            );
             assert_eq!(stdin.as_deref(), Some("cd /; env id\n"));
         }
         other => panic!("{other:?}"),
@@ -343,23 +346,20 @@ fn stage_picks_which_makejail_stage_runs() {
             .flat_map(|s| argvs(&s.actions))
             .collect()
     };
-    assert_eq!(
-        names(&facts()),
-        ["jexec -l -U root web /bin/sh -c building"]
-    );
+    assert_eq!(names(&facts()), ["jexec -l -d / -- web env sh -c building"]);
     let start = Facts {
         stage: Some("start".into()),
         ..facts()
     };
     assert_eq!(
         names(&start),
-        ["jexec -l -U root web env who=me /bin/sh -c starting"]
+        ["jexec -l -d / -- web env who=me sh -c starting"]
     );
     let custom = Facts {
         stage: Some("custom:hello".into()),
         ..facts()
     };
-    assert_eq!(names(&custom), ["jexec -l -U root web /bin/sh -c hello"]);
+    assert_eq!(names(&custom), ["jexec -l -d / -- web env sh -c hello"]);
 }
 
 #[test]
@@ -502,6 +502,26 @@ fn pot_runs_its_flavour_script_without_a_login_environment_and_with_the_pots_nam
 }
 
 #[test]
+fn env_gives_a_pot_script_what_pot_create_would_have_inherited() {
+    // jexec without -l keeps the caller's environment: potluck's scripts
+    // read RUNS_IN_NOMAD from `pot create`'s.
+    let doc = pot::parse(vec![pot::Flavour {
+        name: "nginx".into(),
+        commands: None,
+        script: Some(SourceFile::new("/f/nginx.sh", b"echo hi\n")),
+    }]);
+    let facts = Facts {
+        script_env: vec!["RUNS_IN_NOMAD=true".into()],
+        ..facts()
+    };
+    let p = plan(&doc, &TargetSpec::Jail("web1".into()), &facts);
+    assert_eq!(
+        argvs(&p.steps[0].actions),
+        ["jexec web1 env RUNS_IN_NOMAD=true /tmp/nginx.sh web1"]
+    );
+}
+
+#[test]
 fn a_pot_command_line_without_a_newline_is_shown_skipped_and_not_run() {
     // share/pot/common-flv.sh reads the command file with `while read -r
     // line`, which never returns a last line without a newline.
@@ -530,4 +550,30 @@ fn a_pot_command_line_without_a_newline_is_shown_skipped_and_not_run() {
         p.steps[1].note
     );
     assert!(p.runnable());
+}
+
+/// Regression: a Makejail's PKG, SYSRC and SERVICE were planned with
+/// Bastille's forms (jexec inside the jail). AppJail runs them from the
+/// host (share/appjail/cmd/pkg:190-198, makejail/cmd/all/SYSRC:91-113,
+/// SERVICE:86-105), and through the jail only with --jail.
+#[test]
+fn makejail_pkg_sysrc_and_service_run_from_the_host_as_appjail_runs_them() {
+    let p = makejail_plan(
+        "PKG nginx\nPKG --jail git\nPKG --remove vim\nPKG --upgrade\nSYSRC nginx_enable=YES\nSYSRC --jail a=b\nSERVICE nginx start\nSERVICE --jail sshd restart\n",
+        &facts(),
+    );
+    let all: Vec<String> = p.steps.iter().flat_map(|s| argvs(&s.actions)).collect();
+    assert_eq!(
+        all,
+        [
+            "pkg -j web install -y -- nginx",
+            "jexec -l -U root web pkg install -y -- git",
+            "pkg -j web remove -y -- vim",
+            "pkg -j web upgrade -y",
+            "sysrc -j web -- nginx_enable=YES",
+            "jexec -l -d / -- web sysrc -- a=b",
+            "service -j web -- nginx start",
+            "jexec -l -d / -- web service -- sshd restart",
+        ]
+    );
 }

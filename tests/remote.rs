@@ -214,7 +214,11 @@ fn a_makejail_fetch_include_is_fetched_only_when_asked() {
         ],
     );
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("pkg install nginx"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("pkg -j web install -y -- nginx"),
+        "{}",
+        out.stdout
+    );
     let lock = std::fs::read_to_string(work.path().join("jailwright.lock")).unwrap();
     assert!(lock.contains("fetch+http://"), "{lock}");
 }

@@ -5,6 +5,21 @@
 use std::path::PathBuf;
 
 fn main() {
+    // `jailwright-compat jailwright ARGS...` is jailwright's own CLI (the
+    // differential test plans with it).
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == "jailwright")
+    {
+        std::process::exit(jailwright::cli::run_from(std::env::args_os().skip(1)));
+    }
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == "differential")
+    {
+        let only = std::env::args().nth(3);
+        std::process::exit(differential(std::env::args_os().nth(2), only));
+    }
     let corpus = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)
@@ -63,4 +78,43 @@ fn main() {
     );
     let failed = !outcome.failures.is_empty() || !conversions.failures.is_empty();
     std::process::exit(if failed { 1 } else { 0 });
+}
+
+/// `jailwright-compat differential [SHARED [MANAGER]]`: the differential
+/// report.
+fn differential(shared: Option<std::ffi::OsString>, only: Option<String>) -> i32 {
+    use jailwright_compat::differential as d;
+    let shared = shared.map_or_else(|| PathBuf::from("../shared"), PathBuf::from);
+    let missing = d::missing_prerequisites();
+    if !missing.is_empty() {
+        eprintln!(
+            "differential: cannot run here: needs {}",
+            missing.join(", ")
+        );
+        return 2;
+    }
+    let Ok(me) = std::env::current_exe() else {
+        return 2;
+    };
+    let corpus = shared.join("corpus");
+    let upstream = shared.join("upstream");
+    let mut status = 0;
+    let runs: [(&str, d::Runner); 2] = [("bastille", d::run_bastille), ("pot", d::run_pot)];
+    for (manager, run) in runs {
+        if only.as_deref().is_some_and(|o| o != manager) {
+            continue;
+        }
+        match run(&corpus, &upstream, &me) {
+            Ok(reports) => {
+                let mut summary = d::Summary::default();
+                reports.iter().for_each(|r| summary.add(r));
+                d::print_summary(manager, &summary);
+            }
+            Err(e) => {
+                eprintln!("differential {manager}: {e}");
+                status = 1;
+            }
+        }
+    }
+    status
 }

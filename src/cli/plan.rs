@@ -26,6 +26,10 @@ pub struct PlanArgs {
     /// (bastille_templatesdir), before the working directory.
     #[arg(long, default_value = facts::BASTILLE_TEMPLATES)]
     pub bastille_templates: PathBuf,
+    /// NAME=VALUE in the environment of a pot flavour's script, which
+    /// inherits `pot create`'s (e.g. RUNS_IN_NOMAD=true); repeatable.
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    pub env: Vec<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     #[command(flatten)]
@@ -90,7 +94,18 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
             &settings,
         )
     };
-    let facts = facts::gather(
+    if let Some(bad) = args.env.iter().find(|e| {
+        !e.split_once('=')
+            .is_some_and(|(name, _)| crate::shell::is_name(name))
+    }) {
+        return Err(trouble(format!("--env {bad}: expected NAME=VALUE")));
+    }
+    if !args.env.is_empty() && doc.template.dialect != crate::ir::Dialect::Pot {
+        return Err(trouble(
+            "--env: only a pot flavour's script inherits the caller's environment (jexec without -l)",
+        ));
+    }
+    let mut facts = facts::gather(
         &doc,
         &facts::Context {
             target: &target,
@@ -100,6 +115,7 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
             fetch: args.options.remote.fetch_includes.then_some(&fetch as &_),
         },
     );
+    facts.script_env = args.env.clone();
     Ok(crate::exec::plan(&doc, &target, &facts))
 }
 

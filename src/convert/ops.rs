@@ -395,7 +395,9 @@ fn operation(step: &Step, context: &Context) -> Mapped {
             Runner::Jail | Runner::Host => Mapped::One(Op::Pkg {
                 packages: words(packages),
                 action: *action,
-                from_host: *runner == Runner::Host,
+                // Bastille's HPKG; a Makejail's PKG is the host's `pkg -j`
+                // by default, its idiomatic form, not a request for HPKG.
+                from_host: *runner == Runner::Host && dialect == Dialect::Bastille,
             }),
             Runner::Chroot | Runner::Local => native(
                 dialect,
@@ -572,7 +574,7 @@ fn operation(step: &Step, context: &Context) -> Mapped {
             text: text.clone(),
         }),
         I::Run { command, flags } => {
-            let run = state.run(Vec::new(), command, flags);
+            let run = state.run(command, flags);
             // run.argv is `su -l|-m USER -c "sh -s"`: keep its user.
             let user = run.argv.get(2).filter(|u| *u != "root").cloned();
             let script = run.stdin.trim_end().to_string();

@@ -99,14 +99,12 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
             cmd(script, user.as_deref())
         }
         Op::Pkg {
-            packages,
-            action,
-            from_host,
+            packages, action, ..
         } => {
+            // AppJail's PKG is the host's `pkg -j J` (share/appjail/cmd/pkg:
+            // 190-198): Bastille's HPKG exactly, and its PKG (the jail's
+            // own pkg) with the same effect, so both are a plain PKG.
             let mut line = String::from("PKG ");
-            if *from_host {
-                line.push_str("--jail ");
-            }
             if *action != PkgAction::Install {
                 line.push_str(&format!("--{} ", format!("{action:?}").to_lowercase()));
             }

@@ -101,13 +101,18 @@ fn present(path: &Path) -> bool {
     path.exists() && !path.is_dir()
 }
 
-/// A pot flavour command file: named `Potfile`, or with a `NAME.sh`
-/// script beside it, or whose first line is one of the nine flavour
-/// commands (this reads the start of a regular file, nothing else).
+/// A pot flavour: any file in pot's flavour directory (`.../pot/flavours`,
+/// where `pot create -f NAME` looks: share/pot/common-flv.sh:26-27,44-45), or a
+/// command file named `Potfile`, or with a `NAME.sh` script beside it, or
+/// whose first line is one of the nine flavour commands (this reads the
+/// start of a regular file, nothing else).
 pub fn is_flavour(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
+    if path.parent().is_some_and(|d| d.ends_with("pot/flavours")) && path.is_file() {
+        return true;
+    }
     if name.contains('.') || !path.is_file() {
         return false;
     }

@@ -8,6 +8,18 @@ pub mod legacy;
 pub mod lines;
 pub mod substitution;
 
+/// Whether bastille hands this step's text to the host's `eval`
+/// (template.sh:422; all but CMD, which it quotes, and ARG and RENDER,
+/// which it reads itself).
+pub fn host_evaluated(instruction: &crate::ir::Instruction) -> bool {
+    !matches!(
+        instruction,
+        crate::ir::Instruction::Cmd { .. }
+            | crate::ir::Instruction::Render { .. }
+            | crate::ir::Instruction::Arg { .. }
+    )
+}
+
 use crate::dialect::Bindings;
 use crate::document::{Document, span_of};
 use crate::ir::{Dialect, Layout, Step, Template};

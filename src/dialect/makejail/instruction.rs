@@ -570,10 +570,12 @@ fn read_known(name: &str, r: &mut Reader, context: &Context) -> Instruction {
                 },
                 USAGE,
             );
+            // makejail/cmd/all/SERVICE:86-105: the host's `service -j J`
+            // unless --jail.
             let runner = if parsed.has("--jail") {
-                Runner::Host
-            } else {
                 Runner::Jail
+            } else {
+                Runner::Host
             };
             Instruction::Service {
                 args: positionals(&words, &parsed),
@@ -633,12 +635,14 @@ fn read_known(name: &str, r: &mut Reader, context: &Context) -> Instruction {
                 valued: &[],
             };
             let (words, parsed) = r.options(&spec, USAGE);
+            // makejail/cmd/all/SYSRC:91-113: the host's `sysrc -j J`
+            // unless --jail (the jail's own sysrc, through jexec).
             let runner = if parsed.has("--local") {
                 Runner::Local
             } else if parsed.has("--jail") {
-                Runner::Host
-            } else {
                 Runner::Jail
+            } else {
+                Runner::Host
             };
             Instruction::Sysrc {
                 args: positionals(&words, &parsed),
@@ -820,9 +824,11 @@ fn read_pkg(r: &mut Reader) -> Instruction {
     } else if parsed.has("--local") {
         Runner::Local
     } else if parsed.has("--jail") {
-        Runner::Host
-    } else {
+        // share/appjail/cmd/pkg:190-198: `jexec -l -U root J pkg`.
         Runner::Jail
+    } else {
+        // The host's `pkg -j J`.
+        Runner::Host
     };
     let packages = match action {
         PkgAction::Install | PkgAction::Remove => positionals(&words, &parsed)

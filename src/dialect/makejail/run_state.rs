@@ -3,7 +3,7 @@
 //! COPY, REPLACE in AppJail). State is per stage and lasts until CLEAR.
 
 use super::tokenizer::tokenize;
-use crate::ir::Instruction;
+use crate::ir::{CmdUser, Instruction};
 
 fn words(w: &[&str]) -> Vec<String> {
     w.iter().map(|s| s.to_string()).collect()
@@ -105,7 +105,7 @@ impl StageState {
     /// RUN: `jexec [-l] [-U|-u USER] J su -l|-m USER -c "sh -s"` with the
     /// script `cd "WORKDIR"; env ENV... ENTRYPOINT ARGS` on its standard
     /// input. Every word reaches the jail's shell literally.
-    pub fn run(&self, jail_prefix: Vec<String>, command: &[String], flags: &[String]) -> Run {
+    pub fn run(&self, command: &[String], flags: &[String]) -> Run {
         let flag = |name: &str| flags.iter().any(|f| f == name);
         let value_of = |name: &str| {
             flags
@@ -113,23 +113,12 @@ impl StageState {
                 .position(|f| f == name)
                 .and_then(|i| flags.get(i + 1))
         };
-        let mut argv = jail_prefix;
-        if flag("--noclean") {
-            argv.retain(|w| w != "-l");
-        }
-        if let Some(user) = value_of("--juser").or(value_of("--huser")) {
-            // Replace the default `-U root` with the chosen user.
-            if let Some(at) = argv.iter().position(|w| w == "-U") {
-                argv.drain(at..at + 2);
-            }
-            let option = if value_of("--juser").is_some() {
-                "-U"
-            } else {
-                "-u"
-            };
-            let jail_at = argv.len() - 1;
-            argv.splice(jail_at..jail_at, words(&[option, user]));
-        }
+        let jexec_user = match (value_of("--juser"), value_of("--huser")) {
+            (Some(u), _) => Some(CmdUser::Jail(u.clone())),
+            (None, Some(u)) => Some(CmdUser::Host(u.clone())),
+            (None, None) => None,
+        };
+        let mut argv = Vec::new();
         let su = if flag("--maintain-env") { "-m" } else { "-l" };
         let user = self.user.as_deref().unwrap_or("root");
         argv.extend(words(&["su", su, user, "-c", "sh -s"]));
@@ -152,12 +141,19 @@ impl StageState {
         Run {
             argv,
             stdin: script,
+            clean: !flag("--noclean"),
+            jexec_user,
         }
     }
 }
 
 /// A command and the text fed to its standard input.
 pub struct Run {
+    /// `su -l|-m USER -c "sh -s"`, run by `appjail cmd jexec`.
     pub argv: Vec<String>,
     pub stdin: String,
+    /// `jexec -l` (not `--noclean`).
+    pub clean: bool,
+    /// `--juser`/`--huser`: the user jexec runs su as.
+    pub jexec_user: Option<CmdUser>,
 }

@@ -77,6 +77,7 @@ fn gather_nested(doc: &Document, context: &Context, chain: &mut Vec<PathBuf>) ->
         missing,
         args: context.bindings.args.clone(),
         stage: context.stage.map(str::to_string),
+        script_env: Vec::new(),
         bastille: match (doc.template.dialect, target) {
             (Dialect::Bastille, TargetSpec::Jail(_)) => on_path("bastille"),
             _ => None,

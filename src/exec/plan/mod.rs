@@ -13,7 +13,7 @@ pub use render::render;
 use crate::dialect::makejail::run_state::StageState;
 use crate::document::{Document, ProblemKind};
 use crate::ir::{CopyFrom, Dialect, Instruction, Runner, Step};
-use commands::{cmd_argv, in_jail, pkg_argv, words};
+use commands::{appjail_jexec, appjail_tool, cmd_argv, in_jail, pkg_argv, words};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -145,6 +145,9 @@ pub struct Facts {
     /// The templates Bastille INCLUDE steps run (by step index), or why
     /// one cannot be read.
     pub included: BTreeMap<usize, Result<Nested, String>>,
+    /// `--env NAME=VALUE`: the environment a pot flavour's script gets
+    /// besides the caller's (what `pot create` would have inherited).
+    pub script_env: Vec<String>,
     /// Bastille built-ins whose value is not known (`JAIL_IP`, `JAIL_IP6`:
     /// bastille fills them from the jail), so a step still holding
     /// `${NAME}` cannot run as bastille would run it.
@@ -192,6 +195,18 @@ fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<Planned
             continue;
         }
         let mut planned = plan_step(i, step, dialect, target, facts, &state);
+        if dialect == Dialect::Pot
+            && let Some(problem) = doc
+                .problems
+                .iter()
+                .find(|p| p.kind == ProblemKind::Usage && p.line == step.line_index)
+        {
+            // pot's getopts rejects the line: `pot create` stops there.
+            planned.blocked = Some(format!(
+                "pot rejects this line, so pot create fails here: {}",
+                problem.message
+            ));
+        }
         if dialect == Dialect::Bastille
             && let Some(name) = facts
                 .unknown_builtins
@@ -201,6 +216,13 @@ fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<Planned
             planned.blocked = Some(format!(
                 "${{{name}}} has no value here (bastille fills it from the jail's address): pass --{}",
                 name.to_lowercase().replace('_', "-")
+            ));
+        }
+        if dialect == Dialect::Bastille
+            && let Some(name) = host_expanded(step)
+        {
+            planned.blocked = Some(format!(
+                "${{{name}}} has no value: bastille's eval (template.sh:422) would expand it in its own shell, usually to nothing: pass --arg {name}=VALUE"
             ));
         }
         if let (Instruction::Include { .. }, Some(Err(why))) =
@@ -216,6 +238,47 @@ fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<Planned
         steps.push(planned);
     }
     steps
+}
+
+/// A `${NAME}` (or `$NAME`) left in a Bastillefile step's words after ARG
+/// substitution, in a word the host shell's eval expands: bastille hands
+/// it to `eval "bastille CMD J ARGS"` (template.sh:422), which gives it
+/// the value of bastille's own shell variable, usually nothing.
+fn host_expanded(step: &Step) -> Option<String> {
+    if !crate::dialect::bastille::host_evaluated(&step.instruction) {
+        return None;
+    }
+    let tokens = crate::shell::lex(&step.text).ok()?;
+    tokens
+        .iter()
+        .filter(|t| matches!(t.kind, crate::shell::TokenKind::Word { expands: true, .. }))
+        .flat_map(|t| references(&step.text[t.start..t.end]))
+        .find(|name| {
+            step.args
+                .iter()
+                .any(|a| a.contains(&format!("${{{name}}}")) || a.contains(&format!("${name}")))
+        })
+}
+
+/// Whether a value read with `eval echo` holds a command substitution.
+fn runs_on_host(value: &str) -> bool {
+    value.contains("$(") || value.contains('`')
+}
+
+/// The names of `$NAME` and `${NAME}` references in a text.
+fn references(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (at, _) in text.match_indices('$') {
+        let rest = text[at + 1..].strip_prefix('{').unwrap_or(&text[at + 1..]);
+        let len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        if len > 0 && !rest.as_bytes()[0].is_ascii_digit() {
+            names.push(rest[..len].to_string());
+        }
+    }
+    names
 }
 
 /// Whether the manager never reads the step's line (a pot command file's
@@ -304,6 +367,21 @@ fn plan_step(
             planned.blocked = Some(format!("ARG+ {name} has no value: pass --arg {name}=VALUE"));
         }
         (
+            Instruction::Arg {
+                value: Some(value),
+                name,
+                ..
+            },
+            _,
+        ) if dialect == Dialect::Bastille && runs_on_host(value) => {
+            // template.sh:72 reads the value with `eval echo`: bastille runs
+            // the substitution on the host. jailwright never runs a
+            // template's commands on the host.
+            planned.blocked = Some(format!(
+                "ARG {name}: bastille runs `{value}` on the host to get the value (template.sh:72, `eval echo`), which jailwright never does: pass --arg {name}=VALUE"
+            ));
+        }
+        (
             Instruction::Arg { .. }
             | Instruction::Var { .. }
             | Instruction::Env { .. }
@@ -316,7 +394,7 @@ fn plan_step(
             _,
         ) => planned.note = Some("declaration: nothing to run".into()),
         (Instruction::Cmd { script, options }, _) => {
-            match cmd_argv(script, options, &state.make_env, target) {
+            match cmd_argv(script, options, &state.make_env, target, dialect) {
                 Ok(argv) => planned.actions.push(run(argv)),
                 Err(why) => planned.blocked = Some(why),
             }
@@ -328,10 +406,25 @@ fn plan_step(
                 action,
             },
             _,
-        ) => match pkg_argv(packages, *runner, *action, target, facts) {
+        ) => match pkg_argv(packages, *runner, *action, target, facts, dialect) {
             Ok(argv) => planned.actions.push(run(argv)),
             Err(why) => planned.blocked = Some(why),
         },
+        (Instruction::Sysrc { args, runner }, TargetSpec::Jail(j))
+            if makejail && *runner != Runner::Local =>
+        {
+            planned
+                .actions
+                .push(run(appjail_tool("sysrc", args, *runner, j)));
+        }
+        (Instruction::Service { args, runner }, TargetSpec::Jail(j))
+            if makejail && *runner != Runner::Local =>
+        {
+            planned
+                .actions
+                .push(run(appjail_tool("service", args, *runner, j)));
+            planned.live = true;
+        }
         (Instruction::Sysrc { args, runner }, TargetSpec::Jail(j)) => {
             let argv = match runner {
                 Runner::Host | Runner::Local => words(&["/usr/sbin/sysrc", "-j", j]),
@@ -458,27 +551,47 @@ fn plan_step(
                 to: script.clone(),
                 contents: false,
             });
+            // `--env`: what pot create's caller would have had in its
+            // environment, set by the jail's env(1) in front of the script.
+            let env = if facts.script_env.is_empty() {
+                Vec::new()
+            } else {
+                [vec!["env".to_string()], facts.script_env.clone()].concat()
+            };
             let argv = match target {
-                TargetSpec::Jail(pot) => vec!["jexec".into(), pot.clone(), script, pot.clone()],
+                TargetSpec::Jail(pot) => [
+                    vec!["jexec".into(), pot.clone()],
+                    env,
+                    vec![script, pot.clone()],
+                ]
+                .concat(),
                 TargetSpec::Root(_) => {
                     let pot = step.args.get(1).cloned().unwrap_or_default();
-                    [in_jail(target, false), vec![script, pot]].concat()
+                    [in_jail(target, false), env, vec![script, pot]].concat()
                 }
             };
             planned.actions.push(run(argv));
         }
         (Instruction::Workdir { dir }, _) => {
-            let argv = [in_jail(target, true), words(&["mkdir", "-p", dir])].concat();
-            planned.actions.push(run(argv));
-        }
-        (Instruction::Run { command, flags }, _) => {
+            // makejail/cmd/all/WORKDIR:57: `appjail cmd jexec J mkdir -p DIR`.
             let prefix = match target {
-                TargetSpec::Jail(_) => in_jail(target, true),
+                TargetSpec::Jail(j) => appjail_jexec(j, true, None, "/"),
                 TargetSpec::Root(_) => in_jail(target, false),
             };
-            let r = state.run(prefix, command, flags);
+            planned
+                .actions
+                .push(run([prefix, words(&["mkdir", "-p", dir])].concat()));
+        }
+        (Instruction::Run { command, flags }, _) => {
+            // makejail/cmd/all/RUN:236: `... | appjail cmd jexec J [-l]
+            // [-U|-u USER] su -l USER -c "sh -s"`.
+            let r = state.run(command, flags);
+            let prefix = match target {
+                TargetSpec::Jail(j) => appjail_jexec(j, r.clean, r.jexec_user.as_ref(), "/"),
+                TargetSpec::Root(_) => in_jail(target, false),
+            };
             planned.actions.push(Action::Run {
-                argv: r.argv,
+                argv: [prefix, r.argv].concat(),
                 stdin: Some(r.stdin),
             });
         }
@@ -658,6 +771,22 @@ fn mount_spec(args: &[String]) -> Result<MountSpec, String> {
     }
     if !matches!((dump, pass), ("0" | "1", "0" | "1")) {
         return Err(format!("MOUNT: invalid dump/pass: {dump} {pass}"));
+    }
+    // mount.sh:102-112: a pseudo file system only as its own name, a ZFS
+    // dataset, or a nullfs host path; anything else bastille refuses.
+    let special = matches!(
+        (args[0].as_str(), fstype),
+        ("tmpfs", "tmpfs")
+            | ("linprocfs", "linprocfs")
+            | ("linsysfs", "linsysfs")
+            | ("proc", "procfs")
+            | ("fdesc", "fdescfs")
+    );
+    if !special && fstype != "nullfs" && fstype != "zfs" {
+        return Err(format!(
+            "MOUNT {} ... {fstype}: bastille mounts only nullfs, a ZFS dataset, or tmpfs/linprocfs/linsysfs/procfs/fdescfs named as themselves (mount.sh:102-112)",
+            args[0]
+        ));
     }
     Ok(MountSpec {
         from: args[0].clone(),

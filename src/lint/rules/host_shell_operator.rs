@@ -5,7 +5,7 @@
 
 use super::{BASTILLE, text_span};
 use crate::document::Document;
-use crate::ir::{Instruction, Layout};
+use crate::ir::Layout;
 use crate::lint::{Report, Rule, Severity};
 use crate::shell::{self, TokenKind};
 
@@ -18,13 +18,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// Whether bastille hands this step's text to the host's `eval`.
-pub fn host_evaluated(instruction: &Instruction) -> bool {
-    !matches!(
-        instruction,
-        Instruction::Cmd { .. } | Instruction::Render { .. } | Instruction::Arg { .. }
-    )
-}
+pub use crate::dialect::bastille::host_evaluated;
 
 fn check(doc: &Document, report: &mut Report) {
     if doc.template.layout != Layout::File {
