@@ -577,3 +577,15 @@ fn makejail_pkg_sysrc_and_service_run_from_the_host_as_appjail_runs_them() {
         ]
     );
 }
+
+/// Regression: `ARG NAME?` without a default blocked the plan ("requires
+/// a value"); AppJail sets it empty (makejail/cmd/all/ARG:56-62).
+#[test]
+fn an_optional_makejail_arg_without_a_value_is_empty() {
+    let p = makejail_plan("ARG plugins?\nCMD echo ${plugins}\n", &facts());
+    assert!(p.runnable(), "{:?}", p.steps);
+    assert_eq!(
+        argvs(&p.steps[1].actions),
+        ["jexec -l -d / -- web env plugins= sh -c echo ${plugins}"]
+    );
+}

@@ -41,7 +41,15 @@ impl StageState {
                 let given = args
                     .iter()
                     .find_map(|a| a.strip_prefix(name.as_str())?.strip_prefix('='));
-                match given.map(str::to_string).or_else(|| default.clone()) {
+                // `ARG NAME?` may stay empty: AppJail sets `NAME=` (and
+                // passes `NAME=` to CMD's env), makejail/cmd/all/ARG:56-62.
+                let value = given.map(str::to_string).or_else(|| default.clone());
+                let value = if *required {
+                    value
+                } else {
+                    Some(value.unwrap_or_default())
+                };
+                match value {
                     Some(value) if !value.is_empty() || !*required => {
                         self.script_vars.push(format!("{name}={value}"));
                         self.make_env.push(format!("{name}={value}"))
