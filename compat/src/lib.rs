@@ -68,7 +68,7 @@ pub fn corpus_dir(dialect: &str) -> &str {
 }
 
 /// The files SOURCES.tsv gives a role among `roles`.
-fn with_role(root: &Path, roles: &[&str]) -> Vec<String> {
+pub fn with_role(root: &Path, roles: &[&str]) -> Vec<String> {
     let Ok(tsv) = std::fs::read_to_string(root.join("SOURCES.tsv")) else {
         return Vec::new();
     };

@@ -99,7 +99,11 @@ fn differential(shared: Option<std::ffi::OsString>, only: Option<String>) -> i32
     let corpus = shared.join("corpus");
     let upstream = shared.join("upstream");
     let mut status = 0;
-    let runs: [(&str, d::Runner); 2] = [("bastille", d::run_bastille), ("pot", d::run_pot)];
+    let runs: [(&str, d::Runner); 3] = [
+        ("bastille", d::run_bastille),
+        ("appjail", d::run_appjail),
+        ("pot", d::run_pot),
+    ];
     for (manager, run) in runs {
         if only.as_deref().is_some_and(|o| o != manager) {
             continue;

@@ -84,3 +84,8 @@ fn bastille_runs_what_jailwright_plans() {
 fn pot_runs_what_jailwright_plans() {
     differential("pot", differential::run_pot, 80);
 }
+
+#[test]
+fn appjail_runs_what_jailwright_plans() {
+    differential("appjail", differential::run_appjail, 100);
+}

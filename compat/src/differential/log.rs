@@ -16,6 +16,16 @@ impl Record {
     }
 }
 
+/// The first argument of the first record named `name` (the runners'
+/// `jw-root`, `jw-template-dir`), or nothing.
+pub fn first_arg(records: &[Record], name: &str) -> String {
+    records
+        .iter()
+        .find(|r| r.name == name)
+        .and_then(|r| r.args.first().cloned())
+        .unwrap_or_default()
+}
+
 /// Reads a log; a truncated or malformed log is an error.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Record>, String> {
     let mut fields = bytes.split(|b| *b == 0);

@@ -8,6 +8,7 @@
 //! manager step (`/…/bastille`) is compared by its name, and a copy is
 //! compared as `cp -a[v] FROM ROOT/TO` with the jail's root path of the run.
 
+pub mod appjail;
 pub mod bastille;
 pub mod log;
 pub mod pot;
@@ -161,7 +162,42 @@ pub struct ManagerRun {
     pub output: String,
 }
 
-/// Runs `MANAGER/run UPSTREAM TEMPLATE JAIL LOG ARGS...`, 60 s at most.
+/// `timeout SECS MANAGER/run UPSTREAM TEMPLATE JAIL LOG ARGS...`, run in
+/// `dir`.
+fn runner(
+    manager: &str,
+    upstream: &Path,
+    template: &Path,
+    log: &Path,
+    extra: &[String],
+    dir: &Path,
+) -> Command {
+    let mut command = Command::new("timeout");
+    command
+        .arg("300")
+        .arg(runners().join(manager).join("run"))
+        .arg(upstream)
+        .arg(template)
+        .arg(JAIL)
+        .arg(log)
+        .args(extra)
+        .current_dir(dir);
+    command
+}
+
+/// The log and output of a run.
+fn ran(out: std::process::Output, log_path: &Path) -> Result<ManagerRun, String> {
+    let records = log::parse(&std::fs::read(log_path).unwrap_or_default())?;
+    let mut output = String::from_utf8_lossy(&out.stdout).into_owned();
+    output.push_str(&String::from_utf8_lossy(&out.stderr));
+    Ok(ManagerRun {
+        status: out.status.code().unwrap_or(128),
+        records,
+        output,
+    })
+}
+
+/// Runs `MANAGER/run UPSTREAM TEMPLATE JAIL LOG ARGS...`, 300 s at most.
 pub fn run_manager(
     manager: &str,
     upstream: &Path,
@@ -170,26 +206,10 @@ pub fn run_manager(
 ) -> Result<ManagerRun, String> {
     let scratch = Scratch::new(manager).map_err(|e| e.to_string())?;
     let log_path = scratch.0.join("log");
-    let out = Command::new("timeout")
-        .arg("60")
-        .arg(runners().join(manager).join("run"))
-        .arg(upstream)
-        .arg(template)
-        .arg(JAIL)
-        .arg(&log_path)
-        .args(extra)
-        .current_dir(&scratch.0)
+    let out = runner(manager, upstream, template, &log_path, extra, &scratch.0)
         .output()
         .map_err(|e| format!("{manager}/run: {e}"))?;
-    let bytes = std::fs::read(&log_path).unwrap_or_default();
-    let records = log::parse(&bytes)?;
-    let mut output = String::from_utf8_lossy(&out.stdout).into_owned();
-    output.push_str(&String::from_utf8_lossy(&out.stderr));
-    Ok(ManagerRun {
-        status: out.status.code().unwrap_or(128),
-        records,
-        output,
-    })
+    ran(out, &log_path)
 }
 
 /// `jailwright plan --jail JAIL --format json TEMPLATE ARGS...`, run by
@@ -401,7 +421,7 @@ pub fn print_summary(manager: &str, summary: &Summary) {
 pub fn first_error(output: &str) -> Option<String> {
     let line = output
         .lines()
-        .find(|l| l.contains("ERROR") || l.contains("rror:"))?;
+        .find(|l| l.contains("ERROR") || l.contains("rror:") || l.contains("[ error ]"))?;
     let mut words: Vec<String> = Vec::new();
     for w in line.split_whitespace() {
         words.push(if w.contains('/') {
@@ -424,17 +444,17 @@ pub fn plan_in_runner(
     jailwright: &Path,
 ) -> Result<Value, String> {
     let scratch = Scratch::new(manager).map_err(|e| e.to_string())?;
-    let out = Command::new("timeout")
-        .arg("60")
-        .arg(runners().join(manager).join("run"))
-        .arg(upstream)
-        .arg(template)
-        .arg(JAIL)
-        .arg(scratch.0.join("log"))
-        .env("JW_PLAN", jailwright)
-        .current_dir(&scratch.0)
-        .output()
-        .map_err(|e| format!("{manager}/run: {e}"))?;
+    let out = runner(
+        manager,
+        upstream,
+        template,
+        &scratch.0.join("log"),
+        &[],
+        &scratch.0,
+    )
+    .env("JW_PLAN", jailwright)
+    .output()
+    .map_err(|e| format!("{manager}/run: {e}"))?;
     serde_json::from_slice(&out.stdout).map_err(|e| {
         format!(
             "jailwright plan printed no plan ({e}): {}",
@@ -462,4 +482,85 @@ pub fn run_pot(
         Ok::<_, String>(report)
     });
     reports.into_iter().collect()
+}
+
+/// Every main Makejail of the corpus (role `main` in SOURCES.tsv; the
+/// files they INCLUDE run inside them) through `appjail makejail` and
+/// through `jailwright plan`, with a value for every ARG that needs one
+/// (`-- --NAME jw-NAME`, jailwright's `--arg NAME=jw-NAME`).
+pub fn run_appjail(
+    corpus: &Path,
+    upstream: &Path,
+    jailwright: &Path,
+) -> Result<Vec<TemplateReport>, String> {
+    let root = corpus.join("appjail");
+    let templates: Vec<PathBuf> = crate::with_role(&root, &["main"])
+        .into_iter()
+        .map(|f| root.join(f))
+        .collect();
+    let upstream = upstream.join("appjail");
+    let reports = in_parallel(&templates, |template| {
+        let rel = crate::relative(corpus, template);
+        let extra = required_args(template);
+        let (ran, plan) = run_appjail_and_plan(&upstream, template, &extra, jailwright)?;
+        let mut report = appjail::compare(&rel, ran.status, &ran.records, &plan);
+        report.error = first_error(&ran.output);
+        Ok::<_, String>(report)
+    });
+    reports.into_iter().collect()
+}
+
+/// `--NAME jw-NAME` for every ARG of a Makejail (its INCLUDEs read) that
+/// has no default and is not optional.
+fn required_args(template: &Path) -> Vec<String> {
+    use jailwright::ir::Instruction;
+    let Ok(doc) = jailwright::dialect::load_expanded(
+        template,
+        Some(jailwright::ir::Dialect::Makejail),
+        &jailwright::dialect::Bindings::default(),
+    ) else {
+        return Vec::new();
+    };
+    let mut extra = Vec::new();
+    for step in &doc.template.steps {
+        if let Instruction::Arg {
+            name,
+            default: None,
+            required: true,
+            ..
+        } = &step.instruction
+            && !extra.contains(&format!("--{name}"))
+        {
+            extra.push(format!("--{name}"));
+            extra.push(format!("jw-{name}"));
+        }
+    }
+    extra
+}
+
+/// AppJail's run of a Makejail, then jailwright's plan of it in the same
+/// namespace (`JW_PLAN`), where AppJail read it.
+fn run_appjail_and_plan(
+    upstream: &Path,
+    template: &Path,
+    extra: &[String],
+    jailwright: &Path,
+) -> Result<(ManagerRun, Value), String> {
+    let scratch = Scratch::new("appjail").map_err(|e| e.to_string())?;
+    let (log_path, plan_path) = (scratch.0.join("log"), scratch.0.join("plan.json"));
+    let out = runner("appjail", upstream, template, &log_path, extra, &scratch.0)
+        .env("JW_PLAN", jailwright)
+        .env("JW_PLAN_OUT", &plan_path)
+        .output()
+        .map_err(|e| format!("appjail/run: {e}"))?;
+    let ran = ran(out, &log_path)?;
+    let plan =
+        serde_json::from_slice(&std::fs::read(&plan_path).unwrap_or_default()).map_err(|e| {
+            format!(
+                "{}: jailwright plan printed no plan ({e}): {}",
+                template.display(),
+                ran.output
+            )
+        })?;
+    Ok((ran, plan))
 }

@@ -42,18 +42,11 @@ fn is_pot(r: &Record, args: &[&str]) -> bool {
 
 impl<'a> Ran<'a> {
     fn new(records: &'a [Record]) -> Ran<'a> {
-        let value = |name: &str| {
-            records
-                .iter()
-                .find(|r| r.name == name)
-                .and_then(|r| r.args.first().cloned())
-                .unwrap_or_default()
-        };
         Ran {
             records,
             at: 0,
-            root: value("jw-root"),
-            flavours: value("jw-template-dir"),
+            root: super::log::first_arg(records, "jw-root"),
+            flavours: super::log::first_arg(records, "jw-template-dir"),
         }
     }
 
