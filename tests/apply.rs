@@ -660,3 +660,60 @@ fn a_killed_run_on_a_running_jail_keeps_what_the_jail_wrote_since() {
         rig.calls()
     );
 }
+
+/// The commands apply runs on a jail, through the recording adapter.
+fn runs_on_a_jail(p: &jailwright::exec::Plan) -> Vec<String> {
+    assert!(p.runnable(), "{:?}", p.steps);
+    let mut rig = Rig::new(&[]);
+    run_plan(&mut rig, p).unwrap();
+    rig.calls()
+        .into_iter()
+        .filter(|c| c.starts_with("run ") || c.starts_with("copy "))
+        .collect()
+}
+
+/// README's "What each instruction runs", row by row, as apply runs it
+/// (the differential test proves the rows against the managers' code).
+#[test]
+fn apply_runs_each_managers_own_commands_row_by_row() {
+    let bastille = planned("CMD echo hi\nPKG nginx\nSYSRC nginx_enable=YES\nSERVICE nginx start\n");
+    assert_eq!(
+        runs_on_a_jail(&bastille),
+        [
+            "run jexec -l -U root web sh -c echo hi",
+            "run jexec -l -U root web env ASSUME_ALWAYS_YES=yes /usr/sbin/pkg install nginx",
+            "run jexec -l web /usr/sbin/sysrc nginx_enable=YES",
+            "run jexec -l web /usr/sbin/service nginx start",
+        ]
+    );
+    let doc = makejail::parse(
+        SourceFile::new(
+            "Makejail",
+            b"CMD echo hi\nPKG nginx\nPKG --jail git\nSYSRC nginx_enable=YES\nSERVICE nginx start\nWORKDIR /srv\nRUN id\n",
+        ),
+        &Bindings::default(),
+    );
+    let makejail = plan(&doc, &TargetSpec::Jail("web".into()), &Facts::default());
+    assert_eq!(
+        runs_on_a_jail(&makejail),
+        [
+            "run jexec -l -d / -- web env sh -c echo hi",
+            "run pkg -j web install -y -- nginx",
+            "run jexec -l -U root web pkg install -y -- git",
+            "run sysrc -j web -- nginx_enable=YES",
+            "run service -j web -- nginx start",
+            "run jexec -l -d / -- web mkdir -p /srv",
+            "run jexec -l -d / -- web su -l root -c sh -s <<< cd /srv; env id",
+        ]
+    );
+    let doc = jailwright::dialect::pot::parse(vec![jailwright::dialect::pot::Flavour {
+        name: "nginx".into(),
+        commands: None,
+        script: Some(SourceFile::new("/f/nginx.sh", b"echo hi\n")),
+    }]);
+    let pot = plan(&doc, &TargetSpec::Jail("web".into()), &Facts::default());
+    let calls = runs_on_a_jail(&pot);
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(calls[0].starts_with("copy /f/nginx.sh"), "{calls:?}");
+    assert_eq!(calls[1], "run jexec web /tmp/nginx.sh web");
+}
