@@ -1,7 +1,9 @@
 //! JW713: a build step that needs a running jail when none runs. CMD
-//! (jexec), PKG, SYSRC, SERVICE, RUN, WORKDIR and LOGIN go through jexec,
-//! so the build stage needs `OPTION start` (or START) before them, and
-//! after a STOP they fail until the next START. Only main Makejails
+//! (jexec), PKG, SYSRC, SERVICE, RUN, WORKDIR and LOGIN need the jail
+//! running, so the build stage needs `OPTION start` (or START) before
+//! them. A trap: on a stopped jail AppJail only warns "not running" and
+//! goes on with exit 0 (share/appjail/cmd/cmd:324-332, cmd/pkg:172-175),
+//! so the step silently does nothing. Only main Makejails
 //! (`Makejail`, `Makejail.*`) are checked; lint reads them with their local
 //! includes, where `OPTION start` often is.
 
@@ -68,7 +70,7 @@ fn check(doc: &Document, report: &mut Report) {
             other if needs_jail(other) && !running => report.emit(
                 args_span(doc, step),
                 format!(
-                    "{} runs inside the jail, but the jail is not running here",
+                    "{} needs the jail running, and it is not here: AppJail warns and skips the step with exit 0 (cmd/cmd:324-332)",
                     step.name
                 ),
                 "add `OPTION start` (or START before this line)",
