@@ -107,7 +107,15 @@ pub fn missing_prerequisites() -> Vec<String> {
     if !nix_is_root() {
         missing.push("root (a private mount namespace per run)".to_string());
     }
-    for tool in ["unshare", "original-awk", "dash", "bash", "timeout", "flock", "cc"] {
+    for tool in [
+        "unshare",
+        "original-awk",
+        "dash",
+        "bash",
+        "timeout",
+        "flock",
+        "cc",
+    ] {
         if !on_path(tool) {
             missing.push(format!("`{tool}` on PATH"));
         }
