@@ -7,7 +7,9 @@
 //! are done by template.sh itself (template.sh:355-419): no record.
 
 use super::log::Record;
-use super::{JAIL, PlannedAction, StepReport, TemplateReport, Verdict, planned_actions, show};
+use super::{
+    JAIL, PlannedAction, StepReport, TemplateReport, Verdict, planned_actions, show, stop_at,
+};
 use serde_json::Value;
 
 /// The jail's root in the run (the sample bastille.conf's jails dir).
@@ -138,11 +140,21 @@ pub fn compare(path: &str, status: i32, records: &[Record], plan: &Value) -> Tem
             reports.push(report(verdict));
             continue;
         };
-        let verdict = compare_step(&name, step, &ran, status, manager.len() == 0);
-        // Both stop here: jailwright refuses the plan, bastille fails.
-        stopped = (verdict == Verdict::Same && step.get("blocked").is_some())
-            || matches!(&verdict, Verdict::Differs { class, .. } if class.ends_with("bastille fails on it, jailwright runs it"));
-        refused = !stopped && step.get("blocked").is_some();
+        let verdict = match stop_at(
+            "bastille",
+            &name,
+            step,
+            &ran.call,
+            status,
+            manager.len() == 0,
+        ) {
+            Some((verdict, stops)) => {
+                stopped = stops;
+                refused = !stops;
+                verdict
+            }
+            None => compare_step(&name, step, &ran),
+        };
         reports.push(report(verdict));
     }
     for extra in manager {
@@ -169,28 +181,11 @@ pub fn compare(path: &str, status: i32, records: &[Record], plan: &Value) -> Tem
     }
 }
 
-fn compare_step(name: &str, step: &Value, ran: &ManagerStep, status: i32, last: bool) -> Verdict {
+fn compare_step(name: &str, step: &Value, ran: &ManagerStep) -> Verdict {
     let differs = |what: &str, detail: String| Verdict::Differs {
         class: format!("{name}: {what}"),
         detail,
     };
-    if let Some(why) = step["blocked"].as_str() {
-        // jailwright refuses the step: right when bastille fails on it too.
-        return if status != 0 && last {
-            Verdict::Same
-        } else {
-            differs(
-                "jailwright blocks it, bastille runs it",
-                format!("{why} / bastille ran {}", show(&ran.call.argv())),
-            )
-        };
-    }
-    if status != 0 && last {
-        return differs(
-            "bastille fails on it, jailwright runs it",
-            format!("bastille exited {status} at {}", show(&ran.call.argv())),
-        );
-    }
     let actions = planned_actions(step);
     if actions.is_empty() {
         return differs(

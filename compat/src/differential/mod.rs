@@ -247,6 +247,43 @@ pub fn plan_json(
     })
 }
 
+/// A step where one side stops: jailwright blocks it (which is the same as
+/// the manager when the manager failed on it, its last call), or the
+/// manager failed on it while jailwright runs it. The flag says nothing
+/// runs after it. `None`: neither stops here; compare the commands.
+pub fn stop_at(
+    manager: &str,
+    name: &str,
+    step: &Value,
+    call: &Record,
+    status: i32,
+    last: bool,
+) -> Option<(Verdict, bool)> {
+    let failed_here = status != 0 && last;
+    let differs = |what: String, detail: String| Verdict::Differs {
+        class: format!("{name}: {what}"),
+        detail,
+    };
+    match step["blocked"].as_str() {
+        Some(_) if failed_here => Some((Verdict::Same, true)),
+        Some(why) => Some((
+            differs(
+                format!("jailwright blocks it, {manager} runs it"),
+                format!("{why} / {manager} ran {}", show(&call.argv())),
+            ),
+            false,
+        )),
+        None if failed_here => Some((
+            differs(
+                format!("{manager} fails on it, jailwright runs it"),
+                format!("{manager} exited {status} at {}", show(&call.argv())),
+            ),
+            true,
+        )),
+        None => None,
+    }
+}
+
 /// The steps of a plan, as JSON objects.
 pub fn planned_steps(plan: &Value) -> Vec<&Value> {
     plan["steps"]
@@ -441,36 +478,6 @@ pub fn first_error(output: &str) -> Option<String> {
     Some(words.join(" "))
 }
 
-/// `jailwright plan --jail JAIL --format json` of a template, run by the
-/// manager's runner in the namespace where the manager finds it
-/// (`JW_PLAN=PROGRAM MANAGER/run ...`): pot's flavours live in
-/// /usr/local/etc/pot/flavours, and their copy sources with them.
-pub fn plan_in_runner(
-    manager: &str,
-    upstream: &Path,
-    template: &Path,
-    jailwright: &Path,
-) -> Result<Value, String> {
-    let scratch = Scratch::new(manager).map_err(|e| e.to_string())?;
-    let out = runner(
-        manager,
-        upstream,
-        template,
-        &scratch.0.join("log"),
-        &[],
-        &scratch.0,
-    )
-    .env("JW_PLAN", jailwright)
-    .output()
-    .map_err(|e| format!("{manager}/run: {e}"))?;
-    serde_json::from_slice(&out.stdout).map_err(|e| {
-        format!(
-            "jailwright plan printed no plan ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
 /// Every pot flavour of the corpus through pot's flavour stage and
 /// through `jailwright plan`.
 pub fn run_pot(
@@ -483,8 +490,7 @@ pub fn run_pot(
     let upstream = upstream.join("pot");
     let reports = in_parallel(&templates, |template| {
         let rel = crate::relative(corpus, template);
-        let ran = run_manager("pot", &upstream, template, &[])?;
-        let plan = plan_in_runner("pot", &upstream, template, jailwright)?;
+        let (ran, plan) = run_and_plan("pot", &upstream, template, &[], jailwright)?;
         let mut report = pot::compare(&rel, ran.status, &ran.records, &plan);
         report.error = first_error(&ran.output);
         Ok::<_, String>(report)
@@ -510,7 +516,7 @@ pub fn run_appjail(
     let reports = in_parallel(&templates, |template| {
         let rel = crate::relative(corpus, template);
         let extra = required_args(template);
-        let (ran, plan) = run_appjail_and_plan(&upstream, template, &extra, jailwright)?;
+        let (ran, plan) = run_and_plan("appjail", &upstream, template, &extra, jailwright)?;
         let mut report = appjail::compare(&rel, ran.status, &ran.records, &plan);
         report.error = first_error(&ran.output);
         Ok::<_, String>(report)
@@ -546,21 +552,24 @@ fn required_args(template: &Path) -> Vec<String> {
     extra
 }
 
-/// AppJail's run of a Makejail, then jailwright's plan of it in the same
-/// namespace (`JW_PLAN`), where AppJail read it.
-fn run_appjail_and_plan(
+/// The manager's run of a template, then jailwright's plan of it in the
+/// same namespace (`JW_PLAN`, into `JW_PLAN_OUT`), where the manager found
+/// it: pot's flavours live in /usr/local/etc/pot/flavours, a Makejail's
+/// copy beside the placeholders the AppJail runner made.
+fn run_and_plan(
+    manager: &str,
     upstream: &Path,
     template: &Path,
     extra: &[String],
     jailwright: &Path,
 ) -> Result<(ManagerRun, Value), String> {
-    let scratch = Scratch::new("appjail").map_err(|e| e.to_string())?;
+    let scratch = Scratch::new(manager).map_err(|e| e.to_string())?;
     let (log_path, plan_path) = (scratch.0.join("log"), scratch.0.join("plan.json"));
-    let out = runner("appjail", upstream, template, &log_path, extra, &scratch.0)
+    let out = runner(manager, upstream, template, &log_path, extra, &scratch.0)
         .env("JW_PLAN", jailwright)
         .env("JW_PLAN_OUT", &plan_path)
         .output()
-        .map_err(|e| format!("appjail/run: {e}"))?;
+        .map_err(|e| format!("{manager}/run: {e}"))?;
     let ran = ran(out, &log_path)?;
     let plan =
         serde_json::from_slice(&std::fs::read(&plan_path).unwrap_or_default()).map_err(|e| {

@@ -8,7 +8,9 @@
 //! POT` between a `pot start` and a `pot stop` (common-flv.sh:127-156).
 
 use super::log::Record;
-use super::{JAIL, PlannedAction, StepReport, TemplateReport, Verdict, planned_actions, show};
+use super::{
+    JAIL, PlannedAction, StepReport, TemplateReport, Verdict, planned_actions, show, stop_at,
+};
 use serde_json::Value;
 
 /// The commands pot accepts in a flavour (`_is_cmd_flavorable`,
@@ -195,13 +197,16 @@ pub fn compare(path: &str, status: i32, records: &[Record], plan: &Value) -> Tem
                 }
                 Some(record) => {
                     let last = ran.next_line_peek().is_none();
-                    compare_line(&name, step, record, status, last, &ran.flavours)
+                    match stop_at("pot", &name, step, record, status, last) {
+                        Some((verdict, stops)) => {
+                            stopped |= stops;
+                            verdict
+                        }
+                        None => compare_line(&name, step, record, &ran.flavours),
+                    }
                 }
             }
         };
-        // Both stop here, or pot does.
-        stopped |= (verdict == Verdict::Same && step.get("blocked").is_some())
-            || matches!(&verdict, Verdict::Differs { class, .. } if class.ends_with("pot fails on it, jailwright goes on"));
         reports.push(StepReport {
             line,
             name,
@@ -226,34 +231,11 @@ pub fn compare(path: &str, status: i32, records: &[Record], plan: &Value) -> Tem
     }
 }
 
-fn compare_line(
-    name: &str,
-    step: &Value,
-    record: &Record,
-    status: i32,
-    last: bool,
-    flavours: &str,
-) -> Verdict {
+fn compare_line(name: &str, step: &Value, record: &Record, flavours: &str) -> Verdict {
     let differs = |what: &str, detail: String| Verdict::Differs {
         class: format!("{name}: {what}"),
         detail,
     };
-    if let Some(why) = step["blocked"].as_str() {
-        return if status != 0 && last {
-            Verdict::Same
-        } else {
-            differs(
-                "jailwright blocks it, pot runs it",
-                format!("{why} / pot ran {}", show(&record.argv())),
-            )
-        };
-    }
-    if status != 0 && last {
-        return differs(
-            "pot fails on it, jailwright goes on",
-            format!("pot exited {status} at {}", show(&record.argv())),
-        );
-    }
     let actions = planned_actions(step);
     match (name, actions.as_slice()) {
         ("copy-in" | "copy-in-flv", [PlannedAction::Copy { from, to }]) => {

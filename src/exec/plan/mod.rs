@@ -196,10 +196,7 @@ fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<Planned
         }
         let mut planned = plan_step(i, step, dialect, target, facts, &state);
         if dialect == Dialect::Pot
-            && let Some(problem) = doc
-                .problems
-                .iter()
-                .find(|p| p.kind == ProblemKind::Usage && p.line == step.line_index)
+            && let Some(problem) = problem_on(doc, step, ProblemKind::Usage)
         {
             // pot's getopts rejects the line: `pot create` stops there.
             planned.blocked = Some(format!(
@@ -252,7 +249,8 @@ fn host_expanded(step: &Step) -> Option<String> {
     tokens
         .iter()
         .filter(|t| matches!(t.kind, crate::shell::TokenKind::Word { expands: true, .. }))
-        .flat_map(|t| references(&step.text[t.start..t.end]))
+        .flat_map(|t| crate::shell::references(&step.text[t.start..t.end]))
+        .map(str::to_string)
         .find(|name| {
             step.args
                 .iter()
@@ -265,42 +263,45 @@ fn runs_on_host(value: &str) -> bool {
     value.contains("$(") || value.contains('`')
 }
 
-/// The names of `$NAME` and `${NAME}` references in a text.
-fn references(text: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for (at, _) in text.match_indices('$') {
-        let rest = text[at + 1..].strip_prefix('{').unwrap_or(&text[at + 1..]);
-        let len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
-        if len > 0 && !rest.as_bytes()[0].is_ascii_digit() {
-            names.push(rest[..len].to_string());
-        }
-    }
-    names
-}
-
 /// Whether the manager never reads the step's line (a pot command file's
 /// last line without a newline: share/pot/common-flv.sh reads it with
 /// `while read -r line`).
 fn never_read(doc: &Document, step: &Step) -> bool {
+    problem_on(doc, step, ProblemKind::NoFinalNewline).is_some()
+}
+
+/// The reader's problem of this kind on the step's line.
+fn problem_on<'a>(
+    doc: &'a Document,
+    step: &Step,
+    kind: ProblemKind,
+) -> Option<&'a crate::document::Problem> {
     doc.problems
         .iter()
-        .any(|p| p.kind == ProblemKind::NoFinalNewline && p.line == step.line_index)
+        .find(|p| p.kind == kind && p.line == step.line_index)
 }
 
 /// A step the manager skips: shown, never run.
 fn skipped(index: usize, step: &Step, why: &str) -> PlannedStep {
     PlannedStep {
-        step: index,
-        file: step.span.file.clone(),
-        line: step.span.line,
-        name: step.name.clone(),
-        actions: Vec::new(),
-        blocked: None,
         note: Some(format!("skipped: {why}")),
-        live: false,
+        ..PlannedStep::of(index, step)
+    }
+}
+
+impl PlannedStep {
+    /// The template's step `index`, with nothing planned yet.
+    fn of(index: usize, step: &Step) -> PlannedStep {
+        PlannedStep {
+            step: index,
+            file: step.span.file.clone(),
+            line: step.span.line,
+            name: step.name.clone(),
+            actions: Vec::new(),
+            blocked: None,
+            note: None,
+            live: false,
+        }
     }
 }
 
@@ -316,16 +317,7 @@ fn plan_step(
     facts: &Facts,
     state: &StageState,
 ) -> PlannedStep {
-    let mut planned = PlannedStep {
-        step: index,
-        file: step.span.file.clone(),
-        line: step.span.line,
-        name: step.name.clone(),
-        actions: Vec::new(),
-        blocked: None,
-        note: None,
-        live: false,
-    };
+    let mut planned = PlannedStep::of(index, step);
     let outside = |what: &str| {
         Some(format!(
             "{what}: outside apply's reach (the jail manager does it)"

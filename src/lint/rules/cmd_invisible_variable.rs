@@ -18,25 +18,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// Names referenced as `$NAME` or `${NAME}` (not `\$`).
-pub fn references(text: &str) -> Vec<&str> {
-    let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    for (i, _) in text.match_indices('$') {
-        if i > 0 && bytes[i - 1] == b'\\' {
-            continue;
-        }
-        let rest = text[i + 1..].strip_prefix('{').unwrap_or(&text[i + 1..]);
-        let len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
-        if len > 0 && !rest.as_bytes()[0].is_ascii_digit() {
-            found.push(&rest[..len]);
-        }
-    }
-    found
-}
+use crate::shell::references;
 
 /// Whether the script sets the variable itself (`for NAME in`, `NAME=`,
 /// `read NAME`, `local NAME`).
