@@ -145,8 +145,9 @@ fn references_keep_expanding_in_the_target() {
         "double quotes keep ${{PORT}} live: {text}"
     );
     assert!(
-        text.contains("CMD --env \"JAIL_NAME=${APPJAIL_JAILNAME}\" echo ${JAIL_NAME}"),
-        "CMD's clean environment gets the jail's name from the host: {text}"
+        text.contains("ARG JAIL_NAME=${APPJAIL_JAILNAME}\n")
+            && text.contains("CMD echo ${JAIL_NAME}"),
+        "CMD's clean environment gets the jail's name as an ARG: {text}"
     );
 }
 
@@ -478,5 +479,229 @@ fn regression_pkg_update_takes_no_y_and_cp_makes_its_directory() {
             .contains("CMD mkdir -p /usr/local/etc/nginx/conf.d\nCOPY x.conf /usr/local/etc/nginx/conf.d/x.conf"),
         "{}",
         c.files[0].text
+    );
+}
+
+// Issue "convert: output that works when the target manager runs it": one
+// regression test per class of the review.
+
+fn makejail(text: &str) -> jailwright::document::Document {
+    dialect::makejail::parse(
+        jailwright::source::SourceFile::new("Makejail", text.as_bytes()),
+        &Bindings {
+            keep_references: true,
+            ..Bindings::default()
+        },
+    )
+}
+
+fn all_text(c: &Conversion) -> String {
+    c.files
+        .iter()
+        .map(|f| format!("==> {} <==\n{}", f.path, f.text))
+        .collect()
+}
+
+#[test]
+fn regression_conversion_notes_are_not_commands_in_a_pot_command_file() {
+    // pot reads every line of the command file as a command: a `#` line is
+    // "not valid - ignoring" (common-flv.sh:93-123).
+    let doc = makejail("DEVICE foo\nCOPY a /b\nCMD echo hi\n");
+    let c = convert::convert(&doc, Dialect::Pot, "web", &|_| false);
+    assert!(!c.files[0].text.contains('#'), "{}", all_text(&c));
+    assert!(
+        c.files[1].text.contains("# jailwright CV005"),
+        "{}",
+        all_text(&c)
+    );
+    // No script: the notes go beside the flavour.
+    let c = convert::convert(
+        &makejail("DEVICE foo\nCOPY a /b\n"),
+        Dialect::Pot,
+        "web",
+        &|_| false,
+    );
+    assert_eq!(
+        c.files[0].text,
+        "copy-in-flv -c -s a -d /b\n",
+        "{}",
+        all_text(&c)
+    );
+    assert_eq!(c.files[1].path, "web.notes");
+    assert!(c.files[1].text.contains("CV005"));
+    // Nothing for the command file: an empty file, not a blank line.
+    let c = convert::convert(&makejail("CMD echo hi\n"), Dialect::Pot, "web", &|_| false);
+    assert_eq!(c.files[0].text, "", "{}", all_text(&c));
+}
+
+#[test]
+fn regression_legacy_hook_directory_converts_to_a_bastillefile_by_meaning() {
+    let t = Test::new()
+        .file("tpl/PKG", "ARDUINO\nARDUINO-AVRDUDE\n")
+        .file("tpl/SYSRC", "nginx_enable=YES\n")
+        .args(&["convert", "tpl", "--to", "bastille"]);
+    let run = t.run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("PKG ARDUINO ARDUINO-AVRDUDE\nSYSRC nginx_enable=YES\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("\nARDUINO\n"), "{}", run.stdout);
+}
+
+#[test]
+fn regression_a_step_keeps_the_directory_its_manager_starts_it_in() {
+    // Bastille's CMD starts in /root (jexec -l); AppJail's CMD and pot's
+    // script start in /.
+    let c = to(
+        "CMD touch relative-file\nCMD touch /abs\n",
+        Dialect::Makejail,
+    );
+    let text = &c.files[0].text;
+    assert!(
+        text.contains("CMD cd /root && touch relative-file\n"),
+        "{text}"
+    );
+    assert!(text.contains("CMD touch /abs\n"), "{text}");
+    let c = to("CMD touch relative-file\n", Dialect::Pot);
+    assert!(
+        c.files[1].text.contains("cd /root && touch relative-file"),
+        "{}",
+        all_text(&c)
+    );
+    let c = convert::convert(
+        &makejail("CMD touch relative-file\nCMD pkg info\n"),
+        Dialect::Bastille,
+        "web",
+        &|_| false,
+    );
+    let text = &c.files[0].text;
+    assert!(text.contains("CMD cd / && touch relative-file\n"), "{text}");
+    // (`cd /root && X` is X in a Bastillefile)
+    let back = to("CMD cd /root && touch x\n", Dialect::Bastille);
+    assert_eq!(back.files[0].text, "CMD touch x\n");
+}
+
+#[test]
+fn regression_a_copy_to_tmp_before_the_script_reaches_the_script() {
+    // copy-in mounts a tmpfs on /tmp and unmounts it; the start before the
+    // script mounts a new one (copy-in.sh:142-145,210-211).
+    let c = to(
+        "CP run.sh /tmp/run.sh\nCMD /bin/sh /tmp/run.sh\n",
+        Dialect::Pot,
+    );
+    let all = all_text(&c);
+    assert!(!c.files[0].text.contains("-d /tmp/"), "{all}");
+    assert!(
+        c.files[1]
+            .text
+            .contains("cp -a /root/.jailwright-stage/1/run.sh /tmp/run.sh"),
+        "{all}"
+    );
+}
+
+#[test]
+fn regression_variable_references_keep_their_meaning_across_dialects() {
+    // AppJail: `$foo` reads the ARG from CMD's environment, `'${foo}'` is
+    // literal. Bastille: only `${foo}` is substituted, quotes or not.
+    let c = convert::convert(
+        &makejail("ARG foo=1\nCMD echo $foo '${foo}' $(echo '${foo}')\n"),
+        Dialect::Bastille,
+        "web",
+        &|_| false,
+    );
+    assert!(
+        c.files[0]
+            .text
+            .contains("echo ${foo} '$''{foo}' $(echo '$''{foo}'"),
+        "{}",
+        c.files[0].text
+    );
+    // Bastille's `'${foo}'` is the value: out of the quotes, no `''` left.
+    let c = to("ARG foo=1\nCMD echo '${foo}'\n", Dialect::Makejail);
+    assert!(
+        c.files[0].text.contains("CMD echo \"${foo}\"\n"),
+        "{}",
+        c.files[0].text
+    );
+    // Bastille's bare `$foo` is empty in the jail: reported.
+    let c = to("ARG foo=1\nCMD echo $foo\n", Dialect::Makejail);
+    assert!(
+        c.losses
+            .iter()
+            .any(|l| l.loss.code == "CV013" && l.loss.message.starts_with("$foo")),
+        "{:?}",
+        c.losses
+    );
+}
+
+#[test]
+fn regression_cmd_env_does_not_expand_the_jail_name_in_appjail() {
+    // CMD escapes the `$` of an --env value (makejail/cmd/all/CMD:125):
+    // the name comes in as an ARG, which CMD has in its environment.
+    let c = to("CMD echo ${JAIL_NAME}\n", Dialect::Makejail);
+    let text = &c.files[0].text;
+    assert!(!text.contains("--env"), "{text}");
+    assert!(
+        text.contains("ARG JAIL_NAME=${APPJAIL_JAILNAME}\nCMD echo ${JAIL_NAME}\n"),
+        "{text}"
+    );
+    // and it reads back as the jail's name, not as a parameter.
+    let back = convert::convert(&makejail(text), Dialect::Bastille, "web", &|_| false);
+    assert_eq!(back.files[0].text, "CMD echo ${JAIL_NAME}\n");
+}
+
+#[test]
+fn regression_a_one_line_cmd_with_extra_blanks_is_not_shipped() {
+    let c = to("CMD echo a  b \n", Dialect::Makejail);
+    assert!(
+        c.files[0].text.contains("CMD echo a b\n"),
+        "{}",
+        all_text(&c)
+    );
+    assert_eq!(c.files.len(), 1, "{}", all_text(&c));
+}
+
+fn flavour(script: &str) -> jailwright::document::Document {
+    dialect::pot::parse(vec![dialect::pot::Flavour {
+        name: "web".into(),
+        commands: None,
+        script: Some(jailwright::source::SourceFile::new(
+            "web.sh",
+            script.as_bytes(),
+        )),
+    }])
+}
+
+#[test]
+fn regression_a_shipped_script_says_why_it_is_shipped() {
+    let reason = |script: &str| {
+        convert::convert(&flavour(script), Dialect::Bastille, "web", &|_| false)
+            .losses
+            .iter()
+            .find(|l| l.loss.code == "CV008")
+            .map(|l| l.loss.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        reason("#!/bin/sh\necho a\necho b\n").contains("no set -e"),
+        "{}",
+        reason("#!/bin/sh\necho a\necho b\n")
+    );
+    assert!(reason("#!/bin/sh\ncd /x\ntouch a\n").contains("shell state across lines"));
+    // `#!/bin/sh -e` stops on error: its lines are steps, nothing shipped.
+    let c = convert::convert(
+        &flavour("#!/bin/sh -e\necho a\necho b\n"),
+        Dialect::Bastille,
+        "web",
+        &|_| false,
+    );
+    assert_eq!(
+        c.files[0].text,
+        "CMD echo a\nCMD echo b\n",
+        "{}",
+        all_text(&c)
     );
 }

@@ -8,6 +8,7 @@ use jailwright::convert::{self, meaning, ops};
 use jailwright::dialect::{self, Bindings};
 use jailwright::document::Document;
 use jailwright::ir::Dialect;
+use jailwright::lint::{Diagnostic, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -18,6 +19,15 @@ pub struct Direction {
     /// Converted with no loss at all.
     pub lossless: usize,
     pub losses: BTreeMap<String, usize>,
+    /// Templates whose input lints without an error or a warning.
+    pub clean_in: usize,
+    /// Of those, the ones whose output lints without one too.
+    pub clean_out: usize,
+    /// Error and warning codes found in outputs of clean inputs, with
+    /// their counts.
+    pub added_errors: BTreeMap<String, usize>,
+    /// Comment lines in pot command files (pot reads them as commands).
+    pub pot_comments: usize,
 }
 
 #[derive(Debug, Default)]
@@ -51,6 +61,63 @@ fn load(template: &Path, dialect: Dialect) -> Result<Document, String> {
         _ => dialect::load_expanded(template, None, &bindings),
     }
     .map_err(|e| e.to_string())
+}
+
+/// The template read as `jailwright lint` reads it.
+fn load_plain(template: &Path, dialect: Dialect) -> Result<Document, String> {
+    match dialect {
+        Dialect::Pot => dialect::load_flavours(&[template.to_path_buf()]),
+        _ => dialect::load_expanded(template, None, &Bindings::default()),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// An error or a warning: what a clean template has none of.
+fn alarming(d: &Diagnostic) -> bool {
+    matches!(d.severity, Severity::Error | Severity::Warning)
+}
+
+fn has_error(found: &[Diagnostic]) -> bool {
+    found.iter().any(alarming)
+}
+
+/// Lints a conversion as its user would: written to a directory with the
+/// files it carries, read back from there, every rule but ShellCheck.
+fn lint_output(
+    conversion: &convert::Conversion,
+    source_dir: &Path,
+    flavour: &str,
+) -> Result<Vec<Diagnostic>, String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "jw-compat-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let io = |e: std::io::Error| format!("{}: {e}", dir.display());
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let result = (|| {
+        for file in &conversion.files {
+            std::fs::write(dir.join(&file.path), &file.text).map_err(io)?;
+        }
+        let root = jailwright::files::root::Root::open(&dir).map_err(io)?;
+        for carried in &conversion.carried {
+            let from = source_dir.join(&carried.from);
+            if from.exists() {
+                jailwright::files::copy::copy_in(&root, &from, &carried.to, true).map_err(io)?;
+            }
+        }
+        let main = dir.join(&conversion.files[0].path);
+        let doc = match conversion.dialect {
+            Dialect::Pot => dialect::load_flavours(&[main]),
+            d => dialect::load_expanded(&main, Some(d), &Bindings::default()),
+        }
+        .map_err(|e| format!("{flavour}: converted output unreadable: {e}"))?;
+        Ok(jailwright::lint::lint(&doc))
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// `skip_meaning`: templates the manager itself fails on (the compat
@@ -106,6 +173,7 @@ fn check(
             }
         }
     }
+    let clean_in = !has_error(&jailwright::lint::lint(&load_plain(template, from)?));
     let flavour = template.file_name().map_or("flavour".into(), |n| {
         n.to_string_lossy().trim_end_matches(".sh").to_string()
     });
@@ -121,6 +189,31 @@ fn check(
         direction.templates += 1;
         if there.losses.is_empty() {
             direction.lossless += 1;
+        }
+        let found = lint_output(&there, &doc.sources[0].dir(), &flavour)?;
+        if to == Dialect::Pot {
+            direction.pot_comments += there.files[0]
+                .text
+                .lines()
+                .filter(|l| l.trim_start().starts_with('#'))
+                .count();
+        }
+        if clean_in {
+            direction.clean_in += 1;
+            let errors: BTreeSet<&str> = found
+                .iter()
+                .filter(|d| alarming(d))
+                .map(|d| d.code)
+                .collect();
+            if errors.is_empty() {
+                direction.clean_out += 1;
+            }
+            for code in errors {
+                *direction.added_errors.entry(code.to_string()).or_default() += 1;
+                if std::env::var_os("JAILWRIGHT_COMPAT_DEBUG").is_some() {
+                    eprintln!("{} -> {to_name}: {code}", template.display());
+                }
+            }
         }
         for lost in &there.losses {
             *direction
@@ -147,10 +240,12 @@ fn check(
         if let Some(missing) = first_missing(&expected, &found).filter(|_| strict) {
             if std::env::var_os("JAILWRIGHT_COMPAT_DEBUG").is_some() {
                 eprintln!(
-                    "--- {}\n{}\n--- back\n{}",
+                    "--- {}\n{}\n--- back\n{}\n--- expected\n{}\n--- found\n{}",
                     template.display(),
                     there.files[0].text,
-                    back.files[0].text
+                    back.files[0].text,
+                    expected.join("\n"),
+                    found.join("\n")
                 );
             }
             return Err(format!("{name} -> {to_name} -> {name} loses `{missing}`"));

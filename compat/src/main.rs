@@ -71,6 +71,24 @@ fn main() {
             }
         );
     }
+    for ((from, to), d) in &conversions.directions {
+        let errors: Vec<String> = d
+            .added_errors
+            .iter()
+            .map(|(c, n)| format!("{c}×{n}"))
+            .collect();
+        println!(
+            "{from} -> {to}: {}/{} clean inputs lint clean converted{}; {} comment line(s) in pot command files",
+            d.clean_out,
+            d.clean_in,
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!(" (added: {})", errors.join(" "))
+            },
+            d.pot_comments
+        );
+    }
     println!(
         "conversions: {} failed ({:.2}s)",
         conversions.failures.len(),

@@ -64,7 +64,10 @@ pub fn run(args: ConvertArgs) -> i32 {
     };
     let to: Dialect = args.to.into();
     let name = args.name.clone().unwrap_or_else(|| flavour_name(first));
-    let conversion = if to == doc.template.dialect {
+    // A directory of legacy hook files becomes a Bastillefile by meaning,
+    // as `bastille template convert` does (template.sh:185-231).
+    let legacy = dialect::detect(first, forced) == Some(Kind::BastilleLegacy);
+    let conversion = if to == doc.template.dialect && !legacy {
         same_dialect(&doc, &name)
     } else {
         let dir = doc.sources.first().map(|s| s.dir()).unwrap_or_default();

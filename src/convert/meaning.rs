@@ -15,17 +15,27 @@ pub fn effects(doc: &Document) -> Vec<String> {
 /// The effects of a converted template, with a script it ships and runs
 /// whole (`/bin/sh /tmp/NAME.sh ...`) read as the script's own effects.
 pub fn effects_with(doc: &Document, files: &[super::OutputFile]) -> Vec<String> {
+    let home = format!("cd {} && ", super::ops::BASTILLE_CMD_DIR);
     let ops: Vec<Located> = operations(doc)
         .into_iter()
         .map(|mut located| {
             if let Op::Shell { script, user: None } = &located.op {
-                let shipped = files.iter().find(|f| {
-                    f.executable && script.starts_with(&format!("/bin/sh /tmp/{} ", f.path))
-                });
+                // (bastille starts the script in root's home)
+                let (at_home, run) = match script.strip_prefix(&home) {
+                    Some(rest) => (true, rest),
+                    None => (false, script.as_str()),
+                };
+                let shipped = files
+                    .iter()
+                    .find(|f| f.executable && runs(run, &format!("/bin/sh /tmp/{}", f.path)));
                 if let Some(file) = shipped {
+                    let mut text = file.text.clone();
+                    if at_home && crate::shell::cwd::depends_on_cwd(&text) {
+                        text = format!("cd {} || exit\n{text}", super::ops::BASTILLE_CMD_DIR);
+                    }
                     located.op = Op::Script {
                         name: file.path.clone(),
-                        text: file.text.clone(),
+                        text,
                     };
                 }
             }
@@ -35,10 +45,91 @@ pub fn effects_with(doc: &Document, files: &[super::OutputFile]) -> Vec<String> 
     effects_of(&ops)
 }
 
+/// Shell text as its words and operators (blanks between them do not
+/// count).
+fn words_of(script: &str) -> String {
+    if script.contains('\n') {
+        return script
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(words_of)
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    match crate::shell::lex(script) {
+        Ok(tokens) => tokens
+            .iter()
+            .map(|t| match &t.kind {
+                crate::shell::TokenKind::Word { value, .. } => value.as_str(),
+                crate::shell::TokenKind::Operator(op) => op.as_str(),
+                crate::shell::TokenKind::Comment => "#",
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        Err(_) => shlex::split(script).map_or_else(|| script.to_string(), |w| w.join(" ")),
+    }
+}
+
+/// Whether `script` runs `command` (after `env` assignments), with or
+/// without arguments.
+fn runs(script: &str, command: &str) -> bool {
+    let mut rest = script;
+    if let Some(after) = rest.strip_prefix("env ") {
+        rest = after;
+        while let Some((word, tail)) = rest.split_once(' ') {
+            if !word.contains('=') {
+                break;
+            }
+            rest = tail;
+        }
+    }
+    rest.strip_prefix(command)
+        .is_some_and(|after| after.is_empty() || after.starts_with(' '))
+}
+
 pub fn effects_of(ops: &[Located]) -> Vec<String> {
     let mut out = Vec::new();
     for located in ops {
         push(&mut out, located, &located.op);
+    }
+    unstage(out)
+}
+
+/// A copy a pot flavour stages (copied by the command file to
+/// [`super::to_pot::STAGING`], moved by the script) as the one copy it is,
+/// where the script makes it.
+fn unstage(effects: Vec<String>) -> Vec<String> {
+    let staging = super::to_pot::STAGING;
+    let mut staged: Vec<(String, String)> = Vec::new();
+    let mut out = Vec::new();
+    for effect in effects {
+        if let Some((source, to)) = effect
+            .strip_prefix("copy ")
+            .and_then(|rest| rest.split_once(" -> "))
+            .filter(|(_, to)| to.starts_with(staging))
+        {
+            staged.push((to.to_string(), source.to_string()));
+            continue;
+        }
+        let moved = effect.strip_prefix("sh root: ").and_then(|script| {
+            let words: Vec<&str> = script.split(' ').collect();
+            let at = words.iter().position(|w| *w == "cp")?;
+            let (from, to) = match &words[at..] {
+                ["cp", "-a", from, to, "&&", "rm", "-rf", _] => (*from, *to),
+                _ => return None,
+            };
+            let (from, contents) = match from.strip_suffix("/.") {
+                Some(dir) => (dir, true),
+                None => (from, false),
+            };
+            let (_, source) = staged.iter().find(|(at, _)| at == from)?;
+            Some(format!(
+                "copy {source}{} -> {to}",
+                if contents { "/*" } else { "" }
+            ))
+        });
+        out.push(moved.unwrap_or(effect));
     }
     out
 }
@@ -55,7 +146,7 @@ fn push(out: &mut Vec<String>, located: &Located, op: &Op) {
         Op::Shell { script, user } => format!(
             "sh {}: {}",
             user.as_deref().unwrap_or("root"),
-            shlex::split(script).map_or_else(|| script.clone(), |w| w.join(" "))
+            words_of(script)
         ),
         Op::Pkg {
             packages, action, ..
@@ -89,8 +180,8 @@ fn push(out: &mut Vec<String>, located: &Located, op: &Op) {
         Op::Stop => "stop".into(),
         Op::Script { text, .. } => {
             match script::lift(text) {
-                Some(ops) => ops.iter().for_each(|o| push(out, located, o)),
-                None => push(
+                Ok(ops) => ops.iter().for_each(|o| push(out, located, o)),
+                Err(_) => push(
                     out,
                     located,
                     &Op::Shell {

@@ -7,10 +7,10 @@
 
 pub mod meaning;
 pub mod ops;
-mod script;
+pub(crate) mod script;
 mod to_bastille;
 mod to_makejail;
-mod to_pot;
+pub mod to_pot;
 mod words;
 
 use crate::document::{Document, ProblemKind};
@@ -68,6 +68,9 @@ pub fn convert(
     }
     let renamed = rename_invalid_args(&mut ops, to, &mut notes);
     undeclared_references(&ops, &mut notes);
+    if doc.template.dialect == Dialect::Bastille && to != Dialect::Bastille {
+        bare_references(&ops, &mut notes);
+    }
     let (files, carried, losses) = match to {
         Dialect::Bastille => to_bastille::emit(&ops),
         Dialect::Makejail => to_makejail::emit(&ops),
@@ -117,6 +120,34 @@ pub fn convert(
         .losses
         .sort_by_key(|l| (l.span.file.clone(), l.span.start));
     conversion
+}
+
+/// A `$NAME` of an ARG in a Bastille CMD: bastille substitutes only
+/// `${NAME}` (template.sh:333-371), so the jail's shell reads `$NAME`,
+/// unset there (`jexec -l` clears the environment); the target gives it
+/// the ARG's value.
+fn bare_references(ops: &[ops::Located], notes: &mut Vec<Lost>) {
+    use ops::Op;
+    let mut declared = Vec::new();
+    for located in ops {
+        match &located.op {
+            Op::Arg { name, .. } => declared.push(name.clone()),
+            Op::Shell { script, .. } => {
+                for name in crate::shell::quote::bare_references(script, &declared) {
+                    notes.push(Lost {
+                        span: located.span.clone(),
+                        dropped: false,
+                        loss: Loss::new(
+                            "CV013",
+                            format!("${name}: empty in bastille's CMD (it substitutes only ${{{name}}}); the converted step reads the ARG's value"),
+                            format!("write ${{{name}}} in the Bastillefile if the ARG was meant"),
+                        ),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A `${NAME}` in a step's words that no ARG of the template declares
@@ -284,13 +315,16 @@ pub fn carried(doc: &Document) -> Vec<Carried> {
     e.carried
 }
 
+/// Why a step of several lines is shipped whole.
+const LINES: &str = "several lines run as one script";
+
 /// What every emitter does with a flavour script and with a construct of
 /// one manager only.
 enum Shared {
     /// The script's lines as steps.
     Lifted(Vec<ops::Op>),
     /// The script, to ship and run whole.
-    Whole,
+    Whole(script::Whole),
     /// The construct, in its own dialect.
     Verbatim(String),
     Lost(Loss),
@@ -299,8 +333,8 @@ enum Shared {
 fn shared(located: &ops::Located, target: Dialect) -> Option<Shared> {
     match &located.op {
         ops::Op::Script { text, .. } => Some(match script::lift(text) {
-            Some(ops) => Shared::Lifted(ops),
-            None => Shared::Whole,
+            Ok(ops) => Shared::Lifted(ops),
+            Err(why) => Shared::Whole(why),
         }),
         ops::Op::Native { dialect, what } => Some(if *dialect == target {
             Shared::Verbatim(located.written.clone())
@@ -346,24 +380,28 @@ impl Emitter {
         });
     }
 
-    /// Ships a script with the template to be run whole (shell state
-    /// across its lines); returns its file name, unique in the output.
-    fn ship(&mut self, op: &ops::Located, name: &str, text: &str) -> String {
+    /// Ships a script with the template to be run whole (`why`); returns
+    /// its file name, unique in the output.
+    fn ship(&mut self, op: &ops::Located, name: &str, text: &str, why: &str) -> String {
         let stem = name.trim_end_matches(".sh");
         let mut file = format!("{stem}.sh");
         while self.files.iter().any(|f| f.path == file) {
             file = format!("{stem}-{}.sh", self.files.len() + 1);
         }
+        let mut text = text.to_string();
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
         self.files.push(OutputFile {
             path: file.clone(),
-            text: text.to_string(),
+            text,
             executable: true,
         });
         self.note(
             op,
             Loss::new(
                 "CV008",
-                format!("{file}: shell state across lines, shipped and run whole"),
+                format!("{file}: {why}, shipped and run whole"),
                 "split it into steps by hand if you want each one cached",
             ),
         );

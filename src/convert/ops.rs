@@ -304,6 +304,18 @@ fn operation(step: &Step, context: &Context) -> Mapped {
     match &step.instruction {
         // Bastille's default is shell text its host evaluates: its value
         // is what it means.
+        // jailwright's own spelling of the jail's name for CMD (the
+        // built-in every manager has).
+        I::Arg {
+            name,
+            default: Some(default),
+            ..
+        } if dialect == Dialect::Makejail
+            && name == "JAIL_NAME"
+            && default == "${APPJAIL_JAILNAME}" =>
+        {
+            Mapped::Nothing
+        }
         I::Arg {
             name,
             default,
@@ -348,16 +360,22 @@ fn operation(step: &Step, context: &Context) -> Mapped {
                 }
                 _ => script.clone(),
             };
-            Mapped::One(super::script::command(&script, params))
+            Mapped::One(in_start_dir(
+                dialect,
+                super::script::command(&script, params),
+            ))
         }
         // A legacy CMD hook file: one script, lines kept apart when they
         // do not depend on each other.
         I::Cmd { script, options } if options.is_default() => match super::script::lift(script) {
-            Some(ops) => Mapped::Many(ops),
-            None => Mapped::One(Op::Shell {
-                script: script.clone(),
-                user: None,
-            }),
+            Ok(ops) => Mapped::Many(ops.into_iter().map(|o| in_start_dir(dialect, o)).collect()),
+            Err(_) => Mapped::One(in_start_dir(
+                dialect,
+                Op::Shell {
+                    script: script.clone(),
+                    user: None,
+                },
+            )),
         },
         I::Cmd { script, options } => match options.target {
             CmdTarget::Jexec => {
@@ -456,9 +474,19 @@ fn operation(step: &Step, context: &Context) -> Mapped {
                         };
                         // An absolute source is a host path in every
                         // manager.
-                        let from = match from {
-                            CopyFrom::Template if source.starts_with('/') => CopyFrom::Host,
-                            other => other.clone(),
+                        let (source, from) = match from {
+                            CopyFrom::Template if source.starts_with('/') => {
+                                (source, CopyFrom::Host)
+                            }
+                            // A file of pot's flavour directory (where the
+                            // flavour is): one of the template's.
+                            CopyFrom::Host if dialect == Dialect::Pot => {
+                                match source.strip_prefix(crate::dialect::pot::FLAVOUR_DIR) {
+                                    Some(rest) => (rest, CopyFrom::Template),
+                                    None => (source, CopyFrom::Host),
+                                }
+                            }
+                            other => (source, other.clone()),
                         };
                         Op::Copy {
                             source: source.to_string(),
@@ -686,6 +714,37 @@ fn operation(step: &Step, context: &Context) -> Mapped {
             format!("{keyword}: not an instruction the manager runs"),
             "remove it",
         ),
+    }
+}
+
+/// Where Bastille's CMD starts: root's home (`jexec -l -U root`,
+/// template.sh:375-381; jexec(8) `-l` changes to the user's home).
+pub const BASTILLE_CMD_DIR: &str = "/root";
+
+/// A shell step as the operations hold it, started in `/` (where AppJail's
+/// CMD and pot's flavour script start): a Bastille step that may use its
+/// directory first changes to the one bastille starts it in.
+fn in_start_dir(dialect: Dialect, op: Op) -> Op {
+    match op {
+        Op::Shell { script, user } if dialect == Dialect::Bastille && user.is_none() => {
+            // (`cd / && X` is X where the operations start)
+            let script = match script
+                .strip_prefix("cd / && ")
+                .or_else(|| script.strip_prefix("cd / || exit\n"))
+            {
+                Some(rest) => rest.to_string(),
+                None if crate::shell::cwd::depends_on_cwd(&script) => {
+                    if script.contains('\n') {
+                        format!("cd {BASTILLE_CMD_DIR} || exit\n{script}")
+                    } else {
+                        format!("cd {BASTILLE_CMD_DIR} && {script}")
+                    }
+                }
+                None => script,
+            };
+            Op::Shell { script, user: None }
+        }
+        other => other,
     }
 }
 

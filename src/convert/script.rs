@@ -9,16 +9,39 @@ use super::ops::Op;
 use crate::ir::PkgAction;
 use crate::shell::words::{TokenKind, lex};
 
-/// The script's lines as independent steps, or `None` when one line
-/// depends on another. Only a script that stops at its first failure
-/// (`set -e`), or that has a single command, means the same as separate
-/// steps, each of which stops the template when it fails.
-pub fn lift(text: &str) -> Option<Vec<Op>> {
+/// Why a script stays whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whole {
+    /// A line depends on another (variables, `cd`, functions, ...).
+    State,
+    /// Its lines go on after a failure (no `set -e`), as separate steps
+    /// would not.
+    NoErrexit,
+}
+
+impl Whole {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Whole::State => "shell state across lines",
+            Whole::NoErrexit => {
+                "its lines go on after a failure (no set -e), separate steps would stop"
+            }
+        }
+    }
+}
+
+/// The script's lines as independent steps, or why not. Only a script
+/// that stops at its first failure (`set -e`, or `-e` on its `#!` line,
+/// which pot's `jexec POT /tmp/NAME.sh` honours: common-flv.sh:143), or
+/// that has a single command, means the same as separate steps, each of
+/// which stops the template when it fails.
+pub fn lift(text: &str) -> Result<Vec<Op>, Whole> {
     let mut ops = Vec::new();
     let mut params: Vec<String> = vec!["POT_NAME".into()];
     let mut errexit = false;
     let mut commands = 0;
     let mut lines = text.lines();
+    errexit |= text.lines().next().is_some_and(shebang_errexit);
     while let Some(line) = lines.next() {
         let line = line.trim();
         // A `(` ... `)` block: one step in a subshell of its own (how a
@@ -29,7 +52,7 @@ pub fn lift(text: &str) -> Option<Vec<Op>> {
                 match lines.next().map(str::trim_end) {
                     Some(") || exit $?") | Some(")") => break,
                     Some(l) => inner.push(l),
-                    None => return None,
+                    None => return Err(Whole::State),
                 }
             }
             ops.push(Op::Shell {
@@ -58,12 +81,25 @@ pub fn lift(text: &str) -> Option<Vec<Op>> {
         let line = match line.strip_suffix(" || exit $?").and_then(subshell) {
             Some(step) => step,
             None if independent(line) => line,
-            None => return None,
+            None => return Err(Whole::State),
         };
         ops.push(command(line, &params));
         commands += 1;
     }
-    (errexit || commands <= 1).then_some(ops)
+    if errexit || commands <= 1 {
+        Ok(ops)
+    } else {
+        Err(Whole::NoErrexit)
+    }
+}
+
+/// `#!/bin/sh -e` (an option word with `e` on the interpreter line).
+fn shebang_errexit(line: &str) -> bool {
+    line.strip_prefix("#!").is_some_and(|rest| {
+        rest.split_whitespace()
+            .skip(1)
+            .any(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('e'))
+    })
 }
 
 /// `NAME="${NAME:-default}"` as an ARG with a default.
@@ -195,8 +231,11 @@ pub fn command(line: &str, params: &[String]) -> Op {
     let Some(words) = shlex::split(line) else {
         return shell();
     };
+    // (a login shell starts in the user's home: only a step that does not
+    // use its directory means the same started in `/`)
     if let [su, l, user, c, script] = &words[..]
         && (su, l, c) == (&"su".to_string(), &"-l".to_string(), &"-c".to_string())
+        && !crate::shell::cwd::depends_on_cwd(script)
     {
         return Op::Shell {
             script: script.clone(),
@@ -267,6 +306,19 @@ mod tests {
     }
 
     #[test]
+    fn regression_a_flavour_script_with_sh_e_on_its_shebang_stops_on_error() {
+        assert_eq!(
+            lift("#!/bin/sh -e\necho a\necho b\n").map(|o| o.len()),
+            Ok(2)
+        );
+        assert_eq!(
+            lift("#!/bin/sh -ex\necho a\necho b\n").map(|o| o.len()),
+            Ok(2)
+        );
+        assert_eq!(lift("#!/bin/sh\necho a\necho b\n"), Err(Whole::NoErrexit));
+    }
+
+    #[test]
     fn state_keeps_the_script_whole() {
         for script in [
             "X=1\necho $X\n",
@@ -277,7 +329,7 @@ mod tests {
             "echo $1\n",
             "f() { echo; }\n",
         ] {
-            assert_eq!(lift(script), None, "{script}");
+            assert_eq!(lift(script), Err(Whole::State), "{script}");
         }
     }
 

@@ -1,13 +1,26 @@
 //! Operations as a Bastillefile.
 
-use super::ops::{Located, Loss, Op};
+use super::ops::{BASTILLE_CMD_DIR, Located, Loss, Op};
+use super::script::Whole;
 use super::words::{JAIL_NAME, jail_name_as, sh_word as quote, sh_words as words};
-use super::{Carried, Emitter, Lost, OutputFile, Shared, shared};
+use super::words::{in_root, jail_name_argument};
+use super::{Carried, Emitter, LINES, Lost, OutputFile, Shared, shared};
 use crate::ir::{CopyFrom, Dialect, PkgAction};
-use crate::shell::quote::literal;
+use crate::shell::cwd::depends_on_cwd;
+use crate::shell::quote::{literal, references_for_bastille};
 
 pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
     let mut e = Emitter::default();
+    // The ARGs: variables of the jail's shell in the operations, text
+    // bastille substitutes in a Bastillefile.
+    let params: Vec<String> = ops
+        .iter()
+        .filter_map(|o| match &o.op {
+            Op::Arg { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let e = &mut e;
     for op in ops {
         if let Some(stage) = &op.stage {
             e.lose(
@@ -20,7 +33,7 @@ pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
             );
             continue;
         }
-        emit_op(&mut e, op, &op.op);
+        emit_op(e, op, &op.op, &params);
     }
     // bastille substitutes ${JAIL_NAME} everywhere, quotes or not.
     let mut text = jail_name_as(&e.lines.join("\n"), JAIL_NAME);
@@ -30,14 +43,18 @@ pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
         text,
         executable: false,
     }];
-    files.extend(e.files.into_iter().map(|mut f| {
+    files.extend(std::mem::take(&mut e.files).into_iter().map(|mut f| {
         f.text = jail_name_as(&f.text, JAIL_NAME);
         f
     }));
-    (files, e.carried, e.losses)
+    (
+        files,
+        std::mem::take(&mut e.carried),
+        std::mem::take(&mut e.losses),
+    )
 }
 
-fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
+fn emit_op(e: &mut Emitter, located: &Located, op: &Op, params: &[String]) {
     let line = match op {
         // bastille provides these itself (and an ARG could not override
         // them: the built-in comes first in its substitutions).
@@ -60,13 +77,15 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
         },
         Op::Shell { script, user } => {
             if script.contains('\n') {
-                return stage_script(e, located, "step", script, user.as_deref());
+                let script = &from_start_dir(script);
+                return stage_script(e, located, "step", script, user.as_deref(), None, params);
             }
+            let script = &references_for_bastille(&from_start_dir(script), params);
             match user {
                 None => format!("CMD {script}"),
                 // Quoted for root's shell to pass on untouched (bastille
                 // still substitutes ${NAME} inside the quotes).
-                Some(u) => format!("CMD su -l {} -c {}", literal(u), literal(script)),
+                Some(u) => format!("CMD su -l {} -c {}", literal(u), literal(&in_root(script))),
             }
         }
         Op::Pkg {
@@ -155,11 +174,14 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
         Op::Script { name, text } => match shared(located, Dialect::Bastille) {
             Some(Shared::Lifted(ops)) => {
                 for lifted in &ops {
-                    emit_op(e, located, lifted);
+                    emit_op(e, located, lifted, params);
                 }
                 return;
             }
-            _ => return stage_script(e, located, name, text, None),
+            Some(Shared::Whole(why)) => {
+                return stage_script(e, located, name, text, None, Some(why), params);
+            }
+            _ => unreachable!("a script is lifted or whole"),
         },
         Op::Native { .. } => match shared(located, Dialect::Bastille) {
             Some(Shared::Verbatim(line)) => line,
@@ -172,10 +194,62 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
 
 /// A script that must run whole: shipped with the template, copied to
 /// /tmp and run there with the jail's name as `$1` (as pot runs it).
-fn stage_script(e: &mut Emitter, located: &Located, name: &str, text: &str, user: Option<&str>) {
-    let file = e.ship(located, name, text);
+/// A step of the operations (started in `/`) as the text of a Bastille
+/// CMD, which starts in root's home: `cd /root && X` is X there, and a
+/// step that may use its directory changes to `/` first.
+fn from_start_dir(script: &str) -> String {
+    let home = BASTILLE_CMD_DIR;
+    if let Some(rest) = script
+        .strip_prefix(&format!("cd {home} && "))
+        .or_else(|| script.strip_prefix(&format!("cd {home} || exit\n")))
+    {
+        return rest.to_string();
+    }
+    if depends_on_cwd(script) {
+        if script.contains('\n') {
+            return format!("cd / || exit\n{script}");
+        }
+        return format!("cd / && {script}");
+    }
+    script.to_string()
+}
+
+/// bastille passes its CMD no environment (`jexec -l`): the ARGs the
+/// script reads are handed to it with `env`, as text bastille substitutes.
+/// A flavour script (`flavour`: why it stays whole) expects to start in
+/// `/`, and changes there first when it may use its directory.
+fn stage_script(
+    e: &mut Emitter,
+    located: &Located,
+    name: &str,
+    text: &str,
+    user: Option<&str>,
+    flavour: Option<Whole>,
+    params: &[String],
+) {
+    let why = flavour.map_or(LINES, Whole::reason);
+    // A flavour script starts in `/`, a step's lines where bastille's CMD
+    // starts (their text says where they go).
+    let from_root = flavour.is_some();
+    let file = e.ship(located, name, text, why);
     e.lines.push(format!("CP {file} /tmp/{file}"));
-    let run = format!("/bin/sh /tmp/{file} ${{JAIL_NAME}}");
+    let read = crate::shell::references(text);
+    let env: Vec<String> = params
+        .iter()
+        .filter(|p| read.iter().any(|r| r == *p))
+        .map(|p| format!("{p}=\"${{{p}}}\""))
+        .collect();
+    let env = if env.is_empty() {
+        String::new()
+    } else {
+        format!("env {} ", env.join(" "))
+    };
+    let cd = if user.is_none() && from_root && depends_on_cwd(text) {
+        "cd / && "
+    } else {
+        ""
+    };
+    let run = format!("{cd}{env}/bin/sh /tmp/{file}{}", jail_name_argument(text));
     e.lines.push(match user {
         None => format!("CMD {run}"),
         Some(u) => format!("CMD su -l {} -c {}", literal(u), literal(&run)),

@@ -2,11 +2,16 @@
 
 use super::ops::{Located, Loss, Op};
 use super::words::{
-    APPJAIL_JAILNAME, JAIL_NAME, jail_name_as, line_in_file_script, parent_dir, sh_word,
+    APPJAIL_JAILNAME, JAIL_NAME, jail_name_argument, jail_name_as, line_in_file_script, parent_dir,
+    sh_word,
 };
-use super::{Carried, Emitter, Lost, OutputFile, Shared, shared};
+use super::{Carried, Emitter, LINES, Lost, OutputFile, Shared, shared};
 use crate::dialect::makejail::tokenizer::tokenize;
 use crate::ir::{CopyFrom, Dialect, PkgAction};
+
+/// The jail's name for CMD: an ARG whose default AppJail's host script
+/// expands (write/all/ARG:43-53), which CMD then finds in its environment.
+pub const JAIL_NAME_ARG: &str = "ARG JAIL_NAME=${APPJAIL_JAILNAME}";
 
 pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
     let mut e = Emitter::default();
@@ -23,6 +28,17 @@ pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
             stage = op.stage.clone();
         }
         emit_op(&mut e, op, &op.op);
+    }
+    if e.lines
+        .iter()
+        .any(|l| l.starts_with("CMD ") && l.contains("${JAIL_NAME}"))
+    {
+        let at = e
+            .lines
+            .iter()
+            .take_while(|l| l.starts_with("OPTION "))
+            .count();
+        e.lines.insert(at, JAIL_NAME_ARG.to_string());
     }
     let mut text = e.lines.join("\n");
     text.push('\n');
@@ -65,15 +81,14 @@ fn words(args: &[String]) -> String {
     args.iter().map(|a| word(a)).collect::<Vec<_>>().join(" ")
 }
 
-/// `CMD [--env JAIL_NAME=...] [--juser U] SCRIPT`: CMD's shell runs in the
-/// jail with a clean environment, where only ARGs (and `--env`) are set;
-/// the jail's name comes from the host side as `--env`.
+/// `CMD [--juser U] SCRIPT`: CMD's shell runs in the jail with a clean
+/// environment where only the ARGs are set (makejail/cmd/all/CMD:217), so
+/// the jail's name comes in as the ARG [`JAIL_NAME_ARG`]. (`--env` would
+/// not do: CMD escapes the `$` of its value, CMD:125, and the script would
+/// see the text `${APPJAIL_JAILNAME}`.)
 fn cmd(script: &str, user: Option<&str>) -> String {
     let script = jail_name_as(script, JAIL_NAME);
     let mut line = String::from("CMD ");
-    if script.contains("${JAIL_NAME}") {
-        line.push_str("--env \"JAIL_NAME=${APPJAIL_JAILNAME}\" ");
-    }
     if let Some(u) = user {
         line.push_str(&format!("--juser {} ", word(u)));
     }
@@ -93,10 +108,16 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
             false => format!("ARG {name}?="),
         },
         Op::Shell { script, user } => {
-            if script.contains('\n') || !survives_cmd(script) {
-                return stage_script(e, located, "step", script, user.as_deref());
+            if script.contains('\n') {
+                return stage_script(e, located, "step", script, user.as_deref(), LINES);
             }
-            cmd(script, user.as_deref())
+            match as_cmd(script) {
+                Some(text) => cmd(&text, user.as_deref()),
+                None => {
+                    let why = "CMD would change its words (AppJail re-splits CMD's text)";
+                    return stage_script(e, located, "step", script, user.as_deref(), why);
+                }
+            }
         }
         Op::Pkg {
             packages, action, ..
@@ -199,7 +220,10 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
                 }
                 return;
             }
-            _ => return stage_script(e, located, name, text, None),
+            Some(Shared::Whole(why)) => {
+                return stage_script(e, located, name, text, None, why.reason());
+            }
+            _ => unreachable!("a script is lifted or whole"),
         },
         Op::Native { .. } => match shared(located, Dialect::Makejail) {
             Some(Shared::Verbatim(line)) => line,
@@ -212,14 +236,43 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
 
 /// A script that must run whole: shipped, copied to /tmp and run there
 /// with the jail's name as `$1` (as pot runs it).
-fn stage_script(e: &mut Emitter, located: &Located, name: &str, text: &str, user: Option<&str>) {
-    let file = e.ship(located, name, text);
+fn stage_script(
+    e: &mut Emitter,
+    located: &Located,
+    name: &str,
+    text: &str,
+    user: Option<&str>,
+    why: &str,
+) {
+    let file = e.ship(located, name, text, why);
     e.lines.push(format!("COPY {file} /tmp/{file}"));
     e.lines.push(cmd(
-        &format!("/bin/sh /tmp/{file} \"${{JAIL_NAME}}\""),
+        &format!("/bin/sh /tmp/{file}{}", jail_name_argument(text)),
         user,
     ));
     e.lines.push(format!("CMD rm -f /tmp/{file}"));
+}
+
+/// The text of a CMD that runs `script`: the script itself when CMD gives
+/// it back, else the script with its words joined by one space when that
+/// is the same shell command (only blanks between words changed).
+fn as_cmd(script: &str) -> Option<String> {
+    if survives_cmd(script) {
+        return Some(script.to_string());
+    }
+    let joined = tokenize(script, true)
+        .ok()?
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let kinds = |text: &str| {
+        crate::shell::lex(text)
+            .ok()
+            .map(|tokens| tokens.into_iter().map(|t| t.kind).collect::<Vec<_>>())
+    };
+    (survives_cmd(&joined) && kinds(&joined).is_some() && kinds(&joined) == kinds(script))
+        .then_some(joined)
 }
 
 /// Whether `CMD script` gives back `script`: CMD re-reads its text with the

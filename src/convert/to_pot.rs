@@ -11,8 +11,12 @@ use crate::ir::{CopyFrom, Dialect, PkgAction};
 use crate::shell::quote::{literal, references_out_of_single_quotes};
 use crate::shell::{TokenKind, lex};
 
+/// The file beside a flavour without a script that holds the notes on
+/// what did not carry over (pot has no comments in a command file).
+pub const NOTES: &str = ".notes";
+
 /// Where copies that must wait for the script are staged in the jail.
-const STAGING: &str = "/root/.jailwright-stage";
+pub const STAGING: &str = "/root/.jailwright-stage";
 
 pub fn emit(
     ops: &[Located],
@@ -46,9 +50,18 @@ pub fn emit(
         let ports = pot.ports.join(" ");
         pot.e.lines.push(format!("export-ports {ports}"));
     }
+    // pot reads every line of the command file as a command (a `#` line
+    // is "not valid - ignoring"): the notes go to the script, or beside.
+    let (notes, commands): (Vec<String>, Vec<String>) =
+        pot.e.lines.into_iter().partition(|l| l.starts_with('#'));
     let mut files = vec![OutputFile {
         path: name.to_string(),
-        text: lines_text(&pot.e.lines),
+        // (a blank line would be a command to pot: "not valid")
+        text: if commands.is_empty() {
+            String::new()
+        } else {
+            lines_text(&commands)
+        },
         executable: false,
     }];
     if !pot.script.is_empty() {
@@ -60,6 +73,7 @@ pub fn emit(
         body.extend(pot.script);
         let body: Vec<String> = body.iter().map(|l| jail_name_as(l, POT_NAME)).collect();
         let mut script = vec!["#!/bin/sh".to_string(), "set -e".to_string()];
+        script.extend(notes.iter().cloned());
         if body.iter().any(|l| l.contains("${POT_NAME}")) {
             // pot runs the script with the pot's name as $1.
             script.push("POT_NAME=\"$1\"".into());
@@ -69,6 +83,13 @@ pub fn emit(
             path: format!("{name}.sh"),
             text: lines_text(&script),
             executable: true,
+        });
+    }
+    if !notes.is_empty() && files.len() == 1 {
+        files.push(OutputFile {
+            path: format!("{name}{NOTES}"),
+            text: lines_text(&notes),
+            executable: false,
         });
     }
     files.extend(pot.e.files);
@@ -146,7 +167,10 @@ impl Pot<'_> {
             Some(u) => format!(
                 "su -l {} -c {}",
                 literal(u),
-                references_out_of_single_quotes(&literal(script), &self.params())
+                references_out_of_single_quotes(
+                    &literal(&super::words::in_root(script)),
+                    &self.params()
+                )
             ),
         };
         self.script.push(line);
@@ -329,7 +353,11 @@ impl Pot<'_> {
             _ => "copy-in",
         };
         let clean_source = clean_source.trim_end_matches('/').to_string();
-        let direct = self.script.is_empty() && !contents && !(self.is_dir)(source);
+        // A copy into /tmp before the script is lost: copy-in mounts a
+        // tmpfs there and unmounts it (copy-in.sh:142-145,210-211), and the
+        // start before the script mounts a new one (common-flv.sh:139).
+        let into_tmp = destination == "/tmp" || destination.starts_with("/tmp/");
+        let direct = self.script.is_empty() && !contents && !(self.is_dir)(source) && !into_tmp;
         if direct {
             self.e
                 .lines

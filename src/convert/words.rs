@@ -30,6 +30,25 @@ pub fn jail_name_as(text: &str, to: &str) -> String {
     out
 }
 
+/// ` "${JAIL_NAME}"` when a shipped script reads its `$1` (how pot hands
+/// a flavour script the pot's name), else nothing.
+pub fn jail_name_argument(script: &str) -> &'static str {
+    let positional = ["$1", "${1", "$@", "${@", "$*", "${*", "$#", "${#"]
+        .iter()
+        .any(|p| script.contains(p));
+    if positional { " \"${JAIL_NAME}\"" } else { "" }
+}
+
+/// A step of the operations (started in `/`) for `su -l`, which starts in
+/// the user's home.
+pub fn in_root(script: &str) -> String {
+    if crate::shell::cwd::depends_on_cwd(script) {
+        format!("cd / && {script}")
+    } else {
+        script.to_string()
+    }
+}
+
 /// The directory part of a jail path (`/a/b/` and `/a/b` give `/a`;
 /// `/b` gives ``): what bastille's cp makes before copying.
 pub fn parent_dir(path: &str) -> &str {

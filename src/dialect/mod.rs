@@ -101,7 +101,7 @@ fn present(path: &Path) -> bool {
     path.exists() && !path.is_dir()
 }
 
-/// A pot flavour: any file in pot's flavour directory (`.../pot/flavours`,
+/// A pot flavour: any file but a `NAME.notes` in pot's flavour directory (`.../pot/flavours`,
 /// where `pot create -f NAME` looks: share/pot/common-flv.sh:26-27,44-45), or a
 /// command file named `Potfile`, or with a `NAME.sh` script beside it, or
 /// whose first line is one of the nine flavour commands (this reads the
@@ -110,6 +110,10 @@ pub fn is_flavour(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
+    // `NAME.notes`: what `convert --to pot` could not carry over.
+    if name.ends_with(crate::convert::to_pot::NOTES) {
+        return false;
+    }
     if path.parent().is_some_and(|d| d.ends_with("pot/flavours")) && path.is_file() {
         return true;
     }
@@ -317,6 +321,11 @@ pub fn template_sources_missing(
         let dir = doc.sources[line.source].dir();
         for source in sources {
             if source.is_empty() || source.contains(['$', '*', '?', '[', '%']) {
+                continue;
+            }
+            // AppJail's COPY runs `cp -a -- SRC` in the Makejail's directory
+            // (makejail/cmd/all/COPY:192): an absolute SRC is the host's.
+            if doc.template.dialect == Dialect::Makejail && source.starts_with('/') {
                 continue;
             }
             let path = dir.join(source.trim_start_matches('/'));

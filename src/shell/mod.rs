@@ -2,6 +2,7 @@
 //! splitting with quote removal, operators and comments. Expansions are
 //! kept as literal text: jailwright never evaluates anything on the host.
 
+pub mod cwd;
 pub mod quote;
 
 /// A valid sh variable name (`[A-Za-z_][A-Za-z0-9_]*`).

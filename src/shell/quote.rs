@@ -55,6 +55,8 @@ pub fn references_out_of_single_quotes(text: &str, params: &[String]) -> String 
     let mut out = String::with_capacity(text.len());
     let mut in_single = false;
     let mut in_double = false;
+    // Where the open single-quoted string started in `out`.
+    let mut opened = 0;
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         if in_single
@@ -63,12 +65,28 @@ pub fn references_out_of_single_quotes(text: &str, params: &[String]) -> String 
                 .iter()
                 .find(|n| rest.starts_with(&format!("${{{n}}}")))
         {
-            out.push_str(&format!("'\"${{{name}}}\"'"));
             rest = &rest[name.len() + 3..];
+            // No empty `''` on either side of the reference.
+            if out.len() == opened + 1 {
+                out.pop();
+            } else {
+                out.push('\'');
+            }
+            out.push_str(&format!("\"${{{name}}}\""));
+            if rest.starts_with('\'') {
+                rest = &rest[1..];
+                in_single = false;
+            } else {
+                out.push('\'');
+                opened = out.len() - 1;
+            }
             continue;
         }
         match c {
-            '\'' if !in_double => in_single = !in_single,
+            '\'' if !in_double => {
+                in_single = !in_single;
+                opened = out.len();
+            }
             '"' if !in_single => in_double = !in_double,
             '\\' if !in_single => {
                 // An escaped character outside single quotes.
@@ -86,6 +104,79 @@ pub fn references_out_of_single_quotes(text: &str, params: &[String]) -> String 
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// Shell text (where a parameter is a variable of the jail's shell) as a
+/// Bastille CMD, where bastille substitutes the text `${NAME}` of each of
+/// `params` and nothing else (template.sh:333-371): a live `$NAME` becomes
+/// `${NAME}`, and a `${NAME}` that is literal (in single quotes) is split
+/// (`$''{NAME}`) so that bastille's sed does not find it.
+pub fn references_for_bastille(text: &str, params: &[String]) -> String {
+    for_bastille(text, params).0
+}
+
+/// The `$NAME` references (no braces, outside single quotes) to `params`
+/// in shell text: in a Bastille CMD, bastille leaves them to the jail's
+/// shell, where they are empty.
+pub fn bare_references(text: &str, params: &[String]) -> Vec<String> {
+    for_bastille(text, params).1
+}
+
+fn for_bastille(text: &str, params: &[String]) -> (String, Vec<String>) {
+    let mut bare = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    let mut in_single = false;
+    let mut in_double = false;
+    let mut rest = text;
+    let name_at = |rest: &str, braced: bool| -> Option<String> {
+        params
+            .iter()
+            .find(|n| {
+                if braced {
+                    rest.starts_with(&format!("${{{n}}}"))
+                } else {
+                    rest.strip_prefix('$')
+                        .and_then(|r| r.strip_prefix(n.as_str()))
+                        .is_some_and(|after| {
+                            !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                        })
+                }
+            })
+            .cloned()
+    };
+    while let Some(c) = rest.chars().next() {
+        if c == '$' {
+            if in_single {
+                if let Some(name) = name_at(rest, true) {
+                    out.push_str(&format!("$''{{{name}}}"));
+                    rest = &rest[name.len() + 3..];
+                    continue;
+                }
+            } else if let Some(name) = name_at(rest, false) {
+                out.push_str(&format!("${{{name}}}"));
+                bare.push(name.clone());
+                rest = &rest[name.len() + 1..];
+                continue;
+            }
+        }
+        match c {
+            '\'' if !in_double => in_single = !in_single,
+            '"' if !in_single => in_double = !in_double,
+            '\\' if !in_single => {
+                out.push(c);
+                rest = &rest[1..];
+                if let Some(next) = rest.chars().next() {
+                    out.push(next);
+                    rest = &rest[next.len_utf8()..];
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    (out, bare)
 }
 
 #[cfg(test)]
@@ -119,6 +210,23 @@ mod tests {
         assert_eq!(
             references_out_of_single_quotes("echo '${W}'", &params),
             "echo '${W}'"
+        );
+        assert_eq!(
+            references_out_of_single_quotes("echo '${V}' x'${V}'y '${V}z'", &params),
+            "echo \"${V}\" x\"${V}\"y \"${V}\"'z'"
+        );
+    }
+
+    #[test]
+    fn references_for_bastille_are_what_its_sed_substitutes() {
+        let params = vec!["V".to_string()];
+        assert_eq!(
+            references_for_bastille("echo $V \"$V\" ${V} '${V}' $VX \\$V '$V'", &params),
+            "echo ${V} \"${V}\" ${V} '$''{V}' $VX \\$V '$V'"
+        );
+        assert_eq!(
+            references_for_bastille("echo $(echo '${V}')", &params),
+            "echo $(echo '$''{V}')"
         );
     }
 }
