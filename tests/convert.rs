@@ -8,6 +8,7 @@ use common::Test;
 use jailwright::convert::{self, Conversion};
 use jailwright::dialect::{self, Bindings};
 use jailwright::ir::Dialect;
+use jailwright::lint;
 use std::path::Path;
 
 fn load(path: &Path) -> jailwright::document::Document {
@@ -704,4 +705,194 @@ fn regression_a_shipped_script_says_why_it_is_shipped() {
         "{}",
         all_text(&c)
     );
+}
+
+#[test]
+fn regression_rdr_gets_the_virtual_network_appjail_expose_needs() {
+    // quick refuses expose without virtualnet (quick:1391-1393).
+    let c = to("RDR tcp 8080 80\n", Dialect::Makejail);
+    let text = &c.files[0].text;
+    assert!(
+        text.contains("OPTION virtualnet=:<random> default\nOPTION expose=8080:80\n"),
+        "{text}"
+    );
+    let found = lint::lint(&makejail(text));
+    assert!(!found.iter().any(|d| d.code == "JW719"), "{found:?}");
+    // The form every corpus Makejail uses reads back as a redirection.
+    let c = convert::convert(
+        &makejail(
+            "OPTION virtualnet=${network}:web default\nOPTION expose=443:443 network:${network} proto:tcp\n",
+        ),
+        Dialect::Bastille,
+        "web",
+        &|_| false,
+    );
+    assert!(
+        c.files[0].text.contains("RDR tcp 443 443\n"),
+        "{}",
+        all_text(&c)
+    );
+    assert!(
+        !c.losses.iter().any(|l| l.loss.code == "CV005"),
+        "{:?}",
+        c.losses
+    );
+    // pot: exported ports need a bridge network type; said so.
+    let c = to("RDR tcp 8080 80\n", Dialect::Pot);
+    assert!(
+        c.files[0].text.contains("export-ports -e tcp:80:8080"),
+        "{}",
+        all_text(&c)
+    );
+    assert!(
+        c.losses
+            .iter()
+            .any(|l| l.loss.message.contains("public-bridge")),
+        "{:?}",
+        c.losses
+    );
+}
+
+fn pot_commands(commands: &str) -> jailwright::document::Document {
+    dialect::pot::parse(vec![dialect::pot::Flavour {
+        name: "web".into(),
+        commands: Some(jailwright::source::SourceFile::new(
+            "web",
+            commands.as_bytes(),
+        )),
+        script: None,
+    }])
+}
+
+#[test]
+fn regression_export_ports_without_a_host_port_is_not_a_fixed_port_silently() {
+    // `-e 80`: pot takes a free host port at each start (start.sh:365-367).
+    let c = convert::convert(
+        &pot_commands("export-ports -e 80\n"),
+        Dialect::Bastille,
+        "web",
+        &|_| false,
+    );
+    assert_eq!(c.files[0].text, "RDR tcp 80 80\n");
+    assert!(
+        c.losses
+            .iter()
+            .any(|l| l.loss.message.contains("free host port")),
+        "{:?}",
+        c.losses
+    );
+}
+
+#[test]
+fn regression_a_required_makejail_arg_stays_required_in_a_flavour() {
+    let c = convert::convert(
+        &makejail("ARG version\nCMD echo ${version}\n"),
+        Dialect::Pot,
+        "web",
+        &|_| false,
+    );
+    let script = &c.files[1].text;
+    assert!(
+        script
+            .contains("version=\"${version:?required: set it in the environment of pot create}\""),
+        "{script}"
+    );
+    // and reads back as a required ARG.
+    let back = convert::convert(&flavour(script), Dialect::Makejail, "web", &|_| false);
+    assert!(
+        back.files[0].text.contains("ARG version\n"),
+        "{}",
+        all_text(&back)
+    );
+}
+
+#[test]
+fn regression_boot_and_jail_parameters_map_between_managers() {
+    let c = convert::convert(
+        &pot_commands("set-attribute -A start-at-boot -V YES\nset-attribute -A mlock -V YES\n"),
+        Dialect::Bastille,
+        "web",
+        &|_| false,
+    );
+    assert_eq!(
+        c.files[0].text,
+        "CONFIG set boot on\nCONFIG set allow.mlock\n"
+    );
+    let c = to(
+        "CONFIG set boot on\nCONFIG set allow.mlock=1\n",
+        Dialect::Pot,
+    );
+    assert_eq!(
+        c.files[0].text,
+        "set-attribute -A start-at-boot -V YES\nset-attribute -A mlock -V YES\n"
+    );
+    let c = to(
+        "CONFIG set boot on\nCONFIG set allow.mlock=1\n",
+        Dialect::Makejail,
+    );
+    assert!(
+        c.files[0].text.contains("OPTION boot\nSET allow.mlock\n"),
+        "{}",
+        all_text(&c)
+    );
+}
+
+#[test]
+fn regression_replace_becomes_the_sed_appjail_runs() {
+    let c = convert::convert(
+        &makejail("ARG v=1\nREPLACE /etc/x.conf VERSION ${v}\n"),
+        Dialect::Bastille,
+        "web",
+        &|_| false,
+    );
+    let text = &c.files[0].text;
+    assert!(
+        text.contains(
+            "CMD grep -qF '%{VERSION}' /etc/x.conf && sed -i '' -E 's#(^%\\{VERSION\\}|([^%])%\\{VERSION\\})#\\2'\"${v}\"'#g' /etc/x.conf && sed -i '' 's#%%{VERSION}#%{VERSION}#g' /etc/x.conf\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        !c.losses.iter().any(|l| l.loss.code == "CV007"),
+        "{:?}",
+        c.losses
+    );
+}
+
+#[test]
+fn regression_a_line_the_source_manager_ignores_is_reported_not_run() {
+    let c = convert::convert(
+        &pot_commands("# install nginx\nfoo bar\nset-attribute -A mlock -V YES\n"),
+        Dialect::Bastille,
+        "web",
+        &|_| false,
+    );
+    assert_eq!(c.files[0].text, "CONFIG set allow.mlock\n");
+    assert_eq!(
+        c.losses.iter().filter(|l| l.loss.code == "CV011").count(),
+        2,
+        "{:?}",
+        c.losses
+    );
+}
+
+#[test]
+fn regression_sysrc_with_a_flag_is_not_an_appjail_sysrc() {
+    // AppJail's SYSRC runs `sysrc -j J -- ARGS`: `-f` after `--` is a
+    // variable's name. And `-f periodic.conf` is relative to where the
+    // step starts.
+    let c = to(
+        "CMD sysrc -f /etc/periodic.conf daily_clean_tmps_enable=YES\nCMD sysrc -f periodic.conf a=1\n",
+        Dialect::Makejail,
+    );
+    let text = &c.files[0].text;
+    assert!(
+        text.contains("CMD sysrc -f /etc/periodic.conf daily_clean_tmps_enable=YES\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("CMD cd /root && sysrc -f periodic.conf a=1\n"),
+        "{text}"
+    );
+    assert!(!text.contains("SYSRC -f"), "{text}");
 }

@@ -59,7 +59,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
     ("JW403", "SYSRC motd=\"it's\n", "SYSRC motd=\"it's\"\n"),
     ("JW501", "PKGS nginx\n", "PKG nginx\n"),
-    ("JW502", "STOP\n", "START\n"),
+    ("JW502", "STOP\nPKG nginx\n", "PKG nginx\nSTOP\n"),
     ("JW601", "", "PKG nginx\n"),
     (
         "JW902",
@@ -172,6 +172,16 @@ const MAKEJAIL_CASES: &[(&str, &str, &str)] = &[
         "STAGE start\nCMD echo\n",
     ),
     (
+        "JW719",
+        "OPTION expose=80\n",
+        "OPTION virtualnet=:<random> default\nOPTION expose=80\n",
+    ),
+    (
+        "JW720",
+        "OPTION start\nWORKDIR /app\nCMD make install\n",
+        "OPTION start\nWORKDIR /app\nCMD --workdir /app make install\n",
+    ),
+    (
         "JW903",
         "OPTION start\nPKG --upgrade\n",
         "OPTION start\nPKG nginx\n",
@@ -236,6 +246,16 @@ const POT_CASES: &[(&str, &str, &str)] = &[
         "JW810",
         "copy-in -s files/a -d /a\n",
         "copy-in -s /files/a -d /a\n",
+    ),
+    (
+        "JW812",
+        "export-ports -e 80\n",
+        "set-attribute -A persistent -V NO\n",
+    ),
+    (
+        "JW813",
+        "export-ports -e 80\nexport-ports -e 443\n",
+        "export-ports -e 80 -e 443\n",
     ),
 ];
 
@@ -484,4 +504,15 @@ fn missing_template_file_looks_beside_the_file_that_names_it() {
         [2],
         "only the missing file; a variable is not checked"
     );
+}
+
+#[test]
+fn expose_needs_a_default_network_or_a_named_one() {
+    let no_default = makejail_codes(b"OPTION virtualnet=web:j\nOPTION expose=80\n");
+    assert!(no_default.contains(&"JW719"), "{no_default:?}");
+    let named = makejail_codes(b"OPTION virtualnet=web:j\nOPTION expose=80 network:web\n");
+    assert!(!named.contains(&"JW719"), "{named:?}");
+    // Options may come from an INCLUDE that is not expanded: not told.
+    let included = makejail_codes(b"INCLUDE gh+x/y\nOPTION expose=80\n");
+    assert!(!included.contains(&"JW719"), "{included:?}");
 }

@@ -28,6 +28,14 @@ pub struct Direction {
     pub added_errors: BTreeMap<String, usize>,
     /// Comment lines in pot command files (pot reads them as commands).
     pub pot_comments: usize,
+    /// Conversions whose output has an error-level finding its input has
+    /// not (`template: codes`).
+    pub errors_added: Vec<String>,
+    /// Templates whose plan and the converted one's were compared.
+    pub planned: usize,
+    /// What the source's plan does to the jail (carried without loss) and
+    /// the converted template's plan does not, by kind of effect.
+    pub effects_missing: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Default)]
@@ -82,12 +90,13 @@ fn has_error(found: &[Diagnostic]) -> bool {
 }
 
 /// Lints a conversion as its user would: written to a directory with the
-/// files it carries, read back from there, every rule but ShellCheck.
-fn lint_output(
+/// files it carries, read back from there, every rule but ShellCheck; and
+/// plans it for a jail (`None`: it cannot be read for a plan).
+fn examine_output(
     conversion: &convert::Conversion,
     source_dir: &Path,
     flavour: &str,
-) -> Result<Vec<Diagnostic>, String> {
+) -> Result<(Vec<Diagnostic>, Option<Vec<crate::effects::Effect>>), String> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
@@ -110,11 +119,12 @@ fn lint_output(
         }
         let main = dir.join(&conversion.files[0].path);
         let doc = match conversion.dialect {
-            Dialect::Pot => dialect::load_flavours(&[main]),
+            Dialect::Pot => dialect::load_flavours(std::slice::from_ref(&main)),
             d => dialect::load_expanded(&main, Some(d), &Bindings::default()),
         }
         .map_err(|e| format!("{flavour}: converted output unreadable: {e}"))?;
-        Ok(jailwright::lint::lint(&doc))
+        let effects = crate::effects::of_template(&main, conversion.dialect).ok();
+        Ok((jailwright::lint::lint(&doc), effects))
     })();
     let _ = std::fs::remove_dir_all(&dir);
     result
@@ -173,7 +183,12 @@ fn check(
             }
         }
     }
-    let clean_in = !has_error(&jailwright::lint::lint(&load_plain(template, from)?));
+    let source_findings = jailwright::lint::lint(&load_plain(template, from)?);
+    let clean_in = !has_error(&source_findings);
+    // What the source's plan does (a directory of legacy hooks has none).
+    let planned = (!template.is_dir())
+        .then(|| crate::effects::of_template(template, from).ok())
+        .flatten();
     let flavour = template.file_name().map_or("flavour".into(), |n| {
         n.to_string_lossy().trim_end_matches(".sh").to_string()
     });
@@ -190,7 +205,49 @@ fn check(
         if there.losses.is_empty() {
             direction.lossless += 1;
         }
-        let found = lint_output(&there, &doc.sources[0].dir(), &flavour)?;
+        let (found, effects) = examine_output(&there, &doc.sources[0].dir(), &flavour)?;
+        if let (Some(source), Some(converted)) = (&planned, &effects)
+            && strict
+        {
+            direction.planned += 1;
+            let lossy: BTreeSet<(String, usize)> = there
+                .losses
+                .iter()
+                .map(|l| (l.span.file.clone(), l.span.line))
+                .collect();
+            let done: BTreeSet<&String> = converted.iter().map(|(_, e)| e).collect();
+            // Only bastille mounts as a step of the template.
+            let comparable = |e: &str| to == Dialect::Bastille || !e.starts_with("mount ");
+            for (at, effect) in source {
+                if !lossy.contains(at) && !done.contains(effect) && comparable(effect) {
+                    let kind = effect.split(' ').next().unwrap_or_default().to_string();
+                    *direction.effects_missing.entry(kind).or_default() += 1;
+                    if std::env::var_os("JAILWRIGHT_COMPAT_DEBUG").is_some() {
+                        eprintln!(
+                            "{} -> {to_name}: plan misses `{effect}` (line {})",
+                            template.display(),
+                            at.1
+                        );
+                    }
+                }
+            }
+        }
+        let errors_in = |found: &[Diagnostic]| -> BTreeSet<&'static str> {
+            found
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| d.code)
+                .collect()
+        };
+        let added: Vec<&str> = errors_in(&found)
+            .difference(&errors_in(&source_findings))
+            .copied()
+            .collect();
+        if !added.is_empty() {
+            direction
+                .errors_added
+                .push(format!("{}: {}", template.display(), added.join(" ")));
+        }
         if to == Dialect::Pot {
             direction.pot_comments += there.files[0]
                 .text
@@ -256,11 +313,12 @@ fn check(
 
 /// The first of `expected` that is not found in `found`: in order, except
 /// for what some manager hoists or applies at start whatever its place
-/// (ARG, port redirections, mounts), which only has to be there.
+/// (ARG, port redirections, mounts, start at boot, jail parameters),
+/// which only has to be there.
 fn first_missing<'a>(expected: &'a [String], found: &[String]) -> Option<&'a str> {
     let unordered = |e: &String| {
         let effect = e.split_once("] ").map_or(e.as_str(), |(_, rest)| rest);
-        ["arg ", "rdr ", "mount "]
+        ["arg ", "rdr ", "mount ", "boot ", "param "]
             .iter()
             .any(|p| effect.starts_with(p))
     };

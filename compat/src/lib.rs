@@ -7,6 +7,7 @@
 
 pub mod conversions;
 pub mod differential;
+pub mod effects;
 
 use jailwright::dialect::{self, Bindings};
 use jailwright::lint::{self, Severity};

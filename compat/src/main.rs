@@ -88,6 +88,21 @@ fn main() {
             },
             d.pot_comments
         );
+        let missing: Vec<String> = d
+            .effects_missing
+            .iter()
+            .map(|(c, n)| format!("{c}×{n}"))
+            .collect();
+        println!(
+            "{from} -> {to}: {} plans compared, {} effect(s) of the source's plan missing from the converted one's{}",
+            d.planned,
+            d.effects_missing.values().sum::<usize>(),
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", missing.join(" "))
+            }
+        );
     }
     println!(
         "conversions: {} failed ({:.2}s)",

@@ -64,4 +64,21 @@ fn every_corpus_template_round_trips_and_converts_there_and_back() {
         );
     }
     assert_eq!(report.directions.len(), 6, "all six directions ran");
+    for ((from, to), direction) in &report.directions {
+        // pot reads a `#` line of a command file as a command.
+        assert_eq!(
+            direction.pot_comments, 0,
+            "{from} -> {to}: comments in a pot command file"
+        );
+        // A conversion never adds an error-level finding.
+        assert!(
+            direction.errors_added.is_empty(),
+            "{from} -> {to}: converted templates gain errors:\n{}",
+            direction.errors_added.join("\n")
+        );
+        assert!(
+            direction.clean_in > 0 && direction.planned > 0,
+            "{from} -> {to}: nothing measured"
+        );
+    }
 }

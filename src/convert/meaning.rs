@@ -178,6 +178,13 @@ fn push(out: &mut Vec<String>, located: &Located, op: &Op) {
         Op::Restart => "restart".into(),
         Op::Start => "start".into(),
         Op::Stop => "stop".into(),
+        Op::Boot { on } => format!("boot {on}"),
+        Op::JailParam { name, value } => {
+            format!(
+                "param {}",
+                super::jail_params::written(name, value.as_deref())
+            )
+        }
         Op::Script { text, .. } => {
             match script::lift(text) {
                 Ok(ops) => ops.iter().for_each(|o| push(out, located, o)),

@@ -5,9 +5,10 @@
 //!
 //! Pure: the caller reads the template and writes the result.
 
+mod jail_params;
 pub mod meaning;
 pub mod ops;
-pub(crate) mod script;
+pub mod script;
 mod to_bastille;
 mod to_makejail;
 pub mod to_pot;
@@ -68,6 +69,19 @@ pub fn convert(
     }
     let renamed = rename_invalid_args(&mut ops, to, &mut notes);
     undeclared_references(&ops, &mut notes);
+    for located in &ops {
+        if located.written.starts_with("REPLACE ") && matches!(located.op, ops::Op::Shell { .. }) {
+            notes.push(Lost {
+                span: located.span.clone(),
+                dropped: false,
+                loss: Loss::new(
+                    "CV008",
+                    "REPLACE: done with grep and sed in the jail, as AppJail's lib/replace does it",
+                    "check the CMD line",
+                ),
+            });
+        }
+    }
     if doc.template.dialect == Dialect::Bastille && to != Dialect::Bastille {
         bare_references(&ops, &mut notes);
     }
@@ -104,6 +118,7 @@ pub fn convert(
                 | ProblemKind::InvalidStage
                 | ProblemKind::BuildOnly
                 | ProblemKind::UnfinishedContinuation
+                | ProblemKind::Ignored
         ) {
             conversion.losses.push(Lost {
                 dropped: true,
@@ -120,6 +135,34 @@ pub fn convert(
         .losses
         .sort_by_key(|l| (l.span.file.clone(), l.span.start));
     conversion
+}
+
+/// The host port of a redirection: a pot's `-e PORT` has none (pot picks
+/// a free one at each start); the target redirects the jail's port.
+fn host_port<'a>(e: &mut Emitter, located: &ops::Located, host: &'a str, jail: &'a str) -> &'a str {
+    if !host.is_empty() {
+        return host;
+    }
+    e.note(
+        located,
+        Loss::new(
+            "CV008",
+            format!("export-ports -e {jail}: pot picks a free host port at each start (start.sh:365-367); here the host's port {jail} is redirected"),
+            "choose the host port",
+        ),
+    );
+    jail
+}
+
+/// A jail parameter set by a template that runs in a running jail takes
+/// effect when it restarts (bastille config.sh:360-361; AppJail's SET
+/// edits the jail's template); pot sets it before the first start.
+fn restart_needed(name: &str) -> Loss {
+    Loss::new(
+        "CV008",
+        format!("{name}: the jail's parameter takes effect when the jail restarts"),
+        "restart the jail after the template (or add RESTART)",
+    )
 }
 
 /// A `$NAME` of an ARG in a Bastille CMD: bastille substitutes only

@@ -62,7 +62,8 @@ pub enum Op {
         fstype: String,
         options: String,
     },
-    /// Forward `host_port` on the host to `jail_port` in the jail.
+    /// Forward `host_port` on the host to `jail_port` in the jail (an
+    /// empty `host_port`: one pot picks at each start).
     Redirect {
         proto: String,
         host_port: String,
@@ -76,6 +77,15 @@ pub enum Op {
     Restart,
     Start,
     Stop,
+    /// Start the jail when the host boots (or not).
+    Boot {
+        on: bool,
+    },
+    /// A jail(8) parameter (a boolean one set: no value).
+    JailParam {
+        name: String,
+        value: Option<String>,
+    },
     /// A pot flavour's script: run whole in the jail with the pot's name
     /// as `$1`.
     Script {
@@ -569,6 +579,11 @@ fn operation(step: &Step, context: &Context) -> Mapped {
         {
             Mapped::Nothing
         }
+        I::JailOption { option } if matches!(option.trim(), "boot" | "noboot") => {
+            Mapped::One(Op::Boot {
+                on: option.trim() == "boot",
+            })
+        }
         I::JailOption { option } => match option.strip_prefix("expose=") {
             Some(spec) => match expose(spec) {
                 Some(op) => Mapped::One(op),
@@ -641,6 +656,23 @@ fn operation(step: &Step, context: &Context) -> Mapped {
             "substitute with CMD sed, or ship the rendered file",
         ),
         I::Replace {
+            keyword,
+            file,
+            value,
+            output,
+        } if crate::shell::is_name(keyword) => Mapped::One(Op::Shell {
+            script: replace_script(
+                &context.state.in_workdir(file),
+                keyword,
+                value.as_deref().unwrap_or(""),
+                output
+                    .as_deref()
+                    .map(|o| context.state.in_workdir(o))
+                    .as_deref(),
+            ),
+            user: None,
+        }),
+        I::Replace {
             keyword: k, file, ..
         } => native(
             dialect,
@@ -666,16 +698,27 @@ fn operation(step: &Step, context: &Context) -> Mapped {
             "LOGIN: an interactive shell".into(),
             "log in by hand after the template ran",
         ),
+        I::Attribute { name, value } if super::jail_params::from_pot(name, value).is_some() => {
+            Mapped::One(super::jail_params::from_pot(name, value).expect("checked"))
+        }
         I::Attribute { name, value } => manager(&format!("pot attribute {name}={value}")),
         I::StartCommand { command } => manager(&format!("the start command `{command}`")),
         I::SetEnv { .. } => manager("the start command's environment"),
         I::DependsOn { pot } => manager(&format!("a dependency on pot {pot}")),
-        I::Config { .. } => manager("jail.conf"),
+        I::Config { args } => match super::jail_params::from_bastille(args) {
+            Some(op) => Mapped::One(op),
+            None => manager("jail.conf"),
+        },
         I::Limits { .. } => manager("resource limits"),
         I::Tags { .. } => manager("tags"),
         I::Device { .. } => manager("devfs rules"),
         I::Label { .. } => manager("labels"),
-        I::Set { .. } => manager("jail parameters"),
+        I::Set { parameters, flags } => {
+            match super::jail_params::from_makejail(parameters, flags) {
+                Some(op) => Mapped::One(op),
+                None => manager("jail parameters"),
+            }
+        }
         I::Volume { .. } => manager("volumes"),
         I::Umount { .. } => manager("unmounting"),
         I::Destroy { .. } => native(
@@ -715,6 +758,31 @@ fn operation(step: &Step, context: &Context) -> Mapped {
             "remove it",
         ),
     }
+}
+
+/// AppJail's REPLACE as shell text in the jail (lib/replace:80-115,
+/// 267-334): the file must hold `%{KEY}`; each `%{KEY}` not after a `%`
+/// becomes the value (where only `\` and `#` are escaped, so a `&` is
+/// sed's match, as in AppJail); `%%{KEY}` then becomes `%{KEY}` in the
+/// file read.
+fn replace_script(file: &str, keyword: &str, value: &str, output: Option<&str>) -> String {
+    let escaped = value.replace('\\', "\\\\").replace('#', "\\#");
+    let expression = format!(
+        "{}{}{}",
+        crate::shell::quote::literal(&format!(
+            "s#(^%\\{{{keyword}\\}}|([^%])%\\{{{keyword}\\}})#\\2"
+        )),
+        quote(&escaped),
+        "'#g'"
+    );
+    let f = quote(file);
+    let key = crate::shell::quote::literal(&format!("%{{{keyword}}}"));
+    let unescape = crate::shell::quote::literal(&format!("s#%%{{{keyword}}}#%{{{keyword}}}#g"));
+    let write = match output {
+        Some(out) => format!("sed -E {expression} {f} > {}", quote(out)),
+        None => format!("sed -i '' -E {expression} {f}"),
+    };
+    format!("grep -qF {key} {f} && {write} && sed -i '' {unescape} {f}")
 }
 
 /// Where Bastille's CMD starts: root's home (`jexec -l -U root`,
@@ -764,7 +832,9 @@ fn redirect(dialect: Dialect, args: &[String]) -> Option<Vec<Op>> {
                     _ => "tcp".into(),
                 };
                 let jail_port = parts.first()?.to_string();
-                let host_port = parts.get(1).map_or(jail_port.clone(), |h| h.to_string());
+                // `-e PORT`: pot takes the lowest free host port at each
+                // start (start.sh:313-338,365-367).
+                let host_port = parts.get(1).map_or(String::new(), |h| h.to_string());
                 Some(Op::Redirect {
                     proto,
                     host_port,
@@ -783,13 +853,18 @@ fn redirect(dialect: Dialect, args: &[String]) -> Option<Vec<Op>> {
     }
 }
 
-/// AppJail's `expose=HPORT[:JPORT] [proto:P]` (other parameters: not
-/// simple).
+/// AppJail's `expose=HPORT[:JPORT] [proto:P] [network:N] [descr:D]`
+/// (quick:1487; the interfaces, address and logging: not simple).
 fn expose(spec: &str) -> Option<Op> {
     let mut words = spec.split_whitespace();
     let ports = words.next()?;
     let mut proto = "tcp".to_string();
     for word in words {
+        // The network the jail's port is on, and a description: what
+        // the target sets up its own way.
+        if word.starts_with("network:") || word.starts_with("descr:") {
+            continue;
+        }
         proto = word.strip_prefix("proto:")?.to_string();
     }
     let (host, jail) = ports.split_once(':').unwrap_or((ports, ports));

@@ -105,6 +105,14 @@ fn shebang_errexit(line: &str) -> bool {
 /// `NAME="${NAME:-default}"` as an ARG with a default.
 fn parameter(line: &str) -> Option<Op> {
     let (name, rest) = line.split_once('=')?;
+    // `NAME="${NAME:?required: ...}"`: a required ARG.
+    if rest == format!("\"${{{name}:?{}}}\"", super::to_pot::REQUIRED) {
+        return Some(Op::Arg {
+            name: name.to_string(),
+            default: None,
+            required: true,
+        });
+    }
     let default = rest
         .strip_prefix(&format!("\"${{{name}:-"))?
         .strip_suffix("}\"")?
@@ -248,7 +256,12 @@ pub fn command(line: &str, params: &[String]) -> Op {
     for p in params {
         without_references = without_references.replace(&format!("${{{p}}}"), "");
     }
-    if line.contains(|c| ";&|<>`*?[]~()".contains(c)) || without_references.contains('$') {
+    // (and one that may use its directory, which each manager sets its
+    // way: `sysrc -f rc.local`)
+    if line.contains(|c| ";&|<>`*?[]~()".contains(c))
+        || without_references.contains('$')
+        || crate::shell::cwd::depends_on_cwd(line)
+    {
         return shell();
     }
     let mut words: Vec<&str> = words.iter().map(String::as_str).collect::<Vec<_>>();

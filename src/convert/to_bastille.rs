@@ -1,5 +1,6 @@
 //! Operations as a Bastillefile.
 
+use super::jail_params;
 use super::ops::{BASTILLE_CMD_DIR, Located, Loss, Op};
 use super::script::Whole;
 use super::words::{JAIL_NAME, jail_name_as, sh_word as quote, sh_words as words};
@@ -164,13 +165,24 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op, params: &[String]) {
             proto,
             host_port,
             jail_port,
-        } => format!("RDR {proto} {host_port} {jail_port}"),
+        } => format!(
+            "RDR {proto} {} {jail_port}",
+            super::host_port(e, located, host_port, jail_port)
+        ),
         Op::LineInFile { line, file } => {
             format!("LINE_IN_FILE {} {}", quote(line), quote(file))
         }
         Op::Restart => "RESTART".into(),
         Op::Start => "START".into(),
         Op::Stop => "STOP".into(),
+        Op::Boot { on } => format!("CONFIG set boot {}", if *on { "on" } else { "off" }),
+        Op::JailParam { name, value } => {
+            e.note(located, super::restart_needed(name));
+            format!(
+                "CONFIG set {}",
+                quote(&jail_params::written(name, value.as_deref()))
+            )
+        }
         Op::Script { name, text } => match shared(located, Dialect::Bastille) {
             Some(Shared::Lifted(ops)) => {
                 for lifted in &ops {

@@ -3,11 +3,16 @@
 use super::ops::{Located, Loss, Op};
 use super::words::{
     APPJAIL_JAILNAME, JAIL_NAME, jail_name_argument, jail_name_as, line_in_file_script, parent_dir,
-    sh_word,
+    sh_word, sh_words,
 };
 use super::{Carried, Emitter, LINES, Lost, OutputFile, Shared, shared};
 use crate::dialect::makejail::tokenizer::tokenize;
 use crate::ir::{CopyFrom, Dialect, PkgAction};
+
+/// The virtual network `expose` needs (quick:1391-1393): AppJail's
+/// automatic one (`ajnet`, created when missing, quick:1912-1931), the
+/// default network of the jail, so expose needs no `network:`.
+const VIRTUALNET: &str = "OPTION virtualnet=:<random> default";
 
 /// The jail's name for CMD: an ARG whose default AppJail's host script
 /// expands (write/all/ARG:43-53), which CMD then finds in its environment.
@@ -132,6 +137,11 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
             line.push_str(&words(packages));
             line.trim_end().to_string()
         }
+        // AppJail's SYSRC is `sysrc -j J -- ARGS` (makejail/cmd/all/SYSRC):
+        // a flag after `--` would be a variable's name.
+        Op::Sysrc { args } if args.iter().any(|a| a.starts_with('-')) => {
+            cmd(&format!("sysrc {}", sh_words(args)), None)
+        }
         Op::Sysrc { args } => format!("SYSRC {}", words(args)),
         Op::Service { args } => format!("SERVICE {}", words(args)),
         Op::Copy {
@@ -187,11 +197,23 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
             host_port,
             jail_port,
         } => {
+            let host_port = super::host_port(e, located, host_port, jail_port);
             let ports = if host_port == jail_port {
-                host_port.clone()
+                host_port.to_string()
             } else {
                 format!("{host_port}:{jail_port}")
             };
+            if !e.lines.iter().any(|l| l.starts_with(VIRTUALNET)) {
+                e.lines.push(VIRTUALNET.to_string());
+                e.note(
+                    located,
+                    Loss::new(
+                        "CV008",
+                        "AppJail exposes a port only from a jail on a virtual network (quick:1391-1404): `OPTION virtualnet=:<random> default` puts the jail on AppJail's automatic network",
+                        "choose the jail's network (virtualnet=NETWORK:IF default); the host needs pf with the appjail-rdr/* anchor",
+                    ),
+                );
+            }
             if proto == "tcp" {
                 format!("OPTION expose={ports}")
             } else {
@@ -213,6 +235,14 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
         Op::Restart => "RESTART".into(),
         Op::Start => "START".into(),
         Op::Stop => "STOP".into(),
+        Op::Boot { on } => format!("OPTION {}", if *on { "boot" } else { "noboot" }),
+        Op::JailParam { name, value } => {
+            e.note(located, super::restart_needed(name));
+            format!(
+                "SET {}",
+                word(&super::jail_params::written(name, value.as_deref()))
+            )
+        }
         Op::Script { name, text } => match shared(located, Dialect::Makejail) {
             Some(Shared::Lifted(ops)) => {
                 for lifted in &ops {

@@ -11,6 +11,10 @@ use crate::ir::{CopyFrom, Dialect, PkgAction};
 use crate::shell::quote::{literal, references_out_of_single_quotes};
 use crate::shell::{TokenKind, lex};
 
+/// What a required ARG's check says when pot create's environment does
+/// not set it.
+pub const REQUIRED: &str = "required: set it in the environment of pot create";
+
 /// The file beside a flavour without a script that holds the notes on
 /// what did not carry over (pot has no comments in a command file).
 pub const NOTES: &str = ".notes";
@@ -28,6 +32,7 @@ pub fn emit(
         script: Vec::new(),
         ports: Vec::new(),
         args: Vec::new(),
+        required: Vec::new(),
         staged: 0,
         is_dir,
     };
@@ -68,7 +73,13 @@ pub fn emit(
         let mut body: Vec<String> = pot
             .args
             .iter()
-            .map(|(n, d)| format!("{n}=\"${{{n}:-{}}}\"", escape_default(d)))
+            .map(|(n, d)| {
+                if pot.required.contains(n) {
+                    format!("{n}=\"${{{n}:?{REQUIRED}}}\"")
+                } else {
+                    format!("{n}=\"${{{n}:-{}}}\"", escape_default(d))
+                }
+            })
             .collect();
         body.extend(pot.script);
         let body: Vec<String> = body.iter().map(|l| jail_name_as(l, POT_NAME)).collect();
@@ -132,6 +143,8 @@ struct Pot<'a> {
     /// ARG defaults, set at the top of the script (overridable from the
     /// environment pot passes on) and written into command-file words.
     args: Vec<(String, String)>,
+    /// ARGs without a default that must be given.
+    required: Vec<String>,
     staged: usize,
     is_dir: &'a dyn Fn(&str) -> bool,
 }
@@ -211,6 +224,22 @@ impl Pot<'_> {
 
     fn emit(&mut self, located: &Located, op: &Op) {
         match op {
+            Op::Arg {
+                name,
+                default: None,
+                required: true,
+            } => {
+                self.e.note(
+                    located,
+                    Loss::new(
+                        "CV001",
+                        format!("ARG {name}: a flavour has no parameters; the script stops unless the environment of pot create sets {name}"),
+                        "set it in the environment of pot create",
+                    ),
+                );
+                self.args.push((name.clone(), String::new()));
+                self.required.push(name.clone());
+            }
             Op::Arg { name, default, .. } => {
                 let default = default.clone().unwrap_or_default();
                 self.e.note(
@@ -286,6 +315,16 @@ impl Pot<'_> {
             } => {
                 let spec = format!("{proto}:{jail_port}:{host_port}");
                 if let Some(spec) = self.command_word(located, &spec) {
+                    if self.ports.is_empty() {
+                        self.e.note(
+                            located,
+                            Loss::new(
+                                "CV008",
+                                "pot exports ports only from a pot whose network type is public-bridge or private-bridge; on inherit or alias (the default is inherit) it ignores them (export-ports.sh:93-96, start.sh:595-630)",
+                                "create the pot with -N public-bridge (or -N private-bridge -B BRIDGE)",
+                            ),
+                        );
+                    }
                     self.ports.push(format!("-e {spec}"));
                 }
             }
@@ -299,6 +338,23 @@ impl Pot<'_> {
                     ),
                 );
                 self.step(&line_in_file_script(&quote(line), &quote(file)), None);
+            }
+            Op::Boot { on } => self.e.lines.push(format!(
+                "set-attribute -A start-at-boot -V {}",
+                if *on { "YES" } else { "NO" }
+            )),
+            Op::JailParam { name, value } => {
+                match super::jail_params::to_pot(name, value.as_deref()) {
+                    Some(line) => self.e.lines.push(line),
+                    None => self.e.lose(
+                        located,
+                        Loss::new(
+                            "CV005",
+                            format!("jail parameter {name}: pot has no attribute for it"),
+                            "set it in the pot's configuration",
+                        ),
+                    ),
+                }
             }
             Op::Restart | Op::Start | Op::Stop => self.e.lose(
                 located,

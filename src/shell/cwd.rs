@@ -119,11 +119,26 @@ pub fn depends_on_cwd(script: &str) -> bool {
             expression_given = false;
             continue;
         };
+        // `env [NAME=VALUE]... COMMAND`: the command that runs.
+        if name == "env" {
+            if !is_assignment(value) && !value.starts_with('-') {
+                if value.contains('/') && !absolute(value) {
+                    return true;
+                }
+                command = Some(value.clone());
+                operands = 0;
+            }
+            continue;
+        }
         // A script run by a shell: what it does is not in this text.
         if SHELLS.contains(&name.as_str()) && value != "-c" && !value.starts_with('-') {
             return true;
         }
         if NO_PATHS.contains(&name.as_str()) {
+            // `sysrc -f FILE`: a file to edit (checked as a redirection's).
+            if name == "sysrc" && value == "-f" {
+                redirect = true;
+            }
             continue;
         }
         if name == "su" && (value == "-l" || value == "-") {
@@ -178,6 +193,7 @@ mod tests {
             "echo $(cat VERSION)",
             "su www -c 'touch x'",
             "/bin/sh /tmp/step.sh",
+            "sysrc -f periodic.conf a=1",
         ] {
             assert!(depends_on_cwd(script), "{script}");
         }
@@ -199,6 +215,8 @@ mod tests {
             "FOO=1 /usr/local/bin/x /etc/y",
             "su -l www -c 'touch x'",
             "if [ -d /x ]; then rm -r /x; fi",
+            "sysrc -f /etc/periodic.conf a=1",
+            "env ASSUME_ALWAYS_YES=yes pkg remove pwgen",
         ] {
             assert!(!depends_on_cwd(script), "{script}");
         }

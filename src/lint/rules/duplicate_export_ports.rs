@@ -1,0 +1,35 @@
+//! JW813: export-ports used more than once. Each `export-ports` replaces
+//! the list of exported ports (`sed -i '' -e "/pot.export.ports=.*/d"`
+//! then the new line, export-ports.sh:36-37), so only the last line's
+//! ports are exported.
+
+use super::POT;
+use crate::document::Document;
+use crate::ir::Instruction;
+use crate::lint::{Report, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "JW813",
+    name: "duplicate-export-ports",
+    severity: Severity::Warning,
+    dialects: POT,
+    summary: "a second export-ports drops the ports of the first",
+    check,
+};
+
+fn check(doc: &Document, report: &mut Report) {
+    let mut first: Option<usize> = None;
+    for step in &doc.template.steps {
+        if !matches!(step.instruction, Instruction::Rdr { .. }) {
+            continue;
+        }
+        match first {
+            Some(line) => report.emit(
+                step.span.clone(),
+                format!("this export-ports replaces the ports exported on line {line}: only the last export-ports counts"),
+                "export every port on one line: export-ports -e 80 -e 443",
+            ),
+            None => first = Some(step.span.line),
+        }
+    }
+}

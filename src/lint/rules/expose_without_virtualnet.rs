@@ -1,0 +1,71 @@
+//! JW719: `OPTION expose=` that AppJail cannot set up. `appjail quick`
+//! refuses expose without the `virtualnet` option ("expose requires the
+//! following options: virtualnet.", share/appjail/cmd/quick:1391-1393,
+//! exit 78), so the jail is never created. An expose without `network:`
+//! uses the default virtual network, and only the `default` flag of a
+//! virtualnet sets one: without it quick fails with "This expose rule
+//! cannot be configured because the default network is not defined."
+//! (quick:1397-1404). A warning: the options may also come from
+//! `appjail makejail -o` on the command line. The smallest working form
+//! is `OPTION virtualnet=:<random> default` (the jail joins AppJail's
+//! automatic network, created when missing, quick:1912-1931).
+
+use super::{MAKEJAIL, args_span};
+use crate::document::Document;
+use crate::ir::Instruction;
+use crate::lint::{Report, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "JW719",
+    name: "expose-without-virtualnet",
+    severity: Severity::Warning,
+    dialects: MAKEJAIL,
+    summary: "OPTION expose without the virtual network it needs",
+    check,
+};
+
+fn check(doc: &Document, report: &mut Report) {
+    let steps = &doc.template.steps;
+    // An INCLUDE left unexpanded may hold the network options.
+    if steps
+        .iter()
+        .any(|s| matches!(s.instruction, Instruction::Include { .. }))
+    {
+        return;
+    }
+    let options: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| match &s.instruction {
+            Instruction::JailOption { option } => Some(option.trim()),
+            _ => None,
+        })
+        .collect();
+    let virtualnets: Vec<&str> = options
+        .iter()
+        .filter_map(|o| o.strip_prefix("virtualnet="))
+        .collect();
+    let default_network = virtualnets
+        .iter()
+        .any(|v| v.split_whitespace().skip(1).any(|w| w == "default"));
+    for step in steps {
+        let Instruction::JailOption { option } = &step.instruction else {
+            continue;
+        };
+        let Some(expose) = option.trim().strip_prefix("expose=") else {
+            continue;
+        };
+        if virtualnets.is_empty() {
+            report.emit(
+                args_span(doc, step),
+                "expose needs a virtual network: AppJail refuses it without OPTION virtualnet (quick:1391-1393) and the jail is not created",
+                "add `OPTION virtualnet=:<random> default` (or pass -o virtualnet=... to appjail makejail)",
+            );
+        } else if !default_network && !expose.split_whitespace().any(|w| w.starts_with("network:")) {
+            report.emit(
+                args_span(doc, step),
+                "expose without network: uses the default virtual network, and no virtualnet here is marked `default` (quick:1397-1404)",
+                "add `network:NAME` to the expose, or `default` to its virtualnet",
+            );
+        }
+    }
+}
