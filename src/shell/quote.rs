@@ -47,19 +47,52 @@ pub fn live(w: &str) -> String {
     out
 }
 
+/// Where a scan of shell text is: inside single or double quotes.
+#[derive(Default)]
+struct Quotes {
+    single: bool,
+    double: bool,
+}
+
+/// Copies the next character of shell text to `out` (a backslash and the
+/// character it escapes, outside single quotes, as one), following the
+/// quotes; returns the rest.
+fn copy_next<'t>(rest: &'t str, out: &mut String, quotes: &mut Quotes) -> &'t str {
+    let Some(c) = rest.chars().next() else {
+        return rest;
+    };
+    match c {
+        '\'' if !quotes.double => quotes.single = !quotes.single,
+        '"' if !quotes.single => quotes.double = !quotes.double,
+        '\\' if !quotes.single => {
+            out.push(c);
+            let rest = &rest[1..];
+            return match rest.chars().next() {
+                Some(next) => {
+                    out.push(next);
+                    &rest[next.len_utf8()..]
+                }
+                None => rest,
+            };
+        }
+        _ => {}
+    }
+    out.push(c);
+    &rest[c.len_utf8()..]
+}
+
 /// Shell text with `${NAME}` references to `params` taken out of single
 /// quotes, so that they still expand where Bastille's textual
 /// substitution used to reach them: `'s/x/${V}/'` becomes
 /// `'s/x/'"${V}"'/'`.
 pub fn references_out_of_single_quotes(text: &str, params: &[String]) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut in_single = false;
-    let mut in_double = false;
+    let mut quotes = Quotes::default();
     // Where the open single-quoted string started in `out`.
     let mut opened = 0;
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        if in_single
+        if quotes.single
             && c == '$'
             && let Some(name) = params
                 .iter()
@@ -75,33 +108,18 @@ pub fn references_out_of_single_quotes(text: &str, params: &[String]) -> String 
             out.push_str(&format!("\"${{{name}}}\""));
             if rest.starts_with('\'') {
                 rest = &rest[1..];
-                in_single = false;
+                quotes.single = false;
             } else {
                 out.push('\'');
                 opened = out.len() - 1;
             }
             continue;
         }
-        match c {
-            '\'' if !in_double => {
-                in_single = !in_single;
-                opened = out.len();
-            }
-            '"' if !in_single => in_double = !in_double,
-            '\\' if !in_single => {
-                // An escaped character outside single quotes.
-                out.push(c);
-                rest = &rest[1..];
-                if let Some(next) = rest.chars().next() {
-                    out.push(next);
-                    rest = &rest[next.len_utf8()..];
-                }
-                continue;
-            }
-            _ => {}
+        let was_single = quotes.single;
+        rest = copy_next(rest, &mut out, &mut quotes);
+        if quotes.single && !was_single {
+            opened = out.len() - 1;
         }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
     }
     out
 }
@@ -125,8 +143,7 @@ pub fn bare_references(text: &str, params: &[String]) -> Vec<String> {
 fn for_bastille(text: &str, params: &[String]) -> (String, Vec<String>) {
     let mut bare = Vec::new();
     let mut out = String::with_capacity(text.len());
-    let mut in_single = false;
-    let mut in_double = false;
+    let mut quotes = Quotes::default();
     let mut rest = text;
     let name_at = |rest: &str, braced: bool| -> Option<String> {
         params
@@ -146,7 +163,7 @@ fn for_bastille(text: &str, params: &[String]) -> (String, Vec<String>) {
     };
     while let Some(c) = rest.chars().next() {
         if c == '$' {
-            if in_single {
+            if quotes.single {
                 if let Some(name) = name_at(rest, true) {
                     out.push_str(&format!("$''{{{name}}}"));
                     rest = &rest[name.len() + 3..];
@@ -159,22 +176,7 @@ fn for_bastille(text: &str, params: &[String]) -> (String, Vec<String>) {
                 continue;
             }
         }
-        match c {
-            '\'' if !in_double => in_single = !in_single,
-            '"' if !in_single => in_double = !in_double,
-            '\\' if !in_single => {
-                out.push(c);
-                rest = &rest[1..];
-                if let Some(next) = rest.chars().next() {
-                    out.push(next);
-                    rest = &rest[next.len_utf8()..];
-                }
-                continue;
-            }
-            _ => {}
-        }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
+        rest = copy_next(rest, &mut out, &mut quotes);
     }
     (out, bare)
 }
