@@ -61,6 +61,9 @@ const FIRST_NOT_A_PATH: &[&str] = &[
     "chmod", "chown", "chgrp", "sed", "grep", "egrep", "fgrep", "awk", "ln", "install",
 ];
 
+/// Commands that download a URL: into the directory unless told a file.
+const DOWNLOADERS: &[&str] = &["fetch", "wget", "curl"];
+
 /// Reserved words after which a command still starts.
 const RESERVED: &[&str] = &[
     "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "{", "}", "!",
@@ -75,6 +78,9 @@ pub fn depends_on_cwd(script: &str) -> bool {
     let mut operands = 0;
     let mut expression_given = false;
     let mut redirect = false;
+    // A download with no output file writes into the directory.
+    let mut download = false;
+    let mut output = false;
     let mut tokens = tokens.iter().peekable();
     while let Some(token) = tokens.next() {
         let TokenKind::Word { value, .. } = &token.kind else {
@@ -84,6 +90,10 @@ pub fn depends_on_cwd(script: &str) -> bool {
                     redirect = !op.ends_with('&');
                 }
                 TokenKind::Operator(_) => {
+                    if std::mem::take(&mut download) && !output {
+                        return true;
+                    }
+                    output = false;
                     command = None;
                     redirect = false;
                 }
@@ -146,6 +156,22 @@ pub fn depends_on_cwd(script: &str) -> bool {
             command = Some("echo".into());
             continue;
         }
+        if DOWNLOADERS.contains(&name.as_str()) {
+            match value.as_str() {
+                // the output file (fetch -o, wget -O, curl -o)
+                "-o" | "-O" if name != "curl" || value == "-o" => {
+                    redirect = true;
+                    output = true;
+                    continue;
+                }
+                "-O" | "--remote-name" => return true,
+                url if url.contains("://") => {
+                    download |= name != "curl";
+                    continue;
+                }
+                _ => {}
+            }
+        }
         if value.starts_with('-') && value != "-" {
             expression_given |= value == "-e" || value == "-f";
             continue;
@@ -162,7 +188,7 @@ pub fn depends_on_cwd(script: &str) -> bool {
             return true;
         }
     }
-    false
+    download && !output
 }
 
 fn absolute(word: &str) -> bool {
@@ -194,6 +220,9 @@ mod tests {
             "su www -c 'touch x'",
             "/bin/sh /tmp/step.sh",
             "sysrc -f periodic.conf a=1",
+            "fetch https://x/y.tgz && tar xf /root/y.tgz",
+            "curl -O https://x/y.tgz",
+            "wget https://x/y.tgz",
         ] {
             assert!(depends_on_cwd(script), "{script}");
         }
@@ -217,6 +246,9 @@ mod tests {
             "if [ -d /x ]; then rm -r /x; fi",
             "sysrc -f /etc/periodic.conf a=1",
             "env ASSUME_ALWAYS_YES=yes pkg remove pwgen",
+            "fetch -o /tmp/a.tgz https://x/y.tgz",
+            "wget -O /tmp/a.tgz https://x/y.tgz",
+            "curl -sL https://x/y -o /tmp/y",
         ] {
             assert!(!depends_on_cwd(script), "{script}");
         }
