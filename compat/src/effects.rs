@@ -10,12 +10,12 @@
 //! Bastille plan holds mounts.
 
 use jailwright::convert::script;
-use jailwright::convert::to_pot::STAGING;
+use jailwright::convert::to_pot::{STAGING, staged_move};
 use jailwright::dialect::{self, Bindings, JailFacts};
 use jailwright::exec::adapters::facts;
 use jailwright::exec::{Action, TargetSpec};
 use jailwright::ir::Dialect;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The jail every plan is made for.
@@ -68,8 +68,8 @@ pub fn of_template(path: &Path, dialect: Dialect) -> Result<Vec<Effect>, String>
         out
     };
     let mut out = Vec::new();
-    // Staged copies (pot), by where they were staged.
-    let mut staged: BTreeMap<String, String> = BTreeMap::new();
+    // Where copies were staged (pot).
+    let mut staged: BTreeSet<String> = BTreeSet::new();
     // Scripts copied in to be run (pot's flavour script, shipped steps).
     let mut scripts: BTreeMap<String, String> = BTreeMap::new();
     // (a blocked step's actions count too: it is blocked on this host, for
@@ -81,7 +81,7 @@ pub fn of_template(path: &Path, dialect: Dialect) -> Result<Vec<Effect>, String>
             match action {
                 Action::Copy { from, to, contents } => {
                     if to.starts_with(STAGING) {
-                        staged.insert(to.clone(), destination(from, to, *contents));
+                        staged.insert(to.clone());
                         continue;
                     }
                     if to.starts_with("/tmp/") && to.ends_with(".sh") {
@@ -148,7 +148,7 @@ fn operands(rest: &[String]) -> Vec<&str> {
 fn of_command(
     argv: &[String],
     scripts: &BTreeMap<String, String>,
-    staged: &BTreeMap<String, String>,
+    staged: &BTreeSet<String>,
 ) -> Vec<String> {
     if let Some(i) = argv.iter().position(|a| a == "-c")
         && argv[..i].iter().any(|a| base(a) == "sh")
@@ -211,7 +211,7 @@ fn sysrc(args: &[String]) -> Vec<String> {
 }
 
 /// What shell text does: its lines as the steps an admin would write.
-fn of_shell(text: &str, staged: &BTreeMap<String, String>) -> Vec<String> {
+fn of_shell(text: &str, staged: &BTreeSet<String>) -> Vec<String> {
     let ops = match script::lift(text) {
         Ok(ops) => ops,
         Err(_) => text
@@ -249,14 +249,11 @@ fn of_shell(text: &str, staged: &BTreeMap<String, String>) -> Vec<String> {
             jailwright::convert::ops::Op::Shell { script, .. } => {
                 // A staged copy moved into place: `cp -a STAGE/N/x DST`.
                 let words: Vec<&str> = script.split_whitespace().collect();
-                if let Some(at) = words.iter().position(|w| *w == "cp")
-                    && let [_, "-a", from, to, ..] = &words[at..]
+                if let Some((from, to, _)) = staged_move(&words)
+                    && staged.contains(&from)
                 {
-                    let from = from.trim_end_matches("/.");
-                    if staged.contains_key(from) {
-                        out.push(format!("copy {}", to.trim_end_matches('/')));
-                        continue;
-                    }
+                    out.push(format!("copy {}", to.trim_end_matches('/')));
+                    continue;
                 }
                 // `cd DIR && pkg install ...`: what follows the cd.
                 if let Some((_, rest)) = script.split_once(" && ")

@@ -77,10 +77,7 @@ pub fn from_bastille(args: &[String]) -> Option<Op> {
         return None;
     }
     let (name, value) = match rest {
-        [p] => match p.split_once('=') {
-            Some((n, v)) => (n, Some(v)),
-            None => (p.as_str(), None),
-        },
+        [p] => name_value(p),
         [p, v] if !p.contains('=') => (p.as_str(), Some(v.as_str())),
         _ => return None,
     };
@@ -99,10 +96,7 @@ pub fn from_bastille(args: &[String]) -> Option<Op> {
             _ => None,
         };
     }
-    POT_JAIL_ATTRIBUTES
-        .iter()
-        .any(|(_, p, _)| *p == name)
-        .then(|| param(name, value))
+    known(name, value)
 }
 
 /// AppJail `SET PARAM[=VALUE]` (one parameter, no flags).
@@ -111,10 +105,20 @@ pub fn from_makejail(parameters: &[String], flags: &[String]) -> Option<Op> {
     if !flags.is_empty() {
         return None;
     }
-    let (name, value) = match p.split_once('=') {
+    let (name, value) = name_value(p);
+    known(name, value)
+}
+
+/// `NAME=VALUE` or a bare `NAME`.
+fn name_value(word: &str) -> (&str, Option<&str>) {
+    match word.split_once('=') {
         Some((n, v)) => (n, Some(v)),
-        None => (p.as_str(), None),
-    };
+        None => (word, None),
+    }
+}
+
+/// A parameter pot has an attribute for (the ones jailwright maps).
+fn known(name: &str, value: Option<&str>) -> Option<Op> {
     POT_JAIL_ATTRIBUTES
         .iter()
         .any(|(_, p, _)| *p == name)

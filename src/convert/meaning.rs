@@ -15,13 +15,13 @@ pub fn effects(doc: &Document) -> Vec<String> {
 /// The effects of a converted template, with a script it ships and runs
 /// whole (`/bin/sh /tmp/NAME.sh ...`) read as the script's own effects.
 pub fn effects_with(doc: &Document, files: &[super::OutputFile]) -> Vec<String> {
-    let home = format!("cd {} && ", super::ops::BASTILLE_CMD_DIR);
+    let home = super::ops::BASTILLE_CMD_DIR;
     let ops: Vec<Located> = operations(doc)
         .into_iter()
         .map(|mut located| {
             if let Op::Shell { script, user: None } = &located.op {
                 // (bastille starts the script in root's home)
-                let (at_home, run) = match script.strip_prefix(&home) {
+                let (at_home, run) = match super::words::without_cd(home, script) {
                     Some(rest) => (true, rest),
                     None => (false, script.as_str()),
                 };
@@ -31,7 +31,7 @@ pub fn effects_with(doc: &Document, files: &[super::OutputFile]) -> Vec<String> 
                 if let Some(file) = shipped {
                     let mut text = file.text.clone();
                     if at_home && crate::shell::cwd::depends_on_cwd(&text) {
-                        text = format!("cd {} || exit\n{text}", super::ops::BASTILLE_CMD_DIR);
+                        text = super::words::cd_first(home, &text);
                     }
                     located.op = Op::Script {
                         name: file.path.clone(),
@@ -114,16 +114,8 @@ fn unstage(effects: Vec<String>) -> Vec<String> {
         }
         let moved = effect.strip_prefix("sh root: ").and_then(|script| {
             let words: Vec<&str> = script.split(' ').collect();
-            let at = words.iter().position(|w| *w == "cp")?;
-            let (from, to) = match &words[at..] {
-                ["cp", "-a", from, to, "&&", "rm", "-rf", _] => (*from, *to),
-                _ => return None,
-            };
-            let (from, contents) = match from.strip_suffix("/.") {
-                Some(dir) => (dir, true),
-                None => (from, false),
-            };
-            let (_, source) = staged.iter().find(|(at, _)| at == from)?;
+            let (from, to, contents) = super::to_pot::staged_move(&words)?;
+            let (_, source) = staged.iter().find(|(at, _)| *at == from)?;
             Some(format!(
                 "copy {source}{} -> {to}",
                 if contents { "/*" } else { "" }

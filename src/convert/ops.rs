@@ -312,8 +312,6 @@ fn operation(step: &Step, context: &Context) -> Mapped {
         )
     };
     match &step.instruction {
-        // Bastille's default is shell text its host evaluates: its value
-        // is what it means.
         // jailwright's own spelling of the jail's name for CMD (the
         // built-in every manager has).
         I::Arg {
@@ -326,6 +324,8 @@ fn operation(step: &Step, context: &Context) -> Mapped {
         {
             Mapped::Nothing
         }
+        // Bastille's default is shell text its host evaluates: its value
+        // is what it means.
         I::Arg {
             name,
             default,
@@ -698,10 +698,10 @@ fn operation(step: &Step, context: &Context) -> Mapped {
             "LOGIN: an interactive shell".into(),
             "log in by hand after the template ran",
         ),
-        I::Attribute { name, value } if super::jail_params::from_pot(name, value).is_some() => {
-            Mapped::One(super::jail_params::from_pot(name, value).expect("checked"))
-        }
-        I::Attribute { name, value } => manager(&format!("pot attribute {name}={value}")),
+        I::Attribute { name, value } => match super::jail_params::from_pot(name, value) {
+            Some(op) => Mapped::One(op),
+            None => manager(&format!("pot attribute {name}={value}")),
+        },
         I::StartCommand { command } => manager(&format!("the start command `{command}`")),
         I::SetEnv { .. } => manager("the start command's environment"),
         I::DependsOn { pot } => manager(&format!("a dependency on pot {pot}")),
@@ -793,20 +793,14 @@ pub const BASTILLE_CMD_DIR: &str = "/root";
 /// CMD and pot's flavour script start): a Bastille step that may use its
 /// directory first changes to the one bastille starts it in.
 fn in_start_dir(dialect: Dialect, op: Op) -> Op {
+    use super::words::{cd_first, without_cd};
     match op {
         Op::Shell { script, user } if dialect == Dialect::Bastille && user.is_none() => {
             // (`cd / && X` is X where the operations start)
-            let script = match script
-                .strip_prefix("cd / && ")
-                .or_else(|| script.strip_prefix("cd / || exit\n"))
-            {
+            let script = match without_cd("/", &script) {
                 Some(rest) => rest.to_string(),
                 None if crate::shell::cwd::depends_on_cwd(&script) => {
-                    if script.contains('\n') {
-                        format!("cd {BASTILLE_CMD_DIR} || exit\n{script}")
-                    } else {
-                        format!("cd {BASTILLE_CMD_DIR} && {script}")
-                    }
+                    cd_first(BASTILLE_CMD_DIR, &script)
                 }
                 None => script,
             };

@@ -4,7 +4,7 @@ use super::jail_params;
 use super::ops::{BASTILLE_CMD_DIR, Located, Loss, Op};
 use super::script::Whole;
 use super::words::{JAIL_NAME, jail_name_as, sh_word as quote, sh_words as words};
-use super::words::{in_root, jail_name_argument};
+use super::words::{in_root, jail_name_argument, without_cd};
 use super::{Carried, Emitter, LINES, Lost, OutputFile, Shared, shared};
 use crate::ir::{CopyFrom, Dialect, PkgAction};
 use crate::shell::cwd::depends_on_cwd;
@@ -21,7 +21,6 @@ pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
             _ => None,
         })
         .collect();
-    let e = &mut e;
     for op in ops {
         if let Some(stage) = &op.stage {
             e.lose(
@@ -34,7 +33,7 @@ pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
             );
             continue;
         }
-        emit_op(e, op, &op.op, &params);
+        emit_op(&mut e, op, &op.op, &params);
     }
     // bastille substitutes ${JAIL_NAME} everywhere, quotes or not.
     let mut text = jail_name_as(&e.lines.join("\n"), JAIL_NAME);
@@ -44,15 +43,11 @@ pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
         text,
         executable: false,
     }];
-    files.extend(std::mem::take(&mut e.files).into_iter().map(|mut f| {
+    files.extend(e.files.into_iter().map(|mut f| {
         f.text = jail_name_as(&f.text, JAIL_NAME);
         f
     }));
-    (
-        files,
-        std::mem::take(&mut e.carried),
-        std::mem::take(&mut e.losses),
-    )
+    (files, e.carried, e.losses)
 }
 
 fn emit_op(e: &mut Emitter, located: &Located, op: &Op, params: &[String]) {
@@ -204,28 +199,18 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op, params: &[String]) {
     e.lines.push(line);
 }
 
-/// A script that must run whole: shipped with the template, copied to
-/// /tmp and run there with the jail's name as `$1` (as pot runs it).
 /// A step of the operations (started in `/`) as the text of a Bastille
 /// CMD, which starts in root's home: `cd /root && X` is X there, and a
 /// step that may use its directory changes to `/` first.
 fn from_start_dir(script: &str) -> String {
-    let home = BASTILLE_CMD_DIR;
-    if let Some(rest) = script
-        .strip_prefix(&format!("cd {home} && "))
-        .or_else(|| script.strip_prefix(&format!("cd {home} || exit\n")))
-    {
-        return rest.to_string();
+    match without_cd(BASTILLE_CMD_DIR, script) {
+        Some(rest) => rest.to_string(),
+        None => in_root(script),
     }
-    if depends_on_cwd(script) {
-        if script.contains('\n') {
-            return format!("cd / || exit\n{script}");
-        }
-        return format!("cd / && {script}");
-    }
-    script.to_string()
 }
 
+/// A script that must run whole: shipped with the template, copied to
+/// /tmp and run there with the jail's name as `$1` (as pot runs it).
 /// bastille passes its CMD no environment (`jexec -l`): the ARGs the
 /// script reads are handed to it with `env`, as text bastille substitutes.
 /// A flavour script (`flavour`: why it stays whole) expects to start in

@@ -16,7 +16,7 @@ const VIRTUALNET: &str = "OPTION virtualnet=:<random> default";
 
 /// The jail's name for CMD: an ARG whose default AppJail's host script
 /// expands (write/all/ARG:43-53), which CMD then finds in its environment.
-pub const JAIL_NAME_ARG: &str = "ARG JAIL_NAME=${APPJAIL_JAILNAME}";
+const JAIL_NAME_ARG: &str = "ARG JAIL_NAME=${APPJAIL_JAILNAME}";
 
 pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
     let mut e = Emitter::default();

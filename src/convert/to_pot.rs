@@ -22,6 +22,23 @@ pub const NOTES: &str = ".notes";
 /// Where copies that must wait for the script are staged in the jail.
 pub const STAGING: &str = "/root/.jailwright-stage";
 
+/// The staged copy a script line moves into place (`[mkdir -p P && ]cp -a
+/// STAGED[/.] DEST && rm -rf STAGE`, as `Pot::copy` writes it, in its
+/// words): the staged path, the destination, and whether the directory's
+/// contents (`/.`) are copied.
+pub fn staged_move(words: &[&str]) -> Option<(String, String, bool)> {
+    let at = words.iter().position(|w| *w == "cp")?;
+    let ["cp", "-a", from, to, "&&", "rm", "-rf", _] = words[at..] else {
+        return None;
+    };
+    let (from, contents) = match from.strip_suffix("/.") {
+        Some(dir) => (dir, true),
+        None => (from, false),
+    };
+    from.starts_with(STAGING)
+        .then(|| (from.to_string(), to.to_string(), contents))
+}
+
 pub fn emit(
     ops: &[Located],
     name: &str,

@@ -39,11 +39,29 @@ pub fn jail_name_argument(script: &str) -> &'static str {
     if positional { " \"${JAIL_NAME}\"" } else { "" }
 }
 
-/// A step of the operations (started in `/`) for `su -l`, which starts in
-/// the user's home.
+/// `script` started in `dir`: `cd DIR && X` (a script of several lines:
+/// `cd DIR || exit` on a line of its own, so that every line runs there).
+pub fn cd_first(dir: &str, script: &str) -> String {
+    if script.contains('\n') {
+        format!("cd {dir} || exit\n{script}")
+    } else {
+        format!("cd {dir} && {script}")
+    }
+}
+
+/// What [`cd_first`] started in `dir`, without the `cd`.
+pub fn without_cd<'s>(dir: &str, script: &'s str) -> Option<&'s str> {
+    script
+        .strip_prefix(&format!("cd {dir} && "))
+        .or_else(|| script.strip_prefix(&format!("cd {dir} || exit\n")))
+}
+
+/// A step of the operations (started in `/`) where it starts elsewhere
+/// (`su -l`, in the user's home; bastille's CMD): in `/` first when it may
+/// use its directory.
 pub fn in_root(script: &str) -> String {
     if crate::shell::cwd::depends_on_cwd(script) {
-        format!("cd / && {script}")
+        cd_first("/", script)
     } else {
         script.to_string()
     }

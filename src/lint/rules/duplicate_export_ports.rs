@@ -3,7 +3,7 @@
 //! then the new line, export-ports.sh:36-37), so only the last line's
 //! ports are exported.
 
-use super::POT;
+use super::{POT, repeated};
 use crate::document::Document;
 use crate::ir::Instruction;
 use crate::lint::{Report, Rule, Severity};
@@ -18,18 +18,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(doc: &Document, report: &mut Report) {
-    let mut first: Option<usize> = None;
-    for step in &doc.template.steps {
-        if !matches!(step.instruction, Instruction::Rdr { .. }) {
-            continue;
-        }
-        match first {
-            Some(line) => report.emit(
-                step.span.clone(),
-                format!("this export-ports replaces the ports exported on line {line}: only the last export-ports counts"),
-                "export every port on one line: export-ports -e 80 -e 443",
-            ),
-            None => first = Some(step.span.line),
-        }
+    for (step, line) in repeated(doc, |i| matches!(i, Instruction::Rdr { .. })) {
+        report.emit(
+            step.span.clone(),
+            format!("this export-ports replaces the ports exported on line {line}: only the last export-ports counts"),
+            "export every port on one line: export-ports -e 80 -e 443",
+        );
     }
 }

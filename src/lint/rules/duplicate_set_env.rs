@@ -1,7 +1,7 @@
 //! JW804: set-env used more than once. Each `set-env` replaces every
 //! variable set before, so only the last line's variables remain.
 
-use super::POT;
+use super::{POT, repeated};
 use crate::document::Document;
 use crate::ir::Instruction;
 use crate::lint::{Report, Rule, Severity};
@@ -16,18 +16,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(doc: &Document, report: &mut Report) {
-    let mut first: Option<usize> = None;
-    for step in &doc.template.steps {
-        if !matches!(step.instruction, Instruction::SetEnv { .. }) {
-            continue;
-        }
-        match first {
-            Some(line) => report.emit(
-                step.span.clone(),
-                format!("this set-env replaces the variables set on line {line}: only the last set-env counts"),
-                "put every variable on one line: set-env -E A=1 -E B=2",
-            ),
-            None => first = Some(step.span.line),
-        }
+    for (step, line) in repeated(doc, |i| matches!(i, Instruction::SetEnv { .. })) {
+        report.emit(
+            step.span.clone(),
+            format!("this set-env replaces the variables set on line {line}: only the last set-env counts"),
+            "put every variable on one line: set-env -E A=1 -E B=2",
+        );
     }
 }

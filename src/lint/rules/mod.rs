@@ -16,6 +16,26 @@ pub const ALL_DIALECTS: &[Dialect] = &[Dialect::Bastille, Dialect::Makejail, Dia
 
 mod services;
 
+/// Each step `is` picks after the first, with the first one's line: for
+/// pot commands where each call replaces what the one before set.
+fn repeated(
+    doc: &Document,
+    is: fn(&crate::ir::Instruction) -> bool,
+) -> impl Iterator<Item = (&Step, usize)> {
+    let mut first: Option<usize> = None;
+    doc.template
+        .steps
+        .iter()
+        .filter(move |s| is(&s.instruction))
+        .filter_map(move |step| match first {
+            Some(line) => Some((step, line)),
+            None => {
+                first = Some(step.span.line);
+                None
+            }
+        })
+}
+
 /// Reports every problem of one kind the reader recorded.
 fn report_problems(doc: &Document, report: &mut super::Report, kind: ProblemKind, help: &str) {
     for problem in doc.problems.iter().filter(|p| p.kind == kind) {
