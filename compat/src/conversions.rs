@@ -105,7 +105,8 @@ fn examine_output(
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
     let io = |e: std::io::Error| format!("{}: {e}", dir.display());
-    std::fs::create_dir_all(&dir).map_err(io)?;
+    // (a fresh directory: one already there, or a link, is refused)
+    std::fs::create_dir(&dir).map_err(io)?;
     let result = (|| {
         for file in &conversion.files {
             std::fs::write(dir.join(&file.path), &file.text).map_err(io)?;
