@@ -22,8 +22,9 @@ fn best_of<F: FnMut()>(runs: usize, mut f: F) -> Duration {
 
 fn main() {
     for dialect_dir in ["bastille", "appjail", "pot"] {
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/corpus")
+        let corpus = std::env::var_os("JAILWRIGHT_CORPUS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
             .join(dialect_dir);
         if !corpus.is_dir() {
             println!("{dialect_dir}: {} not found, skipped", corpus.display());

@@ -34,7 +34,7 @@ impl fmt::Display for Dialect {
 
 /// A region of a source file. `line` and `column` are 1-based and point at
 /// `start`; `start..end` is a byte range.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Span {
     pub file: String,
     pub start: usize,

@@ -69,6 +69,9 @@ fn new_lock_name(root: &Path) -> String {
 
 #[test]
 fn a_symlink_planted_at_the_old_lock_path_never_truncates_its_target() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("root");
     common::busybox_root(&root, &[]);
@@ -86,6 +89,9 @@ fn a_symlink_planted_at_the_old_lock_path_never_truncates_its_target() {
 
 #[test]
 fn a_symlink_planted_at_the_new_lock_path_is_refused_and_its_target_untouched() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("root");
     common::busybox_root(&root, &[]);
@@ -104,6 +110,9 @@ fn a_symlink_planted_at_the_new_lock_path_is_refused_and_its_target_untouched() 
 
 #[test]
 fn a_lock_directory_writable_by_others_is_refused() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("root");
     common::busybox_root(&root, &[]);
@@ -126,6 +135,9 @@ fn a_lock_directory_writable_by_others_is_refused() {
 
 #[test]
 fn the_lock_directory_is_created_private() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("root");
     common::busybox_root(&root, &[]);
@@ -146,6 +158,9 @@ fn the_lock_directory_is_created_private() {
 
 #[test]
 fn roots_whose_old_lock_names_collided_take_distinct_locks() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let work = tempfile::tempdir().unwrap();
     let x = work.path().join("x");
     let (one, two) = (x.join("a_b"), x.join("a/b"));

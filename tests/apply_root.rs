@@ -9,6 +9,9 @@ use common::Test;
 
 #[test]
 fn apply_without_zfs_says_it_cannot_roll_back_and_streams_json_events() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let t = Test::new().file(
         "Bastillefile",
         "CMD echo one; echo two\nCMD echo made > /made\nSYSRC sshd_enable=YES\n",
@@ -61,6 +64,9 @@ fn apply_without_zfs_says_it_cannot_roll_back_and_streams_json_events() {
 
 #[test]
 fn a_failing_step_without_zfs_reports_its_command_status_and_output() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let t = Test::new().file(
         "Bastillefile",
         "CMD echo partial > /p\nCMD echo oops; exit 7\n",

@@ -31,18 +31,17 @@ fn command_line_arg_beats_arg_file_beats_default() {
             "ARG A=da\nARG B=db\nARG C=dc\nCMD echo ${A} ${B} ${C}\n",
         )
         .file("args.txt", "A=fa\nB=fb\n");
-    let out = t
-        .args(&[
-            "parse",
-            "Bastillefile",
-            "--format",
-            "json",
-            "--arg",
-            "A=cli",
-            "--arg-file",
-            "args.txt",
-        ])
-        .run();
+    let t = t.args(&[
+        "parse",
+        "Bastillefile",
+        "--format",
+        "json",
+        "--arg",
+        "A=cli",
+        "--arg-file",
+        "args.txt",
+    ]);
+    let out = t.run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["steps"][3]["args"][0], "echo cli fb dc");
 }
@@ -103,9 +102,8 @@ fn a_file_of_unknown_dialect_needs_dialect() {
     let t = Test::new().file("template.txt", "PKG nginx\n");
     assert_eq!(t.args(&["parse", "template.txt"]).run().code, 2);
     let t = Test::new().file("template.txt", "PKG nginx\n");
-    let out = t
-        .args(&["parse", "template.txt", "--dialect", "bastille"])
-        .run();
+    let t = t.args(&["parse", "template.txt", "--dialect", "bastille"]);
+    let out = t.run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("PKG [\"nginx\"]"), "{}", out.stdout);
 }
@@ -157,9 +155,9 @@ fn lint_text_is_a_graphical_report_pointing_at_the_line() {
         .args(&["lint", "Bastillefile"])
         .run();
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("Bastillefile:2:9"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("JW303(service-arity)"),
+        out.stdout
+            .contains("Bastillefile:2:9: error JW303 (service-arity)"),
         "{}",
         out.stdout
     );
@@ -195,7 +193,8 @@ fn binary_garbage_does_not_panic() {
     let mut bytes: Vec<u8> = (0..=255u8).collect();
     bytes.extend_from_slice(b"\\\n'\"$(`${\n\r\n\\");
     let t = Test::new().file("Bastillefile", &bytes);
-    let out = t.args(&["lint", "Bastillefile", "--format", "json"]).run();
+    let t = t.args(&["lint", "Bastillefile", "--format", "json"]);
+    let out = t.run();
     assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
     let t = Test::new().file("Bastillefile", &bytes);
     assert_eq!(
@@ -238,9 +237,8 @@ fn makejail_is_detected_by_name_and_json_has_stage_and_file() {
 #[test]
 fn dialect_makejail_reads_any_file_name() {
     let t = Test::new().file("jail.txt", "CMD echo hi\n");
-    let out = t
-        .args(&["parse", "jail.txt", "--dialect", "makejail"])
-        .run();
+    let t = t.args(&["parse", "jail.txt", "--dialect", "makejail"]);
+    let out = t.run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout.contains("[build] CMD [\"echo hi\"]"),
@@ -271,9 +269,8 @@ fn expand_includes_flattens_local_includes() {
     let t = Test::new()
         .file("Makejail", "INCLUDE parts/a.makejail\nCMD echo main\n")
         .file("parts/a.makejail", "STAGE start\nCMD echo part\n");
-    let out = t
-        .args(&["parse", "Makejail", "--expand-includes", "--format", "json"])
-        .run();
+    let t = t.args(&["parse", "Makejail", "--expand-includes", "--format", "json"]);
+    let out = t.run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     let json = out.json();
     assert_eq!(json["steps"][1]["file"], "parts/a.makejail");
@@ -361,7 +358,8 @@ fn lint_finds_potfiles_in_a_directory() {
 #[test]
 fn plan_prints_the_commands_and_exits_1_when_a_step_is_blocked() {
     let t = Test::new().file("Bastillefile", "PKG nginx\nCMD echo ${JAIL_NAME}\n");
-    let out = t.args(&["plan", "Bastillefile", "--jail", "web"]).run();
+    let t = t.args(&["plan", "Bastillefile", "--jail", "web"]);
+    let out = t.run();
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(
         out.stdout.contains("[2/2] Bastillefile:2 CMD"),
@@ -374,16 +372,15 @@ fn plan_prints_the_commands_and_exits_1_when_a_step_is_blocked() {
         out.stdout
     );
     let t = Test::new().file("Bastillefile", "CP missing /\n");
-    let out = t
-        .args(&[
-            "plan",
-            "Bastillefile",
-            "--root",
-            "/tmp/r",
-            "--format",
-            "json",
-        ])
-        .run();
+    let t = t.args(&[
+        "plan",
+        "Bastillefile",
+        "--root",
+        "/tmp/r",
+        "--format",
+        "json",
+    ]);
+    let out = t.run();
     assert_eq!(out.code, 1);
     assert!(
         out.json()["steps"][0]["blocked"]
@@ -414,16 +411,15 @@ fn plan_runs_a_bastille_include_in_place_with_only_the_args_it_passes() {
         .file("tpl/b/Bastillefile", "INCLUDE tpl/a\n");
     let templates = t.path().join("none");
     let templates = templates.to_str().unwrap();
-    let out = t
-        .args(&[
-            "plan",
-            "web/Bastillefile",
-            "--jail",
-            "web",
-            "--bastille-templates",
-            templates,
-        ])
-        .run();
+    let t = t.args(&[
+        "plan",
+        "web/Bastillefile",
+        "--jail",
+        "web",
+        "--bastille-templates",
+        templates,
+    ]);
+    let out = t.run();
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(
         out.stdout
@@ -458,16 +454,14 @@ fn plan_runs_a_bastille_include_in_place_with_only_the_args_it_passes() {
 #[test]
 fn plan_stage_runs_another_makejail_stage() {
     let t = Test::new().file("Makejail", "CMD build\nSTAGE start\nCMD go\n");
-    let out = t
-        .args(&["plan", "Makejail", "--jail", "web", "--stage", "start"])
-        .run();
+    let t = t.args(&["plan", "Makejail", "--jail", "web", "--stage", "start"]);
+    let out = t.run();
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("sh -c go"), "{}", out.stdout);
     assert!(!out.stdout.contains("sh -c build"), "{}", out.stdout);
     let t = Test::new().file("Bastillefile", "CMD x\n");
-    let out = t
-        .args(&["plan", "Bastillefile", "--jail", "web", "--stage", "start"])
-        .run();
+    let t = t.args(&["plan", "Bastillefile", "--jail", "web", "--stage", "start"]);
+    let out = t.run();
     assert_eq!(out.code, 2, "a Bastillefile has no stages");
 }
 
@@ -480,7 +474,8 @@ fn lint_reads_the_nearest_config_upward() {
         )
         .file("web/Bastillefile", "ARG A=1\nARG A=2\nARG UNSET\n")
         .file("legacy/old/Bastillefile", "ARG A=1\nARG A=2\n");
-    let out = t.args(&["lint", ".", "--format", "gnu"]).run();
+    let t = t.args(&["lint", ".", "--format", "gnu"]);
+    let out = t.run();
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(
         out.stdout.contains("web/Bastillefile:2:1: error:") && out.stdout.contains("[JW202]"),
@@ -510,9 +505,8 @@ fn lint_config_errors_and_explicit_config() {
     let t = Test::new()
         .file("quiet.toml", "failure-threshold = \"none\"\n")
         .file("Bastillefile", "  PKG nginx\n");
-    let out = t
-        .args(&["lint", "Bastillefile", "--config", "quiet.toml"])
-        .run();
+    let t = t.args(&["lint", "Bastillefile", "--config", "quiet.toml"]);
+    let out = t.run();
     assert_eq!(out.code, 0, "{}", out.stdout);
 }
 
@@ -522,7 +516,8 @@ fn lint_pragmas_silence_a_line_or_a_file() {
         "Bastillefile",
         "ARG A=1\n# jailwright ignore=JW202\nARG A=2\nARG A=3\n",
     );
-    let out = t.args(&["lint", "Bastillefile", "--format", "gnu"]).run();
+    let t = t.args(&["lint", "Bastillefile", "--format", "gnu"]);
+    let out = t.run();
     assert!(!out.stdout.contains("Bastillefile:3:"), "{}", out.stdout);
     assert!(
         out.stdout.contains("Bastillefile:4:1: warning"),
@@ -645,5 +640,849 @@ fn a_closed_pipe_never_panics() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_ne!(out.status.code(), Some(101), "{args:?}");
+    }
+}
+
+// ---- issue 17: a CLI that fits its ecosystem ----
+
+/// Fails loudly when shellcheck is missing (CI installs it).
+fn require_shellcheck() {
+    let found = std::process::Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .is_ok();
+    assert!(
+        found,
+        "shellcheck is not installed (apt-get install shellcheck): ShellCheck codes cannot be tested"
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_every_subcommand_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let t = Test::new()
+        .file("big/Bastillefile", "PKG nginx\nCP a\n".repeat(3000))
+        .file("lower/Bastillefile", "pkg  nginx\n".repeat(3000))
+        .file("Bastillefile", "PKG nginx\n".repeat(5000));
+    let runs: &[&[&str]] = &[
+        &["rules"],
+        &["explain", "JW301"],
+        &["explain", "CV008"],
+        &["completions", "bash"],
+        &["man"],
+        &["parse", "Bastillefile"],
+        &["parse", "--format", "json", "Bastillefile"],
+        &["plan", "--root", "/nonexistent", "Bastillefile"],
+        &[
+            "plan",
+            "--root",
+            "/nonexistent",
+            "--format",
+            "json",
+            "Bastillefile",
+        ],
+        &["lint", "--no-shellcheck", "big"],
+        &["lint", "--no-shellcheck", "--format", "json", "big"],
+        &["lint", "--no-shellcheck", "--format", "sarif", "big"],
+        &["lint", "--no-shellcheck", "--statistics", "big"],
+        &["convert", "Bastillefile", "--to", "makejail"],
+        &["convert", "Bastillefile", "--to", "pot"],
+        &["fmt", "--diff", "lower/Bastillefile"],
+        &["--help"],
+    ];
+    for args in runs {
+        let mut child = Test::new()
+            .args(args)
+            .command()
+            .current_dir(t.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        let read = child.stdout.take().unwrap().read_exact(&mut first);
+        // The reader is gone: the rest of the output meets a closed pipe.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(read.is_ok(), "{args:?} printed nothing: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            matches!(out.status.code(), Some(0..=2) | Some(141)),
+            "{args:?}: {:?} {stderr}",
+            out.status
+        );
+    }
+}
+
+#[test]
+fn lint_dash_reads_standard_input_named_by_stdin_filename() {
+    let out = Test::new()
+        .args(&[
+            "lint",
+            "-",
+            "--stdin-filename",
+            "Bastillefile",
+            "--no-shellcheck",
+        ])
+        .stdin("PKG nginx\nSERVICE nginx\n")
+        .run();
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("Bastillefile:2:9: error JW303 (service-arity)"),
+        "{}",
+        out.stdout
+    );
+    // --dialect instead of a name; the finding is on `-`.
+    let out = Test::new()
+        .args(&[
+            "lint",
+            "-",
+            "--dialect",
+            "makejail",
+            "--no-shellcheck",
+            "--format",
+            "gnu",
+        ])
+        .stdin("PKG nginx")
+        .run();
+    assert!(out.stdout.contains("-:1:"), "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("JW709"), "{}", out.stdout);
+    // Nothing names the dialect: a clear error, exit 2.
+    let out = Test::new().args(&["lint", "-"]).stdin("PKG nginx\n").run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--stdin-filename"), "{}", out.stderr);
+    // parse and convert read `-` too.
+    let out = Test::new()
+        .args(&["parse", "-", "--stdin-filename", "Bastillefile"])
+        .stdin("PKG nginx\n")
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("PKG [\"nginx\"]"), "{}", out.stdout);
+    let out = Test::new()
+        .args(&[
+            "convert",
+            "-",
+            "--stdin-filename",
+            "Bastillefile",
+            "--to",
+            "makejail",
+        ])
+        .stdin("PKG nginx\n")
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("PKG nginx"), "{}", out.stdout);
+}
+
+#[test]
+fn fmt_dash_writes_the_formatted_template_to_stdout() {
+    let out = Test::new()
+        .args(&["fmt", "-", "--stdin-filename", "Bastillefile"])
+        .stdin("pkg   nginx\n\n\n\ncmd echo hi\n")
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "PKG nginx\n\nCMD echo hi\n");
+    let out = Test::new()
+        .args(&["fmt", "-", "--check", "--dialect", "bastille"])
+        .stdin("pkg nginx\n")
+        .run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+}
+
+#[test]
+fn fmt_diff_shows_the_change_and_writes_nothing() {
+    let t = Test::new().file("Bastillefile", "pkg   nginx\n");
+    let t = t.args(&["fmt", "--diff", "Bastillefile"]);
+    let out = t.run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("-pkg   nginx\n+PKG nginx\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .starts_with("--- Bastillefile\n+++ Bastillefile\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("Bastillefile")).unwrap(),
+        "pkg   nginx\n"
+    );
+}
+
+/// A finding that miette draws with colour and box characters.
+fn colour_test() -> Test {
+    Test::new().file("Bastillefile", "PKG nginx\nSERVICE nginx\n")
+}
+
+#[test]
+fn no_color_clicolor_force_and_color_flag_decide_the_escapes() {
+    let lint = |t: Test| t.args(&["lint", "--no-shellcheck", "Bastillefile"]).run();
+    // Piped (not a terminal): no colour by default.
+    let plain = lint(colour_test());
+    assert!(!plain.stdout.contains('\x1b'), "{}", plain.stdout);
+    let forced = lint(
+        colour_test()
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1"),
+    );
+    assert!(forced.stdout.contains("\x1b["), "{}", forced.stdout);
+    let both = lint(
+        colour_test()
+            .env("NO_COLOR", "1")
+            .env("CLICOLOR_FORCE", "1"),
+    );
+    assert!(
+        !both.stdout.contains('\x1b'),
+        "NO_COLOR wins: {}",
+        both.stdout
+    );
+    let always = lint(colour_test().args(&["--color", "always"]));
+    assert!(
+        always.stdout.contains("\x1b["),
+        "--color always beats NO_COLOR"
+    );
+    let never = lint(
+        colour_test()
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1")
+            .args(&["--color", "never"]),
+    );
+    assert!(!never.stdout.contains('\x1b'), "{}", never.stdout);
+}
+
+#[test]
+fn term_dumb_gets_ascii_only() {
+    let out = colour_test()
+        .env("TERM", "dumb")
+        .args(&["lint", "--no-shellcheck", "Bastillefile"])
+        .run();
+    assert!(out.stdout.contains("SERVICE nginx"), "{}", out.stdout);
+    assert!(out.stdout.is_ascii(), "{}", out.stdout);
+    let unicode = colour_test()
+        .env("TERM", "xterm")
+        .args(&["lint", "--no-shellcheck", "Bastillefile"])
+        .run();
+    assert!(!unicode.stdout.is_ascii(), "a pipe takes Unicode");
+}
+
+#[test]
+fn every_text_finding_carries_its_severity_word() {
+    let out = Test::new()
+        .file(
+            "Bastillefile",
+            "PKG nginx\nCP a\nSERVICE nginx start\nARG X\n",
+        )
+        .args(&["lint", "--no-shellcheck", "Bastillefile"])
+        .run();
+    let json = Test::new()
+        .file(
+            "Bastillefile",
+            "PKG nginx\nCP a\nSERVICE nginx start\nARG X\n",
+        )
+        .args(&[
+            "lint",
+            "--no-shellcheck",
+            "--format",
+            "json",
+            "Bastillefile",
+        ])
+        .run()
+        .json();
+    let findings = json["diagnostics"].as_array().unwrap();
+    assert!(findings.len() >= 3);
+    for d in findings {
+        let headline = format!(
+            "Bastillefile:{}:{}: {} {} ",
+            d["line"],
+            d["column"],
+            d["severity"].as_str().unwrap(),
+            d["code"].as_str().unwrap()
+        );
+        assert!(out.stdout.contains(&headline), "{headline}\n{}", out.stdout);
+    }
+    for word in ["error", "warning", "info"] {
+        assert!(out.stdout.contains(&format!(": {word} JW")), "{word}");
+    }
+}
+
+#[test]
+fn quiet_prints_findings_only_and_very_quiet_nothing() {
+    let t = || Test::new().file("Bastillefile", "PKG nginx\nSERVICE nginx\n");
+    let q = t()
+        .args(&["lint", "-q", "--no-shellcheck", "Bastillefile"])
+        .run();
+    assert_eq!(q.code, 1);
+    assert!(q.stdout.contains("JW303"), "{}", q.stdout);
+    assert!(!q.stdout.contains("template(s)"), "{}", q.stdout);
+    let qq = t().args(&["lint", "-qq", "Bastillefile"]).run();
+    assert_eq!(qq.code, 1, "the exit code stands");
+    assert_eq!(qq.stdout, "");
+    assert_eq!(qq.stderr, "");
+}
+
+#[test]
+fn select_ignore_and_extend_select_take_codes_names_and_families() {
+    let t = || {
+        Test::new().file(
+            "Bastillefile",
+            "PKG nginx\nCP a\nOVERLAY a b\nSERVICE nginx start\nARG X\n",
+        )
+    };
+    let codes = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "lint",
+            "--no-shellcheck",
+            "--format",
+            "json",
+            "Bastillefile",
+        ];
+        args.extend(extra);
+        let out = t().args(&args).run();
+        out.json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = codes(&[]);
+    assert!(
+        all.contains(&"JW301".into()) && all.contains(&"JW302".into()),
+        "{all:?}"
+    );
+    assert_eq!(codes(&["--select", "JW3"]), ["JW301", "JW302"]);
+    assert_eq!(
+        codes(&["--select", "JW3", "--ignore", "cp-arity"]),
+        ["JW302"]
+    );
+    assert_eq!(codes(&["--select", "JW301,JW302"]), ["JW301", "JW302"]);
+    assert_eq!(
+        codes(&["--select", "JW301", "--extend-select", "overlay-arity"]),
+        ["JW301", "JW302"]
+    );
+    assert!(
+        !codes(&["--ignore", "JW3"])
+            .iter()
+            .any(|c| c.starts_with("JW3"))
+    );
+    let bad = t()
+        .args(&["lint", "--select", "JW999", "Bastillefile"])
+        .run();
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("no rule JW999"), "{}", bad.stderr);
+}
+
+#[test]
+fn a_shellcheck_code_can_be_silenced_everywhere() {
+    require_shellcheck();
+    let text = "CMD echo $1\n# jailwright ignore=SC2086\nCMD echo $2\n";
+    let sc = |t: Test, extra: &[&str]| -> Vec<(u64, String)> {
+        let mut args = vec!["lint", "--format", "json", "Bastillefile"];
+        args.extend(extra);
+        t.args(&args).run().json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "JW901")
+            .map(|d| {
+                (
+                    d["line"].as_u64().unwrap(),
+                    d["shellcheck_code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // JSON carries the ShellCheck code in its own field; the pragma
+    // silences line 3 only.
+    let found = sc(Test::new().file("Bastillefile", text), &[]);
+    assert_eq!(found, [(1, "SC2086".to_string())], "{found:?}");
+    assert!(
+        sc(
+            Test::new().file("Bastillefile", text),
+            &["--ignore", "SC2086"]
+        )
+        .is_empty()
+    );
+    let config = Test::new()
+        .file("Bastillefile", text)
+        .file(".jailwright.toml", "disable = [\"SC2086\"]\n");
+    assert!(sc(config, &[]).is_empty());
+    let ignore = Test::new()
+        .file("Bastillefile", text)
+        .file(".jailwright.toml", "ignore = [\"SC2086\"]\n");
+    assert!(sc(ignore, &[]).is_empty());
+    // Selecting only SC2086 keeps it and nothing else.
+    let out = Test::new()
+        .file("Bastillefile", "CMD echo $1\nCP a\n")
+        .args(&[
+            "lint",
+            "--select",
+            "SC2086",
+            "--format",
+            "json",
+            "Bastillefile",
+        ])
+        .run();
+    let codes: Vec<&str> = out.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["shellcheck_code"].as_str().unwrap_or("none"))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|s| if s == "SC2086" { "SC2086" } else { "other" })
+        .collect();
+    assert_eq!(codes, ["SC2086"]);
+    // SARIF: ShellCheck's code is the rule, linked to its wiki.
+    let sarif = Test::new()
+        .file("Bastillefile", "CMD echo $1\n")
+        .args(&["lint", "--format", "sarif", "Bastillefile"])
+        .run()
+        .json();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"][0]["ruleId"], "SC2086");
+    let index = run["results"][0]["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "SC2086");
+    assert_eq!(
+        run["tool"]["driver"]["rules"][index]["helpUri"],
+        "https://www.shellcheck.net/wiki/SC2086"
+    );
+}
+
+#[test]
+fn sarif_rules_link_their_generated_pages() {
+    let sarif = Test::new()
+        .file("Bastillefile", "CP a\n")
+        .args(&[
+            "lint",
+            "--no-shellcheck",
+            "--format",
+            "sarif",
+            "Bastillefile",
+        ])
+        .run()
+        .json();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    for rule in rules {
+        let uri = rule["helpUri"].as_str().unwrap();
+        let page = uri.rsplit('/').next().unwrap();
+        let local = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/rules")
+            .join(page);
+        assert!(local.is_file(), "{uri}: no {}", local.display());
+    }
+}
+
+#[test]
+fn statistics_counts_findings_per_rule() {
+    let out = Test::new()
+        .file("a/Bastillefile", "CP a\nCP b\nPKG\n")
+        .file("b/Bastillefile", "CP c\n")
+        .args(&[
+            "lint",
+            "--no-shellcheck",
+            "--statistics",
+            "--select",
+            "JW3",
+            ".",
+        ])
+        .run();
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(
+        lines[0].contains("3  JW301") && lines[0].contains("cp-arity"),
+        "{}",
+        out.stdout
+    );
+    assert!(lines[1].contains("1  JW308"), "{}", out.stdout);
+}
+
+/// The steps a template reads as, without positions.
+fn steps(dir: &std::path::Path, file: &str) -> Vec<serde_json::Value> {
+    let out = Test::new()
+        .args(&[
+            "parse",
+            "--format",
+            "json",
+            dir.join(file).to_str().unwrap(),
+        ])
+        .run();
+    out.json()["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["instruction"].clone())
+        .collect()
+}
+
+#[test]
+fn lint_fix_makes_each_certain_fix_and_the_file_reads_as_meant() {
+    // (rule, file, broken text, the text its author meant)
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "JW101",
+            "Bastillefile",
+            "\u{feff}PKG nginx\n",
+            "PKG nginx\n",
+        ),
+        (
+            "JW102",
+            "Bastillefile",
+            "PKG nginx\r\nCMD echo hi\r\n",
+            "PKG nginx\nCMD echo hi\n",
+        ),
+        (
+            "JW103",
+            "Bastillefile",
+            "PKG nginx\n  CMD echo hi\n",
+            "PKG nginx\nCMD echo hi\n",
+        ),
+        (
+            "JW104",
+            "Bastillefile",
+            "PKG\tnginx git\n",
+            "PKG nginx git\n",
+        ),
+        (
+            "JW106",
+            "Bastillefile",
+            "CMD echo a \\  \n  b\n",
+            "CMD echo a \\\n  b\n",
+        ),
+        ("JW709", "Makejail", "PKG nginx", "PKG nginx\n"),
+        (
+            "JW709",
+            "flavour",
+            "copy-in -s a -d /b",
+            "copy-in -s a -d /b\n",
+        ),
+    ];
+    for (code, file, broken, meant) in cases {
+        let t = Test::new()
+            .file(&format!("fixed/{file}"), broken)
+            .file(&format!("meant/{file}"), meant);
+        let out = Test::new()
+            .args(&["lint", "--fix", "--no-shellcheck", "--format", "json"])
+            .args(&[t.path().join("fixed").join(file).to_str().unwrap()])
+            .run();
+        let left: Vec<String> = out.json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect();
+        assert!(
+            !left.contains(&code.to_string()),
+            "{code} left: {left:?} {}",
+            out.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(t.path().join("fixed").join(file)).unwrap(),
+            *meant,
+            "{code}"
+        );
+        assert_eq!(
+            steps(&t.path().join("fixed"), file),
+            steps(&t.path().join("meant"), file),
+            "{code}: the fixed file reads as meant"
+        );
+        assert!(
+            out.stderr.contains("fixed 1 finding(s)"),
+            "{code}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn lint_fix_reads_again_after_a_fix_that_reshapes_lines() {
+    // Without the blanks the backslash continues, and `  b` is no longer
+    // a space-indented line of its own: it keeps its indentation.
+    let t = Test::new().file("Bastillefile", "CMD echo a \\  \n  b\n  PKG x\n");
+    let t = t.args(&["lint", "--fix", "--no-shellcheck", "Bastillefile"]);
+    let out = t.run();
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("Bastillefile")).unwrap(),
+        "CMD echo a \\\n  b\nPKG x\n"
+    );
+}
+
+#[test]
+fn lint_diff_shows_fixes_and_changes_nothing() {
+    let t = Test::new().file("Bastillefile", "PKG nginx\r\n");
+    let t = t.args(&["lint", "--diff", "--no-shellcheck", "Bastillefile"]);
+    let out = t.run();
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("-PKG nginx\r\n+PKG nginx\n"),
+        "{:?}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read(t.path().join("Bastillefile")).unwrap(),
+        b"PKG nginx\r\n"
+    );
+    // From standard input, --fix prints the fixed template.
+    let out = Test::new()
+        .args(&[
+            "lint",
+            "-",
+            "--stdin-filename",
+            "Bastillefile",
+            "--fix",
+            "--no-shellcheck",
+        ])
+        .stdin("PKG\tnginx\n")
+        .run();
+    assert_eq!(out.stdout, "PKG nginx\n", "{}", out.stderr);
+}
+
+#[test]
+fn rules_and_explain_say_which_rules_are_fixable() {
+    let rules = Test::new().args(&["rules"]).run();
+    let line = rules
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("JW102"))
+        .unwrap();
+    assert!(line.contains(" fix "), "{line}");
+    let line = rules
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("JW301"))
+        .unwrap();
+    assert!(!line.contains(" fix "), "{line}");
+    let page = Test::new().args(&["explain", "JW104"]).run();
+    assert!(page.stdout.contains("fixable: yes"), "{}", page.stdout);
+}
+
+#[test]
+fn lint_of_a_directory_without_templates_exits_2() {
+    let t = Test::new().file("empty/README", "nothing here\n");
+    let t = t.args(&["lint", "empty"]);
+    let out = t.run();
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("empty: no template found"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_missing_file_says_no_such_file_in_every_command() {
+    for args in [
+        &["parse", "nope/Bastillefile"][..],
+        &["plan", "--root", "/nonexistent", "nope/Bastillefile"],
+        &["convert", "nope/Bastillefile", "--to", "pot"],
+        &["lint", "nope/Bastillefile"],
+        &["fmt", "nope/Bastillefile"],
+    ] {
+        let out = Test::new().args(args).run();
+        assert_eq!(out.code, 2, "{args:?}");
+        assert!(
+            out.stderr
+                .contains("nope/Bastillefile: no such file or directory"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("entity not found"), "{args:?}");
+    }
+}
+
+#[test]
+fn explain_has_a_page_for_every_conversion_code() {
+    for n in 1..=13 {
+        let code = format!("CV{n:03}");
+        let out = Test::new().args(&["explain", &code]).run();
+        assert_eq!(out.code, 0, "{code}: {}", out.stderr);
+        assert!(out.stdout.starts_with(&code), "{}", out.stdout);
+        assert!(out.stdout.contains("What to do"), "{code}");
+    }
+    let out = Test::new().args(&["explain", "CV999"]).run();
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn plan_json_numbers_steps_from_one_like_text_and_apply() {
+    let t = Test::new().file("Bastillefile", "CMD echo a\nCMD echo b\n");
+    let json = t
+        .args(&[
+            "plan",
+            "--root",
+            "/nonexistent",
+            "--format",
+            "json",
+            "Bastillefile",
+        ])
+        .run()
+        .json();
+    let numbers: Vec<u64> = json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+    let text = Test::new()
+        .file("Bastillefile", "CMD echo a\nCMD echo b\n")
+        .args(&["plan", "--root", "/nonexistent", "Bastillefile"])
+        .run();
+    assert!(text.stdout.contains("[1/2]") && text.stdout.contains("[2/2]"));
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = Test::new().args(&["completions", shell]).run();
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.contains("jailwright"), "{shell}");
+        assert!(
+            out.stdout.contains("stdin-filename"),
+            "{shell}: options are completed"
+        );
+    }
+    let man = Test::new().args(&["man"]).run();
+    assert_eq!(man.code, 0);
+    assert!(
+        man.stdout.starts_with(".ie") || man.stdout.contains(".TH jailwright"),
+        "{}",
+        &man.stdout[..200]
+    );
+    assert!(man.stdout.contains("lint"), "subcommands are listed");
+}
+
+#[test]
+fn readme_commands_are_the_clis() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    assert!(
+        !readme.contains("jailwright snapshots ROOT"),
+        "the CLI wants --root"
+    );
+    assert!(readme.contains("jailwright snapshots --root ROOT"));
+    let out = Test::new().args(&["snapshots", "--help"]).run();
+    assert!(out.stdout.contains("--root"), "{}", out.stdout);
+}
+
+#[test]
+fn the_pre_commit_hooks_take_pot_flavours_too() {
+    let ready = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .map(drop)
+        .map_err(|_| "needs python3 (pre-commit's regular expressions are Python's)".to_string());
+    if common::skip::lacks(&ready) {
+        return;
+    }
+    let hooks = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    let patterns: Vec<&str> = hooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("files: '"))
+        .map(|l| l.strip_suffix('\'').unwrap())
+        .collect();
+    assert_eq!(patterns.len(), 2, "{hooks}");
+    let matching = [
+        "Bastillefile",
+        "web/Bastillefile",
+        "Makejail",
+        "app/Makejail.vendor",
+        "app/build.makejail",
+        "Potfile",
+        "pot/flavours/nginx",
+        "potluck/nginx/nginx",
+        "nginx/nginx",
+    ];
+    let not_matching = [
+        "README.md",
+        "app/Makejail.template",
+        "nginx/nginx.sh",
+        "nginx/other",
+        "src/main.rs",
+    ];
+    for pattern in patterns {
+        let script = format!(
+            "import re, sys\np = re.compile({pattern:?})\nfor name in sys.argv[1:]:\n    print(name, bool(p.search(name)))\n"
+        );
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(&script)
+            .args(matching.iter().chain(&not_matching))
+            .output()
+            .unwrap();
+        let answer = String::from_utf8_lossy(&out.stdout);
+        for name in matching {
+            assert!(
+                answer.contains(&format!("{name} True")),
+                "{name}: {answer}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        for name in not_matching {
+            assert!(
+                answer.contains(&format!("{name} False")),
+                "{name}: {answer}"
+            );
+        }
+    }
+    // And lint reads what the hook passes.
+    let out = Test::new()
+        .file("nginx/nginx", "copy-in -s a -d /b\n")
+        .file("nginx/nginx.sh", "#!/bin/sh\npkg install -y nginx\n")
+        .file("nginx/a", "x\n")
+        .file(
+            "pot/flavours/web",
+            "set-attribute -A start-at-boot -V YES\n",
+        )
+        .args(&["lint", "--no-shellcheck", "nginx/nginx", "pot/flavours/web"])
+        .run();
+    assert!(out.code < 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("2 template(s)"), "{}", out.stdout);
+}
+
+#[test]
+fn the_package_has_a_licence_metadata_and_a_ports_skeleton() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_default();
+    let manifest = read("Cargo.toml");
+    for key in [
+        "license = \"BSD-2-Clause\"",
+        "description = ",
+        "repository = ",
+        "rust-version = ",
+    ] {
+        assert!(manifest.contains(key), "Cargo.toml lacks {key}");
+    }
+    assert!(read("LICENSE").contains("Redistribution and use in source and binary forms"));
+    let makefile = read("packaging/freebsd/Makefile");
+    assert!(makefile.contains("USES=\t\tcargo"), "{makefile}");
+    assert!(makefile.contains("LICENSE=\tBSD2CLAUSE"), "{makefile}");
+    // Every file the package lists is one the binary makes (or is).
+    for entry in read("packaging/freebsd/pkg-plist").lines() {
+        let made = match entry {
+            "bin/jailwright" => continue,
+            "share/man/man1/jailwright.1.gz" => Test::new().args(&["man"]).run(),
+            e if e.contains("bash") => Test::new().args(&["completions", "bash"]).run(),
+            e if e.contains("zsh") => Test::new().args(&["completions", "zsh"]).run(),
+            e if e.contains("fish") => Test::new().args(&["completions", "fish"]).run(),
+            other => panic!("pkg-plist: {other} is made by nothing"),
+        };
+        assert_eq!(made.code, 0, "{entry}");
+        assert!(!made.stdout.is_empty(), "{entry}");
+        let source = entry.trim_end_matches(".gz");
+        assert!(
+            makefile.contains(source),
+            "the Makefile does not install {source}"
+        );
     }
 }

@@ -33,6 +33,9 @@ fn apply(template: &Path, root: &Path) -> common::Output {
 
 #[test]
 fn apply_on_a_real_zfs_root() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let pool = Pool::new("jwe2e", 256 << 20);
     let root = &pool.root;
     let tpl = tempfile::tempdir().unwrap();
@@ -154,6 +157,9 @@ fn furnish(root: &Path) {
 
 #[test]
 fn makejail_run_replace_pkg_and_bastille_render_on_a_real_root() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let pool = Pool::new("jwe2e", 256 << 20);
     let root = &pool.root;
     furnish(root);
@@ -211,6 +217,9 @@ fn makejail_run_replace_pkg_and_bastille_render_on_a_real_root() {
 
 #[test]
 fn hostile_symlinks_never_let_a_copy_out_of_the_root() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let pool = Pool::new("jwe2e", 256 << 20);
     let root = &pool.root;
     let outside = tempfile::tempdir().unwrap();
@@ -351,6 +360,9 @@ fn assert_survive(dataset: &str, names: &[&str], when: &str) {
 
 #[test]
 fn other_tools_snapshots_survive_apply_failure_reapply_new_chain_and_prune() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let pool = Pool::new("jwe2e", 256 << 20);
     let (root, dataset) = (&pool.root, pool.dataset());
     for name in OTHERS {
@@ -418,6 +430,9 @@ fn applied_once() -> (Pool, tempfile::TempDir, PathBuf) {
 
 #[test]
 fn a_backup_taken_after_an_apply_survives_an_edited_rerun() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, tpl, bastillefile) = applied_once();
     let (root, dataset) = (&pool.root, pool.dataset());
     // A backup taken after the apply: going back to step 1 would destroy
@@ -476,6 +491,9 @@ fn while_started<T: Send>(
 
 #[test]
 fn a_failed_steps_rollback_refuses_to_destroy_a_snapshot_taken_during_the_run() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, tpl, _) = applied_once();
     let dataset = pool.dataset();
     let (out, ()) = while_a_step_runs(&pool, tpl.path(), || {
@@ -500,6 +518,9 @@ fn a_failed_steps_rollback_refuses_to_destroy_a_snapshot_taken_during_the_run() 
 
 #[test]
 fn prune_is_refused_while_an_apply_holds_the_lock() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, tpl, _) = applied_once();
     let (out, prune) = while_a_step_runs(&pool, tpl.path(), || {
         jw(&["prune", "--root", pool.root.to_str().unwrap()])
@@ -522,6 +543,9 @@ fn prune_is_refused_while_an_apply_holds_the_lock() {
 
 #[test]
 fn a_dataset_mounted_elsewhere_than_the_root_is_refused() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let pool = Pool::new("jwe2e", 256 << 20);
     let root = pool.root.to_str().unwrap();
     let tpl = tempfile::tempdir().unwrap();
@@ -546,6 +570,9 @@ fn a_dataset_mounted_elsewhere_than_the_root_is_refused() {
 
 #[test]
 fn a_root_on_an_unmounted_dataset_is_refused() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let pool = Pool::new("jwe2e", 256 << 20);
     let (root, dataset) = (&pool.root, pool.dataset());
     let tpl = tempfile::tempdir().unwrap();
@@ -565,6 +592,9 @@ fn a_root_on_an_unmounted_dataset_is_refused() {
 
 #[test]
 fn a_snapshot_failure_names_its_step_and_zfs_error() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let pool = Pool::new("jwe2e", 256 << 20);
     let (root, dataset) = (&pool.root, pool.dataset());
     let tpl = tempfile::tempdir().unwrap();
@@ -647,6 +677,9 @@ fn tree(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
 
 #[test]
 fn data_the_jail_wrote_between_two_applies_survives_the_second() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, tpl, bastillefile) = applied_once();
     let root = &pool.root;
     std::fs::create_dir_all(root.join("var/db")).unwrap();
@@ -693,6 +726,9 @@ fn data_the_jail_wrote_between_two_applies_survives_the_second() {
 
 #[test]
 fn a_failing_apply_after_a_good_one_restores_the_root_and_keeps_its_chain() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, tpl, bastillefile) = applied_once();
     let (root, dataset) = (&pool.root, pool.dataset());
     std::fs::create_dir_all(root.join("var/db")).unwrap();
@@ -751,6 +787,9 @@ fn six_steps(failing: Option<usize>, pause: &str) -> String {
 
 #[test]
 fn a_failure_at_every_step_restores_the_start_byte_for_byte() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, tpl, _) = applied_once();
     let (root, dataset) = (&pool.root, pool.dataset());
     std::fs::create_dir_all(root.join("var/db")).unwrap();
@@ -781,6 +820,9 @@ fn a_failure_at_every_step_restores_the_start_byte_for_byte() {
 
 #[test]
 fn an_apply_killed_at_random_moments_is_finished_by_the_next_one() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let pool = Pool::new("jwe2e", 256 << 20);
     let (root, dataset) = (&pool.root, pool.dataset());
     furnish(root);
@@ -834,6 +876,9 @@ fn an_apply_killed_at_random_moments_is_finished_by_the_next_one() {
 
 #[test]
 fn a_step_that_fills_the_pool_fails_clearly_and_the_root_is_restored() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let pool = Pool::new("jwe2e", 128 << 20);
     let (root, dataset) = (&pool.root, pool.dataset());
     furnish(root);
@@ -878,6 +923,9 @@ fn datasets(dataset: &str) -> Vec<String> {
 
 #[test]
 fn editing_the_last_step_reuses_the_rest_on_a_clone_and_commits() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, tpl, _) = applied_once();
     let (root, dataset) = (&pool.root, pool.dataset());
     let chain = snapshots(&dataset);
@@ -899,6 +947,9 @@ fn editing_the_last_step_reuses_the_rest_on_a_clone_and_commits() {
 
 #[test]
 fn a_failing_edit_after_a_good_apply_restores_it_and_its_whole_chain() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, tpl, bastillefile) = applied_once();
     let (root, dataset) = (&pool.root, pool.dataset());
     let before = tree(root);
@@ -933,6 +984,9 @@ fn a_failing_edit_after_a_good_apply_restores_it_and_its_whole_chain() {
 
 #[test]
 fn an_edit_killed_at_random_moments_is_finished_by_the_next_apply() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let pool = Pool::new("jwe2e", 256 << 20);
     let (root, dataset) = (&pool.root, pool.dataset());
     furnish(root);
@@ -1034,6 +1088,9 @@ fn survives(pool: &str, guid: &str) -> bool {
 
 #[test]
 fn a_recursive_snapshot_taken_during_an_edit_survives_its_commit() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, tpl, _) = applied_once();
     let dataset = pool.dataset();
     // What zfs-auto-snapshot or sanoid do every few minutes.
@@ -1067,6 +1124,9 @@ fn a_recursive_snapshot_taken_during_an_edit_survives_its_commit() {
 
 #[test]
 fn a_failed_edit_never_destroys_a_snapshot_taken_of_its_clone() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, tpl, _) = applied_once();
     let dataset = pool.dataset();
     // A backup tool snapshotting what is mounted at the root.
@@ -1118,6 +1178,9 @@ fn an_edit_killed_on_its_clone() -> (Pool, tempfile::TempDir, PathBuf) {
 
 #[test]
 fn a_killed_edit_is_recovered_by_an_apply_naming_its_dataset() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     let (pool, _tpl, good) = an_edit_killed_on_its_clone();
     let dataset = pool.dataset();
     let out = jw(&[
@@ -1144,6 +1207,9 @@ fn a_killed_edit_is_recovered_by_an_apply_naming_its_dataset() {
 
 #[test]
 fn a_root_left_unmounted_by_a_killed_transaction_is_recovered() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
     // Killed between the commands of abort (clone unmounted, not yet
     // destroyed) and of commit (promoted, renamed aside, clone unmounted).
     for promoted in [false, true] {

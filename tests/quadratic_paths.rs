@@ -71,7 +71,13 @@ fn text_report_copied_and_rescanned_the_source_per_finding() {
     let text: String = (1..=n).map(|i| format!("SYSRC\tk{i}=v\n")).collect();
     let result = lint_bastille(&text);
     assert_eq!(result.diagnostics.len(), n);
-    let out = report::text(std::slice::from_ref(&result), false);
+    let out = report::text(
+        std::slice::from_ref(&result),
+        report::Look {
+            color: false,
+            unicode: true,
+        },
+    );
     // The findings in order, each with its own line shown under it.
     let mut blocks = out.split("\n\nBastillefile:");
     let first = blocks.next().unwrap_or_default();
@@ -81,7 +87,7 @@ fn text_report_copied_and_rescanned_the_source_per_finding() {
     assert_eq!(blocks.len(), n);
     for (i, block) in (1..=n).zip(blocks) {
         assert!(
-            block.starts_with(&format!("{i}:6\nJW104(tab-after-keyword)\n")),
+            block.starts_with(&format!("{i}:6: error JW104 (tab-after-keyword)\n")),
             "finding {i}: {block}"
         );
         assert!(

@@ -115,6 +115,9 @@ fn running_in(root: &Path) -> Vec<leftovers::Leftover> {
 
 #[test]
 fn step_processes_are_killed_when_the_step_ends_on_an_offline_root() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let step = format!(
         "CMD {TICKING} > /dev/null 2>&1 & while [ ! -s /tick ]; do sleep 0.05; done\nCMD echo next > /next\n"
     );
@@ -134,6 +137,9 @@ fn step_processes_are_killed_when_the_step_ends_on_an_offline_root() {
 
 #[test]
 fn a_background_job_holding_the_steps_output_open_does_not_hang_apply() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let step = format!("CMD {TICKING} & while [ ! -s /tick ]; do sleep 0.05; done\n");
     let t = Rooted::new(&[("Bastillefile", &step)]);
     let status = finish_within(
@@ -148,6 +154,9 @@ fn a_background_job_holding_the_steps_output_open_does_not_hang_apply() {
 
 #[test]
 fn a_sigkilled_apply_leaves_no_process_writing_into_the_root() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let t = Rooted::new(&[
         ("first/Bastillefile", &format!("CMD {TICKING} & sleep 30\n")),
         ("second/Bastillefile", "CMD true\n"),
@@ -196,6 +205,9 @@ fn a_sigkilled_apply_leaves_no_process_writing_into_the_root() {
 
 #[test]
 fn a_sigterm_during_a_step_kills_its_process_group_and_fails_the_step() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
     let template = format!("CMD {TICKING} & sleep 30\nCMD echo second > /second\n");
     let t = Rooted::new(&[("Bastillefile", &template)]);
     let apply = t.start_apply("Bastillefile", "apply");

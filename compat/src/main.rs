@@ -23,9 +23,14 @@ fn main() {
     let corpus = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)
+        .or_else(jailwright_compat::find_corpus)
         .unwrap_or_else(|| PathBuf::from("../shared/corpus"));
     if !corpus.is_dir() {
-        eprintln!("jailwright-compat: corpus {} not found", corpus.display());
+        eprintln!(
+            "jailwright-compat: corpus {} not found: {}",
+            corpus.display(),
+            jailwright_compat::HOW_TO_GET_THE_CORPUS
+        );
         std::process::exit(2);
     }
     let start = std::time::Instant::now();

@@ -31,6 +31,8 @@ pub enum SnapshotMode {
 pub struct ApplyArgs {
     #[command(flatten)]
     plan: PlanArgs,
+    /// ZFS snapshots of the start and after every step: auto (when the
+    /// root is a dataset's mountpoint), on (fail when it is not), off.
     #[arg(long, value_enum, default_value = "auto")]
     snapshots: SnapshotMode,
     /// The ZFS dataset holding the root (found from the mountpoint if not given).

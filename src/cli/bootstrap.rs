@@ -24,6 +24,8 @@ pub struct BootstrapArgs {
     /// MANIFEST.
     #[arg(long, default_value = DEFAULT_MIRROR)]
     mirror: String,
+    /// The machine architecture of the release (amd64, arm64, i386, ...):
+    /// the directory under releases/ on the mirror.
     #[arg(long, default_value = "amd64")]
     arch: String,
     /// Distribution files besides base.txz (lib32.txz, src.txz, ...).

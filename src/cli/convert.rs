@@ -3,6 +3,7 @@
 //! (stderr, or `--format json`), each loss with its span, code and
 //! suggestion.
 
+use super::stdin::{StdinArgs, is_stdin};
 use super::{DialectArg, EXIT_FOUND, EXIT_OK, Format, trouble};
 use crate::convert::{Conversion, OutputFile};
 use crate::dialect::{self, Bindings, Kind};
@@ -14,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct ConvertArgs {
-    /// A template file (or directory); for pot, several flavours in order.
+    /// A template file (or directory), or `-` for standard input; for pot,
+    /// several flavours in order.
     #[arg(required = true)]
     templates: Vec<PathBuf>,
     /// The manager to convert to.
@@ -38,20 +40,39 @@ pub struct ConvertArgs {
     dialect: Option<DialectArg>,
     #[command(flatten)]
     remote: super::RemoteArgs,
+    #[command(flatten)]
+    stdin: StdinArgs,
 }
 
-pub fn run(args: ConvertArgs) -> i32 {
+pub fn run(args: ConvertArgs, global: &super::Global) -> i32 {
     let forced: Option<Dialect> = args.dialect.map(Into::into);
-    let first = &match args.remote.local(&args.templates[0]) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
     // ${NAME} references stay parameters of the converted template.
     let bindings = Bindings {
         keep_references: true,
         ..Bindings::default()
     };
-    let loaded = match dialect::detect(first, forced) {
+    let from_stdin = is_stdin(&args.templates[0]);
+    if from_stdin && args.templates.len() > 1 {
+        return trouble("`-` (standard input) is one template");
+    }
+    let first = &if from_stdin {
+        args.stdin.name()
+    } else {
+        match args.remote.local(&args.templates[0]) {
+            Ok(p) => p,
+            Err(code) => return code,
+        }
+    };
+    let kind = if from_stdin {
+        None
+    } else {
+        dialect::detect(first, forced)
+    };
+    let loaded = match kind {
+        _ if from_stdin => match args.stdin.load(forced, &bindings) {
+            Ok(doc) => Ok(doc),
+            Err(e) => return trouble(e),
+        },
         Some(Kind::PotFlavour) => dialect::load_flavours(&args.templates),
         _ if args.templates.len() > 1 => {
             return trouble("only pot flavours can be given several at once");
@@ -66,7 +87,7 @@ pub fn run(args: ConvertArgs) -> i32 {
     let name = args.name.clone().unwrap_or_else(|| flavour_name(first));
     // A directory of legacy hook files becomes a Bastillefile by meaning,
     // as `bastille template convert` does (template.sh:185-231).
-    let legacy = dialect::detect(first, forced) == Some(Kind::BastilleLegacy);
+    let legacy = kind == Some(Kind::BastilleLegacy);
     let conversion = if to == doc.template.dialect && !legacy {
         same_dialect(&doc, &name)
     } else {
@@ -83,10 +104,8 @@ pub fn run(args: ConvertArgs) -> i32 {
     let report = match args.format {
         Format::Json => report::json(&[result]),
         Format::Text if result.diagnostics.is_empty() => String::new(),
-        Format::Text => report::text(
-            &[result],
-            std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        ),
+        Format::Text if global.quiet > 0 => String::new(),
+        Format::Text => report::text(&[result], global.look(super::look::Stream::Stderr)),
     };
     err!("{report}");
     if args.strict && !conversion.losses.is_empty() {

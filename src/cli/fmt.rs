@@ -3,6 +3,7 @@
 //! not (exit 1). A symlink is never rewritten (nor the file it leads
 //! to); a walked directory is read only inside itself.
 
+use super::stdin::{StdinArgs, is_stdin};
 use super::{DialectArg, EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, trouble};
 use crate::dialect::{self, Found, Kind, Scope};
 use crate::ir::Dialect;
@@ -11,21 +12,46 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct FmtArgs {
-    /// Template files or directories (walked).
+    /// Template files or directories (walked), or `-`: the template on
+    /// standard input, formatted to standard output.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Change nothing; exit 1 when a file is not formatted.
     #[arg(long)]
     check: bool,
+    /// Change nothing; print what would change as a unified diff (exit 1
+    /// when a file is not formatted).
+    #[arg(long)]
+    diff: bool,
     /// The dialect, when file names do not tell.
     #[arg(long, value_enum)]
     dialect: Option<DialectArg>,
+    #[command(flatten)]
+    stdin: StdinArgs,
 }
 
-pub fn run(args: FmtArgs) -> i32 {
+/// What fmt does with a file that is not in its canonical layout.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Write,
+    Check,
+    Diff,
+}
+
+pub fn run(args: FmtArgs, global: &super::Global) -> i32 {
     let forced: Option<Dialect> = args.dialect.map(Into::into);
+    let mode = match (args.check, args.diff) {
+        (_, true) => Mode::Diff,
+        (true, false) => Mode::Check,
+        (false, false) => Mode::Write,
+    };
+    let quiet = global.quiet;
     let mut code = EXIT_OK;
     for path in &args.paths {
+        if is_stdin(path) {
+            code = code.max(format_stdin(&args, forced, mode));
+            continue;
+        }
         if !path.exists() {
             trouble(format!("{}: no such file or directory", path.display()));
             code = EXIT_TROUBLE;
@@ -59,21 +85,63 @@ pub fn run(args: FmtArgs) -> i32 {
             // A symlink named on the command line is checked through, not
             // rewritten.
             let named_link = !walked && file.is_symlink();
-            if named_link && !args.check {
+            if named_link && mode == Mode::Write {
                 errln!(
                     "jailwright: {}: a symlink: left as it is (format the file it names)",
                     file.display()
                 );
                 continue;
             }
-            code = code.max(format_one(&file, forced, args.check, &scope));
+            code = code.max(format_one(&file, forced, mode, quiet, &scope));
         }
     }
     code
 }
 
-/// Formats (or with `check`, checks) one template file; its exit code.
-fn format_one(file: &Path, forced: Option<Dialect>, check: bool, scope: &Scope) -> i32 {
+/// The template on standard input, formatted to standard output (with
+/// --check or --diff, only checked).
+fn format_stdin(args: &FmtArgs, forced: Option<Dialect>, mode: Mode) -> i32 {
+    let name = args.stdin.name();
+    let bytes = match super::stdin::read() {
+        Ok(bytes) => bytes,
+        Err(e) => return trouble(e),
+    };
+    let doc = match dialect::parse_bytes(&name, &bytes, forced, &Default::default()) {
+        Ok(doc) => doc,
+        Err(e) => return trouble(e),
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return trouble(format!("{}: not UTF-8", name.display()));
+    };
+    let shown = name.display().to_string();
+    let formatted = crate::format::format(doc.template.dialect, &shown, &text);
+    match mode {
+        Mode::Write => {
+            out!("{formatted}");
+            EXIT_OK
+        }
+        _ if formatted == text => EXIT_OK,
+        Mode::Check => {
+            outln!("{shown}: not formatted");
+            EXIT_FOUND
+        }
+        Mode::Diff => {
+            out!("{}", unified_diff(&shown, &text, &formatted));
+            EXIT_FOUND
+        }
+    }
+}
+
+/// A unified diff, as `diff -u` prints it.
+pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .header(name, name)
+        .to_string()
+}
+
+/// Formats (or checks, or diffs) one template file; its exit code.
+fn format_one(file: &Path, forced: Option<Dialect>, mode: Mode, quiet: u8, scope: &Scope) -> i32 {
     let dialect = match dialect::detect(file, forced) {
         Some(Kind::Bastillefile) => Dialect::Bastille,
         Some(Kind::Makejail) => Dialect::Makejail,
@@ -93,13 +161,26 @@ fn format_one(file: &Path, forced: Option<Dialect>, check: bool, scope: &Scope) 
     if formatted == text {
         return EXIT_OK;
     }
-    if check {
-        outln!("{}: not formatted", file.display());
-        EXIT_FOUND
-    } else if let Err(e) = crate::output::write_atomically(file, formatted.as_bytes(), false) {
-        trouble(format!("{}: {e}", file.display()))
-    } else {
-        outln!("{}: formatted", file.display());
-        EXIT_OK
+    let shown = file.display().to_string();
+    match mode {
+        Mode::Check => {
+            if quiet < 2 {
+                outln!("{shown}: not formatted");
+            }
+            EXIT_FOUND
+        }
+        Mode::Diff => {
+            out!("{}", unified_diff(&shown, &text, &formatted));
+            EXIT_FOUND
+        }
+        Mode::Write => match crate::output::write_atomically(file, formatted.as_bytes(), false) {
+            Err(e) => trouble(format!("{shown}: {e}")),
+            Ok(()) => {
+                if quiet == 0 {
+                    outln!("{shown}: formatted");
+                }
+                EXIT_OK
+            }
+        },
     }
 }

@@ -1,19 +1,24 @@
 //! `jailwright lint PATH...`: lints every template found.
 
-use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, TemplateArgs, trouble};
+use super::look::Stream;
+use super::stdin::{StdinArgs, is_stdin};
+use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Global, TemplateArgs, trouble};
 use crate::dialect::{Found, Scope};
 use crate::lint::config::{self, Config, Threshold};
 use crate::lint::report::{self, FileResult};
-use crate::{dialect, lint};
+use crate::lint::selection::{self, Selection};
+use crate::{dialect, lint, lint::fix};
 use clap::Args;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct LintArgs {
-    /// Template files, or directories to search for templates.
+    /// Template files, directories to search for templates, or `-` for
+    /// standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// How findings are printed.
     #[arg(long, value_enum, default_value = "text")]
     format: LintFormat,
     /// The lowest severity that makes lint exit 1 (`none`: always 0);
@@ -27,6 +32,31 @@ pub struct LintArgs {
     /// each template).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Report only these (replaces the configuration's `select`; default:
+    /// every rule): codes (JW301), families (JW3), rule names (cp-arity),
+    /// ALL, ShellCheck codes (SC2086). Comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
+    select: Option<Vec<String>>,
+    /// Report these too, on top of the selection.
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
+    extend_select: Vec<String>,
+    /// Do not report these (added to the configuration's `ignore`).
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
+    ignore: Vec<String>,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Apply the fixes of fixable rules (`jailwright rules` marks them) in
+    /// place; the findings that remain are reported. With `-`, the fixed
+    /// template goes to standard output and the findings to standard error.
+    #[arg(long)]
+    fix: bool,
+    /// Print the fixes as a unified diff and change nothing (exit 1 when
+    /// there is one).
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
+    #[command(flatten)]
+    stdin: StdinArgs,
     #[command(flatten)]
     options: TemplateArgs,
 }
@@ -35,6 +65,7 @@ pub struct LintArgs {
 pub enum LintFormat {
     /// miette's report, for people.
     Text,
+    /// One JSON document with every finding and a summary.
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
@@ -46,11 +77,25 @@ pub enum LintFormat {
     Gnu,
 }
 
-pub fn run(args: LintArgs) -> i32 {
+pub fn run(args: LintArgs, global: &Global) -> i32 {
     let bindings = match args.options.bindings.bindings() {
         Ok(b) => b,
         Err(e) => return trouble(e),
     };
+    let selectors = args
+        .select
+        .iter()
+        .flatten()
+        .chain(&args.extend_select)
+        .chain(&args.ignore);
+    for selector in selectors {
+        if let Err(e) = selection::validate(selector) {
+            return trouble(format!("--select/--ignore: {e}"));
+        }
+    }
+    if args.paths.iter().filter(|p| is_stdin(p)).count() > 1 {
+        return trouble("`-` (standard input) can be given once");
+    }
     let forced = args.options.dialect.map(Into::into);
     let explicit = match &args.config {
         Some(path) => match config::read(path, &Scope::anywhere()) {
@@ -59,83 +104,56 @@ pub fn run(args: LintArgs) -> i32 {
         },
         None => None,
     };
+    let cli = Selection {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+    };
     let mut run = Run {
         explicit,
         found: Default::default(),
         threshold: args.failure_threshold,
         shellcheck_missing: args.no_shellcheck,
+        selection: cli.clone(),
+        cli,
+        quiet: global.quiet,
+        fixes: Fixes::new(&args),
         results: Vec::new(),
         reported: Default::default(),
         trouble_seen: false,
     };
     for path in &args.paths {
+        if is_stdin(path) {
+            run.lint_stdin(&args, forced, &bindings);
+            continue;
+        }
         let path = &match args.options.remote.local(path) {
             Ok(p) => p,
             Err(code) => return code,
         };
-        if !path.exists() {
-            run.trouble(format!("{}: no such file or directory", path.display()));
-            continue;
-        }
-        // A directory is a tree nobody has vetted: nothing out of it is
-        // read. A file named on the command line is read where it leads.
-        let scope = if path.is_dir() {
-            match Scope::within(path) {
-                Ok(scope) => scope,
-                Err(e) => {
-                    run.trouble(format!("{}: {e}", path.display()));
-                    continue;
-                }
-            }
-        } else {
-            Scope::anywhere()
-        };
-        for found in dialect::walk(path) {
-            let template = match found {
-                Found::LinkOutside(link) => {
-                    errln!(
-                        "jailwright: {}: a symlink to a file outside {}: skipped (name it to lint it)",
-                        link.display(),
-                        path.display()
-                    );
-                    continue;
-                }
-                Found::Template(t) | Found::LinkInside(t) => t,
-            };
-            match args
-                .options
-                .remote
-                .load_expanded_in(&template, forced, &bindings, &scope)
-            {
-                Ok(doc) => run.lint(doc, &template, &scope),
-                Err(e) => run.trouble(e),
-            }
-        }
+        run.lint_path(path, &args, forced, &bindings);
     }
-    let out = match args.format {
-        LintFormat::Json => report::json(&run.results),
-        LintFormat::Text => report::text(
-            &run.results,
-            std::io::IsTerminal::is_terminal(&std::io::stdout()),
-        ),
-        LintFormat::Sarif => report::sarif(&run.results),
-        LintFormat::Github => report::github(&run.results),
-        LintFormat::Checkstyle => report::checkstyle(&run.results),
-        LintFormat::Gnu => report::gnu(&run.results),
-    };
-    out!("{out}");
-    let threshold = run.threshold.unwrap_or(Threshold::Error);
-    let errors = run
-        .results
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| threshold.fails(d.severity));
-    if run.trouble_seen {
-        EXIT_TROUBLE
-    } else if errors {
-        EXIT_FOUND
-    } else {
-        EXIT_OK
+    run.finish(&args, global)
+}
+
+/// What `--fix`/`--diff` do with the fixes found.
+struct Fixes {
+    write: bool,
+    diff: bool,
+    /// Findings fixed (written, or shown in the diff).
+    fixed: usize,
+    /// The fixed template from standard input (printed instead of the report).
+    stdin_text: Option<String>,
+}
+
+impl Fixes {
+    fn new(args: &LintArgs) -> Fixes {
+        Fixes {
+            write: args.fix,
+            diff: args.diff,
+            fixed: 0,
+            stdin_text: None,
+        }
     }
 }
 
@@ -148,6 +166,13 @@ struct Run {
     found: HashMap<PathBuf, Option<Config>>,
     threshold: Option<Threshold>,
     shellcheck_missing: bool,
+    /// `--select`, `--extend-select`, `--ignore`.
+    cli: Selection,
+    /// The selection of the template linted last (the CLI's and its
+    /// configuration's): what `--fix` may fix.
+    selection: Selection,
+    quiet: u8,
+    fixes: Fixes,
     results: Vec<FileResult>,
     /// A finding in a file read twice (an included one) is reported once.
     reported: HashSet<(String, usize, &'static str, String)>,
@@ -161,37 +186,299 @@ impl Run {
         self.trouble_seen = true;
     }
 
-    /// Lints one template read from `template` (inside `scope`).
-    fn lint(&mut self, doc: crate::document::Document, template: &Path, scope: &Scope) {
-        let mut diagnostics = lint::lint(&doc);
-        if !self.shellcheck_missing {
-            match shell_findings(&doc) {
+    /// A note on standard error (not with -q).
+    fn note(&self, message: impl std::fmt::Display) {
+        if self.quiet == 0 {
+            errln!("jailwright: {message}");
+        }
+    }
+
+    /// Lints the templates at `path`: a file, or every template under a
+    /// directory (one with none is an error: a mistyped CI path must fail).
+    fn lint_path(
+        &mut self,
+        path: &Path,
+        args: &LintArgs,
+        forced: Option<crate::ir::Dialect>,
+        bindings: &crate::dialect::Bindings,
+    ) {
+        if !path.exists() && !path.is_symlink() {
+            self.trouble(format!("{}: no such file or directory", path.display()));
+            return;
+        }
+        // A directory is a tree nobody has vetted: nothing out of it is
+        // read. A file named on the command line is read where it leads.
+        let scope = if path.is_dir() {
+            match Scope::within(path) {
+                Ok(scope) => scope,
+                Err(e) => return self.trouble(format!("{}: {e}", path.display())),
+            }
+        } else {
+            Scope::anywhere()
+        };
+        let mut templates = 0;
+        for found in dialect::walk(path) {
+            let template = match found {
+                Found::LinkOutside(link) => {
+                    self.note(format!(
+                        "{}: a symlink to a file outside {}: skipped (name it to lint it)",
+                        link.display(),
+                        path.display()
+                    ));
+                    continue;
+                }
+                Found::Template(t) | Found::LinkInside(t) => t,
+            };
+            templates += 1;
+            let load = || {
+                args.options
+                    .remote
+                    .load_expanded_in(&template, forced, bindings, &scope)
+            };
+            match load() {
+                Ok(doc) => {
+                    let diagnostics = self.findings(&doc, &template, &scope);
+                    let Some(diagnostics) = diagnostics else {
+                        continue;
+                    };
+                    if self.fix_files(&doc, &diagnostics, &scope) {
+                        // Read again: the report is of the fixed files.
+                        match load() {
+                            Ok(doc) => {
+                                if let Some(d) = self.findings(&doc, &template, &scope) {
+                                    self.push(doc, d);
+                                }
+                            }
+                            Err(e) => self.trouble(e),
+                        }
+                    } else {
+                        self.push(doc, diagnostics);
+                    }
+                }
+                Err(e) => self.trouble(e),
+            }
+        }
+        if templates == 0 && path.is_dir() {
+            self.trouble(format!(
+                "{}: no template found (a Bastillefile, a Makejail or *.makejail, a pot flavour, bastille hook files)",
+                path.display()
+            ));
+        }
+    }
+
+    /// Lints the template on standard input.
+    fn lint_stdin(
+        &mut self,
+        args: &LintArgs,
+        forced: Option<crate::ir::Dialect>,
+        bindings: &crate::dialect::Bindings,
+    ) {
+        let doc = match args.stdin.load(forced, bindings) {
+            Ok(doc) => doc,
+            Err(e) => return self.trouble(e),
+        };
+        // Its configuration is the one its name (or the working
+        // directory) would find.
+        let name = args.stdin.name();
+        let here = if name.exists() {
+            name
+        } else {
+            PathBuf::from(".")
+        };
+        let scope = Scope::anywhere();
+        let Some(diagnostics) = self.findings(&doc, &here, &scope) else {
+            return;
+        };
+        if self.fixes.write || self.fixes.diff {
+            let source = &doc.sources[0];
+            let selection = self.selection.clone();
+            let keep = |d: &lint::Diagnostic| selection.keeps(d);
+            let (fixed, count) = fixed_text(&doc, source, &diagnostics, &keep);
+            self.fixes.fixed += count;
+            if self.fixes.diff {
+                out!(
+                    "{}",
+                    super::fmt::unified_diff(&source.name, &source.text, &fixed)
+                );
+            } else {
+                self.fixes.stdin_text = Some(fixed.clone());
+                let again = crate::dialect::parse_bytes(
+                    &args.stdin.name(),
+                    fixed.as_bytes(),
+                    forced,
+                    bindings,
+                );
+                if let Ok(doc) = again
+                    && let Some(d) = self.findings(&doc, &here, &scope)
+                {
+                    self.push(doc, d);
+                }
+                return;
+            }
+        }
+        self.push(doc, diagnostics);
+    }
+
+    /// The findings reported for one template read from `template` (inside
+    /// `scope`); `None` when its configuration cannot be read (reported:
+    /// its findings would be wrong, and the run already fails).
+    fn findings(
+        &mut self,
+        doc: &crate::document::Document,
+        template: &Path,
+        scope: &Scope,
+    ) -> Option<Vec<lint::Diagnostic>> {
+        let mut diagnostics = lint::lint(doc);
+        let cli = self.cli.clone();
+        let selection = match self.config(template, scope) {
+            Ok(Some(config)) => config.selection(template, &cli),
+            Ok(None) => cli.clone(),
+            Err(()) => return None,
+        };
+        self.selection = selection.clone();
+        if !self.shellcheck_missing && selection.may_keep_shellcheck() {
+            match shell_findings(doc) {
                 Some(Ok(mut found)) => {
-                    lint::pragma::apply(&doc, &mut found);
+                    lint::pragma::apply(doc, &mut found);
                     diagnostics.extend(found);
                 }
                 Some(Err(e)) => self.trouble(e),
                 None => {
-                    errln!("jailwright: shellcheck is not installed: shell checks (JW901) skipped");
+                    self.note("shellcheck is not installed: shell checks (JW901) skipped");
                     self.shellcheck_missing = true;
                 }
             }
         }
-        // A template whose configuration cannot be read is not reported:
-        // its findings would be wrong, and the run already fails.
-        let Ok(config) = self.config(template, scope) else {
-            return;
+        let failure_threshold = match self.config(template, scope) {
+            Ok(Some(config)) => {
+                config.apply(template, &cli, &mut diagnostics);
+                config.failure_threshold
+            }
+            _ => {
+                diagnostics.retain(|d| cli.keeps(d));
+                None
+            }
         };
-        let failure_threshold = config.and_then(|config| {
-            config.apply(template, &mut diagnostics);
-            config.failure_threshold
-        });
         self.threshold = self.threshold.or(failure_threshold);
+        Some(diagnostics)
+    }
+
+    /// Records a template's findings (each finding once across the run).
+    fn push(&mut self, doc: crate::document::Document, mut diagnostics: Vec<lint::Diagnostic>) {
         diagnostics.retain(|d| {
             self.reported
                 .insert((d.span.file.clone(), d.span.start, d.code, d.message.clone()))
         });
         self.results.push(FileResult { doc, diagnostics });
+    }
+
+    /// `--fix` / `--diff` for one template's files; whether a file was
+    /// written. Only a regular file the template was read from is
+    /// rewritten (never through a symlink), atomically, and only when it
+    /// still holds what was linted.
+    fn fix_files(
+        &mut self,
+        doc: &crate::document::Document,
+        diagnostics: &[lint::Diagnostic],
+        scope: &Scope,
+    ) -> bool {
+        if !self.fixes.write && !self.fixes.diff {
+            return false;
+        }
+        let mut written = false;
+        let selection = self.selection.clone();
+        let keep = |d: &lint::Diagnostic| selection.keeps(d);
+        for source in &doc.sources {
+            let (fixed, count) = fixed_text(doc, source, diagnostics, &keep);
+            if count == 0 || fixed == source.text {
+                continue;
+            }
+            if source.lossy {
+                self.note(format!(
+                    "{}: not UTF-8: not fixed (its bytes would change)",
+                    source.name
+                ));
+                continue;
+            }
+            if self.fixes.diff {
+                self.fixes.fixed += count;
+                out!(
+                    "{}",
+                    super::fmt::unified_diff(&source.name, &source.text, &fixed)
+                );
+                continue;
+            }
+            if source.path.is_symlink() {
+                self.note(format!("{}: a symlink: not fixed", source.name));
+                continue;
+            }
+            match scope.read_bytes(&source.path) {
+                Ok(bytes) if bytes == source.text.as_bytes() => {}
+                Ok(_) => {
+                    self.note(format!("{}: changed while linted: not fixed", source.name));
+                    continue;
+                }
+                Err(e) => {
+                    self.trouble(format!("{}: {e}", source.name));
+                    continue;
+                }
+            }
+            match crate::output::write_atomically(&source.path, fixed.as_bytes(), false) {
+                Ok(()) => {
+                    self.fixes.fixed += count;
+                    written = true;
+                }
+                Err(e) => self.trouble(format!("{}: {e}", source.name)),
+            }
+        }
+        written
+    }
+
+    /// Prints the report and returns the exit code.
+    fn finish(mut self, args: &LintArgs, global: &Global) -> i32 {
+        let threshold = self.threshold.unwrap_or(Threshold::Error);
+        let failing = self
+            .results
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .any(|d| threshold.fails(d.severity));
+        if let Some(text) = self.fixes.stdin_text.take() {
+            // The fixed template is the output; the findings go to stderr.
+            out!("{text}");
+            if self.quiet < 2 {
+                err!(
+                    "{}",
+                    report::text(&self.results, global.look(Stream::Stderr))
+                );
+            }
+        } else if self.quiet >= 2 || self.fixes.diff {
+            // Nothing but the diff.
+        } else if args.statistics {
+            out!("{}", statistics(&self.results, args.format));
+        } else {
+            let out = match args.format {
+                LintFormat::Json => report::json(&self.results),
+                LintFormat::Text if self.quiet == 1 => {
+                    report::findings_text(&self.results, global.look(Stream::Stdout))
+                }
+                LintFormat::Text => report::text(&self.results, global.look(Stream::Stdout)),
+                LintFormat::Sarif => report::sarif(&self.results),
+                LintFormat::Github => report::github(&self.results),
+                LintFormat::Checkstyle => report::checkstyle(&self.results),
+                LintFormat::Gnu => report::gnu(&self.results),
+            };
+            out!("{out}");
+        }
+        if self.fixes.fixed > 0 && self.quiet == 0 && !self.fixes.diff {
+            errln!("jailwright: fixed {} finding(s)", self.fixes.fixed);
+        }
+        if self.trouble_seen {
+            EXIT_TROUBLE
+        } else if failing || (self.fixes.diff && self.fixes.fixed > 0) {
+            EXIT_FOUND
+        } else {
+            EXIT_OK
+        }
     }
 
     /// --config, else the nearest file upward (each read once; one found
@@ -218,6 +505,55 @@ impl Run {
             _ => Err(()),
         }
     }
+}
+
+/// A source file's text with its fixes made: read again after each rule's
+/// fixes for a template file; in one pass for a flavour script or a
+/// bastille hook file, which are not read as a template file alone.
+fn fixed_text(
+    doc: &crate::document::Document,
+    source: &crate::source::SourceFile,
+    diagnostics: &[lint::Diagnostic],
+    keep: &dyn Fn(&lint::Diagnostic) -> bool,
+) -> (String, usize) {
+    let alone = doc.template.layout == crate::ir::Layout::File
+        && source.path.extension().is_none_or(|e| e != "sh");
+    if alone {
+        fix::fix_file(doc.template.dialect, &source.name, &source.text, keep)
+    } else {
+        fix::apply(&source.text, &source.name, diagnostics)
+    }
+}
+
+/// `--statistics`: findings per rule (and per ShellCheck code), most first.
+fn statistics(results: &[FileResult], format: LintFormat) -> String {
+    let mut counts: HashMap<(String, &'static str, bool), usize> = HashMap::new();
+    for d in results.iter().flat_map(|r| &r.diagnostics) {
+        let code = match &d.shellcheck_code {
+            Some(sc) => format!("{} {sc}", d.code),
+            None => d.code.to_string(),
+        };
+        *counts.entry((code, d.rule, !d.fix.is_empty())).or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    if format == LintFormat::Json {
+        let rows: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|((code, rule, fixable), count)| {
+                serde_json::json!({"code": code, "rule": rule, "count": count, "fixable": fixable})
+            })
+            .collect();
+        let mut out = serde_json::to_string_pretty(&rows).expect("JSON values always serialize");
+        out.push('\n');
+        return out;
+    }
+    let mut out = String::new();
+    for ((code, rule, fixable), count) in rows {
+        let mark = if fixable { " [fixable]" } else { "" };
+        out.push_str(&format!("{count:>6}  {code:<13} {rule}{mark}\n"));
+    }
+    out
 }
 
 /// ShellCheck's findings in a template's shell text; `None` when

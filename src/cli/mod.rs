@@ -9,14 +9,16 @@ mod bootstrap;
 mod convert;
 mod fmt;
 mod lint;
+mod look;
 mod parse;
 mod plan;
 mod progress;
 mod snapshots;
+mod stdin;
 
 use crate::dialect::{Bindings, JailFacts};
 use crate::ir::Dialect;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 pub const EXIT_OK: i32 = 0;
@@ -32,6 +34,34 @@ pub const EXIT_TROUBLE: i32 = 2;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    global: Global,
+}
+
+/// Options every subcommand takes.
+#[derive(Args, Clone, Copy, Default)]
+pub struct Global {
+    /// When to colour output: auto (on a terminal, unless NO_COLOR is set;
+    /// CLICOLOR_FORCE forces it), always, never.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        global = true,
+        value_name = "WHEN"
+    )]
+    pub color: look::ColorChoice,
+    /// Print less: -q findings only (no summary, no notes), -qq nothing
+    /// but errors that stop the command.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub quiet: u8,
+}
+
+impl Global {
+    /// How text output looks on `stream`.
+    pub fn look(&self, stream: look::Stream) -> crate::lint::report::Look {
+        look::for_stream(self.color, stream)
+    }
 }
 
 #[derive(Subcommand)]
@@ -56,16 +86,28 @@ enum Command {
     Bootstrap(bootstrap::BootstrapArgs),
     /// List the lint rules.
     Rules,
-    /// Explain a lint rule: what it finds, why, and how to fix it.
+    /// Explain a lint rule or a conversion code: what it finds, why, and
+    /// how to fix it.
     Explain {
-        /// A rule code (JW301) or name (cp-arity).
+        /// A rule code (JW301) or name (cp-arity), or a conversion code (CV008).
         rule: String,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -` or share/man/man1.
+    Man,
 }
 
+/// How a command's result is printed.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
+    /// For people.
     Text,
+    /// For machines (a stable JSON document).
     Json,
 }
 
@@ -228,30 +270,43 @@ where
             return code;
         }
     };
+    let global = cli.global;
     match cli.command {
         Command::Parse(args) => parse::run(args),
-        Command::Lint(args) => lint::run(args),
+        Command::Lint(args) => lint::run(args, &global),
         Command::Plan(args) => plan::run(args),
         Command::Apply(args) => apply::run(args),
         Command::Snapshots(args) => snapshots::list(args),
         Command::Prune(args) => snapshots::prune(args),
-        Command::Convert(args) => convert::run(args),
+        Command::Convert(args) => convert::run(args, &global),
         Command::Bootstrap(args) => bootstrap::run(args),
-        Command::Fmt(args) => fmt::run(args),
-        Command::Explain { rule } => match crate::lint::rules::find(&rule) {
-            Some(rule) => {
-                out!("{}", crate::lint::explain(rule));
-                EXIT_OK
+        Command::Fmt(args) => fmt::run(args, &global),
+        Command::Explain { rule } => explain(&rule),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "jailwright", &mut out);
+            out!("{}", String::from_utf8_lossy(&out));
+            EXIT_OK
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => {
+                    out!("{}", String::from_utf8_lossy(&out));
+                    EXIT_OK
+                }
+                Err(e) => trouble(format!("man: {e}")),
             }
-            None => trouble(format!("no rule {rule}: `jailwright rules` lists them")),
-        },
+        }
         Command::Rules => {
+            // `fix`: lint --fix fixes its findings.
             for rule in crate::lint::rules::ALL {
                 outln!(
-                    "{}  {:<28} {:<8} {}",
+                    "{}  {:<28} {:<8} {:<4} {}",
                     rule.code,
                     rule.name,
                     rule.severity,
+                    if rule.fixable { "fix" } else { "" },
                     rule.summary
                 );
             }
@@ -260,8 +315,48 @@ where
     }
 }
 
+/// `jailwright explain CODE`: a lint rule's page, or a conversion code's.
+fn explain(code: &str) -> i32 {
+    if let Some(rule) = crate::lint::rules::find(code) {
+        out!("{}", crate::lint::explain(rule));
+        return EXIT_OK;
+    }
+    match crate::convert::explain(code) {
+        Some(page) => {
+            out!("{page}");
+            EXIT_OK
+        }
+        None => trouble(format!(
+            "no rule or conversion code {code}: `jailwright rules` lists the rules, `jailwright convert --help` the CV codes"
+        )),
+    }
+}
+
 /// Prints an error the way every command does, and returns exit code 2.
 pub fn trouble(message: impl std::fmt::Display) -> i32 {
     errln!("jailwright: {message}");
     EXIT_TROUBLE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_option_of_every_subcommand_has_help_text() {
+        let cli = Cli::command();
+        let mut missing = Vec::new();
+        for command in std::iter::once(&cli).chain(cli.get_subcommands()) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" || arg.is_hide_set() {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{} {id}", command.get_name()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
 }

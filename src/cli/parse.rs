@@ -1,5 +1,6 @@
 //! `jailwright parse FILE`: prints the IR.
 
+use super::stdin::{StdinArgs, is_stdin};
 use super::{EXIT_OK, Format, TemplateArgs, trouble};
 use crate::dialect;
 use clap::Args;
@@ -7,15 +8,18 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct ParseArgs {
-    /// A template file (or a template directory).
+    /// A template file (or a template directory), or `-` for standard input.
     file: PathBuf,
     /// More pot flavours, applied after the first (`pot create -f A -f B`).
     more: Vec<PathBuf>,
     /// Flatten local Makejail INCLUDEs into the steps, as AppJail does.
     #[arg(long)]
     expand_includes: bool,
+    /// How the steps are printed.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    #[command(flatten)]
+    stdin: StdinArgs,
     #[command(flatten)]
     options: TemplateArgs,
 }
@@ -26,6 +30,15 @@ pub fn run(args: ParseArgs) -> i32 {
         Err(e) => return trouble(e),
     };
     let forced = args.options.dialect.map(Into::into);
+    if is_stdin(&args.file) {
+        if !args.more.is_empty() {
+            return trouble("`-` (standard input) is one template");
+        }
+        return match args.stdin.load(forced, &bindings) {
+            Ok(doc) => print(&doc, args.format),
+            Err(e) => trouble(e),
+        };
+    }
     let mut args = args;
     args.file = match args.options.remote.local(&args.file) {
         Ok(path) => path,
@@ -51,7 +64,11 @@ pub fn run(args: ParseArgs) -> i32 {
         Ok(doc) => doc,
         Err(e) => return trouble(e),
     };
-    let out = match args.format {
+    print(&doc, args.format)
+}
+
+fn print(doc: &crate::document::Document, format: Format) -> i32 {
+    let out = match format {
         Format::Json => crate::inspect::json(&doc.template),
         Format::Text => crate::inspect::text(&doc.template),
     };

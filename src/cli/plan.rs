@@ -30,6 +30,7 @@ pub struct PlanArgs {
     /// inherits `pot create`'s (e.g. RUNS_IN_NOMAD=true); repeatable.
     #[arg(long = "env", value_name = "NAME=VALUE")]
     pub env: Vec<String>,
+    /// How the plan is printed (apply: its events, json is one object per line).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     #[command(flatten)]

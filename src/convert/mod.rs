@@ -5,6 +5,7 @@
 //!
 //! Pure: the caller reads the template and writes the result.
 
+pub mod codes;
 mod jail_params;
 pub mod meaning;
 pub mod ops;
@@ -16,7 +17,8 @@ mod words;
 
 use crate::document::{Document, ProblemKind};
 use crate::ir::{Dialect, Span};
-pub use ops::{CODES, Loss};
+pub use codes::explain;
+pub use ops::Loss;
 
 /// A file of the converted template, relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -465,10 +467,7 @@ impl Emitter {
 impl Lost {
     /// The loss as a diagnostic, for the lint reports.
     pub fn diagnostic(&self) -> crate::lint::Diagnostic {
-        let rule = CODES
-            .iter()
-            .find(|(code, _)| *code == self.loss.code)
-            .map_or("convert", |(_, what)| *what);
+        let rule = codes::summary(self.loss.code).unwrap_or("convert");
         crate::lint::Diagnostic {
             code: self.loss.code,
             rule,
@@ -479,6 +478,8 @@ impl Lost {
             },
             message: self.loss.message.clone(),
             help: Some(self.loss.suggestion.clone()),
+            shellcheck_code: None,
+            fix: Vec::new(),
             span: self.span.clone(),
         }
     }

@@ -122,60 +122,6 @@ impl Loss {
     }
 }
 
-/// The loss codes, with what each means (`jailwright convert --help` and
-/// the README list them).
-pub const CODES: &[(&str, &str)] = &[
-    (
-        "CV001",
-        "ARG has no equivalent in the target (pot flavours have no parameters)",
-    ),
-    (
-        "CV002",
-        "a step creates or configures the jail itself (the manager does that)",
-    ),
-    (
-        "CV003",
-        "a Makejail stage other than build (the target has no stages)",
-    ),
-    (
-        "CV004",
-        "host-side code (RAW, CMD --local, ...) the target cannot run",
-    ),
-    (
-        "CV005",
-        "manager state: jail.conf, limits, tags, labels, devices, volumes, pot attributes",
-    ),
-    (
-        "CV006",
-        "INCLUDE of another template (convert that template too)",
-    ),
-    (
-        "CV007",
-        "file templating that works differently (RENDER, REPLACE)",
-    ),
-    (
-        "CV008",
-        "approximated: same effect by other means, check it",
-    ),
-    (
-        "CV009",
-        "pot runs its command file before its script: a copy was staged",
-    ),
-    (
-        "CV010",
-        "a word the target cannot hold (pot words have no quoting)",
-    ),
-    (
-        "CV011",
-        "a line the source manager itself rejects or ignores",
-    ),
-    ("CV012", "interactive step (LOGIN)"),
-    (
-        "CV013",
-        "a variable the target does not provide (Bastille's JAIL_IP, one no ARG declares)",
-    ),
-];
-
 /// The operations of `doc`, in the order its manager runs them.
 pub fn operations(doc: &Document) -> Vec<Located> {
     let dialect = doc.template.dialect;

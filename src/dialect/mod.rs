@@ -47,8 +47,60 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{0}: no such file or directory")]
+    NotFound(String),
     #[error("{0}: not a template jailwright recognises (use --dialect)")]
     Unrecognised(String),
+    #[error(
+        "{0}: not a template jailwright recognises (use --dialect, or --stdin-filename with a template's name)"
+    )]
+    UnrecognisedStdin(String),
+}
+
+impl LoadError {
+    /// An I/O error reading `path`; a missing file says so in the same
+    /// words everywhere.
+    pub fn io(path: &Path, source: std::io::Error) -> LoadError {
+        if source.kind() == std::io::ErrorKind::NotFound && source.get_ref().is_none() {
+            return LoadError::NotFound(path.display().to_string());
+        }
+        LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+}
+
+/// Reads a template given as bytes (standard input), named `name` (which
+/// picks the dialect unless `forced` does; nothing is read from disk: a
+/// Makejail's INCLUDEs and a flavour's script are not followed).
+pub fn parse_bytes(
+    name: &Path,
+    bytes: &[u8],
+    forced: Option<Dialect>,
+    bindings: &Bindings,
+) -> Result<Document, LoadError> {
+    let file_name = name.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let dialect = forced.or(if file_name == "Bastillefile" {
+        Some(Dialect::Bastille)
+    } else if is_makejail_name(file_name) {
+        Some(Dialect::Makejail)
+    } else if file_name == "Potfile" {
+        Some(Dialect::Pot)
+    } else {
+        None
+    });
+    let source = crate::source::SourceFile::new(name, bytes);
+    Ok(match dialect {
+        Some(Dialect::Bastille) => bastille::parse(source, bindings),
+        Some(Dialect::Makejail) => makejail::parse(source, bindings),
+        Some(Dialect::Pot) => pot::parse(vec![pot::Flavour {
+            name: file_name.to_string(),
+            commands: Some(source),
+            script: None,
+        }]),
+        None => return Err(LoadError::UnrecognisedStdin(name.display().to_string())),
+    })
 }
 
 /// What a path on disk holds.
@@ -193,10 +245,7 @@ pub fn load_flavours_in(
 ) -> Result<Document, LoadError> {
     let mut flavours = Vec::new();
     for path in paths {
-        let io = |source| LoadError::Io {
-            path: path.display().to_string(),
-            source,
-        };
+        let io = |source| LoadError::io(path, source);
         flavours.push(read_flavour(path, scope).map_err(io)?);
         if !path.to_string_lossy().ends_with(".sh") {
             for n in 1..=9 {
@@ -252,10 +301,7 @@ pub fn load_in(
     bindings: &Bindings,
     scope: &Scope,
 ) -> Result<Document, LoadError> {
-    let io = |source| LoadError::Io {
-        path: path.display().to_string(),
-        source,
-    };
+    let io = |source| LoadError::io(path, source);
     let mut doc = match detect(path, forced) {
         Some(Kind::Bastillefile) => {
             let file = if path.is_dir() {
@@ -279,9 +325,7 @@ pub fn load_in(
             makejail::parse(source, bindings)
         }
         Some(Kind::PotFlavour) => load_flavours_in(&[path.to_path_buf()], scope)?,
-        None if !path.exists() => {
-            return Err(io(std::io::Error::from(std::io::ErrorKind::NotFound)));
-        }
+        None if !path.exists() => return Err(LoadError::NotFound(path.display().to_string())),
         None => return Err(LoadError::Unrecognised(path.display().to_string())),
     };
     if let Some(dir) = doc.sources.first().and_then(|s| s.path.parent()) {
@@ -378,13 +422,8 @@ pub fn load_expanded_with(
         let bytes = scope.read_bytes(p)?;
         Ok((std::fs::canonicalize(p)?, bytes))
     };
-    let mut doc =
-        makejail::expand::expand(&file, bindings, &mut read, remote).map_err(|source| {
-            LoadError::Io {
-                path: file.display().to_string(),
-                source,
-            }
-        })?;
+    let mut doc = makejail::expand::expand(&file, bindings, &mut read, remote)
+        .map_err(|source| LoadError::io(&file, source))?;
     let missing = template_sources_missing(&doc, |p| p.exists());
     doc.problems.extend(missing);
     Ok(doc)

@@ -3,7 +3,10 @@
 //!
 //! ```toml
 //! failure-threshold = "warning"      # error | warning | info | none
-//! disable = ["JW206"]                # codes or names
+//! select = ["ALL"]                   # default: every rule (ruff's keys)
+//! extend-select = []
+//! ignore = ["JW206", "SC2086"]       # codes, names, families, ShellCheck codes
+//! disable = ["JW206"]                # the same as ignore
 //! [severity]
 //! JW716 = "warning"                  # error | warning | info
 //! [[overrides]]
@@ -12,6 +15,7 @@
 //! severity = { JW102 = "warning" }
 //! ```
 
+use super::selection::Selection;
 use super::{Diagnostic, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -23,6 +27,11 @@ pub const FILE_NAME: &str = ".jailwright.toml";
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     pub failure_threshold: Option<Threshold>,
+    pub select: Option<Vec<String>>,
+    #[serde(default)]
+    pub extend_select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
     #[serde(default)]
     pub disable: Vec<String>,
     #[serde(default)]
@@ -44,6 +53,8 @@ pub struct Override {
     matcher: globset::GlobSet,
     #[serde(default)]
     pub disable: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
 }
@@ -83,13 +94,16 @@ pub fn parse(text: &str, dir: &Path) -> Result<Config, String> {
     let mut named: Vec<&String> = config
         .disable
         .iter()
+        .chain(&config.ignore)
+        .chain(config.select.iter().flatten())
+        .chain(&config.extend_select)
         .chain(config.severity.keys())
         .collect();
     for o in &config.overrides {
-        named.extend(o.disable.iter().chain(o.severity.keys()));
+        named.extend(o.disable.iter().chain(&o.ignore).chain(o.severity.keys()));
     }
-    if let Some(unknown) = named.iter().find(|n| super::rules::find(n).is_none()) {
-        return Err(format!("no rule {unknown} (`jailwright rules` lists them)"));
+    for name in named {
+        super::selection::validate(name)?;
     }
     Ok(config)
 }
@@ -123,29 +137,52 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 }
 
 impl Config {
-    /// Applies the configuration to the findings of a template at `path`:
-    /// disabled rules dropped, severities overridden.
-    pub fn apply(&self, path: &Path, diagnostics: &mut Vec<Diagnostic>) {
+    fn overrides_for(&self, path: &Path) -> Vec<&Override> {
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let relative = absolute.strip_prefix(&self.dir).unwrap_or(&absolute);
-        let matching: Vec<&Override> = self
-            .overrides
+        self.overrides
             .iter()
             .filter(|o| o.matcher.is_match(relative))
-            .collect();
-        let names = |d: &Diagnostic, list: &[String]| {
-            list.iter()
-                .any(|n| n.eq_ignore_ascii_case(d.code) || n == d.rule)
-        };
-        diagnostics
-            .retain(|d| !names(d, &self.disable) && !matching.iter().any(|o| names(d, &o.disable)));
+            .collect()
+    }
+
+    /// The selection for a template at `path`: the command line's
+    /// `--select` replaces the file's, the extensions and ignores of both
+    /// (and of the overrides that match `path`) add up.
+    pub fn selection(&self, path: &Path, cli: &Selection) -> Selection {
+        let mut ignore: Vec<String> = self.disable.iter().chain(&self.ignore).cloned().collect();
+        for o in self.overrides_for(path) {
+            ignore.extend(o.disable.iter().chain(&o.ignore).cloned());
+        }
+        ignore.extend(cli.ignore.iter().cloned());
+        Selection {
+            select: cli.select.clone().or_else(|| self.select.clone()),
+            extend_select: self
+                .extend_select
+                .iter()
+                .chain(&cli.extend_select)
+                .cloned()
+                .collect(),
+            ignore,
+        }
+    }
+
+    /// Applies the configuration to the findings of a template at `path`:
+    /// findings not selected dropped (`cli` is the command line's
+    /// selection), severities overridden.
+    pub fn apply(&self, path: &Path, cli: &Selection, diagnostics: &mut Vec<Diagnostic>) {
+        let selection = self.selection(path, cli);
+        diagnostics.retain(|d| selection.keeps(d));
+        let matching = self.overrides_for(path);
         for d in diagnostics.iter_mut() {
             let tables =
                 std::iter::once(&self.severity).chain(matching.iter().map(|o| &o.severity));
             for table in tables {
+                // The most specific name in a table decides.
                 if let Some((_, severity)) = table
                     .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(d.code) || *n == d.rule)
+                    .filter(|(n, _)| d.matches(n))
+                    .max_by_key(|(n, _)| n.len())
                 {
                     d.severity = *severity;
                 }

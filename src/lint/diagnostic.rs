@@ -29,8 +29,31 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
+    /// ShellCheck's own code (`SC2086`) of a JW901 finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shellcheck_code: Option<String>,
+    /// Edits of the finding's file that fix it (`lint --fix`), when the
+    /// fix is certain.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fix: Vec<super::Edit>,
     #[serde(flatten)]
     pub span: Span,
+}
+
+impl Diagnostic {
+    /// Whether `selector` names this finding: its code or rule name, a
+    /// family prefix of its code (`JW9`), `ALL`, or its ShellCheck code.
+    pub fn matches(&self, selector: &str) -> bool {
+        selector.eq_ignore_ascii_case("all")
+            || selector == self.rule
+            || self
+                .shellcheck_code
+                .as_deref()
+                .is_some_and(|sc| sc.eq_ignore_ascii_case(selector))
+            || (selector.len() >= 2
+                && self.code.len() >= selector.len()
+                && self.code[..selector.len()].eq_ignore_ascii_case(selector))
+    }
 }
 
 /// A diagnostic with its source text, as miette wants it.
@@ -49,13 +72,6 @@ impl std::fmt::Display for Rendered<'_> {
 impl std::error::Error for Rendered<'_> {}
 
 impl miette::Diagnostic for Rendered<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(format!(
-            "{}({})",
-            self.diagnostic.code, self.diagnostic.rule
-        )))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.diagnostic.severity {
             Severity::Error => miette::Severity::Error,

@@ -3,13 +3,17 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod docs;
+pub mod fix;
 pub mod pragma;
 pub mod report;
 pub mod rules;
+pub mod selection;
 pub mod shell_text;
 pub mod shellcheck;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use fix::Edit;
 
 use crate::document::Document;
 use crate::ir::{Dialect, Span};
@@ -24,6 +28,9 @@ pub struct Rule {
     /// One line saying what the rule finds.
     pub summary: &'static str,
     pub check: fn(&Document, &mut Report),
+    /// Its findings carry a fix that only removes the defect (`lint
+    /// --fix`): the file then reads as its author evidently meant.
+    pub fixable: bool,
 }
 
 /// Where a rule reports its findings.
@@ -36,6 +43,21 @@ impl Report<'_> {
     /// Reports at the rule's default severity.
     pub fn emit(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.emit_as(self.rule.severity, span, message, help);
+    }
+
+    /// Reports with the edits that fix it (the rule must be `fixable`).
+    pub fn emit_fixed(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+        fix: Vec<Edit>,
+    ) {
+        debug_assert!(self.rule.fixable, "{} reports a fix", self.rule.code);
+        self.emit(span, message, help);
+        if let Some(last) = self.found.last_mut() {
+            last.fix = fix;
+        }
     }
 
     pub fn emit_as(
@@ -52,6 +74,8 @@ impl Report<'_> {
             severity,
             message: message.into(),
             help: (!help.is_empty()).then_some(help),
+            shellcheck_code: None,
+            fix: Vec::new(),
             span,
         });
     }
@@ -88,12 +112,17 @@ pub fn explain(rule: &Rule) -> String {
         .map(|d| format!("{d:?}").to_lowercase())
         .collect();
     format!(
-        "{} {}\n  severity: {}\n  dialects: {}\n  family: {}\n\n{}\n\n{}\n",
+        "{} {}\n  severity: {}\n  dialects: {}\n  family: {}\n  fixable: {}\n\n{}\n\n{}\n",
         rule.code,
         rule.name,
         rule.severity,
         dialects.join(", "),
         rules::family(rule.code),
+        if rule.fixable {
+            "yes (lint --fix)"
+        } else {
+            "no"
+        },
         rule.summary,
         rules::documentation(rule)
     )

@@ -1,6 +1,7 @@
 //! Pragmas: `# jailwright ignore=CODE[,CODE]` silences those codes on the
 //! next instruction line; `# jailwright ignore-file=CODE[,CODE]` (or
-//! `ignore-file=all`) for the whole file. A pragma is a comment line in
+//! `ignore-file=all`) for the whole file. A code is any selector `--ignore`
+//! takes: `JW301`, `cp-arity`, a family `JW3`, or ShellCheck's `SC2086`. A pragma is a comment line in
 //! any dialect (and in a flavour script).
 
 use super::Diagnostic;
@@ -18,7 +19,7 @@ struct Pragmas {
 pub fn apply(doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
     let pragmas = read(doc);
     let silenced = |d: &Diagnostic| {
-        let code = |c: &String| c == d.code || c == "all";
+        let code = |c: &String| d.matches(c);
         pragmas
             .files
             .iter()
@@ -45,7 +46,7 @@ fn read(doc: &Document) -> Pragmas {
             let rest = rest.trim();
             let codes = |list: &str| -> Vec<String> {
                 list.split(',')
-                    .map(|c| c.trim().to_uppercase().replace("ALL", "all"))
+                    .map(|c| c.trim().to_string())
                     .filter(|c| !c.is_empty())
                     .collect()
             };

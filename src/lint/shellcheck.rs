@@ -133,6 +133,8 @@ pub fn diagnostics(
             severity,
             message: format!("SC{}: {}", c.code, c.message),
             help: Some(format!("https://www.shellcheck.net/wiki/SC{}", c.code)),
+            shellcheck_code: Some(format!("SC{}", c.code)),
+            fix: Vec::new(),
             span,
         });
     }
@@ -152,6 +154,7 @@ pub const RULE: super::Rule = super::Rule {
     ],
     summary: "ShellCheck's findings in CMD text and flavour scripts (when shellcheck is installed)",
     check: |_, _| {},
+    fixable: false,
 };
 
 #[cfg(test)]

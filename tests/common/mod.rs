@@ -3,12 +3,17 @@
 
 #![allow(dead_code)]
 
+pub mod skip;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub struct Test {
     dir: tempfile::TempDir,
     args: Vec<String>,
+    env: Vec<(String, String)>,
+    env_remove: Vec<String>,
+    stdin: Option<Vec<u8>>,
 }
 
 pub struct Output {
@@ -40,6 +45,9 @@ impl Test {
         Test {
             dir: tempfile::tempdir().expect("temporary directory"),
             args: Vec::new(),
+            env: Vec::new(),
+            env_remove: Vec::new(),
+            stdin: None,
         }
     }
 
@@ -60,14 +68,60 @@ impl Test {
         self
     }
 
-    pub fn run(&self) -> Output {
-        let out = Command::new(env!("CARGO_BIN_EXE_jailwright"))
+    /// Sets a variable in the binary's environment (NO_COLOR=1 is set
+    /// unless removed).
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Removes a variable from the binary's environment.
+    pub fn env_remove(mut self, name: &str) -> Self {
+        self.env_remove.push(name.into());
+        self
+    }
+
+    /// Bytes for the binary's standard input (default: none, /dev/null).
+    pub fn stdin(mut self, bytes: impl AsRef<[u8]>) -> Self {
+        self.stdin = Some(bytes.as_ref().to_vec());
+        self
+    }
+
+    /// The command `run` starts, for tests that start it themselves.
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_jailwright"));
+        command
             .args(&self.args)
             .current_dir(self.dir.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run jailwright");
-        out.into()
+            .env("NO_COLOR", "1");
+        for (name, value) in &self.env {
+            command.env(name, value);
+        }
+        for name in &self.env_remove {
+            command.env_remove(name);
+        }
+        command
+    }
+
+    pub fn run(&self) -> Output {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut command = self.command();
+        command
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("run jailwright");
+        if let Some(bytes) = &self.stdin {
+            let mut pipe = child.stdin.take().unwrap();
+            // The binary may stop reading early; a closed pipe is fine.
+            let _ = pipe.write_all(bytes);
+        }
+        child.wait_with_output().expect("run jailwright").into()
     }
 }
 

@@ -94,6 +94,9 @@ pub struct MountSpec {
 /// A step and its actions, or why this target cannot run it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedStep {
+    /// The step's index in the template (0-based); shown 1-based, as the
+    /// text plan and apply's events count.
+    #[serde(serialize_with = "one_based")]
     pub step: usize,
     pub file: String,
     pub line: usize,
@@ -109,6 +112,10 @@ pub struct PlannedStep {
     /// snapshot holds: a re-run never reuses a snapshot past it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub live: bool,
+}
+
+fn one_based<S: serde::Serializer>(index: &usize, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(*index as u64 + 1)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

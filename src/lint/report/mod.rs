@@ -59,14 +59,61 @@ pub fn json(results: &[FileResult]) -> String {
     out
 }
 
-/// miette's graphical report of every finding, then a summary line.
-pub fn text(results: &[FileResult], color: bool) -> String {
-    let theme = if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
+/// How text output looks where it goes: colour, and Unicode or ASCII
+/// drawing (the CLI decides from `--color`, NO_COLOR, TERM and the locale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    pub color: bool,
+    pub unicode: bool,
+}
+
+impl Look {
+    /// Plain text: no colour, ASCII (what tests and logs compare).
+    pub const PLAIN: Look = Look {
+        color: false,
+        unicode: false,
     };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+
+    fn theme(self) -> miette::GraphicalTheme {
+        miette::GraphicalTheme {
+            characters: if self.unicode {
+                miette::ThemeCharacters::unicode()
+            } else {
+                miette::ThemeCharacters::ascii()
+            },
+            styles: if self.color {
+                miette::ThemeStyles::ansi()
+            } else {
+                miette::ThemeStyles::none()
+            },
+        }
+    }
+}
+
+/// The first line of a finding in text output: where, the severity word,
+/// the code and the rule (`grep ': error '` finds every error in a log).
+pub fn headline(d: &Diagnostic) -> String {
+    format!(
+        "{}:{}:{}: {} {} ({})",
+        d.span.file, d.span.line, d.span.column, d.severity, d.code, d.rule
+    )
+}
+
+/// miette's graphical report of every finding, each under its headline,
+/// then a summary line.
+pub fn text(results: &[FileResult], look: Look) -> String {
+    let mut out = findings_text(results, look);
+    let s = summary(results);
+    out.push_str(&format!(
+        "{} template(s): {} error(s), {} warning(s), {} info(s)\n",
+        s.templates, s.errors, s.warnings, s.infos
+    ));
+    out
+}
+
+/// The findings of `text`, without the summary line (`lint -q`).
+pub fn findings_text(results: &[FileResult], look: Look) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(look.theme()).with_width(100);
     let mut out = String::new();
     for result in results {
         // Each file's text indexed once and shared by all its findings.
@@ -88,21 +135,14 @@ pub fn text(results: &[FileResult], color: bool) -> String {
                 diagnostic: d,
                 source: miette::NamedSource::new(&d.span.file, source),
             };
-            out.push_str(&format!(
-                "{}:{}:{}\n",
-                d.span.file, d.span.line, d.span.column
-            ));
+            out.push_str(&headline(d));
+            out.push('\n');
             if handler.render_report(&mut out, &rendered).is_err() {
                 out.push_str(&format!("  {} {}: {}\n", d.severity, d.code, d.message));
             }
             out.push('\n');
         }
     }
-    let s = summary(results);
-    out.push_str(&format!(
-        "{} template(s): {} error(s), {} warning(s), {} info(s)\n",
-        s.templates, s.errors, s.warnings, s.infos
-    ));
     out
 }
 

@@ -1,13 +1,15 @@
 //! SARIF 2.1.0 (OASIS), as GitHub code scanning and other CI tools read it:
-//! one run, the whole rule catalogue as the driver's rules, one result per
-//! finding with its region.
+//! one run, the whole rule catalogue as the driver's rules (each with its
+//! page as `helpUri`), one result per finding with its region. A
+//! ShellCheck finding has ShellCheck's code as its rule (`SC2086`, linking
+//! ShellCheck's wiki), added to the rules when it occurs.
 
 use super::FileResult;
-use crate::lint::{Severity, rules};
+use crate::lint::{Severity, docs, rules};
 use serde_json::{Value, json};
 
 pub fn sarif(results: &[FileResult]) -> String {
-    let catalogue: Vec<Value> = rules::ALL
+    let mut catalogue: Vec<Value> = rules::ALL
         .iter()
         .map(|rule| {
             json!({
@@ -15,18 +17,39 @@ pub fn sarif(results: &[FileResult]) -> String {
                 "name": rule.name,
                 "shortDescription": { "text": rule.summary },
                 "fullDescription": { "text": rules::documentation(rule) },
+                "helpUri": docs::help_uri(rule.code),
                 "defaultConfiguration": { "level": level(rule.severity) },
                 "properties": { "tags": [rules::family(rule.code)] },
             })
         })
         .collect();
+    let mut ids: Vec<String> = rules::ALL.iter().map(|r| r.code.to_string()).collect();
     let mut found = Vec::new();
     for result in results {
         for d in &result.diagnostics {
             let (end_line, end_column) = super::end_of(result, d);
-            let index = rules::ALL.iter().position(|r| r.code == d.code);
+            let id = d
+                .shellcheck_code
+                .clone()
+                .unwrap_or_else(|| d.code.to_string());
+            let index = match ids.iter().position(|known| *known == id) {
+                Some(index) => Some(index),
+                None if d.shellcheck_code.is_some() => {
+                    catalogue.push(json!({
+                        "id": id,
+                        "name": format!("shellcheck-{}", id.to_lowercase()),
+                        "shortDescription": { "text": format!("ShellCheck {id} (reported by jailwright's {})", d.code) },
+                        "helpUri": docs::help_uri(&id),
+                        "defaultConfiguration": { "level": "warning" },
+                        "properties": { "tags": [rules::family(d.code), "shellcheck"] },
+                    }));
+                    ids.push(id.clone());
+                    Some(ids.len() - 1)
+                }
+                None => None,
+            };
             let mut entry = json!({
-                "ruleId": d.code,
+                "ruleId": id,
                 "level": level(d.severity),
                 "message": { "text": match &d.help {
                     Some(help) => format!("{} ({help})", d.message),

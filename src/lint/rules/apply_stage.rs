@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "the apply stage is skipped by appjail makejail",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "an ARG named like a built-in (JAIL_NAME, JAIL_IP, JAIL_IP6) has no effect",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "an ARG is declared twice; the first declaration wins",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "an ARG default that the host shell evaluates (command substitution, `;`, `&`, quotes)",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

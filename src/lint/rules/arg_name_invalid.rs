@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "an ARG name with blanks, `/`, quotes or regex characters",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "an ARG has no default and no value was given",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "`$NAME` without braces is never substituted by bastille",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

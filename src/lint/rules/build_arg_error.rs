@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "build arguments (%{NAME}) that cannot be applied",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "FROM, LOGIN, OPTION, RESTART, START or STOP outside the build stage",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -3,7 +3,7 @@
 
 use super::BASTILLE;
 use crate::document::{Document, span_of};
-use crate::lint::{Report, Rule, Severity};
+use crate::lint::{Edit, Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     code: "JW101",
@@ -12,15 +12,17 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "the file starts with a UTF-8 byte order mark",
     check,
+    fixable: true,
 };
 
 fn check(doc: &Document, report: &mut Report) {
     for source in &doc.sources {
         if source.text.starts_with('\u{feff}') {
-            report.emit(
+            report.emit_fixed(
                 span_of(source, 0, 3),
                 "the file starts with a UTF-8 byte order mark, which becomes part of the first keyword",
                 "save the file as UTF-8 without a BOM",
+                vec![Edit::delete(0, 3)],
             );
         }
     }

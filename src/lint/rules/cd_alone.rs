@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE_AND_MAKEJAIL,
     summary: "a CMD that only runs `cd`: the next CMD starts in / again",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

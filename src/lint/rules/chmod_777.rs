@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: ALL_DIALECTS,
     summary: "chmod 777 makes files writable by every user of the jail",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

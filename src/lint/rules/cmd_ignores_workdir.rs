@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "a CMD after WORKDIR that relies on it (CMD starts in /)",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "CMD uses a VAR without --make-arg-env, or an ARG of another stage",
     check,
+    fixable: false,
 };
 
 use crate::shell::references;

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE_AND_MAKEJAIL,
     summary: "CMD text the jail's sh cannot parse",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "a comment ending in a backslash swallows the next line",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

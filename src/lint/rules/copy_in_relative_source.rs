@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "a relative copy-in source depends on where pot create runs",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

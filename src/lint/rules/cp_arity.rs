@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "CP needs exactly a source and a destination",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

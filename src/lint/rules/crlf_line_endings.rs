@@ -3,7 +3,7 @@
 
 use super::BASTILLE;
 use crate::document::{Document, span_of};
-use crate::lint::{Report, Rule, Severity};
+use crate::lint::{Edit, Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     code: "JW102",
@@ -12,16 +12,23 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "lines end in CRLF; the carriage return becomes part of the line",
     check,
+    fixable: true,
 };
 
 fn check(doc: &Document, report: &mut Report) {
     for source in &doc.sources {
         let count = source.text.matches("\r\n").count();
         if let Some(first) = source.text.find("\r\n") {
-            report.emit(
+            let fix = source
+                .text
+                .match_indices("\r\n")
+                .map(|(at, _)| Edit::delete(at, at + 1))
+                .collect();
+            report.emit_fixed(
                 span_of(source, first, first + 1),
                 format!("{count} line(s) end in CRLF: bastille keeps the \\r in the keyword or the last argument"),
                 "convert the file to LF line endings (e.g. `dos2unix`)",
+                fix,
             );
         }
     }

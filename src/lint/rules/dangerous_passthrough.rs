@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "a bastille subcommand that is risky inside a template",
     check,
+    fixable: false,
 };
 
 /// Whether a step after `at` runs before the jail is started again (a

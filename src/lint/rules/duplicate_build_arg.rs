@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "a build argument declared twice; AppJail ignores the second",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

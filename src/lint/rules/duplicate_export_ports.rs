@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "a second export-ports drops the ports of the first",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: ALL_DIALECTS,
     summary: "a package installed twice",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "a second set-env wipes the variables of the first",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

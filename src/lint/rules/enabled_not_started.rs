@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE_AND_MAKEJAIL,
     summary: "a service enabled with sysrc but never started by the template",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

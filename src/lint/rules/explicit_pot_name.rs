@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "an explicit -p in a flavour line is overridden by the pot being created",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -19,6 +19,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "export-ports is ignored unless the pot is on a bridge network",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -22,6 +22,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "OPTION expose without the virtual network it needs",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "copy-in from pot's flavour directory instead of copy-in-flv",
     check,
+    fixable: false,
 };
 
 pub const FLAVOUR_DIR: &str = "/usr/local/etc/pot/flavours/";

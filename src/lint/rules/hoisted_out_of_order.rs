@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "ARG, FROM or OPTION written after instructions it runs before",
     check,
+    fixable: false,
 };
 
 fn hoisted(instruction: &Instruction, stage: &str) -> bool {

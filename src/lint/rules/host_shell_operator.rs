@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "a shell operator outside CMD is run by the host shell",
     check,
+    fixable: false,
 };
 
 pub use crate::dialect::bastille::host_evaluated;

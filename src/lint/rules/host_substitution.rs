@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "a command substitution or `$NAME` outside CMD is expanded on the host",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "a flavour line pot ignores (comment, blank, unknown or non-flavourable command)",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "an INCLUDE AppJail cannot resolve",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

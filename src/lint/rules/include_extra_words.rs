@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "a file INCLUDE with words after its path (they become part of the path)",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

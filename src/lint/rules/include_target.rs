@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "an INCLUDE target that is neither a URL nor a project/template path",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "STAGE names a stage that does not exist",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

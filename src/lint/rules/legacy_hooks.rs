@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "hook files (PKG, SYSRC, CMD, ...) that bastille 1.3.0+ ignores",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "LINE_IN_FILE takes a quoted line and a file; extra words are ignored",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "quotes or $VAR are taken literally, and globs expand on the host, in flavour lines",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

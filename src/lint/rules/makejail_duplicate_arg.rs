@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "an ARG declared twice in the same stage",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

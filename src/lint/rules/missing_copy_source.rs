@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "a copy-in source that is not in the flavour's directory",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE_AND_MAKEJAIL,
     summary: "a file CP, OVERLAY or COPY copies that is not in the template",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -1,7 +1,8 @@
 //! The rule catalogue. Codes are stable: a code is never reused for another
-//! rule. Families: JW1xx how the file is read, JW2xx ARG and variables,
-//! JW3xx instruction arguments, JW4xx the host shell, JW5xx keywords and
-//! passthrough subcommands, JW6xx layout.
+//! rule. Families (see `family`): JW1xx how the file is read, JW2xx ARG and
+//! variables, JW3xx instruction arguments, JW4xx the host shell, JW5xx
+//! keywords and passthrough subcommands, JW6xx layout, JW7xx Makejails,
+//! JW8xx pot flavours, JW9xx practice (shell text, packages, services).
 
 use super::Rule;
 use crate::document::{Document, ProblemKind};

@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "MOUNT needs 2 fields (host and jail path) or all 6 fstab fields",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -19,6 +19,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "a build step that runs in the jail before OPTION start/START or after STOP",
     check,
+    fixable: false,
 };
 
 fn needs_jail(instruction: &Instruction) -> bool {

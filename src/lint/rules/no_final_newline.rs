@@ -3,9 +3,9 @@
 //! newline: that instruction silently does not run (pot.md §3.1,
 //! appjail.md reader). End the file with a newline.
 
-use super::{MAKEJAIL_AND_POT, report_problems};
+use super::MAKEJAIL_AND_POT;
 use crate::document::{Document, ProblemKind};
-use crate::lint::{Report, Rule, Severity};
+use crate::lint::{Edit, Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     code: "JW709",
@@ -14,13 +14,27 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL_AND_POT,
     summary: "the last line has no newline, so the manager's `read` never returns it (AppJail, pot)",
     check,
+    fixable: true,
 };
 
 fn check(doc: &Document, report: &mut Report) {
-    report_problems(
-        doc,
-        report,
-        ProblemKind::NoFinalNewline,
-        "end the file with a newline",
-    );
+    for problem in doc
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::NoFinalNewline)
+    {
+        let span = doc.problem_span(problem);
+        let end = doc
+            .sources
+            .iter()
+            .find(|s| s.name == span.file)
+            .map(|s| s.text.len());
+        let fix = end.map(|at| vec![Edit::replace(at, at, "\n")]);
+        report.emit_fixed(
+            span,
+            problem.message.clone(),
+            "end the file with a newline",
+            fix.unwrap_or_default(),
+        );
+    }
 }

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "a hoisted or state-only instruction inside a RAW if/for/while/case block",
     check,
+    fixable: false,
 };
 
 fn first_word(code: &str) -> &str {

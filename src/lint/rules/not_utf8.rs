@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "the file holds bytes that are not UTF-8",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "OVERLAY takes exactly one directory",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     dialects: ALL_DIALECTS,
     summary: "a download piped into a shell runs unverified code as root",
     check,
+    fixable: false,
 };
 
 /// Compiled once for the whole run, not once per template.

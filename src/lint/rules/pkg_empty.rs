@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "PKG without a package to install",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: ALL_DIALECTS,
     summary: "`pkg install` in shell text without -y asks a question nobody answers",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     dialects: ALL_DIALECTS,
     summary: "an upgrade in a template (pkg upgrade, freebsd-update) makes its result depend on the day",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -11,6 +11,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "a flavour line pot rejects: bad option, stray word, missing or invalid value; pot create fails and destroys the pot",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

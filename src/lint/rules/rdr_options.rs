@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "RDR options (-i, -s, -d, -t) cannot be used from a template",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "RENDER's path includes the trailing comment or blanks",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: ALL_DIALECTS,
     summary: "an ARG named like a secret (password, token, key) with a default value",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "SERVICE needs exactly a service name and an action",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

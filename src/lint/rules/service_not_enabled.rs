@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: ALL_DIALECTS,
     summary: "`service NAME start` without NAME_enable=YES does nothing (and exits 0)",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

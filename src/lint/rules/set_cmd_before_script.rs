@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "set-cmd runs (and may block) before a later flavour script",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

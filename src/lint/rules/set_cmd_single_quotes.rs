@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: POT,
     summary: "single quotes around set-cmd's command stay part of it",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

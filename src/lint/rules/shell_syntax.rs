@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "arguments the shell cannot parse (unterminated quote, misplaced operator)",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

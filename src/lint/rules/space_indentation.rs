@@ -5,7 +5,7 @@
 use super::BASTILLE;
 use crate::document::Document;
 use crate::ir::Layout;
-use crate::lint::{Report, Rule, Severity};
+use crate::lint::{Edit, Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     code: "JW103",
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "an instruction indented with spaces passes its own keyword as an argument",
     check,
+    fixable: true,
 };
 
 fn check(doc: &Document, report: &mut Report) {
@@ -24,14 +25,17 @@ fn check(doc: &Document, report: &mut Report) {
         let line = &doc.lines[step.line_index].text;
         let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
         if line.starts_with(' ') {
-            report.emit(
-                doc.span_in_line(step.line_index, 0, indent),
+            let span = doc.span_in_line(step.line_index, 0, indent);
+            let fix = vec![Edit::delete(span.start, span.end)];
+            report.emit_fixed(
+                span,
                 format!(
                     "indented with spaces: bastille runs `{}` with `{}` as its first argument",
                     step.keyword.to_lowercase(),
                     step.keyword
                 ),
                 "remove the indentation (a tab also works, but none is clearer)",
+                fix,
             );
         }
     }

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: ALL_DIALECTS,
     summary: "sudo in a template that already runs as root (and may not have sudo)",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

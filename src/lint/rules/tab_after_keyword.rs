@@ -6,7 +6,7 @@ use super::BASTILLE;
 use crate::dialect::bastille::lines;
 use crate::document::Document;
 use crate::ir::Layout;
-use crate::lint::{Report, Rule, Severity};
+use crate::lint::{Edit, Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     code: "JW104",
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "a tab after the keyword makes bastille drop the first argument",
     check,
+    fixable: true,
 };
 
 fn check(doc: &Document, report: &mut Report) {
@@ -39,10 +40,13 @@ fn check(doc: &Document, report: &mut Report) {
                 "a tab follows the keyword: bastille drops `{lost}`, everything before the first space"
             )
         };
-        report.emit(
+        let blanks = line[after..].len() - line[after..].trim_start_matches([' ', '\t']).len();
+        let gap = doc.span_in_line(step.line_index, after, after + blanks);
+        report.emit_fixed(
             doc.span_in_line(step.line_index, after, lost_end),
             message,
             "separate the keyword from its arguments with one space",
+            vec![Edit::replace(gap.start, gap.end, " ")],
         );
     }
 }

@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "TAGS with repeated or trailing spaces adds empty tags",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "arguments AppJail's tokenizer rejects (unterminated quote, trailing backslash)",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

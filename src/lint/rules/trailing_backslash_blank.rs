@@ -4,7 +4,7 @@
 use super::BASTILLE;
 use crate::document::{Document, span_of};
 use crate::ir::Layout;
-use crate::lint::{Report, Rule, Severity};
+use crate::lint::{Edit, Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     code: "JW106",
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "a backslash followed by blanks does not continue the line",
     check,
+    fixable: true,
 };
 
 fn check(doc: &Document, report: &mut Report) {
@@ -26,10 +27,17 @@ fn check(doc: &Document, report: &mut Report) {
             let trimmed = line.trim_end_matches([' ', '\t', '\r']);
             if trimmed.ends_with('\\') && trimmed.len() < line.len() && !line.ends_with('\\') {
                 let at = offset + trimmed.len() - 1;
-                report.emit(
+                // A CRLF line keeps its \r (JW102 removes it).
+                let end = offset + line.trim_end_matches('\r').len();
+                report.emit_fixed(
                     span_of(source, at, offset + line.len()),
                     "blanks follow this backslash, so it does not continue the line",
                     "remove the blanks after the backslash",
+                    if end > at + 1 {
+                        vec![Edit::delete(at + 1, end)]
+                    } else {
+                        Vec::new()
+                    },
                 );
             }
             offset += raw.len();

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "a `#` after an instruction is not a comment: it becomes arguments",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "`${NAME}` is used before or without an ARG that declares it",
     check,
+    fixable: false,
 };
 
 pub const BUILTINS: [&str; 3] = ["JAIL_NAME", "JAIL_IP", "JAIL_IP6"];

@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "a line continued at the end of the file is dropped",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

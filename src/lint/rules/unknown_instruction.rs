@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "an instruction AppJail does not have (names are case-sensitive; a tab does not separate)",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

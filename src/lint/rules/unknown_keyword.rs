@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     dialects: BASTILLE,
     summary: "a keyword that is neither an instruction nor a bastille subcommand",
     check,
+    fixable: false,
 };
 
 /// Keywords of bastille-vm-plugin's VM definitions.

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     dialects: MAKEJAIL,
     summary: "options or arguments the instruction rejects with its usage message",
     check,
+    fixable: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

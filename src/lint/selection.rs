@@ -1,0 +1,166 @@
+//! Which findings are reported: ruff's vocabulary. `select` replaces the
+//! default (every rule), `extend-select` adds to it, `ignore` takes away.
+//! A selector is a code (`JW301`), a rule name (`cp-arity`), a family
+//! prefix (`JW9`, `JW30`), `ALL`, or a ShellCheck code (`SC2086`, the JW901
+//! findings of that code). When a finding matches both a selected and an
+//! ignored selector, the more specific one decides (`--select JW3
+//! --ignore JW301`: every JW3 rule but JW301; `--ignore JW9
+//! --extend-select SC2086`: only ShellCheck's SC2086 of the JW9 family);
+//! equally specific, ignore wins.
+
+use super::Diagnostic;
+
+/// The selectors in force for a template.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// `None`: every rule.
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+/// Whether `selector` names anything: `ALL`, a rule code or name, a prefix
+/// of some rule's code, or `SCnnnn`.
+pub fn validate(selector: &str) -> Result<(), String> {
+    let known = selector.eq_ignore_ascii_case("all")
+        || super::rules::find(selector).is_some()
+        || is_shellcheck_code(selector)
+        || (selector.len() >= 2
+            && super::rules::ALL.iter().any(|r| {
+                r.code.len() >= selector.len()
+                    && r.code[..selector.len()].eq_ignore_ascii_case(selector)
+            }));
+    if known {
+        Ok(())
+    } else {
+        Err(format!(
+            "no rule {selector}: give a code (JW301), a family (JW3), a rule name (cp-arity), ALL, or a ShellCheck code (SC2086); `jailwright rules` lists the rules"
+        ))
+    }
+}
+
+fn is_shellcheck_code(selector: &str) -> bool {
+    selector.len() > 2
+        && selector[..2].eq_ignore_ascii_case("SC")
+        && selector[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// How precisely `selector` names `d` (higher is more precise); `None`
+/// when it does not name it.
+fn specificity(selector: &str, d: &Diagnostic) -> Option<usize> {
+    if !d.matches(selector) {
+        return None;
+    }
+    Some(if selector.eq_ignore_ascii_case("all") {
+        0
+    } else if is_shellcheck_code(selector) {
+        // Narrower than the JW901 code it belongs to.
+        usize::MAX
+    } else if selector == d.rule {
+        d.code.len()
+    } else {
+        selector.len()
+    })
+}
+
+impl Selection {
+    /// Whether `d` is reported.
+    pub fn keeps(&self, d: &Diagnostic) -> bool {
+        let all = ["ALL".to_string()];
+        let selected = self
+            .select
+            .as_deref()
+            .unwrap_or(&all)
+            .iter()
+            .chain(&self.extend_select)
+            .filter_map(|s| specificity(s, d))
+            .max();
+        let ignored = self.ignore.iter().filter_map(|s| specificity(s, d)).max();
+        match (selected, ignored) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(s), Some(i)) => s > i,
+        }
+    }
+
+    /// Whether any JW901 finding can be kept (ShellCheck need not run
+    /// otherwise).
+    pub fn may_keep_shellcheck(&self) -> bool {
+        let probe = |sc: Option<&str>| Diagnostic {
+            code: super::shellcheck::RULE.code,
+            rule: super::shellcheck::RULE.name,
+            severity: super::Severity::Warning,
+            message: String::new(),
+            help: None,
+            shellcheck_code: sc.map(String::from),
+            fix: Vec::new(),
+            span: crate::ir::Span::default(),
+        };
+        let named: Vec<&String> = self
+            .select
+            .iter()
+            .flatten()
+            .chain(&self.extend_select)
+            .filter(|s| is_shellcheck_code(s))
+            .collect();
+        self.keeps(&probe(Some("SC0000"))) || named.iter().any(|sc| self.keeps(&probe(Some(sc))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::Severity;
+
+    fn finding(code: &'static str, rule: &'static str, sc: Option<&str>) -> Diagnostic {
+        Diagnostic {
+            code,
+            rule,
+            severity: Severity::Warning,
+            message: String::new(),
+            help: None,
+            shellcheck_code: sc.map(String::from),
+            fix: Vec::new(),
+            span: crate::ir::Span::default(),
+        }
+    }
+
+    fn selection(select: Option<&[&str]>, extend: &[&str], ignore: &[&str]) -> Selection {
+        let strings = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Selection {
+            select: select.map(strings),
+            extend_select: strings(extend),
+            ignore: strings(ignore),
+        }
+    }
+
+    #[test]
+    fn the_more_specific_selector_decides() {
+        let cp = finding("JW301", "cp-arity", None);
+        let overlay = finding("JW302", "overlay-arity", None);
+        let sc2086 = finding("JW901", "shellcheck", Some("SC2086"));
+        let sc2016 = finding("JW901", "shellcheck", Some("SC2016"));
+        let s = selection(Some(&["JW3"]), &[], &["JW301"]);
+        assert!(!s.keeps(&cp) && s.keeps(&overlay) && !s.keeps(&sc2086));
+        let s = selection(None, &[], &["SC2086"]);
+        assert!(s.keeps(&cp) && !s.keeps(&sc2086) && s.keeps(&sc2016));
+        let s = selection(None, &["SC2086"], &["JW9"]);
+        assert!(s.keeps(&sc2086) && !s.keeps(&sc2016) && s.keeps(&cp));
+        let s = selection(Some(&["cp-arity"]), &[], &[]);
+        assert!(s.keeps(&cp) && !s.keeps(&overlay));
+        let s = selection(Some(&["JW301"]), &[], &["cp-arity"]);
+        assert!(!s.keeps(&cp), "equally specific: ignore wins");
+        assert!(selection(None, &[], &["all"]).select.is_none());
+        assert!(!selection(None, &[], &["all"]).keeps(&cp));
+    }
+
+    #[test]
+    fn selectors_must_name_something() {
+        for ok in ["ALL", "JW9", "JW301", "cp-arity", "SC2086", "jw3"] {
+            assert!(validate(ok).is_ok(), "{ok}");
+        }
+        for bad in ["JW999", "J", "SC", "SCx", "cp", "XY1"] {
+            assert!(validate(bad).is_err(), "{bad}");
+        }
+    }
+}
