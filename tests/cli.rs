@@ -1307,6 +1307,13 @@ fn explain_has_a_page_for_every_conversion_code() {
     }
     let out = Test::new().args(&["explain", "CV999"]).run();
     assert_eq!(out.code, 2);
+    let out = Test::new().args(&["explain", "SC2086"]).run();
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout
+            .contains("https://www.shellcheck.net/wiki/SC2086")
+    );
+    assert!(out.stdout.contains("--ignore SC2086"));
 }
 
 #[test]
@@ -1485,4 +1492,244 @@ fn the_package_has_a_licence_metadata_and_a_ports_skeleton() {
             "the Makefile does not install {source}"
         );
     }
+}
+
+// ---- issue 17 review: defects found by attacking the new options ----
+
+#[test]
+fn lint_fix_never_joins_a_line_its_author_did_not_continue() {
+    // (file, text): removing the blanks or the \r after the backslash
+    // would make bastille join the next instruction into this line.
+    let cases = [
+        ("comment", "# install web server \\ \nPKG nginx\n"),
+        ("escaped", "CMD printf '%s' C:\\\\ \nCMD echo done\n"),
+        ("keyword", "CMD echo a \\ \nPKG nginx\n"),
+        ("crlf", "CMD echo a \\\r\nPKG nginx\r\n"),
+    ];
+    for (name, text) in cases {
+        let t = Test::new().file("Bastillefile", text);
+        let before = steps(t.path(), "Bastillefile");
+        let t = t.args(&["lint", "--fix", "--no-shellcheck", "Bastillefile"]);
+        t.run();
+        let after = steps(t.path(), "Bastillefile");
+        assert_eq!(before.len(), after.len(), "{name}: a step was swallowed");
+    }
+    // Where the next line is indented, a continuation was meant: fixed.
+    let t = Test::new()
+        .file("Bastillefile", "CMD echo a \\ \n  b\n")
+        .args(&["lint", "--fix", "--no-shellcheck", "Bastillefile"]);
+    t.run();
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("Bastillefile")).unwrap(),
+        "CMD echo a \\\n  b\n"
+    );
+}
+
+#[test]
+fn lint_fix_of_stdin_gives_non_utf8_bytes_back_unchanged() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args([
+            "lint",
+            "--fix",
+            "--stdin-filename",
+            "Bastillefile",
+            "--no-shellcheck",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"PKG caf\xe9\r\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(out.stdout, b"PKG caf\xe9\r\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8: not fixed"));
+}
+
+#[test]
+fn a_failed_write_to_stdout_exits_2() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        panic!("/dev/full is missing: the test cannot run");
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jailwright"))
+        .args(["fmt", "--stdin-filename", "Bastillefile", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"pkg a\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard output"));
+}
+
+#[test]
+fn lint_fix_never_rewrites_an_include_outside_the_tree_named() {
+    let t = Test::new()
+        .file(
+            "tree/Makejail",
+            "INCLUDE dl/v.mk\nINCLUDE ../outside/w.mk\nPKG nginx\n",
+        )
+        .file("victim/v.mk", "PKG vim")
+        .file("outside/w.mk", "PKG git");
+    std::os::unix::fs::symlink("../victim", t.path().join("tree/dl")).unwrap();
+    let t = t.args(&["lint", "--fix", "--no-shellcheck", "tree/Makejail"]);
+    let out = t.run();
+    assert!(out.stderr.contains("not fixed"), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("victim/v.mk")).unwrap(),
+        "PKG vim"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("outside/w.mk")).unwrap(),
+        "PKG git"
+    );
+}
+
+#[test]
+fn an_override_applies_to_the_findings_in_an_included_file() {
+    let t = Test::new()
+        .file(
+            ".jailwright.toml",
+            "[[overrides]]\npaths = [\"vendor/**\"]\nignore = [\"JW709\"]\n",
+        )
+        .file("Makejail", "INCLUDE vendor/common.makejail\nPKG nginx\n")
+        .file("vendor/common.makejail", "PKG vim")
+        .args(&["lint", "--no-shellcheck", "--format", "json", "Makejail"]);
+    let json = t.run().json();
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"JW709"), "{codes:?}");
+}
+
+#[test]
+fn a_lone_carriage_return_is_reported() {
+    let out = Test::new()
+        .args(&[
+            "lint",
+            "-",
+            "--stdin-filename",
+            "Bastillefile",
+            "--no-shellcheck",
+            "--format",
+            "gnu",
+        ])
+        .stdin("PKG nginx\rSERVICE nginx start\r")
+        .run();
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("carriage return that no newline follows"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn escape_sequences_in_a_template_never_reach_the_terminal() {
+    let out = Test::new()
+        .file(
+            "Bastillefile",
+            "PKG \x1b]0;pwned\x07nginx\x1b[2K\rPKG ok;x\n\u{202e}CP a\n",
+        )
+        .args(&["lint", "--no-shellcheck", "Bastillefile"])
+        .run();
+    assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);
+    assert!(!out.stdout.contains('\x07') && !out.stdout.contains('\r'));
+    assert!(!out.stdout.contains('\u{202e}'));
+    let dumb = Test::new()
+        .file("Bastillefile", "\u{feff}PKG café\r\n")
+        .env("TERM", "dumb")
+        .args(&["lint", "--no-shellcheck", "Bastillefile"])
+        .run();
+    assert!(dumb.stdout.is_ascii(), "{:?}", dumb.stdout);
+}
+
+#[test]
+fn lint_diff_exits_1_only_when_there_is_a_diff() {
+    let out = Test::new()
+        .file("Bastillefile", "FOO bar\n")
+        .args(&["lint", "--diff", "--no-shellcheck", "Bastillefile"])
+        .run();
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn lint_fix_of_stdin_reports_in_the_format_asked_on_stderr() {
+    let out = Test::new()
+        .args(&[
+            "lint",
+            "-",
+            "--stdin-filename",
+            "Bastillefile",
+            "--fix",
+            "--no-shellcheck",
+            "--format",
+            "json",
+        ])
+        .stdin("PKG\tnginx\nCP a\n")
+        .run();
+    assert_eq!(out.stdout, "PKG nginx\nCP a\n");
+    let json: serde_json::Value =
+        serde_json::from_str(&out.stderr[..out.stderr.rfind('}').unwrap() + 1]).unwrap();
+    assert_eq!(json["diagnostics"][0]["code"], "JW301");
+}
+
+#[test]
+fn pragmas_take_spaces_a_colon_and_rule_names_in_any_case() {
+    for pragma in [
+        "# jailwright ignore = JW202",
+        "# jailwright: ignore=JW202",
+        "#jailwright ignore=ARG-DUPLICATE",
+    ] {
+        let out = Test::new()
+            .file("Bastillefile", format!("ARG A=1\n{pragma}\nARG A=2\n"))
+            .args(&["lint", "--no-shellcheck", "--format", "gnu", "Bastillefile"])
+            .run();
+        assert!(!out.stdout.contains("JW202"), "{pragma}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn the_command_lines_select_beats_the_configurations_ignore() {
+    let t = || {
+        Test::new()
+            .file(".jailwright.toml", "ignore = [\"JW301\"]\n")
+            .file("Bastillefile", "CP a\n")
+    };
+    let codes = |t: Test| -> String { t.run().stdout };
+    let plain = codes(t().args(&["lint", "--no-shellcheck", "--format", "gnu", "Bastillefile"]));
+    assert!(!plain.contains("JW301"), "{plain}");
+    let selected = codes(t().args(&[
+        "lint",
+        "--no-shellcheck",
+        "--format",
+        "gnu",
+        "--select",
+        "JW301",
+        "Bastillefile",
+    ]));
+    assert!(selected.contains("JW301"), "{selected}");
+    let extended = codes(t().args(&[
+        "lint",
+        "--no-shellcheck",
+        "--format",
+        "gnu",
+        "--extend-select",
+        "cp-arity",
+        "Bastillefile",
+    ]));
+    assert!(extended.contains("JW301"), "{extended}");
 }

@@ -188,3 +188,20 @@ fn fmt_tried_two_thousand_rewrites_each_reading_a_large_template_again() {
     let formatted = format::format(Dialect::Bastille, "Bastillefile", &text);
     assert_eq!(formatted, text);
 }
+
+#[test]
+fn lint_fix_compared_each_edit_with_every_edit_taken_before() {
+    // 100,000 CRLF lines: one finding with 100,000 edits, and 100,000
+    // space-indented lines with one edit each (10^10 comparisons before).
+    let n = 100_000;
+    let crlf: String = (0..n).map(|i| format!("SYSRC k{i}=v\r\n")).collect();
+    let found = lint_bastille(&crlf).diagnostics;
+    let (fixed, count) = lint::fix::apply(&crlf, "Bastillefile", &found);
+    assert_eq!(count, 1);
+    assert_eq!(fixed, crlf.replace("\r\n", "\n"));
+    let indented: String = (0..n).map(|i| format!(" SYSRC k{i}=v\n")).collect();
+    let found = lint_bastille(&indented).diagnostics;
+    let (fixed, count) = lint::fix::apply(&indented, "Bastillefile", &found);
+    assert_eq!(count, n);
+    assert_eq!(fixed, indented.replace(" SYSRC", "SYSRC"));
+}

@@ -6,7 +6,7 @@ use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Global, TemplateArgs, trouble};
 use crate::dialect::{Found, Scope};
 use crate::lint::config::{self, Config, Threshold};
 use crate::lint::report::{self, FileResult};
-use crate::lint::selection::{self, Selection};
+use crate::lint::selection::{self, Layer, Selection};
 use crate::{dialect, lint, lint::fix};
 use clap::Args;
 use std::collections::{HashMap, HashSet};
@@ -104,7 +104,7 @@ pub fn run(args: LintArgs, global: &Global) -> i32 {
         },
         None => None,
     };
-    let cli = Selection {
+    let cli = Layer {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
@@ -114,7 +114,7 @@ pub fn run(args: LintArgs, global: &Global) -> i32 {
         found: Default::default(),
         threshold: args.failure_threshold,
         shellcheck_missing: args.no_shellcheck,
-        selection: cli.clone(),
+        current: None,
         cli,
         quiet: global.quiet,
         fixes: Fixes::new(&args),
@@ -143,7 +143,7 @@ struct Fixes {
     /// Findings fixed (written, or shown in the diff).
     fixed: usize,
     /// The fixed template from standard input (printed instead of the report).
-    stdin_text: Option<String>,
+    stdin_text: Option<Vec<u8>>,
 }
 
 impl Fixes {
@@ -167,10 +167,10 @@ struct Run {
     threshold: Option<Threshold>,
     shellcheck_missing: bool,
     /// `--select`, `--extend-select`, `--ignore`.
-    cli: Selection,
-    /// The selection of the template linted last (the CLI's and its
-    /// configuration's): what `--fix` may fix.
-    selection: Selection,
+    cli: Layer,
+    /// The configuration of the template linted last: with `cli`, what
+    /// `--fix` may fix.
+    current: Option<Config>,
     quiet: u8,
     fixes: Fixes,
     results: Vec<FileResult>,
@@ -241,7 +241,7 @@ impl Run {
                     let Some(diagnostics) = diagnostics else {
                         continue;
                     };
-                    if self.fix_files(&doc, &diagnostics, &scope) {
+                    if self.fix_files(&doc, &diagnostics, &scope, path) {
                         // Read again: the report is of the fixed files.
                         match load() {
                             Ok(doc) => {
@@ -273,7 +273,11 @@ impl Run {
         forced: Option<crate::ir::Dialect>,
         bindings: &crate::dialect::Bindings,
     ) {
-        let doc = match args.stdin.load(forced, bindings) {
+        let bytes = match super::stdin::read() {
+            Ok(bytes) => bytes,
+            Err(e) => return self.trouble(e),
+        };
+        let doc = match crate::dialect::parse_bytes(&args.stdin.name(), &bytes, forced, bindings) {
             Ok(doc) => doc,
             Err(e) => return self.trouble(e),
         };
@@ -289,10 +293,15 @@ impl Run {
         let Some(diagnostics) = self.findings(&doc, &here, &scope) else {
             return;
         };
-        if self.fixes.write || self.fixes.diff {
+        if (self.fixes.write || self.fixes.diff) && doc.sources[0].lossy {
+            // Its bytes would change: given back as they came.
+            self.note(format!("{}: not UTF-8: not fixed", doc.sources[0].name));
+            if self.fixes.write {
+                self.fixes.stdin_text = Some(bytes);
+            }
+        } else if self.fixes.write || self.fixes.diff {
             let source = &doc.sources[0];
-            let selection = self.selection.clone();
-            let keep = |d: &lint::Diagnostic| selection.keeps(d);
+            let keep = self.keeper();
             let (fixed, count) = fixed_text(&doc, source, &diagnostics, &keep);
             self.fixes.fixed += count;
             if self.fixes.diff {
@@ -301,7 +310,7 @@ impl Run {
                     super::fmt::unified_diff(&source.name, &source.text, &fixed)
                 );
             } else {
-                self.fixes.stdin_text = Some(fixed.clone());
+                self.fixes.stdin_text = Some(fixed.clone().into_bytes());
                 let again = crate::dialect::parse_bytes(
                     &args.stdin.name(),
                     fixed.as_bytes(),
@@ -330,12 +339,12 @@ impl Run {
     ) -> Option<Vec<lint::Diagnostic>> {
         let mut diagnostics = lint::lint(doc);
         let cli = self.cli.clone();
-        let selection = match self.config(template, scope) {
-            Ok(Some(config)) => config.selection(template, &cli),
-            Ok(None) => cli.clone(),
+        let (selection, current) = match self.config(template, scope) {
+            Ok(Some(config)) => (config.selection(template, &cli), Some(config.clone())),
+            Ok(None) => (Selection::of(&cli), None),
             Err(()) => return None,
         };
-        self.selection = selection.clone();
+        self.current = current;
         if !self.shellcheck_missing && selection.may_keep_shellcheck() {
             match shell_findings(doc) {
                 Some(Ok(mut found)) => {
@@ -349,18 +358,28 @@ impl Run {
                 }
             }
         }
-        let failure_threshold = match self.config(template, scope) {
-            Ok(Some(config)) => {
-                config.apply(template, &cli, &mut diagnostics);
+        let failure_threshold = match &self.current {
+            Some(config) => {
+                config.apply(&cli, &mut diagnostics);
                 config.failure_threshold
             }
-            _ => {
-                diagnostics.retain(|d| cli.keeps(d));
+            None => {
+                diagnostics.retain(|d| selection.keeps(d));
                 None
             }
         };
         self.threshold = self.threshold.or(failure_threshold);
         Some(diagnostics)
+    }
+
+    /// Whether `--fix` may fix a finding: selected for its file.
+    fn keeper(&self) -> impl Fn(&lint::Diagnostic) -> bool + use<> {
+        let config = self.current.clone();
+        let cli = self.cli.clone();
+        move |d: &lint::Diagnostic| match &config {
+            Some(config) => config.selection(Path::new(&d.span.file), &cli).keeps(d),
+            None => Selection::of(&cli).keeps(d),
+        }
     }
 
     /// Records a template's findings (each finding once across the run).
@@ -381,13 +400,29 @@ impl Run {
         doc: &crate::document::Document,
         diagnostics: &[lint::Diagnostic],
         scope: &Scope,
+        named: &Path,
     ) -> bool {
         if !self.fixes.write && !self.fixes.diff {
             return false;
         }
+        // Only files in the tree named (a directory, or the directory of
+        // the file named) are rewritten: not an INCLUDE that leads out of
+        // it, whether by `..` or through a symlinked directory.
+        let tree = if named.is_dir() {
+            named
+        } else {
+            named.parent().unwrap_or(Path::new("."))
+        };
+        let tree = if tree.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            tree
+        };
+        let Ok(tree) = std::fs::canonicalize(tree) else {
+            return false;
+        };
         let mut written = false;
-        let selection = self.selection.clone();
-        let keep = |d: &lint::Diagnostic| selection.keeps(d);
+        let keep = self.keeper();
         for source in &doc.sources {
             let (fixed, count) = fixed_text(doc, source, diagnostics, &keep);
             if count == 0 || fixed == source.text {
@@ -410,6 +445,14 @@ impl Run {
             }
             if source.path.is_symlink() {
                 self.note(format!("{}: a symlink: not fixed", source.name));
+                continue;
+            }
+            if !std::fs::canonicalize(&source.path).is_ok_and(|real| real.starts_with(&tree)) {
+                self.note(format!(
+                    "{}: outside {}: not fixed (name it to fix it)",
+                    source.name,
+                    tree.display()
+                ));
                 continue;
             }
             match scope.read_bytes(&source.path) {
@@ -442,39 +485,53 @@ impl Run {
             .iter()
             .flat_map(|r| &r.diagnostics)
             .any(|d| threshold.fails(d.severity));
-        if let Some(text) = self.fixes.stdin_text.take() {
-            // The fixed template is the output; the findings go to stderr.
-            out!("{text}");
-            if self.quiet < 2 {
-                err!(
-                    "{}",
-                    report::text(&self.results, global.look(Stream::Stderr))
-                );
-            }
-        } else if self.quiet >= 2 || self.fixes.diff {
-            // Nothing but the diff.
-        } else if args.statistics {
-            out!("{}", statistics(&self.results, args.format));
+        // `lint --fix -`: the fixed template is the output, the report
+        // goes to standard error.
+        let stdin_text = self.fixes.stdin_text.take();
+        let stream = if stdin_text.is_some() {
+            Stream::Stderr
         } else {
-            let out = match args.format {
+            Stream::Stdout
+        };
+        if let Some(bytes) = &stdin_text {
+            use std::io::Write as _;
+            super::stdio::stdout_written(std::io::stdout().lock().write_all(bytes));
+        }
+        let report = if self.quiet >= 2 || self.fixes.diff {
+            // Nothing but the diff.
+            String::new()
+        } else if args.statistics {
+            statistics(&self.results, args.format)
+        } else {
+            let look = global.look(stream);
+            match args.format {
                 LintFormat::Json => report::json(&self.results),
-                LintFormat::Text if self.quiet == 1 => {
-                    report::findings_text(&self.results, global.look(Stream::Stdout))
-                }
-                LintFormat::Text => report::text(&self.results, global.look(Stream::Stdout)),
+                LintFormat::Text if self.quiet == 1 => report::findings_text(&self.results, look),
+                LintFormat::Text => report::text(&self.results, look),
                 LintFormat::Sarif => report::sarif(&self.results),
                 LintFormat::Github => report::github(&self.results),
                 LintFormat::Checkstyle => report::checkstyle(&self.results),
                 LintFormat::Gnu => report::gnu(&self.results),
-            };
-            out!("{out}");
+            }
+        };
+        if stdin_text.is_some() {
+            err!("{report}");
+        } else {
+            out!("{report}");
         }
         if self.fixes.fixed > 0 && self.quiet == 0 && !self.fixes.diff {
             errln!("jailwright: fixed {} finding(s)", self.fixes.fixed);
         }
         if self.trouble_seen {
             EXIT_TROUBLE
-        } else if failing || (self.fixes.diff && self.fixes.fixed > 0) {
+        } else if self.fixes.diff {
+            // --diff answers one question: would --fix change anything?
+            if self.fixes.fixed > 0 {
+                EXIT_FOUND
+            } else {
+                EXIT_OK
+            }
+        } else if failing {
             EXIT_FOUND
         } else {
             EXIT_OK

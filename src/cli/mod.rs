@@ -2,7 +2,7 @@
 //! follow ripgrep: 0 nothing wrong, 1 errors found, 2 usage or I/O error.
 
 #[macro_use]
-mod stdio;
+pub(crate) mod stdio;
 
 mod apply;
 mod bootstrap;
@@ -271,7 +271,17 @@ where
         }
     };
     let global = cli.global;
-    match cli.command {
+    let code = dispatch(cli.command, &global);
+    if stdio::stdout_failed() {
+        EXIT_TROUBLE
+    } else {
+        code
+    }
+}
+
+fn dispatch(command: Command, global: &Global) -> i32 {
+    let global = *global;
+    match command {
         Command::Parse(args) => parse::run(args),
         Command::Lint(args) => lint::run(args, &global),
         Command::Plan(args) => plan::run(args),
@@ -319,6 +329,17 @@ where
 fn explain(code: &str) -> i32 {
     if let Some(rule) = crate::lint::rules::find(code) {
         out!("{}", crate::lint::explain(rule));
+        return EXIT_OK;
+    }
+    let shellcheck = code.len() > 2
+        && code[..2].eq_ignore_ascii_case("SC")
+        && code[2..].bytes().all(|b| b.is_ascii_digit());
+    if shellcheck {
+        let code = code.to_uppercase();
+        out!(
+            "{code} (ShellCheck)\n\nA ShellCheck finding, reported under JW901 (shellcheck) with its code in the\nmessage and in JSON's shellcheck_code. ShellCheck's page: {}\n\nSilence it with `--ignore {code}`, `ignore = [\"{code}\"]` in .jailwright.toml, or a\n`# jailwright ignore={code}` comment before the line.\n",
+            crate::lint::docs::help_uri(&code)
+        );
         return EXIT_OK;
     }
     match crate::convert::explain(code) {

@@ -15,7 +15,7 @@
 //! severity = { JW102 = "warning" }
 //! ```
 
-use super::selection::Selection;
+use super::selection::{Layer, Selection};
 use super::{Diagnostic, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -146,35 +146,41 @@ impl Config {
             .collect()
     }
 
-    /// The selection for a template at `path`: the command line's
-    /// `--select` replaces the file's, the extensions and ignores of both
-    /// (and of the overrides that match `path`) add up.
-    pub fn selection(&self, path: &Path, cli: &Selection) -> Selection {
-        let mut ignore: Vec<String> = self.disable.iter().chain(&self.ignore).cloned().collect();
-        for o in self.overrides_for(path) {
-            ignore.extend(o.disable.iter().chain(&o.ignore).cloned());
-        }
-        ignore.extend(cli.ignore.iter().cloned());
+    /// The selection for a file at `path`: this file's selectors, then the
+    /// command line's (`cli`), then the ignores of the overrides that
+    /// match `path`.
+    pub fn selection(&self, path: &Path, cli: &Layer) -> Selection {
+        let file = Layer {
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.disable.iter().chain(&self.ignore).cloned().collect(),
+        };
         Selection {
-            select: cli.select.clone().or_else(|| self.select.clone()),
-            extend_select: self
-                .extend_select
+            layers: vec![file, cli.clone()],
+            per_path_ignore: self
+                .overrides_for(path)
                 .iter()
-                .chain(&cli.extend_select)
-                .cloned()
+                .flat_map(|o| o.disable.iter().chain(&o.ignore).cloned())
                 .collect(),
-            ignore,
         }
     }
 
-    /// Applies the configuration to the findings of a template at `path`:
-    /// findings not selected dropped (`cli` is the command line's
-    /// selection), severities overridden.
-    pub fn apply(&self, path: &Path, cli: &Selection, diagnostics: &mut Vec<Diagnostic>) {
-        let selection = self.selection(path, cli);
-        diagnostics.retain(|d| selection.keeps(d));
-        let matching = self.overrides_for(path);
+    /// Applies the configuration to findings: those not selected dropped
+    /// (`cli` is the command line's selection; an override applies to the
+    /// findings in the files its paths match, an included file's too),
+    /// severities overridden.
+    pub fn apply(&self, cli: &Layer, diagnostics: &mut Vec<Diagnostic>) {
+        let mut by_file: std::collections::HashMap<String, (Selection, Vec<&Override>)> =
+            std::collections::HashMap::new();
+        for d in diagnostics.iter() {
+            by_file.entry(d.span.file.clone()).or_insert_with(|| {
+                let path = Path::new(&d.span.file);
+                (self.selection(path, cli), self.overrides_for(path))
+            });
+        }
+        diagnostics.retain(|d| by_file[&d.span.file].0.keeps(d));
         for d in diagnostics.iter_mut() {
+            let matching = &by_file[&d.span.file].1;
             let tables =
                 std::iter::once(&self.severity).chain(matching.iter().map(|o| &o.severity));
             for table in tables {

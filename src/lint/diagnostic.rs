@@ -45,7 +45,7 @@ impl Diagnostic {
     /// family prefix of its code (`JW9`), `ALL`, or its ShellCheck code.
     pub fn matches(&self, selector: &str) -> bool {
         selector.eq_ignore_ascii_case("all")
-            || selector == self.rule
+            || selector.eq_ignore_ascii_case(self.rule)
             || self
                 .shellcheck_code
                 .as_deref()

@@ -4,6 +4,7 @@
 
 use super::Diagnostic;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Replace the bytes `start..end` of the finding's file with `replacement`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,35 +33,57 @@ impl Edit {
 /// already is left for the next pass (its edits are all or nothing); the
 /// same edit twice is made once.
 pub fn apply(text: &str, file: &str, diagnostics: &[Diagnostic]) -> (String, usize) {
-    let mut taken: Vec<&Edit> = Vec::new();
+    // The edits taken so far, by (start, end): they never overlap.
+    let mut taken: BTreeMap<(usize, usize), &Edit> = BTreeMap::new();
     let mut fixed = 0;
     for d in diagnostics.iter().filter(|d| d.span.file == file) {
         if d.fix.is_empty() {
             continue;
         }
-        let fresh: Vec<&Edit> = d.fix.iter().filter(|e| !taken.contains(e)).collect();
+        let fresh: Vec<&Edit> = d
+            .fix
+            .iter()
+            .filter(|e| taken.get(&(e.start, e.end)) != Some(e))
+            .collect();
         let fits = fresh.iter().all(|e| {
             e.start <= e.end
                 && e.end <= text.len()
                 && text.is_char_boundary(e.start)
                 && text.is_char_boundary(e.end)
-                && !taken.iter().any(|t| overlaps(t, e))
-        });
+                && !clashes(&taken, e)
+        }) && !overlap_among(&fresh);
         if fits {
-            taken.extend(fresh);
+            for e in fresh {
+                taken.insert((e.start, e.end), e);
+            }
             fixed += 1;
         }
     }
-    taken.sort_by_key(|e| (e.start, e.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for e in taken {
+    for e in taken.into_values() {
         out.push_str(&text[at..e.start]);
         out.push_str(&e.replacement);
         at = e.end;
     }
     out.push_str(&text[at..]);
     (out, fixed)
+}
+
+/// Whether `e` overlaps an edit taken: as those never overlap, only the
+/// last one starting at or before it and the first one starting after it
+/// can.
+fn clashes(taken: &BTreeMap<(usize, usize), &Edit>, e: &Edit) -> bool {
+    let before = taken.range(..=(e.start, usize::MAX)).next_back();
+    let after = taken.range((e.start, 0)..).next();
+    before.into_iter().chain(after).any(|(_, t)| overlaps(t, e))
+}
+
+/// Whether a finding's own edits overlap one another.
+fn overlap_among(edits: &[&Edit]) -> bool {
+    let mut sorted: Vec<&&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.start, e.end));
+    sorted.windows(2).any(|w| overlaps(w[0], w[1]))
 }
 
 /// How many times a file is fixed and read again at most.

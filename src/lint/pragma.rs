@@ -43,18 +43,22 @@ fn read(doc: &Document) -> Pragmas {
             let Some(rest) = rest.trim_start().strip_prefix("jailwright") else {
                 continue;
             };
-            let rest = rest.trim();
+            // `ignore=X`, `ignore = X`, `jailwright: ignore=X`.
+            let Some((key, list)) = rest.trim_start_matches(':').split_once('=') else {
+                continue;
+            };
+            let (key, list) = (key.trim(), list.trim());
             let codes = |list: &str| -> Vec<String> {
                 list.split(',')
                     .map(|c| c.trim().to_string())
                     .filter(|c| !c.is_empty())
                     .collect()
             };
-            if let Some(list) = rest.strip_prefix("ignore-file=") {
+            if key == "ignore-file" {
                 for code in codes(list) {
                     pragmas.files.push((source.name.clone(), code));
                 }
-            } else if let Some(list) = rest.strip_prefix("ignore=") {
+            } else if key == "ignore" {
                 // The next line that is neither blank nor a comment.
                 let target = lines
                     .iter()

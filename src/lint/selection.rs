@@ -2,21 +2,56 @@
 //! default (every rule), `extend-select` adds to it, `ignore` takes away.
 //! A selector is a code (`JW301`), a rule name (`cp-arity`), a family
 //! prefix (`JW9`, `JW30`), `ALL`, or a ShellCheck code (`SC2086`, the JW901
-//! findings of that code). When a finding matches both a selected and an
-//! ignored selector, the more specific one decides (`--select JW3
-//! --ignore JW301`: every JW3 rule but JW301; `--ignore JW9
-//! --extend-select SC2086`: only ShellCheck's SC2086 of the JW9 family);
-//! equally specific, ignore wins.
+//! findings of that code). Within one source (the configuration file, the
+//! command line), when a finding matches both a selected and an ignored
+//! selector the more specific one decides (`--select JW3 --ignore JW301`:
+//! every JW3 rule but JW301; `--ignore JW9 --extend-select SC2086`: only
+//! ShellCheck's SC2086 of the JW9 family); equally specific, ignore wins.
+//! The command line comes after the file: its `--select` starts afresh
+//! (the file's ignores included), as ruff resolves them. A configuration
+//! override's per-path ignores always win.
 
 use super::Diagnostic;
 
-/// The selectors in force for a template.
+/// One source of selectors: the configuration file, then the command line.
 #[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// `None`: every rule.
+pub struct Layer {
+    /// `None`: keep what the layers before kept (at first: every rule).
     pub select: Option<Vec<String>>,
     pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
+}
+
+/// The selectors in force for one file: the layers in order (ruff's
+/// resolution: a layer's `select` starts afresh, its `extend-select` and
+/// `ignore` change what the layers before kept), then the per-path ignores
+/// of the configuration's overrides, which always win.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub layers: Vec<Layer>,
+    pub per_path_ignore: Vec<String>,
+}
+
+impl Layer {
+    /// Whether `d` is kept after this layer, `before` what the layers
+    /// before decided.
+    fn decide(&self, before: bool, d: &Diagnostic) -> bool {
+        let added = self
+            .select
+            .iter()
+            .flatten()
+            .chain(&self.extend_select)
+            .filter_map(|s| specificity(s, d))
+            .max();
+        let removed = self.ignore.iter().filter_map(|s| specificity(s, d)).max();
+        let base = self.select.is_none() && before;
+        match (added, removed) {
+            (None, None) => base,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some(a), Some(r)) => a > r,
+        }
+    }
 }
 
 /// Whether `selector` names anything: `ALL`, a rule code or name, a prefix
@@ -64,23 +99,21 @@ fn specificity(selector: &str, d: &Diagnostic) -> Option<usize> {
 }
 
 impl Selection {
+    /// The command line's selection alone.
+    pub fn of(layer: &Layer) -> Selection {
+        Selection {
+            layers: vec![layer.clone()],
+            per_path_ignore: Vec::new(),
+        }
+    }
+
     /// Whether `d` is reported.
     pub fn keeps(&self, d: &Diagnostic) -> bool {
-        let all = ["ALL".to_string()];
-        let selected = self
-            .select
-            .as_deref()
-            .unwrap_or(&all)
+        let kept = self
+            .layers
             .iter()
-            .chain(&self.extend_select)
-            .filter_map(|s| specificity(s, d))
-            .max();
-        let ignored = self.ignore.iter().filter_map(|s| specificity(s, d)).max();
-        match (selected, ignored) {
-            (None, _) => false,
-            (Some(_), None) => true,
-            (Some(s), Some(i)) => s > i,
-        }
+            .fold(true, |before, layer| layer.decide(before, d));
+        kept && !self.per_path_ignore.iter().any(|s| d.matches(s))
     }
 
     /// Whether any JW901 finding can be kept (ShellCheck need not run
@@ -97,10 +130,9 @@ impl Selection {
             span: crate::ir::Span::default(),
         };
         let named: Vec<&String> = self
-            .select
+            .layers
             .iter()
-            .flatten()
-            .chain(&self.extend_select)
+            .flat_map(|l| l.select.iter().flatten().chain(&l.extend_select))
             .filter(|s| is_shellcheck_code(s))
             .collect();
         self.keeps(&probe(Some("SC0000"))) || named.iter().any(|sc| self.keeps(&probe(Some(sc))))
@@ -125,13 +157,17 @@ mod tests {
         }
     }
 
-    fn selection(select: Option<&[&str]>, extend: &[&str], ignore: &[&str]) -> Selection {
+    fn layer(select: Option<&[&str]>, extend: &[&str], ignore: &[&str]) -> Layer {
         let strings = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        Selection {
+        Layer {
             select: select.map(strings),
             extend_select: strings(extend),
             ignore: strings(ignore),
         }
+    }
+
+    fn selection(select: Option<&[&str]>, extend: &[&str], ignore: &[&str]) -> Selection {
+        Selection::of(&layer(select, extend, ignore))
     }
 
     #[test]
@@ -150,8 +186,31 @@ mod tests {
         assert!(s.keeps(&cp) && !s.keeps(&overlay));
         let s = selection(Some(&["JW301"]), &[], &["cp-arity"]);
         assert!(!s.keeps(&cp), "equally specific: ignore wins");
-        assert!(selection(None, &[], &["all"]).select.is_none());
         assert!(!selection(None, &[], &["all"]).keeps(&cp));
+    }
+
+    #[test]
+    fn a_later_layers_select_starts_afresh_and_per_path_ignores_always_win() {
+        let cp = finding("JW301", "cp-arity", None);
+        let overlay = finding("JW302", "overlay-arity", None);
+        let config = layer(None, &[], &["JW301"]);
+        let both = |cli: Layer| Selection {
+            layers: vec![config.clone(), cli],
+            per_path_ignore: Vec::new(),
+        };
+        assert!(!both(layer(None, &[], &[])).keeps(&cp), "the file's ignore");
+        assert!(
+            both(layer(Some(&["JW301"]), &[], &[])).keeps(&cp),
+            "--select beats it"
+        );
+        assert!(
+            both(layer(None, &["cp-arity"], &[])).keeps(&cp),
+            "so does --extend-select"
+        );
+        assert!(!both(layer(Some(&["JW301"]), &[], &[])).keeps(&overlay));
+        let mut vendored = both(layer(Some(&["ALL"]), &[], &[]));
+        vendored.per_path_ignore = vec!["JW3".into()];
+        assert!(!vendored.keeps(&cp) && !vendored.keeps(&overlay));
     }
 
     #[test]

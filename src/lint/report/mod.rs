@@ -128,9 +128,21 @@ pub fn findings_text(results: &[FileResult], look: Look) -> String {
                         .iter()
                         .find(|s| s.name == d.span.file)
                         .map_or("", |s| s.text.as_str());
-                    IndexedSource::new(text)
+                    IndexedSource::new(&printable(text, look.unicode))
                 })
                 .clone();
+            // What a template holds reaches the terminal only as
+            // printable text (an escape sequence in a hostile template
+            // would drive it).
+            let d = &Diagnostic {
+                message: printable(&d.message, look.unicode),
+                help: d.help.as_deref().map(|h| printable(h, look.unicode)),
+                span: crate::ir::Span {
+                    file: printable(&d.span.file, look.unicode),
+                    ..d.span.clone()
+                },
+                ..d.clone()
+            };
             let rendered = Rendered {
                 diagnostic: d,
                 source: miette::NamedSource::new(&d.span.file, source),
@@ -141,6 +153,31 @@ pub fn findings_text(results: &[FileResult], look: Look) -> String {
                 out.push_str(&format!("  {} {}: {}\n", d.severity, d.code, d.message));
             }
             out.push('\n');
+        }
+    }
+    out
+}
+
+/// `text` with what a terminal would act on or hide replaced by `?`, byte
+/// for byte (spans stay where they were): control characters but newline
+/// and tab (escape sequences, carriage returns), the invisible marks that
+/// reorder or hide text (bidirectional overrides, zero-width characters, a
+/// byte order mark), and, for an ASCII terminal, anything not ASCII.
+pub fn printable(text: &str, unicode: bool) -> String {
+    let hidden = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+    if text.chars().all(|c| {
+        (!c.is_control() || c == '\n' || c == '\t') && !hidden(c) && (unicode || c.is_ascii())
+    }) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let shown =
+            (!c.is_control() || c == '\n' || c == '\t') && !hidden(c) && (unicode || c.is_ascii());
+        if shown {
+            out.push(c);
+        } else {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
         }
     }
     out

@@ -37,6 +37,19 @@ fn repeated(
         })
 }
 
+/// Whether the author of `line` (its text without the line break, the
+/// blanks after a final backslash or a carriage return) evidently meant it
+/// to continue onto `next`: it ends in an odd number of backslashes (`\\`
+/// is a literal one), it is not a comment, and the next line is indented
+/// as a continuation is. A fix that makes a backslash the last byte (JW102,
+/// JW106) is certain only then: bastille joins any such line with the next.
+pub(super) fn meant_to_continue(line: &str, next: Option<&str>) -> bool {
+    let backslashes = line.len() - line.trim_end_matches('\\').len();
+    backslashes % 2 == 1
+        && !line.trim_start().starts_with('#')
+        && next.is_some_and(|n| n.starts_with([' ', '\t']) && !n.trim().is_empty())
+}
+
 /// Reports every problem of one kind the reader recorded.
 fn report_problems(doc: &Document, report: &mut super::Report, kind: ProblemKind, help: &str) {
     for problem in doc.problems.iter().filter(|p| p.kind == kind) {
