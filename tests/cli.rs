@@ -1733,3 +1733,100 @@ fn the_command_lines_select_beats_the_configurations_ignore() {
     ]));
     assert!(extended.contains("JW301"), "{extended}");
 }
+
+/// A `shellcheck` on PATH that logs its arguments and runs the real one.
+fn logging_shellcheck(t: &Test) -> (String, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let real = String::from_utf8(
+        std::process::Command::new("sh")
+            .args(["-c", "command -v shellcheck"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let bin = t.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = t.path().join("calls.log");
+    let wrapper = bin.join("shellcheck");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho \"$1\" >> '{}'\nexec {} \"$@\"\n",
+            log.display(),
+            real.trim()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    (path, log)
+}
+
+#[test]
+fn shellcheck_runs_once_for_many_templates_and_not_again_for_unchanged_ones() {
+    require_shellcheck();
+    let mut t = Test::new();
+    for i in 0..12 {
+        t = t.file(&format!("t{i}/Bastillefile"), format!("CMD echo ${i}\n"));
+    }
+    let (path, log) = logging_shellcheck(&t);
+    let cache = t.path().join("cache");
+    let lint = |extra: &[&str]| {
+        let mut args = vec!["lint", "--format", "json", "."];
+        args.extend(extra);
+        Test::new()
+            .args(&args)
+            .command()
+            .current_dir(t.path())
+            .env("PATH", &path)
+            .env("XDG_CACHE_HOME", &cache)
+            .output()
+            .unwrap()
+    };
+    let calls = || {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        std::fs::remove_file(&log).ok();
+        text.lines().filter(|l| *l != "--version").count()
+    };
+    let first = lint(&[]);
+    let found = |out: &std::process::Output| -> usize {
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["shellcheck_code"] == "SC2086")
+            .count()
+    };
+    assert_eq!(
+        found(&first),
+        12,
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let runs = calls();
+    assert!(
+        (1..=4).contains(&runs),
+        "one ShellCheck run per core, not per template: {runs}"
+    );
+    let second = lint(&[]);
+    assert_eq!(found(&second), 12);
+    assert_eq!(calls(), 0, "answers come from the cache");
+    let uncached = lint(&["--no-cache"]);
+    assert_eq!(found(&uncached), 12);
+    assert!(calls() > 0, "--no-cache runs ShellCheck");
+    // A cache directory others can write is not trusted.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        cache.join("jailwright/shellcheck"),
+        std::fs::Permissions::from_mode(0o777),
+    )
+    .unwrap();
+    lint(&[]);
+    assert!(calls() > 0, "a world-writable cache is not read");
+}

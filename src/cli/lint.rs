@@ -4,6 +4,7 @@ use super::look::Stream;
 use super::stdin::{StdinArgs, is_stdin};
 use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Global, TemplateArgs, trouble};
 use crate::dialect::{Found, Scope};
+use crate::exec::adapters::shellcheck;
 use crate::lint::config::{self, Config, Threshold};
 use crate::lint::report::{self, FileResult};
 use crate::lint::selection::{self, Layer, Selection};
@@ -28,6 +29,11 @@ pub struct LintArgs {
     /// Do not run ShellCheck on shell text (JW901).
     #[arg(long)]
     no_shellcheck: bool,
+    /// Neither read nor write ShellCheck's cached answers
+    /// ($XDG_CACHE_HOME/jailwright/shellcheck, keyed by ShellCheck's
+    /// version and the script).
+    #[arg(long)]
+    no_cache: bool,
     /// A configuration file (default: the nearest `.jailwright.toml` above
     /// each template).
     #[arg(long, value_name = "FILE")]
@@ -114,6 +120,7 @@ pub fn run(args: LintArgs, global: &Global) -> i32 {
         found: Default::default(),
         threshold: args.failure_threshold,
         shellcheck_missing: args.no_shellcheck,
+        cache: shellcheck::Cache::open(!args.no_cache),
         current: None,
         cli,
         quiet: global.quiet,
@@ -122,6 +129,7 @@ pub fn run(args: LintArgs, global: &Global) -> i32 {
         reported: Default::default(),
         trouble_seen: false,
     };
+    let mut loaded = Vec::new();
     for path in &args.paths {
         if is_stdin(path) {
             run.lint_stdin(&args, forced, &bindings);
@@ -131,8 +139,9 @@ pub fn run(args: LintArgs, global: &Global) -> i32 {
             Ok(p) => p,
             Err(code) => return code,
         };
-        run.lint_path(path, &args, forced, &bindings);
+        loaded.extend(run.gather(path, &args, forced, &bindings));
     }
+    run.lint_all(loaded, &args, forced, &bindings);
     run.finish(&args, global)
 }
 
@@ -166,6 +175,7 @@ struct Run {
     found: HashMap<PathBuf, Option<Config>>,
     threshold: Option<Threshold>,
     shellcheck_missing: bool,
+    cache: shellcheck::Cache,
     /// `--select`, `--extend-select`, `--ignore`.
     cli: Layer,
     /// The configuration of the template linted last: with `cli`, what
@@ -193,29 +203,33 @@ impl Run {
         }
     }
 
-    /// Lints the templates at `path`: a file, or every template under a
+    /// Reads the templates at `path`: a file, or every template under a
     /// directory (one with none is an error: a mistyped CI path must fail).
-    fn lint_path(
+    fn gather(
         &mut self,
         path: &Path,
         args: &LintArgs,
         forced: Option<crate::ir::Dialect>,
         bindings: &crate::dialect::Bindings,
-    ) {
+    ) -> Vec<Loaded> {
         if !path.exists() && !path.is_symlink() {
             self.trouble(format!("{}: no such file or directory", path.display()));
-            return;
+            return Vec::new();
         }
         // A directory is a tree nobody has vetted: nothing out of it is
         // read. A file named on the command line is read where it leads.
         let scope = if path.is_dir() {
             match Scope::within(path) {
                 Ok(scope) => scope,
-                Err(e) => return self.trouble(format!("{}: {e}", path.display())),
+                Err(e) => {
+                    self.trouble(format!("{}: {e}", path.display()));
+                    return Vec::new();
+                }
             }
         } else {
             Scope::anywhere()
         };
+        let mut loaded = Vec::new();
         let mut templates = 0;
         for found in dialect::walk(path) {
             let template = match found {
@@ -230,31 +244,17 @@ impl Run {
                 Found::Template(t) | Found::LinkInside(t) => t,
             };
             templates += 1;
-            let load = || {
-                args.options
-                    .remote
-                    .load_expanded_in(&template, forced, bindings, &scope)
-            };
-            match load() {
-                Ok(doc) => {
-                    let diagnostics = self.findings(&doc, &template, &scope);
-                    let Some(diagnostics) = diagnostics else {
-                        continue;
-                    };
-                    if self.fix_files(&doc, &diagnostics, &scope, path) {
-                        // Read again: the report is of the fixed files.
-                        match load() {
-                            Ok(doc) => {
-                                if let Some(d) = self.findings(&doc, &template, &scope) {
-                                    self.push(doc, d);
-                                }
-                            }
-                            Err(e) => self.trouble(e),
-                        }
-                    } else {
-                        self.push(doc, diagnostics);
-                    }
-                }
+            match args
+                .options
+                .remote
+                .load_expanded_in(&template, forced, bindings, &scope)
+            {
+                Ok(doc) => loaded.push(Loaded {
+                    doc,
+                    template,
+                    scope: scope.clone(),
+                    named: path.to_path_buf(),
+                }),
                 Err(e) => self.trouble(e),
             }
         }
@@ -264,6 +264,99 @@ impl Run {
                 path.display()
             ));
         }
+        loaded
+    }
+
+    /// Lints the templates read, ShellCheck run once for all of them.
+    fn lint_all(
+        &mut self,
+        loaded: Vec<Loaded>,
+        args: &LintArgs,
+        forced: Option<crate::ir::Dialect>,
+        bindings: &crate::dialect::Bindings,
+    ) {
+        let mut shell = self.shell_findings(&loaded);
+        for (l, shell) in loaded.into_iter().zip(shell.drain(..)) {
+            let Some(diagnostics) = self.findings(&l.doc, &l.template, &l.scope, shell) else {
+                continue;
+            };
+            if self.fix_files(&l.doc, &diagnostics, &l.scope, &l.named) {
+                // Read again: the report is of the fixed files.
+                match args
+                    .options
+                    .remote
+                    .load_expanded_in(&l.template, forced, bindings, &l.scope)
+                {
+                    Ok(doc) => {
+                        if let Some(d) = self.findings(&doc, &l.template, &l.scope, None) {
+                            self.push(doc, d);
+                        }
+                    }
+                    Err(e) => self.trouble(e),
+                }
+            } else {
+                self.push(l.doc, diagnostics);
+            }
+        }
+    }
+
+    /// ShellCheck's findings in each template that wants them (`None`:
+    /// its selection keeps no JW901 finding), from one batched run.
+    fn shell_findings(&mut self, loaded: &[Loaded]) -> Vec<Option<ShellAnswer>> {
+        let mut wanted = Vec::new();
+        let cli = self.cli.clone();
+        for l in loaded {
+            let wants = !self.shellcheck_missing
+                && match self.config(&l.template, &l.scope) {
+                    Ok(Some(config)) => config.selection(&l.template, &cli),
+                    Ok(None) => Selection::of(&cli),
+                    Err(()) => Selection::default(),
+                }
+                .may_keep_shellcheck();
+            wanted.push(wants.then(|| lint::shellcheck::script(&l.doc)));
+        }
+        let texts: Vec<&str> = wanted
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|s| s.text.as_str())
+            .collect();
+        if texts.is_empty() {
+            return wanted
+                .iter()
+                .map(|w| w.as_ref().map(|_| Ok(Vec::new())))
+                .collect();
+        }
+        let answers = match shellcheck::run_many(&texts, &self.cache) {
+            None => {
+                self.note("shellcheck is not installed: shell checks (JW901) skipped");
+                self.shellcheck_missing = true;
+                return loaded.iter().map(|_| None).collect();
+            }
+            Some(Err(e)) => {
+                self.trouble(e);
+                return loaded.iter().map(|_| None).collect();
+            }
+            Some(Ok(answers)) => answers,
+        };
+        let mut answers = answers.into_iter();
+        loaded
+            .iter()
+            .zip(&wanted)
+            .map(|(l, want)| {
+                let script = want.as_ref()?;
+                let Some(script) = script else {
+                    return Some(Ok(Vec::new()));
+                };
+                let json = answers.next().unwrap_or_default();
+                Some(
+                    lint::shellcheck::diagnostics(&l.doc, script, &json).map(|mut found| {
+                        lint::pragma::apply(&l.doc, &mut found);
+                        found
+                    }),
+                )
+            })
+            .collect()
     }
 
     /// Lints the template on standard input.
@@ -290,7 +383,7 @@ impl Run {
             PathBuf::from(".")
         };
         let scope = Scope::anywhere();
-        let Some(diagnostics) = self.findings(&doc, &here, &scope) else {
+        let Some(diagnostics) = self.findings(&doc, &here, &scope, None) else {
             return;
         };
         if (self.fixes.write || self.fixes.diff) && doc.sources[0].lossy {
@@ -318,7 +411,7 @@ impl Run {
                     bindings,
                 );
                 if let Ok(doc) = again
-                    && let Some(d) = self.findings(&doc, &here, &scope)
+                    && let Some(d) = self.findings(&doc, &here, &scope, None)
                 {
                     self.push(doc, d);
                 }
@@ -336,6 +429,7 @@ impl Run {
         doc: &crate::document::Document,
         template: &Path,
         scope: &Scope,
+        shell: Option<ShellAnswer>,
     ) -> Option<Vec<lint::Diagnostic>> {
         let mut diagnostics = lint::lint(doc);
         let cli = self.cli.clone();
@@ -345,18 +439,17 @@ impl Run {
             Err(()) => return None,
         };
         self.current = current;
-        if !self.shellcheck_missing && selection.may_keep_shellcheck() {
-            match shell_findings(doc) {
-                Some(Ok(mut found)) => {
-                    lint::pragma::apply(doc, &mut found);
-                    diagnostics.extend(found);
-                }
-                Some(Err(e)) => self.trouble(e),
-                None => {
-                    self.note("shellcheck is not installed: shell checks (JW901) skipped");
-                    self.shellcheck_missing = true;
-                }
+        let shell = match shell {
+            Some(answer) => Some(answer),
+            None if !self.shellcheck_missing && selection.may_keep_shellcheck() => {
+                self.shell_findings_of(doc)
             }
+            None => None,
+        };
+        match shell {
+            Some(Ok(found)) => diagnostics.extend(found),
+            Some(Err(e)) => self.trouble(e),
+            None => {}
         }
         let failure_threshold = match &self.current {
             Some(config) => {
@@ -370,6 +463,31 @@ impl Run {
         };
         self.threshold = self.threshold.or(failure_threshold);
         Some(diagnostics)
+    }
+
+    /// ShellCheck's findings in one template (`None`: not installed,
+    /// which is said once).
+    fn shell_findings_of(&mut self, doc: &crate::document::Document) -> Option<ShellAnswer> {
+        let Some(script) = lint::shellcheck::script(doc) else {
+            return Some(Ok(Vec::new()));
+        };
+        match shellcheck::run_many(&[&script.text], &self.cache) {
+            None => {
+                self.note("shellcheck is not installed: shell checks (JW901) skipped");
+                self.shellcheck_missing = true;
+                None
+            }
+            Some(Err(e)) => Some(Err(e)),
+            Some(Ok(answers)) => {
+                let json = answers.into_iter().next().unwrap_or_default();
+                Some(
+                    lint::shellcheck::diagnostics(doc, &script, &json).map(|mut found| {
+                        lint::pragma::apply(doc, &mut found);
+                        found
+                    }),
+                )
+            }
+        }
     }
 
     /// Whether `--fix` may fix a finding: selected for its file.
@@ -613,14 +731,14 @@ fn statistics(results: &[FileResult], format: LintFormat) -> String {
     out
 }
 
-/// ShellCheck's findings in a template's shell text; `None` when
-/// ShellCheck is not installed.
-fn shell_findings(
-    doc: &crate::document::Document,
-) -> Option<Result<Vec<lint::Diagnostic>, String>> {
-    let Some(script) = lint::shellcheck::script(doc) else {
-        return Some(Ok(Vec::new()));
-    };
-    let answer = crate::exec::adapters::shellcheck::run(&script.text)?;
-    Some(answer.and_then(|json| lint::shellcheck::diagnostics(doc, &script, &json)))
+/// ShellCheck's findings in one template, or why they could not be had.
+type ShellAnswer = Result<Vec<lint::Diagnostic>, String>;
+
+/// A template read, waiting for ShellCheck's answer and the report.
+struct Loaded {
+    doc: crate::document::Document,
+    template: PathBuf,
+    scope: Scope,
+    /// The path named on the command line it was found under.
+    named: PathBuf,
 }
