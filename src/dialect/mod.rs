@@ -159,20 +159,32 @@ fn present(path: &Path) -> bool {
 /// whose first line is one of the nine flavour commands (this reads the
 /// start of a regular file, nothing else).
 pub fn is_flavour(path: &Path) -> bool {
+    let sh_beside = || {
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|name| path.with_file_name(format!("{name}.sh")).is_file())
+    };
+    is_flavour_known(path, path.is_file(), sh_beside)
+}
+
+/// `is_flavour`, told whether `path` is a regular file (or leads to one)
+/// and asked whether a `NAME.sh` is beside it only when that decides (a
+/// directory walk knows both from its listing).
+pub fn is_flavour_known(path: &Path, is_file: bool, sh_beside: impl FnOnce() -> bool) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
     // `NAME.notes`: what `convert --to pot` could not carry over.
-    if name.ends_with(crate::convert::to_pot::NOTES) {
+    if name.ends_with(crate::convert::to_pot::NOTES) || !is_file {
         return false;
     }
-    if path.parent().is_some_and(|d| d.ends_with("pot/flavours")) && path.is_file() {
+    if path.parent().is_some_and(|d| d.ends_with("pot/flavours")) {
         return true;
     }
-    if name.contains('.') || !path.is_file() {
+    if name.contains('.') {
         return false;
     }
-    if name == "Potfile" || path.with_file_name(format!("{name}.sh")).is_file() {
+    if name == "Potfile" || sh_beside() {
         return true;
     }
     let Ok(bytes) = scope::peek(path, 4096) else {

@@ -19,7 +19,7 @@ use crate::source::SourceFile;
 use nix::fcntl::OFlag;
 use std::io;
 use std::os::fd::OwnedFd;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// The directories a template's files may be read from.
@@ -67,22 +67,38 @@ impl Scope {
             return read_regular(path, TEMPLATE_CAP);
         };
         let fd = open(path)?;
-        let real = std::fs::canonicalize(path)?;
+        let real = real_path(&fd, path)?;
         if !roots.iter().any(|root| real.starts_with(root)) {
             return Err(outside());
         }
-        let opened = std::fs::File::from(fd);
-        let (a, b) = (opened.metadata()?, std::fs::metadata(&real)?);
-        if (a.dev(), a.ino()) != (b.dev(), b.ino()) {
-            return Err(outside());
-        }
-        read_fd(OwnedFd::from(opened), TEMPLATE_CAP)
+        read_fd(fd, TEMPLATE_CAP)
     }
 
     /// The template file at `path`.
     pub fn read(&self, path: &Path) -> io::Result<SourceFile> {
         Ok(SourceFile::new(path, &self.read_bytes(path)?))
     }
+}
+
+/// Where the file opened as `fd` (from `path`) really is. Linux says it
+/// in one call (`/proc/self/fd`), for the file opened: no race. Elsewhere
+/// the path is resolved, and must lead to the very file opened.
+fn real_path(fd: &OwnedFd, path: &Path) -> io::Result<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        if let Ok(real) = std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd()))
+            && real.is_absolute()
+        {
+            return Ok(real);
+        }
+    }
+    let real = std::fs::canonicalize(path)?;
+    let (a, b) = (nix::sys::stat::fstat(fd)?, nix::sys::stat::stat(&real)?);
+    if (a.st_dev, a.st_ino) != (b.st_dev, b.st_ino) {
+        return Err(outside());
+    }
+    Ok(real)
 }
 
 /// The first `n` bytes of the regular file at `path` (content-based

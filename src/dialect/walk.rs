@@ -8,7 +8,9 @@
 //! file, and never through a symlink out of the tree.
 
 use super::scope::Scope;
-use super::{bastille, is_flavour, is_makejail_name};
+use super::{bastille, is_flavour, is_flavour_known, is_makejail_name};
+use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 /// A template found by a walk.
@@ -43,23 +45,31 @@ pub fn walk(path: &Path) -> Vec<Found> {
         return Vec::new();
     };
     let mut found = Vec::new();
-    let entries = walkdir::WalkDir::new(path)
+    let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(path)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in entries.flatten() {
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+        .collect();
+    // What each directory holds, from the walk's own listing: no file is
+    // looked up again to learn what the listing said.
+    let listing = Listing::of(&entries);
+    for entry in &entries {
         let p = entry.path();
         let kind = entry.file_type();
         if kind.is_dir() {
-            if bastille::legacy::is_legacy_dir(p) {
+            if listing.is_legacy_dir(p) {
                 found.push(Found::Template(p.to_path_buf()));
             }
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        let by_name = name == "Bastillefile" || is_makejail_name(&name) || flavour_by_name(p);
+        let sh_beside = || listing.has_file(p.parent(), &format!("{name}.sh"));
+        let by_name = name == "Bastillefile"
+            || is_makejail_name(&name)
+            || (!name.contains('.') && (name == "Potfile" || sh_beside()));
         if !kind.is_symlink() {
-            if by_name || is_flavour(p) {
+            if by_name || is_flavour_known(p, kind.is_file(), sh_beside) {
                 found.push(Found::Template(p.to_path_buf()));
             }
         } else if scope.contains(p) {
@@ -83,14 +93,46 @@ pub fn discover(path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// A pot flavour by its name alone: `Potfile`, or a name without a dot
-/// with a `NAME.sh` beside it.
-fn flavour_by_name(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    !name.contains('.')
-        && (name == "Potfile" || path.with_file_name(format!("{name}.sh")).is_file())
+/// The names in each directory of a walk: all of them, and which are
+/// regular files or symlinks (whose target decides, looked up when asked).
+struct Listing<'w> {
+    names: HashMap<&'w Path, HashMap<&'w OsStr, walkdir::DirEntry>>,
+}
+
+impl<'w> Listing<'w> {
+    fn of(entries: &'w [walkdir::DirEntry]) -> Listing<'w> {
+        let mut names: HashMap<&Path, HashMap<&OsStr, walkdir::DirEntry>> = HashMap::new();
+        for entry in entries.iter().filter(|e| e.depth() > 0) {
+            if let Some(parent) = entry.path().parent() {
+                names
+                    .entry(parent)
+                    .or_default()
+                    .insert(entry.file_name(), entry.clone());
+            }
+        }
+        Listing { names }
+    }
+
+    /// Whether `dir` holds `name` as a regular file (or a symlink to one).
+    fn has_file(&self, dir: Option<&Path>, name: &str) -> bool {
+        let Some(entry) = dir.and_then(|d| self.names.get(d)?.get(OsStr::new(name))) else {
+            return false;
+        };
+        let kind = entry.file_type();
+        kind.is_file() || (kind.is_symlink() && entry.path().is_file())
+    }
+
+    /// `bastille::legacy::is_legacy_dir`, from the listing: a hook file
+    /// and no Bastillefile.
+    fn is_legacy_dir(&self, dir: &Path) -> bool {
+        let Some(names) = self.names.get(dir) else {
+            return false;
+        };
+        !names.contains_key(OsStr::new("Bastillefile"))
+            && bastille::legacy::HOOKS
+                .iter()
+                .any(|hook| self.has_file(Some(dir), hook))
+    }
 }
 
 #[cfg(test)]
