@@ -118,6 +118,8 @@ pub fn run(args: LintArgs, global: &Global) -> i32 {
     let mut run = Run {
         explicit,
         found: Default::default(),
+        finder: Default::default(),
+        walked: Vec::new(),
         threshold: args.failure_threshold,
         shellcheck_missing: args.no_shellcheck,
         cache: shellcheck::Cache::open(!args.no_cache),
@@ -173,6 +175,10 @@ struct Run {
     /// Configurations found upward, by file, read once (`None`: it could
     /// not be read, which was reported).
     found: HashMap<PathBuf, Option<Config>>,
+    /// Which directory holds the nearest configuration, remembered.
+    finder: config::Finder,
+    /// Each walked directory, and its resolved path.
+    walked: Vec<(PathBuf, PathBuf)>,
     threshold: Option<Threshold>,
     shellcheck_missing: bool,
     cache: shellcheck::Cache,
@@ -219,9 +225,12 @@ impl Run {
         // A directory is a tree nobody has vetted: nothing out of it is
         // read. A file named on the command line is read where it leads.
         let scope = if path.is_dir() {
-            match Scope::within(path) {
-                Ok(scope) => scope,
-                Err(e) => {
+            match (Scope::within(path), std::fs::canonicalize(path)) {
+                (Ok(scope), Ok(real)) => {
+                    self.walked.push((path.to_path_buf(), real));
+                    scope
+                }
+                (Err(e), _) | (_, Err(e)) => {
                     self.trouble(format!("{}: {e}", path.display()));
                     return Vec::new();
                 }
@@ -656,13 +665,34 @@ impl Run {
         }
     }
 
+    /// The resolved directory of a template: below a walked directory the
+    /// walk followed no symlink, so it is the walked directory's resolved
+    /// path and the rest as found; elsewhere the path is resolved.
+    fn real_dir(&self, template: &Path) -> Option<PathBuf> {
+        let dir = template.parent()?;
+        for (walked, real) in &self.walked {
+            if let Ok(rest) = dir.strip_prefix(walked) {
+                return Some(real.join(rest));
+            }
+        }
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        std::fs::canonicalize(dir).ok()
+    }
+
     /// --config, else the nearest file upward (each read once; one found
     /// inside a walked tree is read only inside it).
     fn config(&mut self, template: &Path, scope: &Scope) -> Result<Option<&Config>, ()> {
         if self.explicit.is_some() {
             return Ok(self.explicit.as_ref());
         }
-        let Some(file) = config::find(template) else {
+        let Some(file) = self
+            .real_dir(template)
+            .and_then(|dir| self.finder.from_real_dir(&dir))
+        else {
             return Ok(None);
         };
         if !self.found.contains_key(&file) {

@@ -136,6 +136,31 @@ pub fn find(start: &Path) -> Option<PathBuf> {
         .find(|p| p.exists() && !p.is_dir())
 }
 
+/// `find` for many templates: each directory's answer is remembered, so
+/// a walk looks at each directory once, not once per template below it.
+#[derive(Debug, Default)]
+pub struct Finder {
+    answers: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Finder {
+    /// The nearest configuration in `real_dir` (a resolved directory) or
+    /// above it.
+    pub fn from_real_dir(&mut self, real_dir: &Path) -> Option<PathBuf> {
+        if let Some(answer) = self.answers.get(real_dir) {
+            return answer.clone();
+        }
+        let here = real_dir.join(FILE_NAME);
+        let answer = if std::fs::metadata(&here).is_ok_and(|m| !m.is_dir()) {
+            Some(here)
+        } else {
+            real_dir.parent().and_then(|up| self.from_real_dir(up))
+        };
+        self.answers.insert(real_dir.to_path_buf(), answer.clone());
+        answer
+    }
+}
+
 impl Config {
     fn overrides_for(&self, path: &Path) -> Vec<&Override> {
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());

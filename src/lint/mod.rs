@@ -84,6 +84,10 @@ impl Report<'_> {
 /// Runs every rule that applies to the document's dialect; findings come
 /// back sorted by position.
 pub fn lint(doc: &Document) -> Vec<Diagnostic> {
+    shell_text::remembered(|| lint_uncached(doc))
+}
+
+fn lint_uncached(doc: &Document) -> Vec<Diagnostic> {
     let mut all = Vec::new();
     for rule in rules::ALL {
         if !rule.dialects.contains(&doc.template.dialect) {

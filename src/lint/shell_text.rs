@@ -96,10 +96,46 @@ pub fn lines(doc: &Document) -> Vec<ShellLine<'_>> {
     out
 }
 
+/// The simple commands of a line of shell text (see `lex_commands`),
+/// lexed once per lint run of a template however many rules ask: the
+/// answers are kept while `remembered` runs.
+pub fn commands(text: &str) -> std::rc::Rc<[Vec<(usize, String)>]> {
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        match memo.as_mut() {
+            Some(known) => known
+                .entry(text.to_string())
+                .or_insert_with(|| lex_commands(text).into())
+                .clone(),
+            None => lex_commands(text).into(),
+        }
+    })
+}
+
+/// The texts lexed during `remembered`.
+type Memo = std::collections::HashMap<String, std::rc::Rc<[Vec<(usize, String)>]>>;
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `commands` remembering what it lexed; forgotten after.
+pub fn remembered<T>(f: impl FnOnce() -> T) -> T {
+    struct Forget;
+    impl Drop for Forget {
+        fn drop(&mut self) {
+            MEMO.with(|memo| *memo.borrow_mut() = None);
+        }
+    }
+    MEMO.with(|memo| *memo.borrow_mut() = Some(Memo::new()));
+    let _forget = Forget;
+    f()
+}
+
 /// The simple commands of a line of shell text: the words of each command
 /// of its lists and pipelines (after quote removal), with the byte offset
 /// of each word. Comments end the line.
-pub fn commands(text: &str) -> Vec<Vec<(usize, String)>> {
+fn lex_commands(text: &str) -> Vec<Vec<(usize, String)>> {
     let Ok(tokens) = crate::shell::lex(text) else {
         return Vec::new();
     };

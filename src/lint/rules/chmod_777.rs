@@ -20,7 +20,7 @@ pub const RULE: Rule = Rule {
 
 fn check(doc: &Document, report: &mut Report) {
     for line in lines(doc) {
-        for command in commands(line.text) {
+        for command in commands(line.text).iter() {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
             if words.first() != Some(&"chmod") {
                 continue;

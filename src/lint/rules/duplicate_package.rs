@@ -32,7 +32,7 @@ fn check(doc: &Document, report: &mut Report) {
         }
     }
     for line in lines(doc) {
-        for command in commands(line.text) {
+        for command in commands(line.text).iter() {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
             if let Some(at) = words.windows(2).position(|w| w == ["pkg", "install"]) {
                 for p in words[at + 2..].iter().filter(|w| !w.starts_with('-')) {

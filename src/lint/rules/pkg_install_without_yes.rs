@@ -24,7 +24,7 @@ fn check(doc: &Document, report: &mut Report) {
         if line.text.contains("ASSUME_ALWAYS_YES") {
             continue;
         }
-        for command in commands(line.text) {
+        for command in commands(line.text).iter() {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
             let Some(at) = words.iter().position(|w| *w == "pkg") else {
                 continue;

@@ -35,7 +35,7 @@ fn check(doc: &Document, report: &mut Report) {
         }
     }
     for line in lines(doc) {
-        for command in commands(line.text) {
+        for command in commands(line.text).iter() {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
             let upgrade = match words.iter().position(|w| *w == "pkg" || *w == "freebsd-update") {
                 Some(at) if words[at] == "freebsd-update" => true,

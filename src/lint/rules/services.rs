@@ -111,7 +111,7 @@ pub fn of(doc: &Document) -> Services {
         }
     }
     for line in lines(doc) {
-        for command in commands(line.text) {
+        for command in commands(line.text).iter() {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
             let span = line.span(doc, command[0].0, command[0].0 + words[0].len());
             let order = (span.file.clone(), span.start);
