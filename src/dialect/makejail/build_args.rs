@@ -13,6 +13,7 @@
 //! 4. `%%{NAME}` becomes `%{NAME}`.
 
 use regex::{Captures, Regex};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 /// A declaration not preceded by `%`: group 2 the character before it,
@@ -68,8 +69,15 @@ pub fn expand(lines: &[String], cli: &[String], file: &str) -> Result<Expanded, 
         rewrite_declarations(&mut text, name, value);
     }
 
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut warnings = Vec::new();
+    // Which lines mention `%{NAME}`: each declaration's pass looks at
+    // those lines only (AppJail's sed reads them all, to the same effect),
+    // so expanding stays linear in the number of declarations.
+    let mut mentions: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    for (i, l) in text.iter().enumerate() {
+        index_mentions(&mut mentions, i, l);
+    }
     let found: Vec<(usize, Declaration)> = text
         .iter()
         .enumerate()
@@ -90,9 +98,13 @@ pub fn expand(lines: &[String], cli: &[String], file: &str) -> Result<Expanded, 
             ));
             continue;
         }
-        seen.push(decl.name.clone());
+        seen.insert(decl.name.clone());
+        let Some(lines) = mentions.get(&decl.name).cloned() else {
+            continue;
+        };
         let reference = Regex::new(&format!(r"(^%|([^%])%)\{{{}\}}", decl.name)).expect("valid");
-        for l in text.iter_mut() {
+        for i in lines {
+            let l = &mut text[i];
             if reference.is_match(l) {
                 *l = reference
                     .replace_all(l, |c: &Captures| {
@@ -101,6 +113,9 @@ pub fn expand(lines: &[String], cli: &[String], file: &str) -> Result<Expanded, 
                         format!("{}{}", c.get(2).map_or("", |m| m.as_str()), value)
                     })
                     .into_owned();
+                // The value may mention later declarations.
+                let l = text[i].clone();
+                index_mentions(&mut mentions, i, &l);
             }
         }
     }
@@ -117,6 +132,19 @@ pub fn expand(lines: &[String], cli: &[String], file: &str) -> Result<Expanded, 
         })
         .collect();
     Ok(Expanded { lines, warnings })
+}
+
+/// Records line `i` under every name it mentions as `%{NAME`.
+fn index_mentions(mentions: &mut HashMap<String, BTreeSet<usize>>, i: usize, line: &str) {
+    let mut rest = line;
+    while let Some(at) = rest.find("%{") {
+        rest = &rest[at + 2..];
+        let end = rest.find(['}', ':', '!']).unwrap_or(rest.len());
+        mentions
+            .entry(rest[..end].to_string())
+            .or_default()
+            .insert(i);
+    }
 }
 
 /// `lib_replace_macrovar`: every declaration of `name` becomes
