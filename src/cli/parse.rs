@@ -68,10 +68,16 @@ pub fn run(args: ParseArgs) -> i32 {
 }
 
 fn print(doc: &crate::document::Document, format: Format) -> i32 {
-    let out = match format {
-        Format::Json => crate::inspect::json(&doc.template),
-        Format::Text => crate::inspect::text(&doc.template),
-    };
-    out!("{out}");
+    match format {
+        Format::Json => {
+            // Streamed: a large template is never one JSON tree in memory.
+            use std::io::Write as _;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written =
+                crate::inspect::write_json(&doc.template, &mut out).and_then(|()| out.flush());
+            super::stdio::stdout_written(written);
+        }
+        Format::Text => out!("{}", crate::inspect::text(&doc.template)),
+    }
     EXIT_OK
 }
