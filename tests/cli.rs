@@ -939,13 +939,7 @@ fn select_ignore_and_extend_select_take_codes_names_and_families() {
             "Bastillefile",
         ];
         args.extend(extra);
-        let out = t().args(&args).run();
-        out.json()["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["code"].as_str().unwrap().to_string())
-            .collect()
+        t().args(&args).run().codes()
     };
     let all = codes(&[]);
     assert!(
@@ -1170,12 +1164,7 @@ fn lint_fix_makes_each_certain_fix_and_the_file_reads_as_meant() {
             .args(&["lint", "--fix", "--no-shellcheck", "--format", "json"])
             .args(&[t.path().join("fixed").join(file).to_str().unwrap()])
             .run();
-        let left: Vec<String> = out.json()["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["code"].as_str().unwrap().to_string())
-            .collect();
+        let left = out.codes();
         assert!(
             !left.contains(&code.to_string()),
             "{code} left: {left:?} {}",
@@ -1604,14 +1593,8 @@ fn an_override_applies_to_the_findings_in_an_included_file() {
         .file("Makejail", "INCLUDE vendor/common.makejail\nPKG nginx\n")
         .file("vendor/common.makejail", "PKG vim")
         .args(&["lint", "--no-shellcheck", "--format", "json", "Makejail"]);
-    let json = t.run().json();
-    let codes: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert!(!codes.contains(&"JW709"), "{codes:?}");
+    let codes = t.run().codes();
+    assert!(!codes.contains(&"JW709".to_string()), "{codes:?}");
 }
 
 #[test]

@@ -107,20 +107,25 @@ fn lint_uncached(doc: &Document) -> Vec<Diagnostic> {
     all
 }
 
-/// A rule's page: code, name, severity, dialects, family, summary and its
-/// documentation (from its module).
-pub fn explain(rule: &Rule) -> String {
-    let dialects: Vec<String> = rule
+/// The dialects a rule applies to, by name: `bastille, makejail`.
+pub fn dialect_names(rule: &Rule) -> String {
+    let names: Vec<String> = rule
         .dialects
         .iter()
         .map(|d| format!("{d:?}").to_lowercase())
         .collect();
+    names.join(", ")
+}
+
+/// A rule's page: code, name, severity, dialects, family, summary and its
+/// documentation (from its module).
+pub fn explain(rule: &Rule) -> String {
     format!(
         "{} {}\n  severity: {}\n  dialects: {}\n  family: {}\n  fixable: {}\n\n{}\n\n{}\n",
         rule.code,
         rule.name,
         rule.severity,
-        dialects.join(", "),
+        dialect_names(rule),
         rules::family(rule.code),
         if rule.fixable {
             "yes (lint --fix)"

@@ -34,6 +34,18 @@ impl From<std::process::Output> for Output {
 }
 
 impl Output {
+    /// The codes of the findings of `lint --format json`, in order.
+    pub fn codes(&self) -> Vec<String> {
+        self.json()["diagnostics"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
