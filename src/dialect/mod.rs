@@ -430,10 +430,7 @@ pub fn load_expanded_with(
     } else {
         path.to_path_buf()
     };
-    let mut read = |p: &Path| -> std::io::Result<(std::path::PathBuf, Vec<u8>)> {
-        let bytes = scope.read_bytes(p)?;
-        Ok((std::fs::canonicalize(p)?, bytes))
-    };
+    let mut read = |p: &Path| scope.read_located(p);
     let mut doc = makejail::expand::expand(&file, bindings, &mut read, remote)
         .map_err(|source| LoadError::io(&file, source))?;
     let missing = template_sources_missing(&doc, |p| p.exists());

@@ -74,6 +74,19 @@ impl Scope {
         read_fd(fd, TEMPLATE_CAP)
     }
 
+    /// `read_bytes`, and where the file read really is (the file opened,
+    /// not the path resolved again).
+    pub fn read_located(&self, path: &Path) -> io::Result<(PathBuf, Vec<u8>)> {
+        let fd = open(path)?;
+        let real = real_path(&fd, path)?;
+        if let Some(roots) = &self.roots
+            && !roots.iter().any(|root| real.starts_with(root))
+        {
+            return Err(outside());
+        }
+        Ok((real, read_fd(fd, TEMPLATE_CAP)?))
+    }
+
     /// The template file at `path`.
     pub fn read(&self, path: &Path) -> io::Result<SourceFile> {
         Ok(SourceFile::new(path, &self.read_bytes(path)?))

@@ -25,14 +25,33 @@ pub const HOOKS: [&str; 14] = [
 /// A directory is a legacy template when it holds a hook file and no
 /// Bastillefile.
 pub fn is_legacy_dir(dir: &Path) -> bool {
-    !dir.join("Bastillefile").exists() && HOOKS.iter().any(|hook| dir.join(hook).is_file())
+    let names = listing(dir);
+    !names.iter().any(|n| n == "Bastillefile")
+        && HOOKS
+            .iter()
+            .any(|hook| names.iter().any(|n| n == hook) && dir.join(hook).is_file())
+}
+
+/// The names in `dir` (one read of the directory instead of a lookup per
+/// hook name; empty when it cannot be read).
+fn listing(dir: &Path) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect()
 }
 
 /// Reads every hook file of `dir` into one template, only inside `scope`
 /// (a hook that is a FIFO or a device is refused, not skipped).
 pub fn parse_dir(dir: &Path, bindings: &Bindings, scope: &Scope) -> std::io::Result<Document> {
     let mut sources = Vec::new();
+    let names = listing(dir);
     for hook in HOOKS {
+        if !names.iter().any(|n| n == hook) {
+            continue;
+        }
         let path = dir.join(hook);
         if path.exists() && !path.is_dir() {
             sources.push(
