@@ -70,6 +70,20 @@ fn main() {
             args: |t, out| convert(t, "makejail", out),
         },
         Case {
+            name: "parse --format json, n PKG lines",
+            n: 100_000,
+            file: "Bastillefile",
+            template: pkg_lines,
+            args: |t, _| args(&["parse", "--format", "json"], t),
+        },
+        Case {
+            name: "parse Makejail, n build-arg declarations",
+            n: 800,
+            file: "Makejail",
+            template: build_args,
+            args: |t, _| args(&["parse"], t),
+        },
+        Case {
             name: "fmt --check, n rewrites that change meaning",
             n: 2_000,
             file: "Bastillefile",
@@ -226,4 +240,13 @@ fn continued_cmd(n: usize) -> String {
 /// so every rewrite would change the meaning and is tried and undone.
 fn space_indented(n: usize) -> String {
     (0..n).map(|i| format!("  PKG p{i}\n")).collect()
+}
+
+/// `n` Makejail build arguments, each declared once and used once.
+fn build_args(n: usize) -> String {
+    let mut text: String = (0..n)
+        .map(|i| format!("ARG x{i}=%{{B{i}:v{i}}}\n"))
+        .collect();
+    text.extend((0..n).map(|i| format!("CMD echo %{{B{i}}}\n")));
+    text
 }
