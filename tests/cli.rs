@@ -1813,3 +1813,207 @@ fn shellcheck_runs_once_for_many_templates_and_not_again_for_unchanged_ones() {
     lint(&[]);
     assert!(calls() > 0, "a world-writable cache is not read");
 }
+
+// ---- issue 18 review: defects of the batched ShellCheck run and lookups ----
+
+/// `lint --format json` of `paths` in `t`, with an empty cache, as
+/// (file, line, ShellCheck code) of its JW901 findings.
+fn shellcheck_findings(
+    t: &Test,
+    paths: &[&str],
+    env: &[(&str, &str)],
+) -> Vec<(String, u64, String)> {
+    let mut args = vec!["lint", "--format", "json"];
+    args.extend(paths);
+    let mut command = Test::new().args(&args).command();
+    command.current_dir(t.path());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let mut found: Vec<(String, u64, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "JW901")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["shellcheck_code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_template_cannot_source_another_templates_script_in_the_batched_run() {
+    require_shellcheck();
+    let sourcing = "#!/bin/sh -e\n# shellcheck source-path=SCRIPTDIR\n. ./0.sh\n. ./0.sh\n. ./1.sh\necho \"$x\"\n";
+    let t = Test::new()
+        .file("a/f", "")
+        .file("a/f.sh", sourcing)
+        .file("b/g", "")
+        .file("b/g.sh", "#!/bin/sh -e\nx=1\n. ./0.sh\n");
+    let cache = t.path().join("cache");
+    let env = [("XDG_CACHE_HOME", cache.to_str().unwrap())];
+    let together = shellcheck_findings(&t, &["."], &env);
+    let _ = std::fs::remove_dir_all(&cache);
+    let mut alone = shellcheck_findings(&t, &["a/f"], &env);
+    let _ = std::fs::remove_dir_all(&cache);
+    alone.extend(shellcheck_findings(&t, &["b/g"], &env));
+    let alone: Vec<(String, u64, String)> = alone
+        .into_iter()
+        .map(|(f, l, c)| (format!("./{f}"), l, c))
+        .collect();
+    let mut alone = alone;
+    alone.sort();
+    assert_eq!(together, alone, "each template is checked as if alone");
+    assert!(
+        together.iter().any(|(_, _, c)| c == "SC1091"),
+        "{together:?}"
+    );
+}
+
+#[test]
+fn the_shellcheck_cache_key_includes_shellcheck_opts() {
+    require_shellcheck();
+    let t = Test::new().file("Bastillefile", "CMD echo $1\n");
+    let cache = t.path().join("cache");
+    let cache = cache.to_str().unwrap();
+    let quiet = shellcheck_findings(
+        &t,
+        &["Bastillefile"],
+        &[
+            ("XDG_CACHE_HOME", cache),
+            ("SHELLCHECK_OPTS", "--severity=error"),
+        ],
+    );
+    assert!(quiet.is_empty(), "{quiet:?}");
+    let plain = shellcheck_findings(&t, &["Bastillefile"], &[("XDG_CACHE_HOME", cache)]);
+    assert_eq!(plain.len(), 1, "not the answer cached under other options");
+}
+
+#[test]
+fn a_cache_directory_that_is_a_symlink_is_not_used() {
+    require_shellcheck();
+    let t = Test::new().file("Bastillefile", "CMD echo $1\n");
+    let (path, log) = logging_shellcheck(&t);
+    let cache = t.path().join("cache");
+    std::fs::create_dir_all(cache.join("jailwright")).unwrap();
+    std::fs::create_dir_all(t.path().join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(
+        t.path().join("elsewhere"),
+        cache.join("jailwright/shellcheck"),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let out = Test::new()
+            .args(&["lint", "Bastillefile"])
+            .command()
+            .current_dir(t.path())
+            .env("PATH", &path)
+            .env("XDG_CACHE_HOME", &cache)
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("SC2086"));
+    }
+    let runs = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter(|l| *l != "--version")
+        .count();
+    assert_eq!(runs, 2, "no answer read through the symlink");
+    assert_eq!(
+        std::fs::read_dir(t.path().join("elsewhere"))
+            .unwrap()
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn a_failed_shellcheck_batch_is_reported_once() {
+    require_shellcheck();
+    let mut t = Test::new();
+    for i in 0..5 {
+        t = t.file(&format!("t{i}/Bastillefile"), format!("CMD echo ${i}\n"));
+    }
+    let out = t
+        .env("TMPDIR", "/nonexistent-jailwright-test")
+        .args(&["lint", "--no-cache", "."])
+        .run();
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr.matches("temporary directory").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_template_named_through_a_symlink_takes_the_configuration_beside_its_target() {
+    let t = Test::new()
+        .file("else/.jailwright.toml", "ignore = [\"ALL\"]\n")
+        .file("else/proj/Bastillefile", "CP a\n")
+        .file("t2/keep", "");
+    std::os::unix::fs::symlink(
+        t.path().join("else/proj/Bastillefile"),
+        t.path().join("t2/Bastillefile"),
+    )
+    .unwrap();
+    let out = t
+        .args(&[
+            "lint",
+            "--no-shellcheck",
+            "--format",
+            "gnu",
+            "t2/Bastillefile",
+        ])
+        .run();
+    assert_eq!(out.stdout, "", "{}", out.stderr);
+}
+
+#[test]
+fn a_hook_directorys_own_configuration_applies_to_it() {
+    let out = Test::new()
+        .file("t/hooks/CMD", "chmod 777 /x\n")
+        .file("t/hooks/.jailwright.toml", "ignore = [\"ALL\"]\n")
+        .args(&["lint", "--no-shellcheck", "--format", "gnu", "t"])
+        .run();
+    assert_eq!(out.stdout, "", "{}", out.stderr);
+}
+
+#[test]
+fn lint_fix_reads_again_a_template_whose_include_another_fix_rewrote() {
+    let t = Test::new()
+        .file("t/a.makejail", "INCLUDE common.makejail\n")
+        .file("t/b.makejail", "INCLUDE common.makejail\n")
+        .file("t/common.makejail", "PKG nginx");
+    let t = t.args(&["lint", "--fix", "--no-shellcheck", "--format", "gnu", "t"]);
+    let out = t.run();
+    assert!(!out.stdout.contains("JW709"), "{}", out.stdout);
+    assert!(
+        !out.stderr.contains("changed while linted"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("t/common.makejail")).unwrap(),
+        "PKG nginx\n"
+    );
+}
+
+#[test]
+fn a_dangling_bastillefile_symlink_does_not_hide_hook_files() {
+    let t = Test::new().file("t/h/PKG", "nginx\n");
+    std::os::unix::fs::symlink("/nonexistent", t.path().join("t/h/Bastillefile")).unwrap();
+    let out = t.args(&["lint", "--no-shellcheck", "t"]).run();
+    assert!(out.code < 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("1 template(s)"), "{}", out.stdout);
+}

@@ -119,7 +119,7 @@ pub fn run(args: LintArgs, global: &Global) -> i32 {
         explicit,
         found: Default::default(),
         finder: Default::default(),
-        walked: Vec::new(),
+        rewritten: HashSet::new(),
         threshold: args.failure_threshold,
         shellcheck_missing: args.no_shellcheck,
         cache: shellcheck::Cache::open(!args.no_cache),
@@ -177,8 +177,8 @@ struct Run {
     found: HashMap<PathBuf, Option<Config>>,
     /// Which directory holds the nearest configuration, remembered.
     finder: config::Finder,
-    /// Each walked directory, and its resolved path.
-    walked: Vec<(PathBuf, PathBuf)>,
+    /// Files `--fix` rewrote: a template read before that is read again.
+    rewritten: HashSet<PathBuf>,
     threshold: Option<Threshold>,
     shellcheck_missing: bool,
     cache: shellcheck::Cache,
@@ -225,12 +225,9 @@ impl Run {
         // A directory is a tree nobody has vetted: nothing out of it is
         // read. A file named on the command line is read where it leads.
         let scope = if path.is_dir() {
-            match (Scope::within(path), std::fs::canonicalize(path)) {
-                (Ok(scope), Ok(real)) => {
-                    self.walked.push((path.to_path_buf(), real));
-                    scope
-                }
-                (Err(e), _) | (_, Err(e)) => {
+            match Scope::within(path) {
+                Ok(scope) => scope,
+                Err(e) => {
                     self.trouble(format!("{}: {e}", path.display()));
                     return Vec::new();
                 }
@@ -285,7 +282,29 @@ impl Run {
         bindings: &crate::dialect::Bindings,
     ) {
         let mut shell = self.shell_findings(&loaded);
-        for (l, shell) in loaded.into_iter().zip(shell.drain(..)) {
+        for (mut l, mut shell) in loaded.into_iter().zip(shell.drain(..)) {
+            // A file an earlier template's fix rewrote (an INCLUDE they
+            // share): this template is read again first.
+            if l.doc
+                .sources
+                .iter()
+                .any(|s| self.rewritten.contains(&s.path))
+            {
+                match args
+                    .options
+                    .remote
+                    .load_expanded_in(&l.template, forced, bindings, &l.scope)
+                {
+                    Ok(doc) => {
+                        l.doc = doc;
+                        shell = None;
+                    }
+                    Err(e) => {
+                        self.trouble(e);
+                        continue;
+                    }
+                }
+            }
             let Some(diagnostics) = self.findings(&l.doc, &l.template, &l.scope, shell) else {
                 continue;
             };
@@ -343,7 +362,9 @@ impl Run {
                 return loaded.iter().map(|_| None).collect();
             }
             Some(Err(e)) => {
+                // Said once; not tried again template by template.
                 self.trouble(e);
+                self.shellcheck_missing = true;
                 return loaded.iter().map(|_| None).collect();
             }
             Some(Ok(answers)) => answers,
@@ -596,6 +617,7 @@ impl Run {
             match crate::output::write_atomically(&source.path, fixed.as_bytes(), false) {
                 Ok(()) => {
                     self.fixes.fixed += count;
+                    self.rewritten.insert(source.path.clone());
                     written = true;
                 }
                 Err(e) => self.trouble(format!("{}: {e}", source.name)),
@@ -665,22 +687,17 @@ impl Run {
         }
     }
 
-    /// The resolved directory of a template: below a walked directory the
-    /// walk followed no symlink, so it is the walked directory's resolved
-    /// path and the rest as found; elsewhere the path is resolved.
+    /// Where a template's configuration is looked up from: the template
+    /// resolved (a symlink's target, as a template named through one is
+    /// read), itself when it is a directory (bastille hook files), else
+    /// the directory that holds it.
     fn real_dir(&self, template: &Path) -> Option<PathBuf> {
-        let dir = template.parent()?;
-        for (walked, real) in &self.walked {
-            if let Ok(rest) = dir.strip_prefix(walked) {
-                return Some(real.join(rest));
-            }
-        }
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
+        let real = std::fs::canonicalize(template).ok()?;
+        if real.is_dir() {
+            Some(real)
         } else {
-            dir
-        };
-        std::fs::canonicalize(dir).ok()
+            real.parent().map(Path::to_path_buf)
+        }
     }
 
     /// --config, else the nearest file upward (each read once; one found

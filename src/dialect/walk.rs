@@ -128,7 +128,11 @@ impl<'w> Listing<'w> {
         let Some(names) = self.names.get(dir) else {
             return false;
         };
-        !names.contains_key(OsStr::new("Bastillefile"))
+        // A Bastillefile that leads nowhere (a dangling symlink) is none.
+        let bastillefile = names
+            .get(OsStr::new("Bastillefile"))
+            .is_some_and(|e| !e.file_type().is_symlink() || e.path().exists());
+        !bastillefile
             && bastille::legacy::HOOKS
                 .iter()
                 .any(|hook| self.has_file(Some(dir), hook))

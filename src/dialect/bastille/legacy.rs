@@ -26,7 +26,9 @@ pub const HOOKS: [&str; 14] = [
 /// Bastillefile.
 pub fn is_legacy_dir(dir: &Path) -> bool {
     let names = listing(dir);
-    !names.iter().any(|n| n == "Bastillefile")
+    let bastillefile =
+        names.iter().any(|n| n == "Bastillefile") && dir.join("Bastillefile").exists();
+    !bastillefile
         && HOOKS
             .iter()
             .any(|hook| names.iter().any(|n| n == hook) && dir.join(hook).is_file())

@@ -10,8 +10,9 @@
 //! again without running ShellCheck.
 
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// The most bytes of script one ShellCheck run is given (it analyses about
 /// 50 KB a CPU-second): larger sets are split so every core has work.
@@ -20,50 +21,80 @@ const BATCH_BYTES: usize = 256 << 10;
 /// The most a cached answer may be.
 const ANSWER_CAP: u64 = 16 << 20;
 
-/// Where answers are cached, or `None` for no cache.
-pub struct Cache(Option<PathBuf>);
+/// Where answers are cached, or `None` for no cache: the directory held
+/// open, so what was checked (owner, mode) is what is read and written.
+pub struct Cache(Option<std::os::fd::OwnedFd>);
 
 impl Cache {
     /// The cache under `$XDG_CACHE_HOME/jailwright` (or `~/.cache`), when
-    /// that directory is ours alone; `None` when `enabled` is false.
+    /// that directory is ours alone; `None` when `enabled` is false or
+    /// neither variable is set (never a shared temporary directory).
     pub fn open(enabled: bool) -> Cache {
-        if !enabled {
+        let known =
+            std::env::var_os("XDG_CACHE_HOME").is_some() || std::env::var_os("HOME").is_some();
+        if !enabled || !known {
             return Cache(None);
         }
-        let dir = crate::output::cache_home().join("shellcheck");
-        Cache(private_dir(&dir).then_some(dir))
-    }
-
-    fn path(&self, key: &str) -> Option<PathBuf> {
-        self.0.as_ref().map(|d| d.join(format!("{key}.json")))
+        Cache(private_dir(&crate::output::cache_home().join("shellcheck")))
     }
 
     fn get(&self, key: &str) -> Option<String> {
-        let path = self.path(key)?;
-        let bytes = crate::files::read::read_regular(&path, ANSWER_CAP).ok()?;
+        let dir = self.0.as_ref()?;
+        let bytes = crate::files::read::read_regular_at(
+            dir,
+            std::ffi::OsStr::new(&format!("{key}.json")),
+            ANSWER_CAP,
+        )
+        .ok()?;
         String::from_utf8(bytes).ok()
     }
 
+    /// Written under a temporary name, then renamed into place, all
+    /// relative to the directory held open (no path looked up again).
     fn put(&self, key: &str, answer: &str) {
-        if let Some(path) = self.path(key) {
-            let _ = crate::files::atomic::write_atomically(&path, answer.as_bytes(), false);
+        use nix::fcntl::{OFlag, openat, renameat};
+        use nix::sys::stat::Mode;
+        let Some(dir) = self.0.as_ref() else {
+            return;
+        };
+        let temp = format!(".{key}.{}.tmp", std::process::id());
+        let flags =
+            OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        let Ok(fd) = openat(dir, temp.as_str(), flags, Mode::from_bits_truncate(0o600)) else {
+            return;
+        };
+        let mut file = std::fs::File::from(fd);
+        let written = std::io::Write::write_all(&mut file, answer.as_bytes());
+        drop(file);
+        if written.is_err()
+            || renameat(dir, temp.as_str(), dir, format!("{key}.json").as_str()).is_err()
+        {
+            let _ =
+                nix::unistd::unlinkat(dir, temp.as_str(), nix::unistd::UnlinkatFlags::NoRemoveDir);
         }
     }
 }
 
-/// Creates `dir` (0700) when missing; whether it is a directory owned by
-/// this user that nobody else can write (else a planted answer could hide
-/// findings).
-fn private_dir(dir: &Path) -> bool {
-    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+/// Creates `dir` (0700) when missing and opens it without following a
+/// symlink; the descriptor when it is a directory owned by this user that
+/// nobody else can write (else a planted answer could hide findings).
+fn private_dir(dir: &Path) -> Option<std::os::fd::OwnedFd> {
+    use nix::fcntl::{OFlag, open};
+    use nix::sys::stat::{Mode, fstat};
+    use std::os::unix::fs::DirBuilderExt;
     let _ = std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir);
-    let Ok(meta) = std::fs::symlink_metadata(dir) else {
-        return false;
-    };
-    meta.is_dir() && meta.uid() == nix::unistd::geteuid().as_raw() && meta.mode() & 0o022 == 0
+    let fd = open(
+        dir,
+        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()?;
+    let stat = fstat(&fd).ok()?;
+    let private = stat.st_uid == nix::unistd::geteuid().as_raw() && stat.st_mode & 0o022 == 0;
+    private.then_some(fd)
 }
 
 /// ShellCheck's version (`None`: not installed).
@@ -89,9 +120,11 @@ pub fn run_many(scripts: &[&str], cache: &Cache) -> Option<Result<Vec<String>, S
         Ok(v) => v,
         Err(e) => return Some(Err(e)),
     };
+    // ShellCheck also reads options from its environment.
+    let opts = std::env::var("SHELLCHECK_OPTS").unwrap_or_default();
     let keys: Vec<String> = scripts
         .iter()
-        .map(|s| hex(&Sha256::digest(format!("{version}\n{s}"))))
+        .map(|s| hex(&Sha256::digest(format!("{version}\n{opts}\n{s}"))))
         .collect();
     let mut answers: Vec<Option<String>> = keys.iter().map(|k| cache.get(k)).collect();
     let missing: Vec<usize> = (0..scripts.len())
@@ -113,42 +146,69 @@ pub fn run_many(scripts: &[&str], cache: &Cache) -> Option<Result<Vec<String>, S
         .collect()))
 }
 
-/// Runs ShellCheck over `scripts` in batches on every core; each script's
-/// answer as `{"comments": [...]}`.
+/// Runs ShellCheck over `scripts` in batches, as many at once as there
+/// are cores; each script's answer as `{"comments": [...]}`. Each script
+/// is a file of an unguessable name: ShellCheck follows `source` into the
+/// files it was given, so one template must not be able to name another's.
 fn check(scripts: &[&str]) -> Result<Vec<String>, String> {
     let dir = tempdir()?;
-    let files: Vec<PathBuf> = (0..scripts.len())
-        .map(|i| dir.path.join(format!("{i}.sh")))
+    let tag = hex(&Sha256::digest(format!(
+        "{}{:?}{}",
+        dir.path.display(),
+        std::time::SystemTime::now(),
+        std::process::id()
+    )));
+    let names: Vec<String> = (0..scripts.len())
+        .map(|i| hex(&Sha256::digest(format!("{tag}{i}")))[..24].to_string() + ".sh")
         .collect();
+    let index: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let files: Vec<PathBuf> = names.iter().map(|n| dir.path.join(n)).collect();
     for (file, script) in files.iter().zip(scripts) {
         std::fs::write(file, script).map_err(|e| format!("shellcheck: {}: {e}", file.display()))?;
     }
     let batches = batches(scripts);
-    let results: Vec<Result<String, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = batches
-            .iter()
-            .map(|batch| {
-                let args: Vec<&Path> = batch.iter().map(|&i| files[i].as_path()).collect();
-                scope.spawn(move || run(&args))
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Vec<Result<String, String>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores.min(batches.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(batch) = batches.get(i) else {
+                            return done;
+                        };
+                        let args: Vec<&Path> = batch.iter().map(|&i| files[i].as_path()).collect();
+                        done.push(run(&args));
+                    }
+                })
             })
             .collect();
-        handles
+        workers
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("shellcheck: a batch panicked".into()))
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| vec![Err("shellcheck: a batch panicked".into())])
             })
             .collect()
     });
     let mut per_file: Vec<Vec<serde_json::Value>> = vec![Vec::new(); scripts.len()];
-    for result in results {
+    for result in results.into_iter().flatten() {
         let answer: serde_json::Value =
             serde_json::from_str(&result?).map_err(|e| format!("shellcheck: {e}"))?;
         for comment in answer["comments"].as_array().into_iter().flatten() {
-            let index = comment["file"]
+            let file = comment["file"]
                 .as_str()
-                .and_then(|f| Path::new(f).file_stem()?.to_str()?.parse::<usize>().ok());
-            if let Some(list) = index.and_then(|i| per_file.get_mut(i)) {
+                .and_then(|f| Path::new(f).file_name()?.to_str());
+            if let Some(list) = file
+                .and_then(|f| index.get(f))
+                .and_then(|&i| per_file.get_mut(i))
+            {
                 list.push(comment.clone());
             }
         }
@@ -159,8 +219,8 @@ fn check(scripts: &[&str]) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// Indices of `scripts` in batches: at least one per core when there is
-/// enough text, none over `BATCH_BYTES` unless a script alone is.
+/// Indices of `scripts` in batches: one per core when there is enough
+/// text, none over `BATCH_BYTES` unless a script alone is.
 fn batches(scripts: &[&str]) -> Vec<Vec<usize>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let total: usize = scripts.iter().map(|s| s.len()).sum();
@@ -168,7 +228,7 @@ fn batches(scripts: &[&str]) -> Vec<Vec<usize>> {
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut size = 0;
     for (i, script) in scripts.iter().enumerate() {
-        if out.is_empty() || (size >= target && out.len() < scripts.len()) {
+        if out.is_empty() || size >= target {
             out.push(Vec::new());
             size = 0;
         }
@@ -178,14 +238,19 @@ fn batches(scripts: &[&str]) -> Vec<Vec<usize>> {
     out
 }
 
-/// One `shellcheck -s sh -f json1 FILE...` run.
+/// How long one ShellCheck run may take: a script can make ShellCheck
+/// work for ever (sourcing itself over and over).
+const RUN_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// One `shellcheck -s sh -f json1 --norc FILE...` run.
 fn run(files: &[&Path]) -> Result<String, String> {
-    let out = Command::new("shellcheck")
-        .args(["-s", "sh", "-f", "json1", "--norc", "--"])
-        .args(files)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("shellcheck: {e}"))?;
+    let out = super::command::output_within(
+        Command::new("shellcheck")
+            .args(["-s", "sh", "-f", "json1", "--norc", "--"])
+            .args(files),
+        RUN_LIMIT,
+    )
+    .map_err(|e| format!("shellcheck: {e}"))?;
     // 0: no findings, 1: findings; anything else is ShellCheck failing.
     match out.status.code() {
         Some(0 | 1) => Ok(String::from_utf8_lossy(&out.stdout).into_owned()),
