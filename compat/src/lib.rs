@@ -23,34 +23,37 @@ pub struct Expected {
     pub reason: String,
 }
 
-/// Reads `path<TAB>codes<TAB>reason` lines (codes separated by commas).
 /// Where the upstream corpus is: `$JAILWRIGHT_CORPUS`, else
 /// `../shared/corpus` beside the project. `None` when neither is a
 /// directory (`compat/fetch-corpus DIR` fetches it from the upstream
 /// repositories at their pinned commits).
 pub fn find_corpus() -> Option<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    std::env::var_os("JAILWRIGHT_CORPUS")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([workspace.join("../shared/corpus")])
-        .find(|dir| dir.is_dir())
+    find_shared("JAILWRIGHT_CORPUS", "corpus")
 }
 
 /// Where the managers' pinned shell code is (the differential test):
 /// `$JAILWRIGHT_UPSTREAM`, else `../shared/upstream` beside the project.
 pub fn find_upstream() -> Option<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    std::env::var_os("JAILWRIGHT_UPSTREAM")
+    find_shared("JAILWRIGHT_UPSTREAM", "upstream")
+}
+
+/// The directory `$VARIABLE` names, else `../shared/NAME` beside the
+/// project, when it is one.
+fn find_shared(variable: &str, name: &str) -> Option<PathBuf> {
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared")
+        .join(name);
+    std::env::var_os(variable)
         .map(PathBuf::from)
         .into_iter()
-        .chain([workspace.join("../shared/upstream")])
+        .chain([beside])
         .find(|dir| dir.is_dir())
 }
 
 /// What to do when the corpus is missing.
 pub const HOW_TO_GET_THE_CORPUS: &str = "the upstream template corpus was not found: set JAILWRIGHT_CORPUS=DIR, or fetch it with `compat/fetch-corpus DIR` (it clones the repositories listed in compat/corpus-sources at their pinned commits)";
 
+/// Reads `path<TAB>codes<TAB>reason` lines (codes separated by commas).
 pub fn parse_expected(text: &str) -> BTreeMap<String, Expected> {
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
