@@ -1296,6 +1296,13 @@ fn explain_has_a_page_for_every_conversion_code() {
     }
     let out = Test::new().args(&["explain", "CV999"]).run();
     assert_eq!(out.code, 2);
+    // A code cut inside a character panicked.
+    for odd in ["aé", "Sé1", "S"] {
+        let out = Test::new().args(&["explain", odd]).run();
+        assert_eq!(out.code, 2, "{odd}: {}", out.stderr);
+        let out = Test::new().args(&["lint", "--select", odd, "x"]).run();
+        assert_eq!(out.code, 2, "{odd}: {}", out.stderr);
+    }
     let out = Test::new().args(&["explain", "SC2086"]).run();
     assert_eq!(out.code, 0);
     assert!(

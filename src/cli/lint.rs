@@ -379,12 +379,7 @@ impl Run {
                     return Some(Ok(Vec::new()));
                 };
                 let json = answers.next().unwrap_or_default();
-                Some(
-                    lint::shellcheck::diagnostics(&l.doc, script, &json).map(|mut found| {
-                        lint::pragma::apply(&l.doc, &mut found);
-                        found
-                    }),
-                )
+                Some(shell_answer(&l.doc, script, &json))
             })
             .collect()
     }
@@ -510,12 +505,7 @@ impl Run {
             Some(Err(e)) => Some(Err(e)),
             Some(Ok(answers)) => {
                 let json = answers.into_iter().next().unwrap_or_default();
-                Some(
-                    lint::shellcheck::diagnostics(doc, &script, &json).map(|mut found| {
-                        lint::pragma::apply(doc, &mut found);
-                        found
-                    }),
-                )
+                Some(shell_answer(doc, &script, &json))
             }
         }
     }
@@ -780,6 +770,19 @@ fn statistics(results: &[FileResult], format: LintFormat) -> String {
 
 /// ShellCheck's findings in one template, or why they could not be had.
 type ShellAnswer = Result<Vec<lint::Diagnostic>, String>;
+
+/// ShellCheck's json1 answer for a template's script as its findings,
+/// pragmas applied.
+fn shell_answer(
+    doc: &crate::document::Document,
+    script: &lint::shellcheck::ShellScript<'_>,
+    json: &str,
+) -> ShellAnswer {
+    lint::shellcheck::diagnostics(doc, script, json).map(|mut found| {
+        lint::pragma::apply(doc, &mut found);
+        found
+    })
+}
 
 /// A template read, waiting for ShellCheck's answer and the report.
 struct Loaded {

@@ -331,10 +331,7 @@ fn explain(code: &str) -> i32 {
         out!("{}", crate::lint::explain(rule));
         return EXIT_OK;
     }
-    let shellcheck = code.len() > 2
-        && code[..2].eq_ignore_ascii_case("SC")
-        && code[2..].bytes().all(|b| b.is_ascii_digit());
-    if shellcheck {
+    if crate::lint::selection::is_shellcheck_code(code) {
         let code = code.to_uppercase();
         out!(
             "{code} (ShellCheck)\n\nA ShellCheck finding, reported under JW901 (shellcheck) with its code in the\nmessage and in JSON's shellcheck_code. ShellCheck's page: {}\n\nSilence it with `--ignore {code}`, `ignore = [\"{code}\"]` in .jailwright.toml, or a\n`# jailwright ignore={code}` comment before the line.\n",

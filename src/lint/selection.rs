@@ -74,10 +74,13 @@ pub fn validate(selector: &str) -> Result<(), String> {
     }
 }
 
-fn is_shellcheck_code(selector: &str) -> bool {
+/// `SC` and digits: a ShellCheck code (never slices inside a character).
+pub fn is_shellcheck_code(selector: &str) -> bool {
     selector.len() > 2
-        && selector[..2].eq_ignore_ascii_case("SC")
-        && selector[2..].bytes().all(|b| b.is_ascii_digit())
+        && selector
+            .get(..2)
+            .is_some_and(|sc| sc.eq_ignore_ascii_case("SC"))
+        && selector.bytes().skip(2).all(|b| b.is_ascii_digit())
 }
 
 /// How precisely `selector` names `d` (higher is more precise); `None`
