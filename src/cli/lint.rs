@@ -661,7 +661,7 @@ impl Run {
         if self.fixes.fixed > 0 && self.quiet == 0 && !self.fixes.diff {
             errln!("jailwright: fixed {} finding(s)", self.fixes.fixed);
         }
-        if self.trouble_seen {
+        let code = if self.trouble_seen {
             EXIT_TROUBLE
         } else if self.fixes.diff {
             // --diff answers one question: would --fix change anything?
@@ -674,7 +674,11 @@ impl Run {
             EXIT_FOUND
         } else {
             EXIT_OK
-        }
+        };
+        // The process ends next: freeing every document read (a tenth of
+        // the time of a large run) is left to the exit.
+        std::mem::forget(self);
+        code
     }
 
     /// Where a template's configuration is looked up from: the template

@@ -9,7 +9,7 @@
 
 use super::scope::Scope;
 use super::{bastille, is_flavour, is_flavour_known, is_makejail_name};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -96,16 +96,19 @@ pub fn discover(path: &Path) -> Vec<PathBuf> {
 /// The names in each directory of a walk: all of them, and which are
 /// regular files or symlinks (whose target decides, looked up when asked).
 struct Listing<'w> {
-    names: HashMap<&'w Path, HashMap<&'w OsStr, walkdir::DirEntry>>,
+    /// By directory (its path's bytes: hashing a `Path` walks its
+    /// components), by name.
+    names: FxHashMap<&'w OsStr, FxHashMap<&'w OsStr, walkdir::DirEntry>>,
 }
 
 impl<'w> Listing<'w> {
     fn of(entries: &'w [walkdir::DirEntry]) -> Listing<'w> {
-        let mut names: HashMap<&Path, HashMap<&OsStr, walkdir::DirEntry>> = HashMap::new();
+        let mut names: FxHashMap<&OsStr, FxHashMap<&OsStr, walkdir::DirEntry>> =
+            FxHashMap::default();
         for entry in entries.iter().filter(|e| e.depth() > 0) {
             if let Some(parent) = entry.path().parent() {
                 names
-                    .entry(parent)
+                    .entry(parent.as_os_str())
                     .or_default()
                     .insert(entry.file_name(), entry.clone());
             }
@@ -115,7 +118,8 @@ impl<'w> Listing<'w> {
 
     /// Whether `dir` holds `name` as a regular file (or a symlink to one).
     fn has_file(&self, dir: Option<&Path>, name: &str) -> bool {
-        let Some(entry) = dir.and_then(|d| self.names.get(d)?.get(OsStr::new(name))) else {
+        let Some(entry) = dir.and_then(|d| self.names.get(d.as_os_str())?.get(OsStr::new(name)))
+        else {
             return false;
         };
         let kind = entry.file_type();
@@ -125,7 +129,7 @@ impl<'w> Listing<'w> {
     /// `bastille::legacy::is_legacy_dir`, from the listing: a hook file
     /// and no Bastillefile.
     fn is_legacy_dir(&self, dir: &Path) -> bool {
-        let Some(names) = self.names.get(dir) else {
+        let Some(names) = self.names.get(dir.as_os_str()) else {
             return false;
         };
         // A Bastillefile that leads nowhere (a dangling symlink) is none.

@@ -84,7 +84,7 @@ impl Report<'_> {
 /// Runs every rule that applies to the document's dialect; findings come
 /// back sorted by position.
 pub fn lint(doc: &Document) -> Vec<Diagnostic> {
-    shell_text::remembered(|| lint_uncached(doc))
+    shell_text::remembered(doc, || lint_uncached(doc))
 }
 
 fn lint_uncached(doc: &Document) -> Vec<Diagnostic> {

@@ -5,6 +5,7 @@
 
 use crate::document::{Document, span_of};
 use crate::ir::{Instruction, Span, Step};
+use std::rc::Rc;
 
 pub struct ShellLine<'d> {
     pub step: &'d Step,
@@ -47,27 +48,83 @@ impl ShellLine<'_> {
     }
 }
 
-/// Every line of shell text in `doc` that runs in the jail.
+/// Every line of shell text in `doc` that runs in the jail (found once
+/// per lint run of the template that `remembered` runs for).
 pub fn lines(doc: &Document) -> Vec<ShellLine<'_>> {
-    let mut out = Vec::new();
-    for step in &doc.template.steps {
-        let text: &str = match &step.instruction {
-            Instruction::Cmd { script, options }
-                if options.target == crate::ir::CmdTarget::Jexec =>
-            {
-                script
+    let known = MEMO.with(|memo| {
+        let memo = memo.borrow();
+        let memo = memo.as_ref()?;
+        (memo.doc == doc as *const Document as usize)
+            .then(|| memo.lines.clone())
+            .flatten()
+    });
+    let raw = match known {
+        Some(raw) => raw,
+        None => {
+            let raw: Rc<[RawLine]> = raw_lines(doc).into();
+            MEMO.with(|memo| {
+                if let Some(memo) = memo.borrow_mut().as_mut()
+                    && memo.doc == doc as *const Document as usize
+                {
+                    memo.lines = Some(raw.clone());
+                }
+            });
+            raw
+        }
+    };
+    raw.iter()
+        .map(|r| {
+            let step = &doc.template.steps[r.step];
+            ShellLine {
+                step,
+                text: &shell_of(step).expect("a step with shell text")[r.start..r.end],
+                origin: r.origin,
             }
-            Instruction::Script { text, .. } => text,
-            _ => continue,
+        })
+        .collect()
+}
+
+/// A line of `lines`: by step, and bytes of that step's shell text.
+struct RawLine {
+    step: usize,
+    start: usize,
+    end: usize,
+    origin: Origin,
+}
+
+/// The shell text a step runs in the jail.
+fn shell_of(step: &Step) -> Option<&str> {
+    match &step.instruction {
+        Instruction::Cmd { script, options } if options.target == crate::ir::CmdTarget::Jexec => {
+            Some(script)
+        }
+        Instruction::Script { text, .. } => Some(text),
+        _ => None,
+    }
+}
+
+fn raw_lines(doc: &Document) -> Vec<RawLine> {
+    let mut out = Vec::new();
+    for (index, step) in doc.template.steps.iter().enumerate() {
+        let Some(text) = shell_of(step) else {
+            continue;
         };
         if !text.contains('\n') {
             let Some(line) = doc.lines.get(step.line_index) else {
                 continue;
             };
-            if let Some(offset) = line.text.rfind(text) {
-                out.push(ShellLine {
-                    step,
-                    text,
+            // The text is the tail of its line but for a trailing comment
+            // or blanks; look for it only when it is not.
+            let offset = if line.text.ends_with(text) {
+                Some(line.text.len() - text.len())
+            } else {
+                line.text.rfind(text)
+            };
+            if let Some(offset) = offset {
+                out.push(RawLine {
+                    step: index,
+                    start: 0,
+                    end: text.len(),
                     origin: Origin::Line {
                         line: step.line_index,
                         offset,
@@ -80,15 +137,26 @@ pub fn lines(doc: &Document) -> Vec<ShellLine<'_>> {
         let Some(source) = doc.sources.iter().position(|s| s.name == step.span.file) else {
             continue;
         };
-        let Some(base) = doc.sources[source].text.find(text.trim_end_matches('\n')) else {
+        let whole = &doc.sources[source].text;
+        let needle = text.trim_end_matches('\n');
+        let base = if whole.starts_with(needle) {
+            Some(0)
+        } else {
+            whole.find(needle)
+        };
+        let Some(base) = base else {
             continue;
         };
-        let mut start = base;
+        let mut start = 0;
         for line in text.split('\n') {
-            out.push(ShellLine {
-                step,
-                text: line,
-                origin: Origin::File { source, start },
+            out.push(RawLine {
+                step: index,
+                start,
+                end: start + line.len(),
+                origin: Origin::File {
+                    source,
+                    start: base + start,
+                },
             });
             start += line.len() + 1;
         }
@@ -99,35 +167,52 @@ pub fn lines(doc: &Document) -> Vec<ShellLine<'_>> {
 /// The simple commands of a line of shell text (see `lex_commands`),
 /// lexed once per lint run of a template however many rules ask: the
 /// answers are kept while `remembered` runs.
-pub fn commands(text: &str) -> std::rc::Rc<[Vec<(usize, String)>]> {
+pub fn commands(text: &str) -> Commands {
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
-        match memo.as_mut() {
-            Some(known) => known
-                .entry(text.to_string())
-                .or_insert_with(|| lex_commands(text).into())
-                .clone(),
-            None => lex_commands(text).into(),
+        let Some(known) = memo.as_mut().map(|m| &mut m.commands) else {
+            return lex_commands(text).into();
+        };
+        if let Some(answer) = known.get(text) {
+            return answer.clone();
         }
+        let answer: Commands = lex_commands(text).into();
+        known.insert(text.into(), answer.clone());
+        answer
     })
 }
 
-/// The texts lexed during `remembered`.
-type Memo = std::collections::HashMap<String, std::rc::Rc<[Vec<(usize, String)>]>>;
+/// The simple commands of a line: each a list of (offset, word).
+pub type Commands = Rc<[Vec<(usize, String)>]>;
+
+/// What `remembered` keeps: the texts lexed, and the lines of its
+/// document (by address: the document is borrowed while it runs).
+struct Memo {
+    doc: usize,
+    commands: rustc_hash::FxHashMap<Box<str>, Commands>,
+    lines: Option<Rc<[RawLine]>>,
+}
 
 thread_local! {
     static MEMO: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Runs `f` with `commands` remembering what it lexed; forgotten after.
-pub fn remembered<T>(f: impl FnOnce() -> T) -> T {
+/// Runs `f` (a lint of `doc`) with `commands` and `lines` remembering
+/// what they found; forgotten after.
+pub fn remembered<T>(doc: &Document, f: impl FnOnce() -> T) -> T {
     struct Forget;
     impl Drop for Forget {
         fn drop(&mut self) {
             MEMO.with(|memo| *memo.borrow_mut() = None);
         }
     }
-    MEMO.with(|memo| *memo.borrow_mut() = Some(Memo::new()));
+    MEMO.with(|memo| {
+        *memo.borrow_mut() = Some(Memo {
+            doc: doc as *const Document as usize,
+            commands: Default::default(),
+            lines: None,
+        })
+    });
     let _forget = Forget;
     f()
 }

@@ -56,6 +56,28 @@ fn is_blank(c: u8) -> bool {
     c == b' ' || c == b'\t'
 }
 
+/// The first bytes of `OPERATORS`.
+fn starts_operator(c: u8) -> bool {
+    matches!(c, b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')')
+}
+
+/// A byte that stands for itself in an unquoted word (or is part of a
+/// UTF-8 character, whose bytes are all past ASCII).
+fn plain_unquoted(c: u8) -> bool {
+    !(is_blank(c) || starts_operator(c) || matches!(c, b'\n' | b'\\' | b'\'' | b'"' | b'$' | b'`'))
+}
+
+/// A byte that stands for itself between double quotes.
+fn plain_double_quoted(c: u8) -> bool {
+    !matches!(c, b'"' | b'\\' | b'$' | b'`')
+}
+
+/// The end of the run of bytes from `i` that `plain` accepts: always on a
+/// character boundary, since `plain` accepts every byte past ASCII.
+fn plain_run(bytes: &[u8], i: usize, plain: fn(u8) -> bool) -> usize {
+    i + bytes[i..].iter().take_while(|&&c| plain(c)).count()
+}
+
 /// Splits `input` into shell tokens.
 pub fn lex(input: &str) -> Result<Vec<Token>, ShellError> {
     let bytes = input.as_bytes();
@@ -122,6 +144,9 @@ pub fn lex(input: &str) -> Result<Vec<Token>, ShellError> {
 }
 
 fn operator_at(input: &str, i: usize) -> Option<&'static str> {
+    if !input.as_bytes().get(i).is_some_and(|&c| starts_operator(c)) {
+        return None;
+    }
     OPERATORS
         .iter()
         .copied()
@@ -165,6 +190,11 @@ fn read_word(input: &str, start: usize) -> Result<(String, bool, usize), ShellEr
                 i += close + 2;
             }
             b'"' => i = read_double_quoted(input, i, &mut value, &mut expands)?,
+            c if plain_unquoted(c) => {
+                let end = plain_run(bytes, i, plain_unquoted);
+                value.push_str(&input[i..end]);
+                i = end;
+            }
             _ => i = copy_literal_or_expansion(input, i, &mut value, &mut expands)?,
         }
     }
@@ -199,6 +229,11 @@ fn read_double_quoted(
                     i += 1;
                 }
             },
+            c if plain_double_quoted(c) => {
+                let end = plain_run(bytes, i, plain_double_quoted);
+                value.push_str(&input[i..end]);
+                i = end;
+            }
             _ => i = copy_literal_or_expansion(input, i, value, expands)?,
         }
     }
