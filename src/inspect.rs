@@ -21,6 +21,14 @@ pub fn write_json(template: &Template, out: &mut impl std::io::Write) -> std::io
             .map_err(std::io::Error::other)?,
         layout: template.layout,
         steps: Steps(&template.steps),
+        substitutions: template
+            .steps
+            .iter()
+            .find_map(|s| match &s.instruction {
+                crate::ir::Instruction::Render { vars, .. } => Some(vars.chain()),
+                _ => None,
+            })
+            .unwrap_or_default(),
     };
     serde_json::to_writer_pretty(&mut *out, &document).map_err(std::io::Error::other)?;
     out.write_all(b"\n")
@@ -34,6 +42,11 @@ struct Document<'t> {
     execution: Option<serde_json::Value>,
     layout: crate::ir::Layout,
     steps: Steps<'t>,
+    /// Bastille's `${NAME}` substitution chain (ARG_REPLACEMENTS) as it
+    /// stands at the end: a RENDER's `substitutions` is how many of these,
+    /// from the first, it applies.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    substitutions: &'t [(String, String)],
 }
 
 /// The steps, serialized one after another.

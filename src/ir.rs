@@ -280,9 +280,10 @@ pub enum Instruction {
     Render {
         path: String,
         /// The `${NAME}` substitutions in force at this line, in the order
-        /// sed applies them (template.sh's ARG_REPLACEMENTS).
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        vars: Vec<(String, String)>,
+        /// sed applies them (template.sh's ARG_REPLACEMENTS). Serialized as
+        /// their number: the first that many of the template's chain.
+        #[serde(rename = "substitutions", skip_serializing_if = "Vars::is_empty")]
+        vars: Vars,
     },
     /// Append a line to a file of the jail unless it is already there.
     LineInFile {
@@ -455,6 +456,85 @@ pub enum Instruction {
     Ignored {
         line: String,
     },
+}
+
+/// The `${NAME}` substitutions in force at a RENDER: the first `len` of
+/// the template's whole chain (template.sh's ARG_REPLACEMENTS), which every
+/// RENDER of a template shares. A copy each would make a template of n
+/// ARGs and n RENDERs quadratic in time and memory.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    chain: std::sync::Arc<[(String, String)]>,
+    len: usize,
+}
+
+impl Vars {
+    /// The first `len` substitutions of a chain not yet complete: `share`
+    /// gives it.
+    pub fn pending(len: usize) -> Vars {
+        Vars {
+            chain: std::sync::Arc::from(Vec::new()),
+            len,
+        }
+    }
+
+    /// The first `len` substitutions of `chain`.
+    pub fn of(chain: std::sync::Arc<[(String, String)]>, len: usize) -> Vars {
+        Vars {
+            len: len.min(chain.len()),
+            chain,
+        }
+    }
+
+    /// Gives every RENDER of `steps` the template's whole `chain`.
+    pub fn share(steps: &mut [Step], chain: &[(String, String)]) {
+        let chain: std::sync::Arc<[(String, String)]> = std::sync::Arc::from(chain);
+        for step in steps {
+            if let Instruction::Render { vars, .. } = &mut step.instruction {
+                *vars = Vars::of(chain.clone(), vars.len);
+            }
+        }
+    }
+
+    /// The substitutions, in the order sed applies them.
+    pub fn as_slice(&self) -> &[(String, String)] {
+        &self.chain[..self.len.min(self.chain.len())]
+    }
+
+    /// The whole chain these are the start of.
+    pub fn chain(&self) -> &[(String, String)] {
+        &self.chain
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl From<Vec<(String, String)>> for Vars {
+    /// All of these substitutions.
+    fn from(chain: Vec<(String, String)>) -> Vars {
+        let len = chain.len();
+        Vars::of(chain.into(), len)
+    }
+}
+
+impl PartialEq for Vars {
+    fn eq(&self, other: &Vars) -> bool {
+        self.len == other.len && self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Vars {}
+
+impl Serialize for Vars {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.len as u64)
+    }
 }
 
 impl Instruction {

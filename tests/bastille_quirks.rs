@@ -211,6 +211,7 @@ fn render_takes_the_whole_rest_of_the_line_as_its_path() {
                 ("JAIL_IP".into(), "10.0.0.5".into()),
                 ("JAIL_NAME".into(), "myjail".into())
             ]
+            .into()
         }
     );
 }

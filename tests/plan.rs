@@ -404,6 +404,7 @@ fn render_carries_the_substitutions_in_force() {
                 ("JAIL_NAME".into(), "web".into()),
                 ("PORT".into(), "80".into())
             ]
+            .into()
         }]
     );
 }

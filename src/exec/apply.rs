@@ -402,7 +402,7 @@ fn run_step(
             }
             Action::Render { path, vars } => {
                 let what = format!("render {path}");
-                let replacements = Replacements::from_pushed(vars);
+                let replacements = Replacements::from_pushed(vars.as_slice());
                 if replacements.is_broken() {
                     on_event(Event::Warning {
                         step: number,

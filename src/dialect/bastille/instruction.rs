@@ -122,7 +122,7 @@ pub fn read(
         Keyword::Render => (
             Instruction::Render {
                 path: text.to_string(),
-                vars: replacements.pushed().to_vec(),
+                vars: crate::ir::Vars::pending(replacements.pushed().len()),
             },
             vec![text.to_string()],
         ),

@@ -170,7 +170,7 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
                         },
                         _ => Instruction::Render {
                             path: text.trim().to_string(),
-                            vars: replacements.pushed().to_vec(),
+                            vars: crate::ir::Vars::pending(replacements.pushed().len()),
                         },
                     };
                     push(line, instruction, words);
@@ -178,6 +178,7 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
             }
         }
     }
+    crate::ir::Vars::share(&mut steps, replacements.pushed());
     Document {
         sources,
         lines,

@@ -55,6 +55,7 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
             line_index: index,
         });
     }
+    crate::ir::Vars::share(&mut steps, replacements.pushed());
     Document {
         sources: vec![source],
         lines,

@@ -61,10 +61,7 @@ pub enum Action {
     Sysrc { args: Vec<String> },
     /// Replace `${NAME}` in a file or tree of the jail with the values in
     /// force (Bastille's RENDER: sed over every file, `.git` skipped).
-    Render {
-        path: String,
-        vars: Vec<(String, String)>,
-    },
+    Render { path: String, vars: crate::ir::Vars },
     /// Replace `%{KEYWORD}` in a file of the jail (AppJail's REPLACE).
     Replace {
         file: String,

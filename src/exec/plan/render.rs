@@ -34,7 +34,8 @@ pub fn render(plan: &Plan) -> String {
                     format!("sysrc (native, in the root's rc.conf) {}", args.join(" "))
                 }
                 Action::Render { path, vars } => {
-                    let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
+                    let names: Vec<&str> =
+                        vars.as_slice().iter().map(|(n, _)| n.as_str()).collect();
                     format!("render ${{{}}} in {path}", names.join("}, ${"))
                 }
                 Action::Replace {

@@ -49,14 +49,45 @@ pub fn summary(results: &[FileResult]) -> Summary {
 }
 
 pub fn json(results: &[FileResult]) -> String {
-    let diagnostics: Vec<&Diagnostic> = results.iter().flat_map(|r| &r.diagnostics).collect();
-    let value = serde_json::json!({
-        "diagnostics": diagnostics,
-        "summary": summary(results),
-    });
-    let mut out = serde_json::to_string_pretty(&value).expect("JSON values always serialize");
+    let report = JsonReport {
+        diagnostics: Sorted(results),
+        summary: Sorted(summary(results)),
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("JSON values always serialize");
     out.push('\n');
     out
+}
+
+/// `lint --format json`: its keys in sorted order.
+#[derive(serde::Serialize)]
+struct JsonReport<'r> {
+    diagnostics: Sorted<&'r [FileResult]>,
+    summary: Sorted<Summary>,
+}
+
+/// A value serialized with its keys in sorted order (as a JSON object's
+/// keys always were), one diagnostic at a time: never the whole report as
+/// a tree of values.
+struct Sorted<T>(T);
+
+impl serde::Serialize for Sorted<&[FileResult]> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(None)?;
+        for d in self.0.iter().flat_map(|r| &r.diagnostics) {
+            seq.serialize_element(&serde_json::to_value(d).map_err(S::Error::custom)?)?;
+        }
+        seq.end()
+    }
+}
+
+impl serde::Serialize for Sorted<Summary> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        serde_json::to_value(self.0)
+            .map_err(S::Error::custom)?
+            .serialize(serializer)
+    }
 }
 
 /// How text output looks where it goes: colour, and Unicode or ASCII

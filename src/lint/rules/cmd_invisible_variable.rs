@@ -7,7 +7,7 @@ use super::{MAKEJAIL, args_span};
 use crate::document::Document;
 use crate::ir::Instruction;
 use crate::lint::{Report, Rule, Severity};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub const RULE: Rule = Rule {
     code: "JW712",
@@ -44,21 +44,27 @@ fn check(doc: &Document, report: &mut Report) {
             arg_stages.entry(name).or_default().push(stage);
         }
     }
-    let mut visible: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut plain_vars: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut visible: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let mut plain_vars: HashMap<&str, HashSet<&str>> = HashMap::new();
     for step in steps {
         let stage = step.stage.as_deref().unwrap_or_default();
         match &step.instruction {
-            Instruction::Arg { name, .. } => visible.entry(stage).or_default().push(name),
+            Instruction::Arg { name, .. } => {
+                visible.entry(stage).or_default().insert(name);
+            }
             Instruction::Var {
                 name,
                 make_arg_env: true,
                 ..
-            } => visible.entry(stage).or_default().push(name),
-            Instruction::Var { name, .. } => plain_vars.entry(stage).or_default().push(name),
+            } => {
+                visible.entry(stage).or_default().insert(name);
+            }
+            Instruction::Var { name, .. } => {
+                plain_vars.entry(stage).or_default().insert(name);
+            }
             Instruction::Cmd { script, .. } => {
-                let seen = |map: &HashMap<&str, Vec<&str>>, n: &str| {
-                    map.get(stage).is_some_and(|v| v.contains(&n))
+                let seen = |map: &HashMap<&str, HashSet<&str>>, n: &str| {
+                    map.get(stage).is_some_and(|v| v.contains(n))
                 };
                 for name in references(script) {
                     if seen(&visible, name) || assigned_in(script, name) {

@@ -25,11 +25,7 @@ fn check(doc: &Document, report: &mut Report) {
         return;
     }
     for enable in &services.enables {
-        let started = services
-            .starts
-            .iter()
-            .any(|s| super::services::same_service(&enable.name, &s.name) && s.action != "stop");
-        if !started {
+        if !services.started(&enable.name) {
             report.emit(
                 enable.span.clone(),
                 format!("{}_enable=YES, but the template never starts {}", enable.name, enable.name),

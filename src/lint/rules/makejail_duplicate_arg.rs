@@ -1,6 +1,7 @@
 //! JW717: an ARG declared twice in one stage. The runtime parser gets two
 //! identical options and the later default overrides the earlier.
 
+use std::collections::HashMap;
 use super::MAKEJAIL;
 use crate::document::Document;
 use crate::ir::Instruction;
@@ -17,18 +18,21 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(doc: &Document, report: &mut Report) {
-    let mut seen: Vec<(&str, &str, usize)> = Vec::new();
+    // The line of the first declaration of each (name, stage).
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     for step in &doc.template.steps {
         let (Instruction::Arg { name, .. }, Some(stage)) = (&step.instruction, &step.stage) else {
             continue;
         };
-        match seen.iter().find(|(n, s, _)| n == name && s == stage) {
-            Some((_, _, line)) => report.emit(
+        match seen.get(&(name.as_str(), stage.as_str())) {
+            Some(line) => report.emit(
                 step.span.clone(),
                 format!("ARG {name} is already declared on line {line} in stage {stage}"),
                 "declare it once",
             ),
-            None => seen.push((name, stage, step.span.line)),
+            None => {
+                seen.insert((name, stage), step.span.line);
+            }
         }
     }
 }

@@ -5,6 +5,8 @@
 use crate::document::Document;
 use crate::ir::{Instruction, Span};
 use crate::lint::shell_text::{commands, lines};
+use std::cell::OnceCell;
+use std::collections::HashMap;
 
 pub struct Enable {
     pub name: String,
@@ -36,26 +38,89 @@ pub struct Services {
     /// includes another one: services may be enabled where lint does not
     /// see.
     pub from_image: bool,
+    enabled_index: OnceCell<ByService<HashMap<String, usize>>>,
+    started_index: OnceCell<ByService<bool>>,
 }
 
 impl Services {
     /// Whether `name` is enabled before `order`.
     pub fn enabled(&self, name: &str, order: (String, usize)) -> bool {
-        self.enables
-            .iter()
-            .any(|e| same_service(&e.name, name) && (e.order.0 != order.0 || e.order.1 <= order.1))
+        let index = self.enabled_index.get_or_init(|| {
+            let mut index = ByService::default();
+            for e in &self.enables {
+                index.add(&e.name, |first: &mut HashMap<String, usize>| {
+                    let offset = first.entry(e.order.0.clone()).or_insert(e.order.1);
+                    *offset = (*offset).min(e.order.1);
+                });
+            }
+            index
+        });
+        // Enabled in another file (an include), or earlier in this one.
+        index.matching(name).any(|first| {
+            first
+                .iter()
+                .any(|(file, offset)| *file != order.0 || *offset <= order.1)
+        })
+    }
+
+    /// Whether the template runs `service NAME ACTION` with an action other
+    /// than stop for the same service as `name` (see `ByService`).
+    pub fn started(&self, name: &str) -> bool {
+        let index = self.started_index.get_or_init(|| {
+            let mut index = ByService::default();
+            for s in &self.starts {
+                index.add(&s.name, |started: &mut bool| *started |= s.action != "stop");
+            }
+            index
+        });
+        index.matching(name).any(|started| *started)
     }
 }
 
-/// Whether an rc variable prefix and a service script name are the same
-/// service. They often differ (`mysql-server` reads `mysql_enable`), so a
-/// name that begins with the other at a `_` or `-` counts too.
-pub fn same_service(rcvar: &str, script: &str) -> bool {
-    let (a, b) = (rcvar.replace('-', "_"), script.replace('-', "_"));
-    let prefix = |long: &str, short: &str| {
-        long == short || (long.starts_with(short) && long[short.len()..].starts_with('_'))
-    };
-    prefix(&a, &b) || prefix(&b, &a)
+/// What is known of each service name, found for a name without comparing
+/// it with every other: an rc variable prefix and a service script name
+/// are the same service when they are equal (`-` read as `_`) or one
+/// begins with the other followed by `_` (`mysql-server` reads
+/// `mysql_enable`). So by the name, and by each start of it before a `_`.
+struct ByService<V> {
+    exact: HashMap<String, V>,
+    /// By each start of a name that ends before a `_` in it.
+    longer: HashMap<String, V>,
+}
+
+impl<V> Default for ByService<V> {
+    fn default() -> Self {
+        ByService {
+            exact: HashMap::new(),
+            longer: HashMap::new(),
+        }
+    }
+}
+
+impl<V: Default> ByService<V> {
+    fn add(&mut self, name: &str, mut update: impl FnMut(&mut V)) {
+        let name = name.replace('-', "_");
+        for start in starts_before_underscore(&name) {
+            update(self.longer.entry(start.to_string()).or_default());
+        }
+        update(self.exact.entry(name).or_default());
+    }
+
+    /// What is known of every name of the same service as `name`.
+    fn matching(&self, name: &str) -> impl Iterator<Item = &V> {
+        let name = name.replace('-', "_");
+        let shorter: Vec<&V> = starts_before_underscore(&name)
+            .filter_map(|start| self.exact.get(start))
+            .collect();
+        let same = self.exact.get(&name);
+        let longer = self.longer.get(&name);
+        shorter.into_iter().chain(same).chain(longer)
+    }
+}
+
+/// Each start of `name` that a `_` follows.
+fn starts_before_underscore(name: &str) -> impl Iterator<Item = &str> {
+    name.match_indices('_').map(|(at, _)| &name[..at])
 }
 
 fn enable_name(arg: &str) -> Option<String> {
@@ -72,6 +137,8 @@ pub fn of(doc: &Document) -> Services {
         starts: Vec::new(),
         restarts_jail: false,
         from_image: false,
+        enabled_index: OnceCell::new(),
+        started_index: OnceCell::new(),
     };
     for step in &doc.template.steps {
         let order = (step.span.file.clone(), step.span.start);
@@ -141,4 +208,55 @@ pub fn of(doc: &Document) -> Services {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether an rc variable prefix and a service script name are the same
+    /// service. They often differ (`mysql-server` reads `mysql_enable`), so a
+    /// name that begins with the other at a `_` or `-` counts too.
+    fn same_service(rcvar: &str, script: &str) -> bool {
+        let (a, b) = (rcvar.replace('-', "_"), script.replace('-', "_"));
+        let prefix = |long: &str, short: &str| {
+            long == short || (long.starts_with(short) && long[short.len()..].starts_with('_'))
+        };
+        prefix(&a, &b) || prefix(&b, &a)
+    }
+
+    /// The index finds exactly the names `same_service` matches.
+    #[test]
+    fn by_service_finds_what_same_service_matches() {
+        let names = [
+            "",
+            "_",
+            "mysql",
+            "mysql_server",
+            "mysql-server",
+            "mysqld",
+            "php_fpm",
+            "php-fpm",
+            "php",
+            "a_b_c",
+            "a_b",
+            "a",
+            "b_c",
+            "nginx",
+            "_x",
+            "x_",
+        ];
+        for (i, enabled) in names.iter().enumerate() {
+            let mut index = ByService::default();
+            index.add(enabled, |seen: &mut Vec<usize>| seen.push(i));
+            for asked in names {
+                let found = index.matching(asked).next().is_some();
+                assert_eq!(
+                    found,
+                    same_service(enabled, asked),
+                    "{enabled:?} asked as {asked:?}"
+                );
+            }
+        }
+    }
 }
