@@ -462,7 +462,7 @@ pub enum Instruction {
 /// the template's whole chain (template.sh's ARG_REPLACEMENTS), which every
 /// RENDER of a template shares. A copy each would make a template of n
 /// ARGs and n RENDERs quadratic in time and memory.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Vars {
     chain: std::sync::Arc<[(String, String)]>,
     len: usize,
@@ -520,6 +520,17 @@ impl From<Vec<(String, String)>> for Vars {
     fn from(chain: Vec<(String, String)>) -> Vars {
         let len = chain.len();
         Vars::of(chain.into(), len)
+    }
+}
+
+impl fmt::Debug for Vars {
+    /// How many, and the last: the ARG steps say the rest (and a RENDER
+    /// printed whole each time would make printing a template quadratic).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Vars")
+            .field("len", &self.len)
+            .field("last", &self.as_slice().last())
+            .finish()
     }
 }
 

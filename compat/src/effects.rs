@@ -218,7 +218,7 @@ fn of_shell(text: &str, staged: &BTreeSet<String>) -> Vec<String> {
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| script::command(l, &[]))
+            .map(|l| script::command(l, &Default::default()))
             .collect(),
     };
     let mut out = Vec::new();

@@ -173,10 +173,10 @@ fn restart_needed(name: &str) -> Loss {
 /// the ARG's value.
 fn bare_references(ops: &[ops::Located], notes: &mut Vec<Lost>) {
     use ops::Op;
-    let mut declared = Vec::new();
+    let mut declared = crate::shell::params::Params::default();
     for located in ops {
         match &located.op {
-            Op::Arg { name, .. } => declared.push(name.clone()),
+            Op::Arg { name, .. } => declared.push(name),
             Op::Shell { script, .. } => {
                 for name in crate::shell::quote::bare_references(script, &declared) {
                     notes.push(Lost {

@@ -9,6 +9,7 @@ use crate::ir::{
     CmdTarget, CmdUser, CopyFrom, Dialect, Instruction, PkgAction, Runner, Span, Step,
 };
 use crate::shell::TokenKind;
+use crate::shell::params::Params;
 
 /// One operation and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,18 +129,16 @@ pub fn operations(doc: &Document) -> Vec<Located> {
     let mut state = StageState::default();
     // The names `${NAME}` may refer to: Bastille's built-ins and every ARG
     // (or VAR) declared so far.
-    let mut params: Vec<String> = match dialect {
-        Dialect::Bastille => ["JAIL_NAME", "JAIL_IP", "JAIL_IP6"]
-            .map(String::from)
-            .to_vec(),
-        _ => Vec::new(),
+    let mut params = match dialect {
+        Dialect::Bastille => Params::new(["JAIL_NAME", "JAIL_IP", "JAIL_IP6"]),
+        _ => Params::default(),
     };
     let mut out = Vec::new();
     for i in doc.template.execution_order() {
         let step = &doc.template.steps[i];
         let stage = step.stage.clone().filter(|s| s != "build");
         if let Instruction::Arg { name, .. } | Instruction::Var { name, .. } = &step.instruction {
-            params.push(name.clone());
+            params.push(name);
         }
         let context = Context {
             dialect,
@@ -189,14 +188,14 @@ fn native(dialect: Dialect, code: &'static str, message: String, suggestion: &st
 struct Context<'a> {
     dialect: Dialect,
     state: &'a StageState,
-    params: &'a [String],
+    params: &'a Params,
 }
 
 /// Bastille's argument words as its host `eval` splits them, with a `$`
 /// that the eval leaves literal (quoted) written `\$`: how every other
 /// dialect tells a literal dollar from an expansion. `${NAME}` references
 /// to parameters stay as they are (bastille substitutes them first).
-fn bastille_words(text: &str, params: &[String]) -> Vec<String> {
+fn bastille_words(text: &str, params: &Params) -> Vec<String> {
     let Ok(tokens) = crate::shell::parse(text) else {
         return Vec::new();
     };
@@ -209,10 +208,7 @@ fn bastille_words(text: &str, params: &[String]) -> Vec<String> {
                 while let Some(at) = rest.find('$') {
                     marked.push_str(&rest[..at]);
                     let after = &rest[at..];
-                    match params
-                        .iter()
-                        .find(|n| after.starts_with(&format!("${{{n}}}")))
-                    {
+                    match params.braced_at(after) {
                         Some(n) => {
                             marked.push_str(&after[..n.len() + 3]);
                             rest = &after[n.len() + 3..];

@@ -7,6 +7,7 @@
 
 use super::ops::Op;
 use crate::ir::PkgAction;
+use crate::shell::params::Params;
 use crate::shell::words::{TokenKind, lex};
 
 /// Why a script stays whole.
@@ -37,7 +38,7 @@ impl Whole {
 /// which stops the template when it fails.
 pub fn lift(text: &str) -> Result<Vec<Op>, Whole> {
     let mut ops = Vec::new();
-    let mut params: Vec<String> = vec!["POT_NAME".into()];
+    let mut params = Params::new(["POT_NAME"]);
     let mut errexit = false;
     let mut commands = 0;
     let mut lines = text.lines();
@@ -72,7 +73,7 @@ pub fn lift(text: &str) -> Result<Vec<Op>, Whole> {
         // `NAME="${NAME:-default}"`: how a converted ARG reads in a script.
         if let Some(arg) = parameter(line) {
             if let Op::Arg { name, .. } = &arg {
-                params.push(name.clone());
+                params.push(name);
             }
             ops.push(arg);
             continue;
@@ -228,7 +229,7 @@ fn subshell(line: &str) -> Option<&str> {
 /// word with a `$` other than a `${NAME}` reference to one of `params`
 /// keeps the line shell text: the jail's shell expands it, which another
 /// manager's step would not.
-pub fn command(line: &str, params: &[String]) -> Op {
+pub fn command(line: &str, params: &Params) -> Op {
     let shell = || Op::Shell {
         script: line.to_string(),
         user: None,
@@ -252,14 +253,10 @@ pub fn command(line: &str, params: &[String]) -> Op {
     }
     // Control operators, redirections, substitutions, globs and jail-side
     // expansions keep it shell text.
-    let mut without_references = line.to_string();
-    for p in params {
-        without_references = without_references.replace(&format!("${{{p}}}"), "");
-    }
     // (and one that may use its directory, which each manager sets its
     // way: `sysrc -f rc.local`)
     if line.contains(|c| ";&|<>`*?[]~()".contains(c))
-        || without_references.contains('$')
+        || params.other_dollar(line)
         || crate::shell::cwd::depends_on_cwd(line)
     {
         return shell();
@@ -349,24 +346,24 @@ mod tests {
     #[test]
     fn commands_become_the_steps_an_admin_writes() {
         assert!(matches!(
-            command("env ASSUME_ALWAYS_YES=yes pkg remove pwgen", &[]),
+            command("env ASSUME_ALWAYS_YES=yes pkg remove pwgen", &Params::default()),
             Op::Pkg {
                 action: PkgAction::Remove,
                 ..
             }
         ));
         assert!(
-            matches!(command("pkg install -y \"php${V}-fpm\"", &["V".to_string()]), Op::Pkg { packages, .. } if packages == ["php${V}-fpm"])
+            matches!(command("pkg install -y \"php${V}-fpm\"", &Params::new(["V"])), Op::Pkg { packages, .. } if packages == ["php${V}-fpm"])
         );
         assert!(
-            matches!(command("su -l www -c 'cd /app; ./run'", &[]), Op::Shell { user: Some(u), script } if u == "www" && script == "cd /app; ./run")
+            matches!(command("su -l www -c 'cd /app; ./run'", &Params::default()), Op::Shell { user: Some(u), script } if u == "www" && script == "cd /app; ./run")
         );
         assert!(
-            matches!(command("sysrc motd=$USER", &[]), Op::Shell { .. }),
+            matches!(command("sysrc motd=$USER", &Params::default()), Op::Shell { .. }),
             "the jail's $USER is not the host's"
         );
         assert!(matches!(
-            command("pkg install -y a && echo ok", &[]),
+            command("pkg install -y a && echo ok", &Params::default()),
             Op::Shell { .. }
         ));
     }

@@ -8,19 +8,17 @@ use super::words::{in_root, jail_name_argument, without_cd};
 use super::{Carried, Emitter, LINES, Lost, OutputFile, Shared, shared};
 use crate::ir::{CopyFrom, Dialect, PkgAction};
 use crate::shell::cwd::depends_on_cwd;
+use crate::shell::params::Params;
 use crate::shell::quote::{literal, references_for_bastille};
 
 pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
     let mut e = Emitter::default();
     // The ARGs: variables of the jail's shell in the operations, text
     // bastille substitutes in a Bastillefile.
-    let params: Vec<String> = ops
-        .iter()
-        .filter_map(|o| match &o.op {
-            Op::Arg { name, .. } => Some(name.clone()),
-            _ => None,
-        })
-        .collect();
+    let params = Params::new(ops.iter().filter_map(|o| match &o.op {
+        Op::Arg { name, .. } => Some(name.as_str()),
+        _ => None,
+    }));
     for op in ops {
         if let Some(stage) = &op.stage {
             e.lose(
@@ -50,7 +48,7 @@ pub fn emit(ops: &[Located]) -> (Vec<OutputFile>, Vec<Carried>, Vec<Lost>) {
     (files, e.carried, e.losses)
 }
 
-fn emit_op(e: &mut Emitter, located: &Located, op: &Op, params: &[String]) {
+fn emit_op(e: &mut Emitter, located: &Located, op: &Op, params: &Params) {
     let line = match op {
         // bastille provides these itself (and an ARG could not override
         // them: the built-in comes first in its substitutions).
@@ -222,7 +220,7 @@ fn stage_script(
     text: &str,
     user: Option<&str>,
     flavour: Option<Whole>,
-    params: &[String],
+    params: &Params,
 ) {
     let why = flavour.map_or(LINES, Whole::reason);
     // A flavour script starts in `/`, a step's lines where bastille's CMD
@@ -232,8 +230,8 @@ fn stage_script(
     e.lines.push(format!("CP {file} /tmp/{file}"));
     let read = crate::shell::references(text);
     let env: Vec<String> = params
-        .iter()
-        .filter(|p| read.iter().any(|r| r == *p))
+        .in_order(read.iter().copied())
+        .into_iter()
         .map(|p| format!("{p}=\"${{{p}}}\""))
         .collect();
     let env = if env.is_empty() {

@@ -8,6 +8,7 @@ use super::words::{
 };
 use super::{Carried, Emitter, Lost, OutputFile, Shared, script, shared};
 use crate::ir::{CopyFrom, Dialect, PkgAction};
+use crate::shell::params::Params;
 use crate::shell::quote::{literal, references_out_of_single_quotes};
 use crate::shell::{TokenKind, lex};
 
@@ -178,10 +179,12 @@ fn single_command(script: &str) -> bool {
 }
 
 impl Pot<'_> {
-    fn params(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.args.iter().map(|(n, _)| n.clone()).collect();
-        names.extend(["JAIL_NAME", "APPJAIL_JAILNAME", "POT_NAME"].map(String::from));
-        names
+    fn params(&self) -> Params {
+        Params::new(self.args.iter().map(|(n, _)| n.as_str()).chain([
+            "JAIL_NAME",
+            "APPJAIL_JAILNAME",
+            "POT_NAME",
+        ]))
     }
 
     /// A step as script lines: a single command as it is; anything else in
@@ -211,7 +214,13 @@ impl Pot<'_> {
     /// specially cannot be written (CV010).
     fn command_word(&mut self, located: &Located, word: &str) -> Option<String> {
         let mut w = word.replace("\\$", "$");
-        for (n, d) in &self.args {
+        // (most words refer to nothing: not compared with every ARG)
+        let args = if w.contains("${") {
+            &self.args[..]
+        } else {
+            &[]
+        };
+        for (n, d) in args {
             let reference = format!("${{{n}}}");
             if w.contains(&reference) {
                 w = w.replace(&reference, d);

@@ -145,20 +145,33 @@ fn reparse(dialect: Dialect, path: &str, text: &str) -> Document {
 }
 
 /// What must not change: every step's meaning and stage, the run order,
-/// and the problems the manager would meet.
-fn meaning(doc: &Document) -> String {
-    let mut out = String::new();
+/// and the problems the manager would meet. A digest of their description
+/// (the description of a large template is many times its size).
+fn meaning(doc: &Document) -> [u8; 32] {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    /// Text written into a hash as it is formatted.
+    struct Hashing(sha2::Sha256);
+    impl std::fmt::Write for Hashing {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut out = Hashing(sha2::Sha256::new());
+    // (writing into a hash cannot fail)
     for step in &doc.template.steps {
-        out.push_str(&format!(
-            "{}|{:?}|{:?}|{:?}\n",
+        let _ = writeln!(
+            out,
+            "{}|{:?}|{:?}|{:?}",
             step.name, step.instruction, step.args, step.stage
-        ));
+        );
     }
-    out.push_str(&format!("{:?}\n", doc.template.execution));
+    let _ = writeln!(out, "{:?}", doc.template.execution);
     for p in &doc.problems {
-        out.push_str(&format!("{:?}|{}\n", p.kind, p.message));
+        let _ = writeln!(out, "{:?}|{}", p.kind, p.message);
     }
-    out
+    out.0.finalize().into()
 }
 
 /// A physical line in the canonical layout (its newline kept).

@@ -3,6 +3,7 @@
 //! kept as literal text: jailwright never evaluates anything on the host.
 
 pub mod cwd;
+pub mod params;
 pub mod quote;
 
 /// A valid sh variable name (`[A-Za-z_][A-Za-z0-9_]*`).

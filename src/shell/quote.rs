@@ -1,5 +1,6 @@
 //! Writing words for sh: bare when nothing in them is special.
 
+use super::params::Params;
 fn is_bare(w: &str) -> bool {
     !w.is_empty()
         && w.chars()
@@ -85,7 +86,7 @@ fn copy_next<'t>(rest: &'t str, out: &mut String, quotes: &mut Quotes) -> &'t st
 /// quotes, so that they still expand where Bastille's textual
 /// substitution used to reach them: `'s/x/${V}/'` becomes
 /// `'s/x/'"${V}"'/'`.
-pub fn references_out_of_single_quotes(text: &str, params: &[String]) -> String {
+pub fn references_out_of_single_quotes(text: &str, params: &Params) -> String {
     let mut out = String::with_capacity(text.len());
     let mut quotes = Quotes::default();
     // Where the open single-quoted string started in `out`.
@@ -94,9 +95,7 @@ pub fn references_out_of_single_quotes(text: &str, params: &[String]) -> String 
     while let Some(c) = rest.chars().next() {
         if quotes.single
             && c == '$'
-            && let Some(name) = params
-                .iter()
-                .find(|n| rest.starts_with(&format!("${{{n}}}")))
+            && let Some(name) = params.braced_at(rest)
         {
             rest = &rest[name.len() + 3..];
             // No empty `''` on either side of the reference.
@@ -129,37 +128,29 @@ pub fn references_out_of_single_quotes(text: &str, params: &[String]) -> String 
 /// `params` and nothing else (template.sh:333-371): a live `$NAME` becomes
 /// `${NAME}`, and a `${NAME}` that is literal (in single quotes) is split
 /// (`$''{NAME}`) so that bastille's sed does not find it.
-pub fn references_for_bastille(text: &str, params: &[String]) -> String {
+pub fn references_for_bastille(text: &str, params: &Params) -> String {
     for_bastille(text, params).0
 }
 
 /// The `$NAME` references (no braces, outside single quotes) to `params`
 /// in shell text: in a Bastille CMD, bastille leaves them to the jail's
 /// shell, where they are empty.
-pub fn bare_references(text: &str, params: &[String]) -> Vec<String> {
+pub fn bare_references(text: &str, params: &Params) -> Vec<String> {
     for_bastille(text, params).1
 }
 
-fn for_bastille(text: &str, params: &[String]) -> (String, Vec<String>) {
+fn for_bastille(text: &str, params: &Params) -> (String, Vec<String>) {
     let mut bare = Vec::new();
     let mut out = String::with_capacity(text.len());
     let mut quotes = Quotes::default();
     let mut rest = text;
     let name_at = |rest: &str, braced: bool| -> Option<String> {
-        params
-            .iter()
-            .find(|n| {
-                if braced {
-                    rest.starts_with(&format!("${{{n}}}"))
-                } else {
-                    rest.strip_prefix('$')
-                        .and_then(|r| r.strip_prefix(n.as_str()))
-                        .is_some_and(|after| {
-                            !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-                        })
-                }
-            })
-            .cloned()
+        if braced {
+            params.braced_at(rest)
+        } else {
+            params.bare_at(rest)
+        }
+        .map(str::to_string)
     };
     while let Some(c) = rest.chars().next() {
         if c == '$' {
@@ -204,7 +195,7 @@ mod tests {
 
     #[test]
     fn references_leave_single_quotes() {
-        let params = vec!["V".to_string()];
+        let params = Params::new(["V"]);
         assert_eq!(
             references_out_of_single_quotes("sed 's/x/${V}/' \"${V}\" ${W}", &params),
             "sed 's/x/'\"${V}\"'/' \"${V}\" ${W}"
@@ -221,7 +212,7 @@ mod tests {
 
     #[test]
     fn references_for_bastille_are_what_its_sed_substitutes() {
-        let params = vec!["V".to_string()];
+        let params = Params::new(["V"]);
         assert_eq!(
             references_for_bastille("echo $V \"$V\" ${V} '${V}' $VX \\$V '$V'", &params),
             "echo ${V} \"${V}\" ${V} '$''{V}' $VX \\$V '$V'"
