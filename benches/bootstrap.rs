@@ -1,7 +1,10 @@
 //! `cargo bench --bench bootstrap`: unpacking a release-like .txz with
-//! jailwright's extractor (a checking pass, then the unpacking pass, every
-//! entry written through files::root)
-//! against `tar -xJf` on the same archive. Prints figures; asserts none.
+//! jailwright's extractor against `tar -xJf` on the same archive, in one
+//! run (issue 18's goal 5: at least 0.9x tar's speed). Into an empty root
+//! (a new jail's): one pass, checked as it goes into a staging directory,
+//! then placed; into a root with files: a checking pass, then the
+//! unpacking pass. Every entry written through files::root. Prints
+//! figures; asserts none.
 
 use std::process::Command;
 use std::time::Instant;
@@ -42,23 +45,23 @@ fn main() {
     let compressed = std::fs::metadata(&archive).unwrap().len();
     let unpacked_bytes = 4000u64 * 24 * 1024;
 
-    use jailwright::bootstrap::extract::{Archive, Caps};
+    use jailwright::bootstrap::extract::{Archive, Caps, unpack_staged};
     let opened = Archive::open(&archive).unwrap();
     let caps = Caps::RELEASE;
     let mut ours = Vec::new();
-    let mut unpack_only = Vec::new();
+    let mut two_passes = Vec::new();
     let mut theirs = Vec::new();
     for round in 0..3 {
         let root = dir.path().join(format!("ours{round}"));
         let start = Instant::now();
-        opened.check(&caps).unwrap();
-        opened.unpack(&root, &caps, &mut |_| {}).unwrap();
+        unpack_staged(std::slice::from_ref(&opened), &root, &caps, &mut |_, _| {}).unwrap();
         ours.push(start.elapsed().as_secs_f64());
 
-        let root = dir.path().join(format!("only{round}"));
+        let root = dir.path().join(format!("two{round}"));
         let start = Instant::now();
+        opened.check(&caps).unwrap();
         opened.unpack(&root, &caps, &mut |_| {}).unwrap();
-        unpack_only.push(start.elapsed().as_secs_f64());
+        two_passes.push(start.elapsed().as_secs_f64());
 
         let root = dir.path().join(format!("tar{round}"));
         std::fs::create_dir_all(&root).unwrap();
@@ -80,17 +83,17 @@ fn main() {
         compressed as f64 / (1 << 20) as f64
     );
     println!(
-        "jailwright (check + unpack): best {:.2} s = {:.0} MiB/s; tar -xJf: best {:.2} s = {:.0} MiB/s ({:.2}x tar's time)",
+        "goal 5  jailwright into an empty root (one pass): best {:.2} s = {:.0} MiB/s   tar -xJf: best {:.2} s = {:.0} MiB/s   speed {:.2}x tar's (goal >= 0.9x)",
         best(&ours),
         mib / best(&ours),
         best(&theirs),
         mib / best(&theirs),
-        best(&ours) / best(&theirs)
+        best(&theirs) / best(&ours)
     );
     println!(
-        "unpacking pass alone: best {:.2} s = {:.0} MiB/s ({:.2}x tar's time)",
-        best(&unpack_only),
-        mib / best(&unpack_only),
-        best(&unpack_only) / best(&theirs)
+        "        into a root with files (check, then unpack): best {:.2} s = {:.0} MiB/s ({:.2}x tar's speed)",
+        best(&two_passes),
+        mib / best(&two_passes),
+        best(&theirs) / best(&two_passes)
     );
 }

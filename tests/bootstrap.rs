@@ -512,3 +512,94 @@ fn bootstrap_part_file_through_planted_symlink_is_not_written_through() {
     assert!(out.stderr.contains("symlink"), "{}", out.stderr);
     assert!(nothing_in(&root));
 }
+
+fn staging_left(root: &Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".jailwright-unpack-"))
+        .collect()
+}
+
+#[test]
+fn an_empty_root_is_filled_in_one_pass_and_keeps_its_own_mode_or_the_archives() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    for (with_dot, want) in [(false, 0o700), (true, 0o755)] {
+        let mut entries = vec![E::Dir("etc"), E::File("etc/motd", b"hi\n", 0o644)];
+        if with_dot {
+            entries.insert(0, E::Dir("."));
+        }
+        let base = txz(&entries);
+        let server = serve(Reply::File(base.clone()), &base);
+        // An existing empty directory (a dataset's mountpoint), mode 0700.
+        let root = tmp.path().join(format!("root-{with_dot}"));
+        std::fs::create_dir(&root).unwrap();
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        assert_eq!(
+            std::fs::read_to_string(root.join("etc/motd")).unwrap(),
+            "hi\n"
+        );
+        assert_eq!(staging_left(&root), Vec::<String>::new());
+        let mode = std::fs::metadata(&root).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, want, "with ./ in the archive: {with_dot}");
+        let _ = std::fs::remove_dir_all(tmp.path().join("cache"));
+    }
+}
+
+#[test]
+fn a_refused_archive_leaves_no_staging_directory_in_the_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Good entries first, so that some were unpacked when the bad one came.
+    let archive = txz(&[
+        E::Dir("etc"),
+        E::File("etc/motd", b"hi\n", 0o644),
+        E::Raw("../evil", b"x"),
+    ]);
+    let server = serve(Reply::File(archive.clone()), &archive);
+    let root = tmp.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(nothing_in(&root), "{:?}", tree_of(&root));
+    assert!(!tmp.path().join("evil").exists());
+}
+
+#[test]
+fn a_root_with_files_gets_both_passes_and_keeps_them_when_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::write(root.join("etc/keep"), "mine\n").unwrap();
+    let archive = txz(&[E::File("etc/motd", b"hi\n", 0o644), E::Raw("../evil", b"x")]);
+    let server = serve(Reply::File(archive.clone()), &archive);
+    let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/keep")).unwrap(),
+        "mine\n"
+    );
+    assert!(
+        !root.join("etc/motd").exists(),
+        "checked before anything was written"
+    );
+    assert_eq!(staging_left(&root), Vec::<String>::new());
+    // A good archive unpacks over what is there.
+    let good = good_release();
+    let server = serve(Reply::File(good.clone()), &good);
+    let _ = std::fs::remove_dir_all(tmp.path().join("cache"));
+    let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/keep")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/motd")).unwrap(),
+        "welcome\n"
+    );
+}

@@ -106,7 +106,30 @@ pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, Stri
         report.downloaded.push(dist.clone());
         archives.push(extract::Archive::from_file(fetched.file, &dest)?);
     }
-    // Every archive checked before any is unpacked.
+    if extract::is_empty_root(&options.root) {
+        // One pass each: checked as unpacked, beside the root until all
+        // are accepted.
+        if let Some(first) = archives.first() {
+            say(Event::Extracting(name(first.path())));
+        }
+        let mut current = archives.first().map(|a| a.path().to_path_buf());
+        let done = extract::unpack_staged(
+            &archives,
+            &options.root,
+            &options.caps,
+            &mut |path, bytes| {
+                if current.as_deref() != Some(path) {
+                    current = Some(path.to_path_buf());
+                    say(Event::Extracting(name(path)));
+                }
+                say(Event::Progress(bytes, None))
+            },
+        )?;
+        report.extracted = done;
+        return Ok(report);
+    }
+    // A root with files in it: every archive checked before any is
+    // unpacked over them.
     for archive in &archives {
         say(Event::Checking(name(archive.path())));
         archive.check(&options.caps)?;

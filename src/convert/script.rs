@@ -346,7 +346,10 @@ mod tests {
     #[test]
     fn commands_become_the_steps_an_admin_writes() {
         assert!(matches!(
-            command("env ASSUME_ALWAYS_YES=yes pkg remove pwgen", &Params::default()),
+            command(
+                "env ASSUME_ALWAYS_YES=yes pkg remove pwgen",
+                &Params::default()
+            ),
             Op::Pkg {
                 action: PkgAction::Remove,
                 ..
@@ -359,7 +362,10 @@ mod tests {
             matches!(command("su -l www -c 'cd /app; ./run'", &Params::default()), Op::Shell { user: Some(u), script } if u == "www" && script == "cd /app; ./run")
         );
         assert!(
-            matches!(command("sysrc motd=$USER", &Params::default()), Op::Shell { .. }),
+            matches!(
+                command("sysrc motd=$USER", &Params::default()),
+                Op::Shell { .. }
+            ),
             "the jail's $USER is not the host's"
         );
         assert!(matches!(

@@ -3,12 +3,20 @@
 //! symlinks kept. FreeBSD file flags (schg, ...) cannot be set on Linux:
 //! they are counted.
 //!
-//! Two passes over the same opened file. The check pass reads every entry
-//! and writes nothing: an archive of a shape that could leave the root or
-//! could not be unpacked whole (see `shape`), or that unpacks to too much
-//! (see `caps`), is refused before anything is written. The unpacking
-//! pass judges every entry again and writes it through `files::root`, so
-//! no write can leave the root whatever the archive created.
+//! Every entry is judged before it is written: an archive of a shape that
+//! could leave the root or could not be unpacked whole (see `shape`), or
+//! that unpacks to too much (see `caps`), is refused, and every write goes
+//! through `files::root`, so no write can leave the root whatever the
+//! archive created.
+//!
+//! Into an empty root (a new jail's), one decompression pass: the archives
+//! are unpacked into a staging directory inside the root (the same
+//! filesystem, even when the root is a dataset's mountpoint), checked as
+//! they go, and only when every entry of every archive was accepted is the
+//! staging directory's content renamed into place; a refused archive
+//! leaves the root as it was (`unpack_staged`). Into a root that already
+//! holds files, two passes over the same opened file: `check` reads every
+//! entry and writes nothing, then `unpack` judges each again as it writes.
 
 pub mod caps;
 mod meter;
@@ -169,6 +177,125 @@ impl Archive {
     fn error(&self, e: impl std::fmt::Display) -> String {
         format!("{}: {e}", self.path.display())
     }
+}
+
+/// Whether `root` is missing or an empty directory: what `unpack_staged`
+/// may fill.
+pub fn is_empty_root(root: &Path) -> bool {
+    match std::fs::read_dir(root) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
+    }
+}
+
+/// Unpacks `archives`, in order, into the empty (or missing) `root` in one
+/// decompression pass each: into a staging directory inside the root, then
+/// renamed into place once every entry of every archive was accepted. On
+/// any refusal or failure the staging directory is removed and the root is
+/// left empty. `progress` gets each archive's path and its bytes so far.
+pub fn unpack_staged(
+    archives: &[Archive],
+    root: &Path,
+    caps: &Caps,
+    progress: &mut dyn FnMut(&Path, u64),
+) -> Result<Extracted, String> {
+    let failed = |e: io::Error| format!("{}: {e}", root.display());
+    std::fs::create_dir_all(root).map_err(failed)?;
+    if !is_empty_root(root) {
+        return Err(format!("{}: not empty", root.display()));
+    }
+    // Removed (without following a symlink the archive made) when dropped.
+    let staging = tempfile::Builder::new()
+        .prefix(".jailwright-unpack-")
+        .tempdir_in(root)
+        .map_err(failed)?;
+    let root_fd = nix::fcntl::open(
+        root,
+        nix::fcntl::OFlag::O_DIRECTORY
+            | nix::fcntl::OFlag::O_NOFOLLOW
+            | nix::fcntl::OFlag::O_CLOEXEC,
+        nix::sys::stat::Mode::empty(),
+    )
+    .map_err(|e| failed(e.into()))?;
+    // The root's own mode and owner, unless the archive gives them (`./`).
+    let before = nix::sys::stat::fstat(&root_fd).map_err(|e| failed(e.into()))?;
+    std::fs::set_permissions(
+        staging.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(before.st_mode & 0o7777),
+    )
+    .map_err(failed)?;
+    let mut done = Extracted::default();
+    for archive in archives {
+        let got = archive.unpack(staging.path(), caps, &mut |bytes| {
+            progress(archive.path(), bytes)
+        })?;
+        done.entries += got.entries;
+        done.bytes += got.bytes;
+        done.flags_skipped += got.flags_skipped;
+    }
+    place(staging.path(), &root_fd).map_err(failed)?;
+    Ok(done)
+}
+
+/// Renames every entry of `staging` into the root (never over anything
+/// there), then gives the root the staging directory's mode, owner and
+/// time: the archive's `./` entry, or the root's own.
+fn place(staging: &Path, root: &std::os::fd::OwnedFd) -> io::Result<()> {
+    use nix::fcntl::OFlag;
+    use nix::sys::stat::{FchmodatFlags, Mode, UtimensatFlags};
+    let from = nix::fcntl::open(
+        staging,
+        OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    )?;
+    for entry in std::fs::read_dir(staging)? {
+        let name = entry?.file_name();
+        rename_new(&from, &name, root)?;
+    }
+    let stat = nix::sys::stat::fstat(&from)?;
+    nix::unistd::fchown(
+        root,
+        Some(nix::unistd::Uid::from_raw(stat.st_uid)),
+        Some(nix::unistd::Gid::from_raw(stat.st_gid)),
+    )?;
+    nix::sys::stat::fchmodat(
+        root,
+        ".",
+        Mode::from_bits_truncate(stat.st_mode & 0o7777),
+        FchmodatFlags::FollowSymlink,
+    )?;
+    let mtime = nix::sys::time::TimeSpec::new(stat.st_mtime, stat.st_mtime_nsec);
+    nix::sys::stat::utimensat(root, ".", &mtime, &mtime, UtimensatFlags::FollowSymlink)?;
+    Ok(())
+}
+
+/// Renames `name` from one directory to another where nothing has that
+/// name (on Linux the kernel refuses to replace; elsewhere it was looked
+/// up just before).
+fn rename_new(
+    from: &std::os::fd::OwnedFd,
+    name: &std::ffi::OsStr,
+    to: &std::os::fd::OwnedFd,
+) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        nix::fcntl::renameat2(
+            from,
+            name,
+            to,
+            name,
+            nix::fcntl::RenameFlags::RENAME_NOREPLACE,
+        )?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        use nix::fcntl::AtFlags;
+        if nix::sys::stat::fstatat(to, name, AtFlags::AT_SYMLINK_NOFOLLOW).is_ok() {
+            return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+        }
+        nix::fcntl::renameat(from, name, to, name)?;
+    }
+    Ok(())
 }
 
 /// An entry as the passes see it.
