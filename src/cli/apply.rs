@@ -7,7 +7,7 @@ use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Format, trouble};
 use crate::exec::adapters::host::{HostTarget, content_of};
 use crate::exec::adapters::jail::jail_root;
 use crate::exec::adapters::lock::TargetLock;
-use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for, recover_for};
+use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for, dataset_of};
 use crate::exec::adapters::{interrupt, leftovers, process, reserve, target_check};
 use crate::exec::apply::{
     Cause, Event, Failure, Options, Rollback, StepError, apply, step_digests,
@@ -86,10 +86,27 @@ pub fn run(args: ApplyArgs) -> i32 {
     };
     // A killed run's transaction may have left the root unmounted or its
     // clone in the dataset's place: finished or undone before anything.
+    // When there was nothing to recover, the dataset found stands (no
+    // second lookup) and so does its store (no second recovery).
+    let mut standing: Option<Option<String>> = None;
+    let mut recovered: Option<ZfsSnapshots> = None;
     if args.snapshots != SnapshotMode::Off {
-        match recover_for(&root, args.dataset.as_deref()) {
-            Ok(Some(done)) => errln!("jailwright: {done}"),
-            Ok(None) => {}
+        let named = args.dataset.clone().or_else(|| dataset_of(&root));
+        let outcome = match &named {
+            Some(dataset) => {
+                let mut store = ZfsSnapshots::new(dataset.clone());
+                let outcome = store.recover();
+                recovered = Some(store);
+                outcome
+            }
+            None => Ok(None),
+        };
+        match outcome {
+            Ok(Some(done)) => {
+                errln!("jailwright: {done}");
+                recovered = None;
+            }
+            Ok(None) => standing = Some(named),
             Err(e) => return trouble(format!("{e}; nothing else was changed")),
         }
     }
@@ -102,9 +119,16 @@ pub fn run(args: ApplyArgs) -> i32 {
     // rollbacks would not hold what apply changes.
     let dataset = match args.snapshots {
         SnapshotMode::Off => None,
-        _ => match dataset_for(&root, args.dataset.as_deref()) {
-            Ok(dataset) => dataset,
-            Err(e) => return trouble(format!("{e}; nothing was changed")),
+        _ => match standing {
+            Some(None) => None,
+            Some(Some(named)) => match dataset_for(&root, Some(&named)) {
+                Ok(dataset) => dataset,
+                Err(e) => return trouble(format!("{e}; nothing was changed")),
+            },
+            None => match dataset_for(&root, args.dataset.as_deref()) {
+                Ok(dataset) => dataset,
+                Err(e) => return trouble(format!("{e}; nothing was changed")),
+            },
         },
     };
     // What a killed apply left running in the root; each step's own group.
@@ -121,7 +145,11 @@ pub fn run(args: ApplyArgs) -> i32 {
     }
     let mut store = match (args.snapshots, dataset) {
         (SnapshotMode::Off, _) => None,
-        (_, Some(dataset)) => Some(ZfsSnapshots::new(dataset)),
+        (_, Some(dataset)) => Some(
+            recovered
+                .filter(|store| store.dataset == ZfsSnapshots::new(dataset.clone()).dataset)
+                .unwrap_or_else(|| ZfsSnapshots::new(dataset)),
+        ),
         (SnapshotMode::On, None) => {
             return trouble(format!(
                 "{} is not a ZFS dataset: --snapshots on cannot be honoured",

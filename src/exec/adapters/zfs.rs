@@ -19,6 +19,8 @@ pub struct ZfsSnapshots {
     pub dataset: String,
     /// During a transaction: the clone mounted in its place.
     active: Option<String>,
+    /// A killed run's transaction was looked for (and dealt with) already.
+    recovered: bool,
 }
 
 impl ZfsSnapshots {
@@ -32,6 +34,7 @@ impl ZfsSnapshots {
         ZfsSnapshots {
             dataset,
             active: None,
+            recovered: false,
         }
     }
 
@@ -74,18 +77,6 @@ pub fn dataset_of(root: &Path) -> Option<String> {
         .find(|(_, mounted)| *mounted == "yes")
         .or(at_root.first())
         .map(|(name, _)| name.to_string())
-}
-
-/// Finishes or undoes the transaction a killed apply left on the root's
-/// dataset (`given`, else the one whose mountpoint is the root, mounted or
-/// not), before the root is looked at: such a run may have left the clone
-/// mounted in the dataset's place, or nothing mounted at the root. Call it
-/// under the apply lock. What it did, if anything.
-pub fn recover_for(root: &Path, given: Option<&str>) -> io::Result<Option<String>> {
-    match given.map(str::to_string).or_else(|| dataset_of(root)) {
-        Some(dataset) => ZfsSnapshots::new(dataset).recover(),
-        None => Ok(None),
-    }
 }
 
 /// Why the dataset cannot be the root's.
@@ -260,6 +251,11 @@ impl Snapshots for ZfsSnapshots {
     }
 
     fn recover(&mut self) -> io::Result<Option<String>> {
-        zfs_txn::recover(&zfs, &self.dataset)
+        if self.recovered {
+            return Ok(None);
+        }
+        let done = zfs_txn::recover(&zfs, &self.dataset)?;
+        self.recovered = true;
+        Ok(done)
     }
 }
