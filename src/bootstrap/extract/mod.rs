@@ -219,9 +219,12 @@ pub fn unpack_staged(
     .map_err(|e| failed(e.into()))?;
     // The root's own mode and owner, unless the archive gives them (`./`).
     let before = nix::sys::stat::fstat(&root_fd).map_err(|e| failed(e.into()))?;
+    // (mode_t is 16 bits on FreeBSD)
+    #[allow(clippy::useless_conversion)]
+    let mode = u32::from(before.st_mode) & 0o7777;
     std::fs::set_permissions(
         staging.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(before.st_mode & 0o7777),
+        std::os::unix::fs::PermissionsExt::from_mode(mode),
     )
     .map_err(failed)?;
     let mut done = Extracted::default();

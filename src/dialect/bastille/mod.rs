@@ -32,7 +32,7 @@ use lines::LineKind;
 pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
     let lines = lines::logical_lines(&source.text, 0);
     let mut replacements = Replacements::with_builtins(bindings);
-    let mut steps = Vec::new();
+    let mut steps = Vec::with_capacity(lines.len());
     for (index, line) in lines.iter().enumerate() {
         if lines::kind(&line.text) != LineKind::Instruction {
             continue;

@@ -45,10 +45,10 @@ pub fn build(
     mut problems: Vec<Problem>,
     bindings: &Bindings,
 ) -> Document {
-    let mut lines: Vec<LogicalLine> = Vec::new();
+    let mut lines: Vec<LogicalLine> = Vec::with_capacity(entries.len());
     // The entries with each line replaced by its index in `lines`.
-    let mut order: Vec<Result<usize, bool>> = Vec::new();
-    let mut kinds = Vec::new();
+    let mut order: Vec<Result<usize, bool>> = Vec::with_capacity(entries.len());
+    let mut kinds = Vec::with_capacity(entries.len());
     for entry in entries {
         match entry {
             Entry::Line(l) => {
@@ -76,25 +76,27 @@ pub fn build(
     }
 
     // Build arguments are replaced over the whole flattened text first.
-    let texts: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
-    let name = sources.first().map_or("Makejail", |s| s.name.as_str());
-    let replaced: Vec<Option<String>> = match build_args::expand(&texts, &bindings.build_args, name)
-    {
-        Ok(expanded) => {
-            for (line, message) in expanded.warnings {
-                problems.push(whole_line(
-                    ProblemKind::DuplicateBuildArg,
-                    &lines,
-                    line,
-                    message,
-                ));
+    // (the copy of the texts is freed as soon as they are replaced)
+    let replaced: Vec<Option<String>> = {
+        let texts: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
+        let name = sources.first().map_or("Makejail", |s| s.name.as_str());
+        match build_args::expand(&texts, &bindings.build_args, name) {
+            Ok(expanded) => {
+                for (line, message) in expanded.warnings {
+                    problems.push(whole_line(
+                        ProblemKind::DuplicateBuildArg,
+                        &lines,
+                        line,
+                        message,
+                    ));
+                }
+                expanded.lines
             }
-            expanded.lines
-        }
-        Err(e) => {
-            let line = e.line.unwrap_or(usize::MAX);
-            problems.push(whole_line(ProblemKind::BuildArg, &lines, line, e.message));
-            texts.into_iter().map(Some).collect()
+            Err(e) => {
+                let line = e.line.unwrap_or(usize::MAX);
+                problems.push(whole_line(ProblemKind::BuildArg, &lines, line, e.message));
+                texts.into_iter().map(Some).collect()
+            }
         }
     };
 
@@ -104,7 +106,7 @@ pub fn build(
     };
     // The stage before each INCLUDE, restored when it returns.
     let mut stage_stack: Vec<String> = Vec::new();
-    let mut steps = Vec::new();
+    let mut steps = Vec::with_capacity(lines.len());
     for item in order {
         let index = match item {
             Ok(index) => index,
