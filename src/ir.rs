@@ -280,9 +280,14 @@ pub enum Instruction {
     Render {
         path: String,
         /// The `${NAME}` substitutions in force at this line, in the order
-        /// sed applies them (template.sh's ARG_REPLACEMENTS). Serialized as
-        /// their number: the first that many of the template's chain.
-        #[serde(rename = "substitutions", skip_serializing_if = "Vars::is_empty")]
+        /// sed applies them (template.sh's ARG_REPLACEMENTS). Parsed, it is
+        /// printed as their number: the first that many of the template's
+        /// chain.
+        #[serde(
+            rename = "substitutions",
+            skip_serializing_if = "Vars::is_empty",
+            serialize_with = "Vars::serialize_count"
+        )]
         vars: Vars,
     },
     /// Append a line to a file of the jail unless it is already there.
@@ -542,9 +547,21 @@ impl PartialEq for Vars {
 
 impl Eq for Vars {}
 
+impl Vars {
+    /// How many: what a parsed RENDER says (the chain is printed once).
+    pub fn serialize_count<S: serde::Serializer>(
+        vars: &Vars,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(vars.len as u64)
+    }
+}
+
+/// The (name, value) pairs in force: what a plan's render action does,
+/// and so what its cache key holds.
 impl Serialize for Vars {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_u64(self.len as u64)
+        self.as_slice().serialize(serializer)
     }
 }
 

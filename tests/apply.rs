@@ -233,6 +233,25 @@ fn cache_keys_change_with_copied_content() {
 }
 
 #[test]
+fn render_cache_keys_ignored_a_changed_arg_value() {
+    // The key of a RENDER step holds the values it substitutes: a new
+    // `--arg` value renders again (a count of them alone did not).
+    let keys = |args: &[&str]| {
+        let doc = bastille::parse(
+            SourceFile::new("Bastillefile", b"ARG PORT=80\nRENDER /etc/app\n"),
+            &Bindings {
+                args: args.iter().map(|a| a.to_string()).collect(),
+                ..Bindings::default()
+            },
+        );
+        let p = plan(&doc, &TargetSpec::Root("/r".into()), &Facts::default());
+        cache_keys(&p, |_| Vec::new())
+    };
+    assert_eq!(keys(&[]), keys(&[]));
+    assert_ne!(keys(&[]), keys(&["PORT=8080"]));
+}
+
+#[test]
 fn render_rewrites_every_file_under_a_path_and_only_warns_when_missing() {
     let mut rig = Rig::new(&[]);
     rig.target

@@ -603,3 +603,59 @@ fn a_root_with_files_gets_both_passes_and_keeps_them_when_refused() {
         "welcome\n"
     );
 }
+
+#[test]
+fn the_staged_root_got_the_time_of_now_the_owner_of_the_run_and_refused_a_symlinked_root() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempfile::tempdir().unwrap();
+    // With ./ in the archive: its time (the renames and the staging
+    // directory's removal changed it to now).
+    let base = txz(&[E::Dir("."), E::Dir("etc"), E::File("etc/motd", b"hi\n", 0o644)]);
+    let server = serve(Reply::File(base.clone()), &base);
+    let root = tmp.path().join("timed");
+    let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(std::fs::metadata(&root).unwrap().mtime(), 1_700_000_000);
+
+    // Without ./: the root keeps its owner (as root: it was chowned to
+    // the user running bootstrap).
+    let plain = txz(&[E::Dir("etc"), E::File("etc/motd", b"hi\n", 0o644)]);
+    let server = serve(Reply::File(plain.clone()), &plain);
+    let owned = tmp.path().join("owned");
+    std::fs::create_dir(&owned).unwrap();
+    if nix_is_root() {
+        std::os::unix::fs::chown(&owned, Some(1234), Some(1234)).unwrap();
+    }
+    let before = std::fs::metadata(&owned).unwrap();
+    let _ = std::fs::remove_dir_all(tmp.path().join("cache"));
+    let out = bootstrap(&server, &owned, &tmp.path().join("cache"), &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let after = std::fs::metadata(&owned).unwrap();
+    assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+
+    // A root named through the admin's symlink to an empty directory.
+    let real = tmp.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let _ = std::fs::remove_dir_all(tmp.path().join("cache"));
+    let out = bootstrap(&server, &link, &tmp.path().join("cache"), &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(std::fs::read_to_string(real.join("etc/motd")).unwrap(), "hi\n");
+    assert_eq!(staging_left(&real), Vec::<String>::new());
+}
+
+#[test]
+fn a_killed_runs_staging_directory_stayed_in_the_root_for_good() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    // What a run killed while unpacking leaves.
+    std::fs::create_dir_all(root.join(".jailwright-unpack-AbC123/etc")).unwrap();
+    std::fs::write(root.join(".jailwright-unpack-AbC123/etc/half"), "x").unwrap();
+    let base = good_release();
+    let server = serve(Reply::File(base.clone()), &base);
+    let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(staging_left(&root), Vec::<String>::new());
+    assert_eq!(std::fs::read_to_string(root.join("etc/motd")).unwrap(), "welcome\n");
+}

@@ -179,11 +179,16 @@ impl Archive {
     }
 }
 
-/// Whether `root` is missing or an empty directory: what `unpack_staged`
-/// may fill.
+/// The name of a staging directory (a killed run may leave one).
+const STAGING: &str = ".jailwright-unpack-";
+
+/// Whether `root` is missing or an empty directory (but for what a killed
+/// run left staged): what `unpack_staged` may fill.
 pub fn is_empty_root(root: &Path) -> bool {
     match std::fs::read_dir(root) {
-        Ok(mut entries) => entries.next().is_none(),
+        Ok(entries) => entries
+            .flatten()
+            .all(|e| e.file_name().to_string_lossy().starts_with(STAGING)),
         Err(e) => e.kind() == io::ErrorKind::NotFound,
     }
 }
@@ -191,32 +196,37 @@ pub fn is_empty_root(root: &Path) -> bool {
 /// Unpacks `archives`, in order, into the empty (or missing) `root` in one
 /// decompression pass each: into a staging directory inside the root, then
 /// renamed into place once every entry of every archive was accepted. On
-/// any refusal or failure the staging directory is removed and the root is
-/// left empty. `progress` gets each archive's path and its bytes so far.
+/// any refusal or failure the root is left as it was: empty. `progress`
+/// gets each archive's path and its bytes so far.
 pub fn unpack_staged(
     archives: &[Archive],
     root: &Path,
     caps: &Caps,
     progress: &mut dyn FnMut(&Path, u64),
 ) -> Result<Extracted, String> {
+    use nix::fcntl::OFlag;
     let failed = |e: io::Error| format!("{}: {e}", root.display());
     std::fs::create_dir_all(root).map_err(failed)?;
-    if !is_empty_root(root) {
-        return Err(format!("{}: not empty", root.display()));
-    }
-    // Removed (without following a symlink the archive made) when dropped.
-    let staging = tempfile::Builder::new()
-        .prefix(".jailwright-unpack-")
-        .tempdir_in(root)
-        .map_err(failed)?;
+    // The admin's path, followed once (a symlink to the root is theirs);
+    // everything after goes through this descriptor.
     let root_fd = nix::fcntl::open(
         root,
-        nix::fcntl::OFlag::O_DIRECTORY
-            | nix::fcntl::OFlag::O_NOFOLLOW
-            | nix::fcntl::OFlag::O_CLOEXEC,
+        OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
         nix::sys::stat::Mode::empty(),
     )
     .map_err(|e| failed(e.into()))?;
+    // (the admin's symlink resolved: the staging directory goes where the
+    // descriptor is)
+    let root = std::fs::canonicalize(root).map_err(failed)?;
+    remove_stale_staging(&root).map_err(failed)?;
+    if !is_empty_root(&root) {
+        return Err(failed(io::Error::other("not empty")));
+    }
+    // Removed (without following a symlink the archive made) when dropped.
+    let staging = tempfile::Builder::new()
+        .prefix(STAGING)
+        .tempdir_in(&root)
+        .map_err(failed)?;
     // The root's own mode and owner, unless the archive gives them (`./`).
     let before = nix::sys::stat::fstat(&root_fd).map_err(|e| failed(e.into()))?;
     // (mode_t is 16 bits on FreeBSD)
@@ -227,6 +237,10 @@ pub fn unpack_staged(
         std::os::unix::fs::PermissionsExt::from_mode(mode),
     )
     .map_err(failed)?;
+    if nix::unistd::geteuid().is_root() {
+        std::os::unix::fs::chown(staging.path(), Some(before.st_uid), Some(before.st_gid))
+            .map_err(failed)?;
+    }
     let mut done = Extracted::default();
     for archive in archives {
         let got = archive.unpack(staging.path(), caps, &mut |bytes| {
@@ -236,39 +250,99 @@ pub fn unpack_staged(
         done.bytes += got.bytes;
         done.flags_skipped += got.flags_skipped;
     }
-    place(staging.path(), &root_fd).map_err(failed)?;
+    place(staging, &root_fd).map_err(failed)?;
     Ok(done)
 }
 
+/// Removes what a killed run left staged in the root.
+fn remove_stale_staging(root: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(root)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with(STAGING) && entry.file_type()?.is_dir() {
+            // (does not follow symlinks)
+            std::fs::remove_dir_all(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
 /// Renames every entry of `staging` into the root (never over anything
-/// there), then gives the root the staging directory's mode, owner and
-/// time: the archive's `./` entry, or the root's own.
-fn place(staging: &Path, root: &std::os::fd::OwnedFd) -> io::Result<()> {
+/// there), removes the staging directory, then gives the root the staging
+/// directory's mode, owner and time: the archive's `./` entry, or the
+/// root's own. When anything fails the entries already moved go back, and
+/// the staging directory is removed with them.
+fn place(staging: tempfile::TempDir, root: &std::os::fd::OwnedFd) -> io::Result<()> {
     use nix::fcntl::OFlag;
-    use nix::sys::stat::{FchmodatFlags, Mode, UtimensatFlags};
+    use nix::sys::stat::Mode;
     let from = nix::fcntl::open(
-        staging,
+        staging.path(),
         OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
         Mode::empty(),
     )?;
-    for entry in std::fs::read_dir(staging)? {
-        let name = entry?.file_name();
-        rename_new(&from, &name, root)?;
-    }
+    // Before the renames change its time.
     let stat = nix::sys::stat::fstat(&from)?;
-    nix::unistd::fchown(
+    let names: Vec<std::ffi::OsString> = std::fs::read_dir(staging.path())?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<io::Result<_>>()?;
+    let mut moved = Vec::new();
+    let result = (|| -> io::Result<()> {
+        for name in &names {
+            rename_new(&from, name, root)?;
+            moved.push(name);
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for name in moved {
+            let _ = rename_new(root, name, &from);
+        }
+        return Err(e);
+    }
+    // The staging directory, now empty, removed through the root's
+    // descriptor (its name is ours: the archive's entries are in place).
+    let name = staging
+        .path()
+        .file_name()
+        .map(std::ffi::OsStr::to_os_string)
+        .unwrap_or_default();
+    let _kept = staging.keep();
+    nix::unistd::unlinkat(
         root,
-        Some(nix::unistd::Uid::from_raw(stat.st_uid)),
-        Some(nix::unistd::Gid::from_raw(stat.st_gid)),
+        name.as_os_str(),
+        nix::unistd::UnlinkatFlags::RemoveDir,
     )?;
-    nix::sys::stat::fchmodat(
-        root,
-        ".",
-        Mode::from_bits_truncate(stat.st_mode & 0o7777),
-        FchmodatFlags::FollowSymlink,
-    )?;
-    let mtime = nix::sys::time::TimeSpec::new(stat.st_mtime, stat.st_mtime_nsec);
-    nix::sys::stat::utimensat(root, ".", &mtime, &mtime, UtimensatFlags::FollowSymlink)?;
+    set_root_attributes(root, &stat)
+}
+
+/// Gives the root the staged mode, owner and time, as far as they differ
+/// and this user may: the owner only as root, the time only as root or
+/// the root's owner (as tar does).
+fn set_root_attributes(
+    root: &std::os::fd::OwnedFd,
+    stat: &nix::sys::stat::FileStat,
+) -> io::Result<()> {
+    use nix::sys::stat::{FchmodatFlags, Mode, UtimensatFlags};
+    let current = nix::sys::stat::fstat(root)?;
+    let euid = nix::unistd::geteuid();
+    if euid.is_root() && (current.st_uid, current.st_gid) != (stat.st_uid, stat.st_gid) {
+        nix::unistd::fchown(
+            root,
+            Some(nix::unistd::Uid::from_raw(stat.st_uid)),
+            Some(nix::unistd::Gid::from_raw(stat.st_gid)),
+        )?;
+    }
+    if current.st_mode & 0o7777 != stat.st_mode & 0o7777 {
+        nix::sys::stat::fchmodat(
+            root,
+            ".",
+            Mode::from_bits_truncate(stat.st_mode & 0o7777),
+            FchmodatFlags::FollowSymlink,
+        )?;
+    }
+    if euid.is_root() || euid.as_raw() == current.st_uid {
+        let mtime = nix::sys::time::TimeSpec::new(stat.st_mtime, stat.st_mtime_nsec);
+        nix::sys::stat::utimensat(root, ".", &mtime, &mtime, UtimensatFlags::FollowSymlink)?;
+    }
     Ok(())
 }
 
