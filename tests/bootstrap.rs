@@ -610,7 +610,11 @@ fn the_staged_root_got_the_time_of_now_the_owner_of_the_run_and_refused_a_symlin
     let tmp = tempfile::tempdir().unwrap();
     // With ./ in the archive: its time (the renames and the staging
     // directory's removal changed it to now).
-    let base = txz(&[E::Dir("."), E::Dir("etc"), E::File("etc/motd", b"hi\n", 0o644)]);
+    let base = txz(&[
+        E::Dir("."),
+        E::Dir("etc"),
+        E::File("etc/motd", b"hi\n", 0o644),
+    ]);
     let server = serve(Reply::File(base.clone()), &base);
     let root = tmp.path().join("timed");
     let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
@@ -641,7 +645,10 @@ fn the_staged_root_got_the_time_of_now_the_owner_of_the_run_and_refused_a_symlin
     let _ = std::fs::remove_dir_all(tmp.path().join("cache"));
     let out = bootstrap(&server, &link, &tmp.path().join("cache"), &[]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert_eq!(std::fs::read_to_string(real.join("etc/motd")).unwrap(), "hi\n");
+    assert_eq!(
+        std::fs::read_to_string(real.join("etc/motd")).unwrap(),
+        "hi\n"
+    );
     assert_eq!(staging_left(&real), Vec::<String>::new());
 }
 
@@ -657,5 +664,8 @@ fn a_killed_runs_staging_directory_stayed_in_the_root_for_good() {
     let out = bootstrap(&server, &root, &tmp.path().join("cache"), &[]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_eq!(staging_left(&root), Vec::<String>::new());
-    assert_eq!(std::fs::read_to_string(root.join("etc/motd")).unwrap(), "welcome\n");
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/motd")).unwrap(),
+        "welcome\n"
+    );
 }

@@ -50,6 +50,7 @@ pub fn emit(
         script: Vec::new(),
         ports: Vec::new(),
         args: Vec::new(),
+        params: Params::new(["JAIL_NAME", "APPJAIL_JAILNAME", "POT_NAME"]),
         required: Vec::new(),
         staged: 0,
         is_dir,
@@ -161,6 +162,9 @@ struct Pot<'a> {
     /// ARG defaults, set at the top of the script (overridable from the
     /// environment pot passes on) and written into command-file words.
     args: Vec<(String, String)>,
+    /// The names a script's `${NAME}` may refer to: the ARGs and the
+    /// managers' built-ins.
+    params: Params,
     /// ARGs without a default that must be given.
     required: Vec<String>,
     staged: usize,
@@ -179,14 +183,6 @@ fn single_command(script: &str) -> bool {
 }
 
 impl Pot<'_> {
-    fn params(&self) -> Params {
-        Params::new(self.args.iter().map(|(n, _)| n.as_str()).chain([
-            "JAIL_NAME",
-            "APPJAIL_JAILNAME",
-            "POT_NAME",
-        ]))
-    }
-
     /// A step as script lines: a single command as it is; anything else in
     /// a subshell whose status alone decides (`set -e` does not reach into
     /// it), as when each step was its own `sh -c`.
@@ -202,7 +198,7 @@ impl Pot<'_> {
                 literal(u),
                 references_out_of_single_quotes(
                     &literal(&super::words::in_root(script)),
-                    &self.params()
+                    &self.params
                 )
             ),
         };
@@ -264,6 +260,7 @@ impl Pot<'_> {
                     ),
                 );
                 self.args.push((name.clone(), String::new()));
+                self.params.push(name);
                 self.required.push(name.clone());
             }
             Op::Arg { name, default, .. } => {
@@ -276,6 +273,7 @@ impl Pot<'_> {
                         "set it in the environment of pot create, or edit the script",
                     ),
                 );
+                self.params.push(name);
                 self.args.push((name.clone(), default));
             }
             Op::Shell { script, user } => self.step(script, user.as_deref()),
