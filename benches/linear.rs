@@ -17,8 +17,6 @@ use std::time::{Duration, Instant};
 /// A dialect's generated template: where it is written, and its lines.
 struct Dialect {
     name: &'static str,
-    /// The file passed to the commands.
-    file: &'static str,
     write: fn(&Path, usize) -> PathBuf,
     /// The manager `convert` converts it to.
     convert_to: &'static str,
@@ -34,19 +32,16 @@ fn main() {
     let dialects = [
         Dialect {
             name: "bastille",
-            file: "Bastillefile",
             write: bastillefile,
             convert_to: "makejail",
         },
         Dialect {
             name: "makejail",
-            file: "Makejail",
             write: makejail,
             convert_to: "bastille",
         },
         Dialect {
             name: "pot",
-            file: "flavour",
             write: flavour,
             convert_to: "bastille",
         },
@@ -128,7 +123,6 @@ fn main() {
                 dialect.name, name
             );
         }
-        let _ = dialect.file;
     }
     println!(
         "goal 3  worst per-line ratio largest/smallest size {worst_ratio:.2} (goal <= 2.0)   worst peak RSS {worst_rss:.1}x the input (goal <= 20x)"
@@ -185,47 +179,39 @@ fn run(jw: &str, args: &[&str], file: &Path) -> (Duration, u64) {
 }
 
 /// A Bastillefile of `n` lines: one ARG in ten (each referenced later),
-/// packages (a duplicate among them), CMDs with findings, SYSRC, SERVICE.
+/// packages, CMDs with findings, SYSRC, SERVICE.
 fn bastillefile(dir: &Path, n: usize) -> PathBuf {
-    let mut s = String::with_capacity(n * 32);
-    for i in 0..n {
-        match i % 10 {
-            0 => s.push_str(&format!("ARG NAME{i}=value{i}\n")),
-            1 => s.push_str(&format!("PKG pkg{i} curl\n")),
-            2 => s.push_str(&format!("CMD echo ${{NAME{}}} > /tmp/out{i}\n", i - 2)),
-            3 => s.push_str(&format!("SYSRC service{i}_enable=YES\n")),
-            4 => s.push_str("CMD cd /tmp\n"),
-            5 => s.push_str(&format!("CMD\tchmod 777 /srv/{i}\n")),
-            6 => s.push_str("# a comment\n"),
-            7 => s.push_str(&format!("RENDER /usr/local/etc/app{i}.conf\n")),
-            8 => s.push_str(&format!("SERVICE service{} restart\n", i - 5)),
-            _ => s.push_str(&format!("CMD pkg install app{i} && echo done\n")),
-        }
-    }
-    let file = dir.join("Bastillefile");
-    std::fs::write(&file, s).expect("write");
-    file
+    instructions(dir.join("Bastillefile"), n, "NAME", |i| {
+        format!("RENDER /usr/local/etc/app{i}.conf\n")
+    })
 }
 
-/// A Makejail of `n` lines: ARGs (each referenced later), packages, CMDs
-/// with findings, SYSRC, SERVICE.
+/// A Makejail of `n` lines, as `bastillefile` with ENV for RENDER.
 fn makejail(dir: &Path, n: usize) -> PathBuf {
+    instructions(dir.join("Makejail"), n, "name", |i| {
+        format!("ENV VAR{i}=x\n")
+    })
+}
+
+/// `n` lines of the instructions both dialects share, ARGs named
+/// `arg` + number, and one line in ten of the dialect's own.
+fn instructions(file: PathBuf, n: usize, arg: &str, own: fn(usize) -> String) -> PathBuf {
     let mut s = String::with_capacity(n * 32);
     for i in 0..n {
-        match i % 10 {
-            0 => s.push_str(&format!("ARG name{i}=value{i}\n")),
-            1 => s.push_str(&format!("PKG pkg{i} curl\n")),
-            2 => s.push_str(&format!("CMD echo ${{name{}}} > /tmp/out{i}\n", i - 2)),
-            3 => s.push_str(&format!("SYSRC service{i}_enable=YES\n")),
-            4 => s.push_str("CMD cd /tmp\n"),
-            5 => s.push_str(&format!("CMD chmod 777 /srv/{i}\n")),
-            6 => s.push_str("# a comment\n"),
-            7 => s.push_str(&format!("ENV VAR{i}=x\n")),
-            8 => s.push_str(&format!("SERVICE service{} restart\n", i - 5)),
-            _ => s.push_str(&format!("CMD pkg install app{i} && echo done\n")),
-        }
+        let line = match i % 10 {
+            0 => format!("ARG {arg}{i}=value{i}\n"),
+            1 => format!("PKG pkg{i} curl\n"),
+            2 => format!("CMD echo ${{{arg}{}}} > /tmp/out{i}\n", i - 2),
+            3 => format!("SYSRC service{i}_enable=YES\n"),
+            4 => "CMD cd /tmp\n".to_string(),
+            5 => format!("CMD\tchmod 777 /srv/{i}\n"),
+            6 => "# a comment\n".to_string(),
+            7 => own(i),
+            8 => format!("SERVICE service{} restart\n", i - 5),
+            _ => format!("CMD pkg install app{i} && echo done\n"),
+        };
+        s.push_str(&line);
     }
-    let file = dir.join("Makejail");
     std::fs::write(&file, s).expect("write");
     file
 }
