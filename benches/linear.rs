@@ -179,36 +179,36 @@ fn run(jw: &str, args: &[&str], file: &Path) -> (Duration, u64) {
 }
 
 /// A Bastillefile of `n` lines: one ARG in ten (each referenced later),
-/// packages, CMDs with findings, SYSRC, SERVICE.
+/// packages, CMDs with findings, SYSRC, SERVICE. Lines are short (15
+/// bytes on average) so that a million of them fit under the 16 MiB a
+/// template may have.
 fn bastillefile(dir: &Path, n: usize) -> PathBuf {
-    instructions(dir.join("Bastillefile"), n, "NAME", |i| {
-        format!("RENDER /usr/local/etc/app{i}.conf\n")
+    instructions(dir.join("Bastillefile"), n, "A", |i| {
+        format!("RENDER /e{i}\n")
     })
 }
 
 /// A Makejail of `n` lines, as `bastillefile` with ENV for RENDER.
 fn makejail(dir: &Path, n: usize) -> PathBuf {
-    instructions(dir.join("Makejail"), n, "name", |i| {
-        format!("ENV VAR{i}=x\n")
-    })
+    instructions(dir.join("Makejail"), n, "a", |i| format!("ENV V{i}=x\n"))
 }
 
 /// `n` lines of the instructions both dialects share, ARGs named
 /// `arg` + number, and one line in ten of the dialect's own.
 fn instructions(file: PathBuf, n: usize, arg: &str, own: fn(usize) -> String) -> PathBuf {
-    let mut s = String::with_capacity(n * 32);
+    let mut s = String::with_capacity(n * 16);
     for i in 0..n {
         let line = match i % 10 {
-            0 => format!("ARG {arg}{i}=value{i}\n"),
-            1 => format!("PKG pkg{i} curl\n"),
-            2 => format!("CMD echo ${{{arg}{}}} > /tmp/out{i}\n", i - 2),
-            3 => format!("SYSRC service{i}_enable=YES\n"),
+            0 => format!("ARG {arg}{i}=1\n"),
+            1 => format!("PKG p{i}\n"),
+            2 => format!("CMD echo ${{{arg}{}}}\n", i - 2),
+            3 => format!("SYSRC s{i}_enable=1\n"),
             4 => "CMD cd /tmp\n".to_string(),
-            5 => format!("CMD\tchmod 777 /srv/{i}\n"),
-            6 => "# a comment\n".to_string(),
+            5 => "CMD\tchmod 777 /s\n".to_string(),
+            6 => "# c\n".to_string(),
             7 => own(i),
-            8 => format!("SERVICE service{} restart\n", i - 5),
-            _ => format!("CMD pkg install app{i} && echo done\n"),
+            8 => format!("SERVICE s{} start\n", i - 5),
+            _ => "CMD pkg install x\n".to_string(),
         };
         s.push_str(&line);
     }
@@ -223,7 +223,7 @@ fn flavour(dir: &Path, n: usize) -> PathBuf {
     let mut f = String::with_capacity(commands * 40);
     for i in 0..commands {
         match i % 4 {
-            0 => f.push_str(&format!("set-env -E VAR{i}=value{i}\n")),
+            0 => f.push_str(&format!("set-env -E V{i}=v\n")),
             1 => f.push_str(&format!("export-ports -e tcp:{}:80\n", 1000 + i % 60000)),
             2 => f.push_str("set-attribute -A persistent -V OFF\n"),
             _ => f.push_str("set-rss -C 2 -M 512M\n"),
@@ -233,11 +233,11 @@ fn flavour(dir: &Path, n: usize) -> PathBuf {
     sh.push_str("#!/bin/sh\n");
     for i in 1..n - commands {
         match i % 6 {
-            0 => sh.push_str(&format!("pkg install pkg{i}\n")),
-            1 => sh.push_str(&format!("sysrc service{i}_enable=YES\n")),
-            2 => sh.push_str(&format!("echo $VAR{} > /tmp/out{i}\n", i % commands.max(1))),
-            3 => sh.push_str("chmod 777 /tmp/x\n"),
-            4 => sh.push_str(&format!("service service{} start\n", i - 3)),
+            0 => sh.push_str(&format!("pkg install p{i}\n")),
+            1 => sh.push_str(&format!("sysrc s{i}_enable=1\n")),
+            2 => sh.push_str(&format!("echo $V{}\n", i % commands.max(1))),
+            3 => sh.push_str("chmod 777 /x\n"),
+            4 => sh.push_str(&format!("service s{} start\n", i - 3)),
             _ => sh.push_str("cd /tmp\n"),
         }
     }
