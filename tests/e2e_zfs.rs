@@ -1239,3 +1239,52 @@ fn a_root_left_unmounted_by_a_killed_transaction_is_recovered() {
         );
     }
 }
+
+/// `apply --dry-run` as Ansible's check mode runs it: decided from the
+/// dataset's snapshots as a run would, changing neither the root nor the
+/// snapshots, including when the jail wrote since the last run.
+#[test]
+fn a_dry_run_decides_from_the_snapshots_and_changes_nothing() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
+    let (pool, tpl, bastillefile) = applied_once();
+    let (root, dataset) = (&pool.root, pool.dataset());
+    let dry = |template: &Path| -> serde_json::Value {
+        let out = jw(&[
+            "apply",
+            template.to_str().unwrap(),
+            "--root",
+            root.to_str().unwrap(),
+            "--dry-run",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap()
+    };
+    let chain = snapshots(&dataset);
+    let before = tree(root);
+    let unchanged = dry(&bastillefile);
+    assert_eq!(unchanged["up_to_date"], true, "{unchanged}");
+    assert_eq!(unchanged["changed"], false, "{unchanged}");
+    assert_eq!(unchanged["steps_reused"], 2, "{unchanged}");
+    let edited = template(tpl.path(), "CMD echo one > /f\nCMD echo edited >> /f\n");
+    let would = dry(&edited);
+    assert_eq!(would["changed"], true, "{would}");
+    assert_eq!(would["steps_run"], 1, "{would}");
+    assert_eq!(would["steps"][0]["status"], "reused", "{would}");
+    assert_eq!(would["steps"][1]["status"], "would_run", "{would}");
+    assert!(differing(&tree(root), &before).is_empty());
+    assert_eq!(snapshots(&dataset), chain);
+    // The jail wrote since: a run would run every step on its state.
+    std::fs::write(root.join("data"), "the jail's\n").unwrap();
+    let diverged = dry(&edited);
+    assert_eq!(diverged["diverged"], true, "{diverged}");
+    assert_eq!(diverged["steps_run"], 2, "{diverged}");
+    assert_eq!(snapshots(&dataset), chain);
+    assert_eq!(
+        std::fs::read_to_string(root.join("f")).unwrap(),
+        "one\ntwo\n"
+    );
+}

@@ -1,6 +1,7 @@
 //! `jailwright apply TEMPLATE... (--jail J | --root PATH)`: runs the plan,
 //! with a ZFS snapshot of the start and after every step.
 
+use super::ledger::Ledger;
 use super::plan::{PlanArgs, make_plan};
 use super::progress::Progress;
 use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Format, trouble};
@@ -13,6 +14,7 @@ use crate::exec::apply::{
     Cause, Event, Failure, Options, Rollback, StepError, apply, step_digests,
 };
 use crate::exec::chain::ChainError;
+use crate::exec::foresee::{Foresight, foresee};
 use crate::exec::plan::{TargetSpec, render};
 use crate::exec::ports::Snapshots;
 use clap::{Args, ValueEnum};
@@ -54,6 +56,11 @@ pub struct ApplyArgs {
     /// steps on its current state.
     #[arg(long)]
     refuse_changes: bool,
+    /// Say which steps a run would reuse and which it would run (as
+    /// Ansible's check mode does), deciding as a run does from the
+    /// dataset's snapshots; nothing runs and nothing on the host changes.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 pub fn run(args: ApplyArgs) -> i32 {
@@ -90,7 +97,9 @@ pub fn run(args: ApplyArgs) -> i32 {
     // second lookup) and so does its store (no second recovery).
     let mut standing: Option<Option<String>> = None;
     let mut recovered: Option<ZfsSnapshots> = None;
-    if args.snapshots != SnapshotMode::Off {
+    if args.dry_run && args.snapshots != SnapshotMode::Off {
+        standing = Some(args.dataset.clone().or_else(|| dataset_of(&root)));
+    } else if args.snapshots != SnapshotMode::Off {
         let named = args.dataset.clone().or_else(|| dataset_of(&root));
         let outcome = match &named {
             Some(dataset) => {
@@ -137,10 +146,12 @@ pub fn run(args: ApplyArgs) -> i32 {
     {
         errln!("jailwright: warning: {warning}");
     }
-    if let Err(e) = process::supervise(process::Leftovers::of(&plan.target)) {
+    if !args.dry_run
+        && let Err(e) = process::supervise(process::Leftovers::of(&plan.target))
+    {
         return trouble(format!("cannot supervise the steps' processes: {e}"));
     }
-    if let Some(dataset) = &dataset {
+    if let Some(dataset) = dataset.as_ref().filter(|_| !args.dry_run) {
         reserve::ensure(dataset);
     }
     let mut store = match (args.snapshots, dataset) {
@@ -158,7 +169,7 @@ pub fn run(args: ApplyArgs) -> i32 {
         }
         (SnapshotMode::Auto, None) => None,
     };
-    if store.is_none() {
+    if store.is_none() && !args.dry_run {
         errln!("jailwright: no snapshots: a failed step cannot be rolled back");
     }
     let digests = step_digests(&plan, content_of);
@@ -172,8 +183,30 @@ pub fn run(args: ApplyArgs) -> i32 {
         discard_changes: args.discard_changes,
         refuse_changes: args.refuse_changes,
     };
+    if args.dry_run {
+        let store = store.as_mut().map(|s| s as &mut dyn Snapshots);
+        return match foresee(&plan, &digests, &mut target, store, options.policy()) {
+            Ok(foresight) => report_foresight(&plan, &foresight, json),
+            Err(cause) => {
+                let failure = Failure {
+                    cause: Box::new(cause),
+                    rollback: Rollback::NothingRan,
+                };
+                if json {
+                    let ledger = Ledger::new(&plan).failed(&failure, true);
+                    outln!("{}", serde_json::to_string(&ledger).expect("serializes"));
+                }
+                report_failure(&failure)
+            }
+        };
+    }
+    let snapshots = store.is_some();
+    let mut ledger = Ledger::new(&plan);
     let mut progress = Progress::new(json);
-    let mut on_event = |event: Event| progress.show(event);
+    let mut on_event = |event: Event| {
+        ledger.note(&event);
+        progress.show(event)
+    };
     let result = apply(
         &plan,
         &digests,
@@ -185,6 +218,10 @@ pub fn run(args: ApplyArgs) -> i32 {
     progress.finish();
     let code = match result {
         Ok(report) => {
+            if json {
+                let ledger = ledger.succeeded(&report);
+                outln!("{}", serde_json::to_string(&ledger).expect("serializes"));
+            }
             if !json && report.up_to_date {
                 outln!("up to date: nothing ran ({} step(s))", report.reused);
             } else if !json {
@@ -201,12 +238,65 @@ pub fn run(args: ApplyArgs) -> i32 {
             }
             EXIT_OK
         }
-        Err(failure) => report_failure(&failure),
+        Err(failure) => {
+            if json {
+                let ledger = ledger.failed(&failure, snapshots);
+                outln!("{}", serde_json::to_string(&ledger).expect("serializes"));
+            }
+            report_failure(&failure)
+        }
     };
     match interrupt::caught() {
         Some(signal) => trouble(format!("stopped by {signal}")),
         None => code,
     }
+}
+
+/// `--dry-run`: which steps a run would reuse and which it would run.
+fn report_foresight(plan: &crate::exec::Plan, foresight: &Foresight, json: bool) -> i32 {
+    if json {
+        let ledger = Ledger::new(plan).foreseen(foresight);
+        outln!("{}", serde_json::to_string(&ledger).expect("serializes"));
+        return EXIT_OK;
+    }
+    if let Some(mark) = &foresight.dead_run {
+        outln!(
+            "a run killed before it finished ({mark}): a run would first roll its partial step back"
+        );
+    }
+    if foresight.up_to_date {
+        outln!(
+            "up to date: a run would run nothing ({} step(s) reused)",
+            foresight.reused
+        );
+        return EXIT_OK;
+    }
+    if foresight.diverged {
+        outln!(
+            "the jail changed since the last run of this template: a run would run every step on its current state"
+        );
+    }
+    for step in &plan.steps[foresight.reused..] {
+        outln!(
+            "would run [{}/{}] {} ({}:{})",
+            step.step + 1,
+            plan.steps.len(),
+            step.name,
+            step.file,
+            step.line
+        );
+    }
+    outln!(
+        "dry run: {} step(s) would run, {} reused{}; nothing was changed",
+        foresight.would_run,
+        foresight.reused,
+        if foresight.snapshots {
+            ""
+        } else {
+            " (no snapshots: every step runs)"
+        }
+    );
+    EXIT_OK
 }
 
 /// Prints what failed and what became of the root; exit 1 for a failed

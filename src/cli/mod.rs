@@ -8,6 +8,7 @@ mod apply;
 mod bootstrap;
 mod convert;
 mod fmt;
+mod ledger;
 mod lint;
 mod look;
 mod parse;

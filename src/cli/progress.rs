@@ -49,7 +49,7 @@ impl Progress {
                 Event::Diverged => outln!(
                     "the jail changed since the last run of this template: its steps run on the current state, nothing is rolled back (--discard-changes rolls back to the cached steps instead)"
                 ),
-                Event::Started { step, of, name } => outln!("[{step}/{of}] {name}"),
+                Event::Started { step, of, name, .. } => outln!("[{step}/{of}] {name}"),
                 Event::Finished { millis, .. } => outln!("      done in {millis} ms"),
                 Event::Skipped { step, why } => outln!("[{step}] skipped: {why}"),
                 Event::Warning { step, message } => outln!("[{step}] warning: {message}"),
@@ -57,7 +57,7 @@ impl Progress {
                 Event::Output { .. } => {}
             },
             Progress::Terminal { bar, current } => match event {
-                Event::Started { step, of, name } => {
+                Event::Started { step, of, name, .. } => {
                     let spinner = ProgressBar::new_spinner().with_style(
                         ProgressStyle::with_template("{spinner} {prefix} {elapsed} {wide_msg}")
                             .expect("valid template"),

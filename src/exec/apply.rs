@@ -60,6 +60,17 @@ pub struct Options {
     pub refuse_changes: bool,
 }
 
+impl Options {
+    /// What the options let the start of a run do (`resume`).
+    pub fn policy(&self) -> resume::Policy {
+        resume::Policy {
+            use_cache: self.use_cache,
+            discard_changes: self.discard_changes,
+            refuse_changes: self.refuse_changes,
+        }
+    }
+}
+
 /// What apply reports as it goes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -83,6 +94,9 @@ pub enum Event {
         step: usize,
         of: usize,
         name: String,
+        /// The template file and line the step comes from.
+        file: String,
+        line: usize,
     },
     Finished {
         step: usize,
@@ -130,19 +144,14 @@ pub fn apply(
     let total = plan.steps.len();
     // Where this run starts: a failure rolls back to its base.
     let start = match snapshots.as_deref_mut() {
-        Some(store) => {
-            let policy = resume::Policy {
-                use_cache: options.use_cache,
-                discard_changes: options.discard_changes,
-                refuse_changes: options.refuse_changes,
-            };
-            Some(
-                resume::prepare(plan, digests, target, store, policy).map_err(|cause| Failure {
+        Some(store) => Some(
+            resume::prepare(plan, digests, target, store, options.policy()).map_err(|cause| {
+                Failure {
                     cause: Box::new(cause),
                     rollback: Rollback::NothingRan,
-                })?,
-            )
-        }
+                }
+            })?,
+        ),
         None => None,
     };
     let begin = start.as_ref().map_or(0, |s| s.begin);
@@ -178,6 +187,8 @@ pub fn apply(
             step: i + 1,
             of: total,
             name: step.name.clone(),
+            file: step.file.clone(),
+            line: step.line,
         });
         let began = Instant::now();
         let snapshot = snapshots

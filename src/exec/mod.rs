@@ -7,6 +7,7 @@ pub mod apply;
 pub mod chain;
 pub mod edits;
 pub mod failure;
+pub mod foresee;
 pub mod plan;
 pub mod ports;
 pub mod resume;
