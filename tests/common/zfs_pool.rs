@@ -92,14 +92,7 @@ impl Pool {
         );
         must("zfs", &["create", &format!("{name}/root")]);
         let root = mnt.join("root");
-        std::fs::create_dir_all(root.join("bin")).unwrap();
-        std::fs::create_dir_all(root.join("etc")).unwrap();
-        let busybox = ["/bin/busybox", "/usr/bin/busybox"]
-            .into_iter()
-            .find(|p| Path::new(p).exists())
-            .expect("busybox-static is not installed");
-        std::fs::copy(busybox, root.join("bin/busybox")).unwrap();
-        std::os::unix::fs::symlink("busybox", root.join("bin/sh")).unwrap();
+        busybox_root(&root);
         Pool {
             name,
             root,
@@ -109,10 +102,32 @@ impl Pool {
         }
     }
 
+    /// Another dataset `POOL/NAME` holding a busybox root: its name and
+    /// its mountpoint.
+    pub fn add_root(&self, name: &str) -> (String, PathBuf) {
+        let dataset = format!("{}/{name}", self.name);
+        must("zfs", &["create", &dataset]);
+        let root = self.root.parent().unwrap().join(name);
+        busybox_root(&root);
+        (dataset, root)
+    }
+
     /// The dataset mounted at `root`.
     pub fn dataset(&self) -> String {
         format!("{}/root", self.name)
     }
+}
+
+/// A minimal root in `root`: busybox as /bin/sh, an empty /etc.
+fn busybox_root(root: &Path) {
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    let busybox = ["/bin/busybox", "/usr/bin/busybox"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("busybox-static is not installed");
+    std::fs::copy(busybox, root.join("bin/busybox")).unwrap();
+    std::os::unix::fs::symlink("busybox", root.join("bin/sh")).unwrap();
 }
 
 impl Drop for Pool {
