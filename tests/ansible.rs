@@ -181,13 +181,19 @@ fn extra_vars(work: &Path, vars: serde_json::Value) -> String {
 
 /// A playbook of `ansible/tests/` against one busybox root on a pool.
 fn on_a_root(name: &str) -> (Run, Pool) {
-    let pool = Pool::new("jwans", 256 << 20);
     let work = tempfile::tempdir().unwrap();
+    on_a_root_with(name, &work, serde_json::json!({}))
+}
+
+/// `on_a_root`, in `work`, with more extra vars.
+fn on_a_root_with(name: &str, work: &tempfile::TempDir, more: serde_json::Value) -> (Run, Pool) {
+    let pool = Pool::new("jwans", 256 << 20);
     let inventory = one_host(work.path());
-    let vars = extra_vars(
-        work.path(),
-        serde_json::json!({"root": pool.root, "dataset": pool.dataset()}),
-    );
+    let mut all = serde_json::json!({"root": pool.root, "dataset": pool.dataset()});
+    for (name, value) in more.as_object().unwrap() {
+        all[name] = value.clone();
+    }
+    let vars = extra_vars(work.path(), all);
     let book = repo().join("ansible/tests").join(name);
     let run = playbook(
         name,
@@ -249,6 +255,52 @@ fn ansible_failing_template_fails_the_task_with_the_step_and_leaves_the_root() {
     assert!(pool.root.join("greeting").exists());
 }
 
+/// Regression (review of the collection): `src` was copied with the
+/// builtin copy, which never deletes, so a file deleted from the template
+/// on the controller stayed in the copy and CP put it back into the jail;
+/// `src: ""` copied the playbook's whole directory to the managed host.
+#[test]
+fn ansible_src_copy_is_exact_and_bad_input_fails_before_anything_runs() {
+    if lacks_any(true) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let controller = work.path().join("controller");
+    copy_tree(
+        &repo().join("ansible/tests/templates/files"),
+        &controller.join("files"),
+    );
+    let (run, pool) = on_a_root_with(
+        "src.yml",
+        &work,
+        serde_json::json!({"controller": controller}),
+    );
+    assert_passed("src.yml", &run);
+    let host = counts(&run, "jailhost");
+    assert_eq!((host["rescued"], host["failed"]), (3, 0), "{}", run.recap);
+    assert!(pool.root.join("etc/keep.conf").exists());
+    assert!(!pool.root.join("etc/removed.conf").exists());
+    // Nothing but the template's copies in the cache (no playbook directory).
+    let cached: Vec<String> = std::fs::read_dir(work.path().join("cache"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    assert!(cached[0].starts_with("files-"), "{cached:?}");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
 #[test]
 fn ansible_lint_fails_the_task_on_a_known_finding() {
     if lacks_any(false) {
@@ -289,42 +341,13 @@ fn ansible_fleet_rollout_stops_at_the_failed_host() {
     let (_, second) = pool.add_root("second");
     let (_, third) = pool.add_root("third");
     let work = tempfile::tempdir().unwrap();
-    let templates = repo().join("ansible/tests/templates");
-    let host = |name: &str, root: &Path, template: &str| {
-        format!(
-            "        {name}:\n          jailwright_root: {root:?}\n          jailwright_src: {:?}\n",
-            templates.join(template)
-        )
-    };
-    let inventory = work.path().join("inventory.yml");
-    std::fs::write(
-        &inventory,
-        format!(
-            "all:\n  vars:\n    ansible_connection: local\n    ansible_python_interpreter: \"{{{{ ansible_playbook_python }}}}\"\n  children:\n    jail_hosts:\n      vars:\n        jailwright_snapshots: \"on\"\n        jailwright_executable: {jw:?}\n        jailwright_src_cache: {cache:?}\n        jailwright_args:\n          GREETING: fleet\n      hosts:\n{}{}{}",
-            host("first", &pool.root, "greet"),
-            host("second", &second, "fails"),
-            host("third", &third, "greet"),
-            jw = env!("CARGO_BIN_EXE_jailwright"),
-            cache = work.path().join("cache"),
-        ),
-    )
-    .unwrap();
-    let vars = extra_vars(
-        work.path(),
-        serde_json::json!({
-            "jailwright_lint_paths": [templates.join("greet"), templates.join("fails")],
-            "jailwright_controller_executable": env!("CARGO_BIN_EXE_jailwright"),
-        }),
-    );
-    let run = playbook(
-        "fleet.yml",
-        work.path(),
+    let run = fleet(
+        &work,
+        "on",
         &[
-            "-i",
-            inventory.to_str().unwrap(),
-            "-e",
-            &vars,
-            "jailwright.jailwright.fleet",
+            ("first", &pool.root, "greet"),
+            ("second", &second, "fails"),
+            ("third", &third, "greet"),
         ],
     );
     assert_eq!(
@@ -354,6 +377,72 @@ fn ansible_fleet_rollout_stops_at_the_failed_host() {
     );
     assert!(!second.join("half-done").exists());
     assert!(!third.join("greeting").exists());
+}
+
+/// The collection's fleet playbook over `hosts` (name, root, template of
+/// `ansible/tests/templates`), aliases of localhost.
+fn fleet(work: &tempfile::TempDir, snapshots: &str, hosts: &[(&str, &Path, &str)]) -> Run {
+    let templates = repo().join("ansible/tests/templates");
+    let host = |(name, root, template): &(&str, &Path, &str)| {
+        format!(
+            "        {name}:\n          jailwright_root: {root:?}\n          jailwright_src: {:?}\n",
+            templates.join(template)
+        )
+    };
+    let inventory = work.path().join("inventory.yml");
+    std::fs::write(
+        &inventory,
+        format!(
+            "all:\n  vars:\n    ansible_connection: local\n    ansible_python_interpreter: \"{{{{ ansible_playbook_python }}}}\"\n  children:\n    jail_hosts:\n      vars:\n        jailwright_snapshots: \"{snapshots}\"\n        jailwright_executable: {jw:?}\n        jailwright_src_cache: {cache:?}\n        jailwright_args:\n          GREETING: fleet\n      hosts:\n{}",
+            hosts.iter().map(host).collect::<String>(),
+            jw = env!("CARGO_BIN_EXE_jailwright"),
+            cache = work.path().join("cache"),
+        ),
+    )
+    .unwrap();
+    let vars = extra_vars(
+        work.path(),
+        serde_json::json!({
+            "jailwright_lint_paths": [templates.join("greet"), templates.join("fails")],
+            "jailwright_controller_executable": env!("CARGO_BIN_EXE_jailwright"),
+        }),
+    );
+    playbook(
+        "fleet.yml",
+        work.path(),
+        &[
+            "-i",
+            inventory.to_str().unwrap(),
+            "-e",
+            &vars,
+            "jailwright.jailwright.fleet",
+        ],
+    )
+}
+
+/// Regression (review of the collection): a host that failed its
+/// check-mode preview was dropped and the rollout went on with the others.
+#[test]
+fn ansible_fleet_preview_failure_stops_before_any_apply() {
+    if lacks_any(false) || common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let good = work.path().join("good");
+    common::busybox_root(&good, &[]);
+    let missing = work.path().join("missing");
+    let run = fleet(
+        &work,
+        "auto",
+        &[("good", &good, "greet"), ("broken", &missing, "greet")],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(counts(&run, "broken")["failed"], 1, "{}", run.recap);
+    assert!(
+        !good.join("greeting").exists(),
+        "the rollout went on after a failed preview:\n{}",
+        run.stdout
+    );
 }
 
 /// `ansible-lint` (pinned beside ansible-core) passes the collection and
@@ -392,4 +481,42 @@ fn ansible_lint_passes_the_collection_and_the_examples() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Every module's DOCUMENTATION, EXAMPLES and RETURN read as Ansible reads
+/// them (a YAML slip there breaks `ansible-doc`, never a playbook run).
+#[test]
+fn ansible_doc_reads_every_module() {
+    if lacks_any(false) {
+        return;
+    }
+    let bin = ansible_bin().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    for module in ["jailwright.jailwright.apply", "jailwright.jailwright.lint"] {
+        let out = Command::new(bin.join("ansible-doc"))
+            .args(["--json", module])
+            .env("ANSIBLE_COLLECTIONS_PATH", repo().join("ansible"))
+            .env("ANSIBLE_HOME", work.path())
+            .env("ANSIBLE_CONFIG", work.path().join("no-ansible.cfg"))
+            .env("PATH", path_with(&bin))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && stderr.trim().is_empty(),
+            "{module}: {stderr}"
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let entry = &doc[module];
+        for part in ["doc", "examples", "return"] {
+            assert!(!entry[part].is_null(), "{module}: no {part}:\n{entry}");
+        }
+        // `choices` are the argument spec's strings, not YAML 1.1 booleans.
+        if module.ends_with("apply") {
+            assert_eq!(
+                entry["doc"]["options"]["snapshots"]["choices"],
+                serde_json::json!(["auto", "on", "off"])
+            );
+        }
+    }
 }

@@ -256,3 +256,38 @@ fn listing(root: &std::path::Path) -> Vec<String> {
     all.sort();
     all
 }
+
+/// Regression (review of the collection): a step killed by a signal was
+/// reported as "exited with -1", its signal lost.
+#[test]
+fn a_step_killed_by_a_signal_names_the_signal_not_exit_status_minus_one() {
+    if common::skip::lacks(&common::skip::root_ready()) {
+        return;
+    }
+    let t = Test::new().file("Bastillefile", "CMD echo dying; kill -9 $$\n");
+    let root = t.path().join("root");
+    common::busybox_root(&root, &[]);
+    let t = t.args(&[
+        "apply",
+        "Bastillefile",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let out = t.run();
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let result: serde_json::Value =
+        serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap();
+    let failed = &result["failed"];
+    assert_eq!(failed["signal"], 9, "{failed}");
+    assert_eq!(failed["exit_status"], 137, "{failed}");
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("was killed by signal 9 (SIGKILL)"),
+        "{failed}"
+    );
+    assert!(!out.stderr.contains("-1"), "{}", out.stderr);
+}

@@ -1288,3 +1288,44 @@ fn a_dry_run_decides_from_the_snapshots_and_changes_nothing() {
         "one\ntwo\n"
     );
 }
+
+/// Regression (review of the collection): `--discard-changes` rolled the
+/// root back to the last run's end, discarding what the jail wrote, and
+/// reported `changed: false` (no step ran), in check mode too.
+#[test]
+fn discarding_the_jails_changes_is_a_change_even_when_no_step_runs() {
+    if common::skip::lacks(&common::skip::zfs_ready()) {
+        return;
+    }
+    let (pool, _tpl, bastillefile) = applied_once();
+    let root = &pool.root;
+    std::fs::write(root.join("data"), "the jail's\n").unwrap();
+    let result = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec![
+            "apply",
+            bastillefile.to_str().unwrap(),
+            "--root",
+            root.to_str().unwrap(),
+            "--discard-changes",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = jw(&args);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap()
+    };
+    let foreseen = result(&["--dry-run"]);
+    assert_eq!(foreseen["rolled_back"], true, "{foreseen}");
+    assert_eq!(foreseen["changed"], true, "{foreseen}");
+    assert!(root.join("data").exists(), "a dry run discarded the data");
+    let done = result(&[]);
+    assert_eq!(done["steps_run"], 0, "{done}");
+    assert_eq!(done["rolled_back"], true, "{done}");
+    assert_eq!(done["changed"], true, "{done}");
+    assert!(!root.join("data").exists());
+    // Nothing left to discard: up to date, no change.
+    let again = result(&[]);
+    assert_eq!(again["changed"], false, "{again}");
+    assert_eq!(again["rolled_back"], false, "{again}");
+}

@@ -41,9 +41,13 @@ pub struct Failed {
     pub step: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
-    /// The command's exit status, when it ran and exited non-zero.
+    /// The command's exit status, when it ran and exited non-zero (killed
+    /// by a signal: 128 + its number, as `sh` says).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_status: Option<i32>,
+    /// The signal that killed the command, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signal: Option<i32>,
     /// The last lines the command printed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tail: Option<String>,
@@ -64,6 +68,10 @@ pub struct Ledger {
     pub steps_reused: usize,
     pub up_to_date: bool,
     pub diverged: bool,
+    /// The root was rolled back before the steps ran (`--discard-changes`
+    /// on a changed jail, or a killed run's partial step): a change even
+    /// when no step ran.
+    pub rolled_back: bool,
     pub snapshots: bool,
     pub steps: Vec<Row>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,6 +102,7 @@ impl Ledger {
             steps_reused: 0,
             up_to_date: false,
             diverged: false,
+            rolled_back: false,
             snapshots: false,
             steps,
             failed: None,
@@ -110,8 +119,8 @@ impl Ledger {
             }
             Event::Started { step, .. } => self.set(*step, Status::Failed, None),
             Event::Finished { step, millis } => self.set(*step, Status::Ran, Some(*millis)),
+            Event::DeadRun { .. } | Event::Discarded { .. } => self.rolled_back = true,
             Event::Diverged
-            | Event::DeadRun { .. }
             | Event::Skipped { .. }
             | Event::Output { .. }
             | Event::Warning { .. } => {}
@@ -130,7 +139,7 @@ impl Ledger {
     pub fn succeeded(mut self, report: &Report) -> Ledger {
         self.steps_run = report.ran;
         self.steps_reused = report.reused;
-        self.changed = report.ran > 0;
+        self.changed = report.ran > 0 || self.rolled_back;
         self.up_to_date = report.up_to_date;
         self.diverged = report.diverged;
         self.snapshots = report.snapshots;
@@ -147,22 +156,26 @@ impl Ledger {
             failure.rollback,
             Rollback::NoSnapshots | Rollback::Kept | Rollback::Failed { .. }
         );
-        self.changed = stands && self.steps_run > 0;
-        let (command, exit_status, tail) = match &*failure.cause {
+        // A failure restores the state the steps started from, after any
+        // rollback of the start: that rollback stands.
+        self.changed = stands && self.steps_run > 0 || self.rolled_back;
+        let (command, exit_status, signal, tail) = match &*failure.cause {
             Cause::Step {
                 error: StepError::Exited { command, outcome },
                 ..
             } => (
                 Some(command.clone()),
                 Some(outcome.status),
+                outcome.signal,
                 Some(outcome.tail.clone()),
             ),
-            _ => (None, None, None),
+            _ => (None, None, None, None),
         };
         self.failed = Some(Failed {
             step: failure.step(),
             command,
             exit_status,
+            signal,
             tail,
             error: failure.cause.to_string(),
             rollback: failure.rollback.to_string(),
@@ -182,7 +195,8 @@ impl Ledger {
         }
         self.steps_run = foresight.would_run;
         self.steps_reused = foresight.reused;
-        self.changed = foresight.would_run > 0;
+        self.changed = foresight.would_run > 0 || foresight.rolled_back;
+        self.rolled_back = foresight.rolled_back;
         self.up_to_date = foresight.up_to_date;
         self.diverged = foresight.diverged;
         self.snapshots = foresight.snapshots;

@@ -46,6 +46,9 @@ impl Progress {
                 Event::DeadRun { mark } => outln!(
                     "a run killed before it finished ({mark}) left a partial step: rolled back to its last snapshot"
                 ),
+                Event::Discarded { to } => outln!(
+                    "--discard-changes: what the jail wrote since the last run was discarded (rolled back to {to})"
+                ),
                 Event::Diverged => outln!(
                     "the jail changed since the last run of this template: its steps run on the current state, nothing is rolled back (--discard-changes rolls back to the cached steps instead)"
                 ),
@@ -86,6 +89,9 @@ impl Progress {
                 ),
                 Event::DeadRun { mark } => errln!(
                     "a run killed before it finished ({mark}) left a partial step: rolled back to its last snapshot"
+                ),
+                Event::Discarded { to } => errln!(
+                    "--discard-changes: what the jail wrote since the last run was discarded (rolled back to {to})"
                 ),
                 Event::Diverged => errln!(
                     "the jail changed since the last run of this template: its steps run on the current state, nothing is rolled back (--discard-changes rolls back to the cached steps instead)"

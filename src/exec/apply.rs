@@ -90,6 +90,11 @@ pub enum Event {
     DeadRun {
         mark: String,
     },
+    /// `--discard-changes`: what the jail wrote since the template's last
+    /// run was discarded, the root rolled back to this snapshot.
+    Discarded {
+        to: String,
+    },
     Started {
         step: usize,
         of: usize,
@@ -158,6 +163,15 @@ pub fn apply(
     let how = start.as_ref().map(|s| s.how);
     if let Some(dead) = start.as_ref().and_then(|s| s.dead_run.clone()) {
         on_event(Event::DeadRun { mark: dead });
+    }
+    // A transaction discards only when it commits, after its steps ran.
+    if let Some(start) = start
+        .as_ref()
+        .filter(|s| s.discarded && s.how == How::Reused)
+    {
+        on_event(Event::Discarded {
+            to: start.base.clone(),
+        });
     }
     // The dataset says a run is in progress until it ends, so that a run
     // killed halfway is recognised by the next one.

@@ -110,9 +110,10 @@ impl fmt::Display for Cause {
             Cause::Step { step, name, error } => {
                 write!(f, "step {step} ({name}) failed: ")?;
                 match error {
-                    StepError::Exited { command, outcome } => {
-                        write!(f, "`{command}` exited with {}", outcome.status)
-                    }
+                    StepError::Exited { command, outcome } => match outcome.signal {
+                        Some(n) => write!(f, "`{command}` was killed by {}", signal_name(n)),
+                        None => write!(f, "`{command}` exited with {}", outcome.status),
+                    },
                     StepError::Action { what, error } => write!(f, "{what}: {error}"),
                 }
             }
@@ -183,5 +184,13 @@ fn refused_or_failed(
     match error {
         ChainError::Foreign(_) => write!(f, "{what} refused: {error}"),
         _ => write!(f, "{what} failed: {error}"),
+    }
+}
+
+/// `signal 9 (SIGKILL)`.
+fn signal_name(n: i32) -> String {
+    match nix::sys::signal::Signal::try_from(n) {
+        Ok(signal) => format!("signal {n} ({})", signal.as_str()),
+        Err(_) => format!("signal {n}"),
     }
 }

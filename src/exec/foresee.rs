@@ -25,6 +25,9 @@ pub struct Foresight {
     pub dead_run: Option<String>,
     /// Whether the run would take snapshots.
     pub snapshots: bool,
+    /// A run would roll the root back before its steps, discarding what
+    /// the jail wrote (`--discard-changes`) or a killed run's partial step.
+    pub rolled_back: bool,
 }
 
 /// Decides as `apply` would. Without a store every step would run.
@@ -44,6 +47,7 @@ pub fn foresee(
             diverged: false,
             dead_run: None,
             snapshots: false,
+            rolled_back: false,
         });
     };
     let mut reader = ReadOnly { store };
@@ -53,6 +57,7 @@ pub fn foresee(
         would_run: total - start.begin,
         up_to_date: start.how == How::UpToDate,
         diverged: start.how == How::Fresh { diverged: true },
+        rolled_back: start.discarded || start.dead_run.is_some(),
         dead_run: start.dead_run,
         snapshots: true,
     })

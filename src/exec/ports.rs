@@ -9,7 +9,11 @@ use std::path::Path;
 /// What a command printed and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Outcome {
+    /// Its exit status; killed by a signal, 128 + the signal's number (as
+    /// `sh` reports it in `$?`).
     pub status: i32,
+    /// The signal that killed it, if one did.
+    pub signal: Option<i32>,
     /// The last lines of its output (stdout and stderr).
     pub tail: String,
 }

@@ -33,6 +33,9 @@ pub struct Start {
     pub how: How,
     /// The mark a killed run left (its partial step was rolled back).
     pub dead_run: Option<String>,
+    /// What the jail wrote since the last run is (or, for a transaction,
+    /// will be on success) discarded: `--discard-changes` on a changed root.
+    pub discarded: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +155,7 @@ pub fn prepare(
                 superseded: Vec::new(),
                 how: How::UpToDate,
                 dead_run,
+                discarded: false,
             });
         }
         let ours_last = members.last().is_some_and(|s| s.name == newest.name);
@@ -199,6 +203,7 @@ pub fn prepare(
                         superseded: Vec::new(),
                         how: How::Reused,
                         dead_run,
+                        discarded: !unchanged,
                     });
                 }
                 if offline {
@@ -217,6 +222,7 @@ pub fn prepare(
                         superseded: Vec::new(),
                         how: How::Transaction,
                         dead_run,
+                        discarded: !unchanged,
                     });
                 }
             }
@@ -262,6 +268,7 @@ fn fresh(
         superseded: ours.iter().map(|s| s.name.clone()).collect(),
         how: How::Fresh { diverged },
         dead_run: None,
+        discarded: false,
     })
 }
 

@@ -103,6 +103,7 @@ pub fn run_with(
     if let Some(signal) = interrupt::caught() {
         return Ok(Outcome {
             status: -1,
+            signal: None,
             tail: format!("not started: jailwright got {signal}"),
         });
     }
@@ -180,8 +181,10 @@ pub fn run_with(
                 .into(),
         );
     }
+    let signal = std::os::unix::process::ExitStatusExt::signal(&status);
     Ok(Outcome {
-        status: status.code().unwrap_or(-1),
+        status: status.code().or(signal.map(|n| 128 + n)).unwrap_or(-1),
+        signal,
         tail: tail.joined(),
     })
 }

@@ -62,6 +62,7 @@ impl Target for Recording {
         let fails = argv.iter().any(|a| self.fail_on.contains(a));
         Ok(Outcome {
             status: if fails { 1 } else { 0 },
+            signal: None,
             tail: if fails {
                 "failed".into()
             } else {

@@ -6,10 +6,16 @@ from the controller to the managed host first, then runs the apply module
 on the copy.
 
 The copy lands at the same path on every run (``src_cache``, then a name
-made of the source's absolute path on the controller), because jailwright
-keys a template's snapshots by its path: a new path every run would never
-be up to date. The copy is made in check mode too (it is jailwright's
-cache, not the jail), so that the dry run sees the template a run would.
+made of ``src`` as the task writes it and the inventory host), because
+jailwright keys a template's snapshots by its path: a new path every run
+(or on every controller, whatever its checkout's path) would never be up
+to date. Inventory hosts that are jails of one machine get a copy each,
+so that applying them at once never swaps one's copy under another. The
+copy is the source's exact image: it is made beside the old one and
+swapped in, so a file deleted from the source is gone from the copy too
+(a stale file would reach the jail through CP). It is made in check mode
+too (it is jailwright's cache, not the jail), so that the dry run sees the
+template a run would.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -35,6 +41,8 @@ class ActionModule(ActionBase):
         src = args.pop("src", None)
         cache = args.pop("src_cache", None) or "/var/cache/jailwright/ansible"
         if src is not None:
+            if not str(src).strip():
+                raise AnsibleActionFail("src is empty: name a template file or directory on the controller")
             if args.get("template"):
                 raise AnsibleActionFail("src and template are mutually exclusive")
             try:
@@ -42,13 +50,16 @@ class ActionModule(ActionBase):
             except Exception as e:
                 raise AnsibleActionFail("src %s: %s" % (src, e))
             source = os.path.abspath(source.rstrip(os.sep))
-            digest = hashlib.sha256(to_bytes(source)).hexdigest()[:16]
-            dest = "%s/%s-%s/" % (cache.rstrip("/"), os.path.basename(source), digest)
-            copied = self._copy(source, dest, task_vars)
-            if copied.get("failed"):
-                copied["msg"] = "copying src %s to %s: %s" % (source, dest, copied.get("msg", ""))
-                return copied
-            args["template"] = [dest + os.path.basename(source)]
+            name = os.path.basename(source)
+            # One copy per src and inventory host: several hosts of the
+            # inventory may be jails of one machine, applied at once.
+            key = "%s\0%s" % (str(src).rstrip("/"), task_vars.get("inventory_hostname", ""))
+            digest = hashlib.sha256(to_bytes(key)).hexdigest()[:16]
+            dest = "%s/%s-%s" % (cache.rstrip("/"), name, digest)
+            failed = self._replace(source, dest, task_vars)
+            if failed is not None:
+                return failed
+            args["template"] = ["%s/%s" % (dest, name)]
         result.update(
             self._execute_module(
                 module_name="jailwright.jailwright.apply",
@@ -58,6 +69,43 @@ class ActionModule(ActionBase):
         )
         self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
+
+    def _replace(self, source, dest, task_vars):
+        """Copies `source` to `dest.new/` on the managed host, then swaps it
+        in for `dest`. None when done, else the failed result."""
+        fresh = dest + ".new"
+        old = dest + ".old"
+        failed = self._shell(["rm", "-rf", "--", fresh, old], task_vars)
+        if failed is None:
+            copied = self._copy(source, fresh + "/", task_vars)
+            if copied.get("failed"):
+                copied["msg"] = "copying src %s to %s: %s" % (source, fresh, copied.get("msg", ""))
+                return copied
+            failed = self._shell(
+                ["sh", "-c", 'if [ -e "$1" ]; then mv -- "$1" "$2"; fi && mv -- "$3" "$1" && rm -rf -- "$2"',
+                 "swap", dest, old, fresh],
+                task_vars,
+            )
+        return failed
+
+    def _shell(self, argv, task_vars):
+        """Runs `argv` on the managed host (no shell of ours reads it);
+        None when it succeeded, else the failed result."""
+        check_mode = self._task.check_mode
+        self._task.check_mode = False  # the cache is written in check mode too
+        try:
+            done = self._execute_module(
+                module_name="ansible.legacy.command",
+                module_args=dict(argv=argv),
+                task_vars=task_vars,
+            )
+        finally:
+            self._task.check_mode = check_mode
+        if done.get("failed") or done.get("rc", 0) != 0:
+            done["failed"] = True
+            done["msg"] = "%s: %s" % (" ".join(argv[:3]), done.get("stderr") or done.get("msg", ""))
+            return done
+        return None
 
     def _copy(self, source, dest, task_vars):
         """The builtin copy action (files and whole directories; it makes

@@ -12,6 +12,7 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import shlex
 
 # Options every command that reads a template takes (plan, apply, lint).
@@ -20,7 +21,7 @@ TEMPLATE_OPTIONS = dict(
     args=dict(type="dict", default={}),
     build_args=dict(type="dict", default={}),
     fetch_includes=dict(type="bool", default=False),
-    executable=dict(type="str", default="jailwright"),
+    executable=dict(type="path", default="jailwright"),
 )
 
 # plan's and apply's options that say where the template runs and how.
@@ -51,14 +52,38 @@ def executable(module):
     """The jailwright binary: a path, or a name looked up on PATH."""
     name = module.params["executable"]
     if os.sep in name:
-        if not os.access(name, os.X_OK):
+        if not (os.path.isfile(name) and os.access(name, os.X_OK)):
             module.fail_json(msg="jailwright executable %s is not an executable file" % name)
         return name
     return module.get_bin_path(name, required=True)
 
 
+# A template argument's name, as every dialect declares one.
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def check_pairs(module, option, values):
+    """Fails the task on a name no template can declare or a value that
+    cannot reach it whole (a list, a dict, a newline)."""
+    for name, value in (values or {}).items():
+        if not NAME.match(str(name)):
+            module.fail_json(msg="%s: %r is not a variable name (letters, digits, _)" % (option, name))
+        if isinstance(value, (list, dict)):
+            module.fail_json(msg="%s: the value of %s is a %s, not a string" % (option, name, type(value).__name__))
+        if value is not None and ("\n" in str(value) or "\r" in str(value)):
+            module.fail_json(msg="%s: the value of %s holds a line break, which no dialect passes on" % (option, name))
+
+
+def check_params(module):
+    """The dict options' names and values."""
+    for option in ("args", "build_args", "env"):
+        if option in module.params:
+            check_pairs(module, option, module.params.get(option))
+
+
 def pairs(flag, values):
-    """A dict as repeated ``--flag NAME=VALUE`` (booleans as true/false)."""
+    """A dict as repeated ``--flag=NAME=VALUE`` (booleans as true/false);
+    the ``=`` form keeps a value that starts with ``-`` a value."""
     argv = []
     for name in sorted(values):
         value = values[name]
@@ -66,7 +91,7 @@ def pairs(flag, values):
             value = "true" if value else "false"
         elif value is None:
             value = ""
-        argv += [flag, "%s=%s" % (name, value)]
+        argv.append("%s=%s=%s" % (flag, name, value))
     return argv
 
 
@@ -74,7 +99,7 @@ def template_argv(params):
     """The options every template-reading command takes."""
     argv = []
     if params.get("dialect"):
-        argv += ["--dialect", params["dialect"]]
+        argv.append("--dialect=" + params["dialect"])
     argv += pairs("--arg", params.get("args") or {})
     argv += pairs("--build-arg", params.get("build_args") or {})
     if params.get("fetch_includes"):
@@ -86,9 +111,9 @@ def target_argv(params):
     """plan's and apply's: the target, the stage, the jail's facts."""
     argv = []
     if params.get("jail"):
-        argv += ["--jail", params["jail"]]
+        argv.append("--jail=" + params["jail"])
     if params.get("root"):
-        argv += ["--root", params["root"]]
+        argv.append("--root=" + params["root"])
     for option, flag in (
         ("stage", "--stage"),
         ("jail_name", "--jail-name"),
@@ -97,16 +122,16 @@ def target_argv(params):
         ("bastille_templates", "--bastille-templates"),
     ):
         if params.get(option):
-            argv += [flag, params[option]]
+            argv.append("%s=%s" % (flag, params[option]))
     argv += pairs("--env", params.get("env") or {})
     return argv + template_argv(params)
 
 
 def apply_argv(params):
     """apply's own options."""
-    argv = ["--snapshots", params["snapshots"]]
+    argv = ["--snapshots=" + params["snapshots"]]
     if params.get("dataset"):
-        argv += ["--dataset", params["dataset"]]
+        argv.append("--dataset=" + params["dataset"])
     for option in ("no_cache", "keep_failed", "discard_changes", "refuse_changes"):
         if params.get(option):
             argv.append("--" + option.replace("_", "-"))
@@ -147,10 +172,10 @@ def failure_message(result):
         row = next((r for r in result.get("steps", []) if r.get("step") == step), None)
         if row is not None:
             parts.append(
-                "step %d (%s at %s:%d) failed"
+                "step %s (%s at %s:%s) failed"
                 % (step, row.get("instruction"), row.get("file"), row.get("line", 0))
             )
-    parts.append(failed.get("error", "apply failed"))
+    parts.append(failed.get("error") or "apply failed")
     if failed.get("tail"):
         parts.append("output (last lines):\n" + failed["tail"])
     if failed.get("rollback"):

@@ -29,7 +29,7 @@ description:
     jailwright's cache, never the jail.
 version_added: 0.1.0
 author:
-  - jailwright developers
+  - jailwright developers (@jailwright)
 options:
   template:
     description:
@@ -62,7 +62,7 @@ options:
         fails when it is not, C(off) never snapshots (no rollback, and every
         run runs every step).
     type: str
-    choices: [auto, on, off]
+    choices: ["auto", "on", "off"]
     default: auto
   args:
     description: Template arguments, each passed as C(--arg NAME=VALUE).
@@ -112,7 +112,9 @@ options:
     type: bool
     default: false
   fetch_includes:
-    description: Fetch remote INCLUDEs, pinned in C(jailwright.lock) beside the template.
+    description:
+      - Fetch remote INCLUDEs, pinned in C(jailwright.lock) beside the template
+        (in check mode too, since the pins are the template's, not the jail's).
     type: bool
     default: false
   executable:
@@ -121,8 +123,10 @@ options:
     default: jailwright
 attributes:
   check_mode:
+    description: Runs C(jailwright apply --dry-run), which changes nothing on the host (the O(src) copy aside).
     support: full
   diff_mode:
+    description: Returns the plan, each step marked with what the run did or would do.
     support: full
 notes:
   - Without ZFS snapshots every run runs every step, so C(changed) is
@@ -166,11 +170,11 @@ steps_reused:
   type: int
 up_to_date:
   description: Nothing ran; the template, its files and arguments are those of the last run.
-  returned: success
+  returned: when the run started
   type: bool
 diverged:
   description: The jail wrote since the template's last run; the steps ran on its current state.
-  returned: success
+  returned: when the run started
   type: bool
 snapshots:
   description: Whether the run took ZFS snapshots.
@@ -178,7 +182,7 @@ snapshots:
   type: bool
 dry_run:
   description: Check mode; nothing ran.
-  returned: success
+  returned: when the run started
   type: bool
 steps:
   description: Every step of the template and what became of it.
@@ -191,16 +195,34 @@ steps:
     line: {description: Its line in that file., type: int}
     instruction: {description: "Its instruction (CMD, PKG, ...).", type: str}
     status: {description: "ran, reused, failed, not_run or would_run.", type: str}
-    millis: {description: How long it ran, when it ran., type: int}
+    millis: {description: "How long it ran (milliseconds), when it ran.", type: int}
 failed_step:
   description: The failed step's command, exit status, output tail and what became of the root.
   returned: failure
   type: dict
+rolled_back:
+  description:
+    - The root was rolled back to a snapshot before the steps ran (O(discard_changes), or
+      what a killed run left), so what the jail wrote since is gone (check mode, would be).
+  returned: when the run started
+  type: bool
 cmd:
   description: The jailwright command line run.
   returned: always
   type: list
   elements: str
+rc:
+  description: jailwright's exit status (0 done, 1 a step failed or refused, 2 a usage or host error).
+  returned: always
+  type: int
+stderr:
+  description: What jailwright printed on standard error.
+  returned: always
+  type: str
+diff:
+  description: The plan in diff mode (C(prepared)).
+  returned: in diff mode, when the plan could be made
+  type: dict
 """
 
 import json
@@ -211,6 +233,7 @@ from ansible_collections.jailwright.jailwright.plugins.module_utils.jailwright i
     TARGET_OPTIONS,
     TEMPLATE_OPTIONS,
     apply_argv,
+    check_params,
     executable,
     failure_message,
     plan_diff,
@@ -231,7 +254,7 @@ def argument_spec():
 
 def plan_of(module, binary, target):
     """``jailwright plan --format json`` of the same template and target."""
-    argv = [binary, "plan", "--format", "json", "--color", "never"] + target
+    argv = [binary, "plan", "--format=json", "--color=never"] + target
     rc, out, err = module.run_command(argv, check_rc=False)
     if rc != 0:
         return None
@@ -249,11 +272,12 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    check_params(module)
     if not params.get("template"):
         module.fail_json(msg="template is required on the managed host (src needs the collection's action plugin)")
     binary = executable(module)
     target = target_argv(params) + ["--"] + params["template"]
-    argv = [binary, "apply", "--format", "json", "--color", "never"] + apply_argv(params)
+    argv = [binary, "apply", "--format=json", "--color=never"] + apply_argv(params)
     if module.check_mode:
         argv.append("--dry-run")
     argv += target
@@ -273,6 +297,7 @@ def main():
         steps_reused=result.get("steps_reused", 0),
         up_to_date=bool(result.get("up_to_date")),
         diverged=bool(result.get("diverged")),
+        rolled_back=bool(result.get("rolled_back")),
         snapshots=bool(result.get("snapshots")),
         dry_run=bool(result.get("dry_run")),
         steps=result.get("steps", []),
@@ -286,7 +311,10 @@ def main():
             ret["diff"] = dict(prepared=plan_diff(result, plan))
     if not result.get("ok"):
         ret["failed_step"] = result.get("failed")
-        module.fail_json(msg=failure_message(result), **ret)
+        msg = failure_message(result)
+        if not result.get("failed") and err.strip():
+            msg += "\n" + err.strip()
+        module.fail_json(msg=msg, **ret)
     module.exit_json(**ret)
 
 

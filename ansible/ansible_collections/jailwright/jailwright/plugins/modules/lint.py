@@ -18,7 +18,7 @@ description:
     the result and the first of them in C(msg). Never changes anything.
 version_added: 0.1.0
 author:
-  - jailwright developers
+  - jailwright developers (@jailwright)
 options:
   paths:
     description: Template files or directories (searched for templates).
@@ -70,8 +70,10 @@ options:
     default: jailwright
 attributes:
   check_mode:
+    description: Lint never changes anything; check mode runs it the same.
     support: full
   diff_mode:
+    description: No diff.
     support: none
 """
 
@@ -108,6 +110,10 @@ cmd:
   returned: always
   type: list
   elements: str
+rc:
+  description: jailwright's exit status (0 no finding at the threshold, 1 findings at it).
+  returned: always
+  type: int
 """
 
 import json
@@ -115,6 +121,7 @@ import json
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.jailwright.jailwright.plugins.module_utils.jailwright import (
     TEMPLATE_OPTIONS,
+    check_params,
     executable,
     template_argv,
 )
@@ -131,6 +138,18 @@ def where(finding):
     )
 
 
+RANK = dict(info=0, warning=1, error=2)
+
+
+def at_threshold(findings, threshold):
+    """The findings that fail the run: at or above the threshold, when the
+    task names it (else the configuration's, which only jailwright knows:
+    every finding)."""
+    if threshold not in RANK:
+        return findings
+    return [f for f in findings if RANK.get(f.get("severity"), 2) >= RANK[threshold]]
+
+
 def main():
     spec = dict(TEMPLATE_OPTIONS)
     spec.update(
@@ -143,17 +162,18 @@ def main():
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     params = module.params
-    argv = [executable(module), "lint", "--format", "json", "--color", "never"]
+    check_params(module)
+    argv = [executable(module), "lint", "--format=json", "--color=never"]
     if params.get("failure_threshold"):
-        argv += ["--failure-threshold", params["failure_threshold"]]
+        argv.append("--failure-threshold=" + params["failure_threshold"])
     if not params["shellcheck"]:
         argv.append("--no-shellcheck")
     if params.get("config"):
-        argv += ["--config", params["config"]]
+        argv.append("--config=" + params["config"])
     for selector in params["select"]:
-        argv += ["--select", selector]
+        argv.append("--select=" + selector)
     for selector in params["ignore"]:
-        argv += ["--ignore", selector]
+        argv.append("--ignore=" + selector)
     argv += template_argv(params) + ["--"] + params["paths"]
     rc, out, err = module.run_command(argv, check_rc=False, environ_update=dict(NO_COLOR="1"))
     try:
@@ -171,8 +191,9 @@ def main():
     findings = report.get("diagnostics", [])
     ret = dict(changed=False, findings=findings, summary=report.get("summary", {}), cmd=argv, rc=rc)
     if rc == 1:
-        shown = [where(f) for f in findings[:10]]
-        more = len(findings) - len(shown)
+        failing = at_threshold(findings, params.get("failure_threshold"))
+        shown = [where(f) for f in failing[:10]]
+        more = len(failing) - len(shown)
         module.fail_json(
             msg="jailwright lint: findings at or above the failure threshold:\n%s%s"
             % ("\n".join(shown), "\n... and %d more" % more if more > 0 else ""),
