@@ -7,27 +7,43 @@ mod common;
 
 use common::Test;
 
+/// `apply Bastillefile --root ROOT --format json EXTRA...` of a Bastillefile
+/// holding `text`, on a fresh busybox root: the output, the Test (keep it:
+/// it holds the directory) and the root.
+fn apply_json(text: &str, extra: &[&str]) -> (common::Output, Test, std::path::PathBuf) {
+    let t = Test::new().file("Bastillefile", text);
+    let root = t.path().join("root");
+    common::busybox_root(&root, &[]);
+    let root_arg = root.to_str().unwrap().to_string();
+    let mut args = vec![
+        "apply",
+        "Bastillefile",
+        "--root",
+        &root_arg,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let t = t.args(&args);
+    let out = t.run();
+    (out, t, root)
+}
+
+/// The last line of `apply --format json`: its result.
+fn result_of(out: &common::Output) -> serde_json::Value {
+    serde_json::from_str(out.stdout.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("no result line ({e}):\n{}{}", out.stdout, out.stderr))
+}
+
 #[test]
 fn apply_without_zfs_says_it_cannot_roll_back_and_streams_json_events() {
     if common::skip::lacks(&common::skip::root_ready()) {
         return;
     }
-    let t = Test::new().file(
-        "Bastillefile",
+    let (out, _t, root) = apply_json(
         "CMD echo one; echo two\nCMD echo made > /made\nSYSRC sshd_enable=YES\n",
+        &[],
     );
-    let root = t.path().join("root");
-    common::busybox_root(&root, &[]);
-    // Keep the Test (and its directory) alive past the run.
-    let t = t.args(&[
-        "apply",
-        "Bastillefile",
-        "--root",
-        root.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let out = t.run();
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(
         out.stderr
@@ -134,24 +150,12 @@ fn apply_json_ends_with_a_result_naming_the_failed_step() {
     if common::skip::lacks(&common::skip::root_ready()) {
         return;
     }
-    let t = Test::new().file(
-        "Bastillefile",
+    let (out, _t, _root) = apply_json(
         "CMD echo partial > /p\nCMD echo oops; exit 7\nCMD touch /never\n",
+        &[],
     );
-    let root = t.path().join("root");
-    common::busybox_root(&root, &[]);
-    let t = t.args(&[
-        "apply",
-        "Bastillefile",
-        "--root",
-        root.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let out = t.run();
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    let result: serde_json::Value =
-        serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap();
+    let result = result_of(&out);
     assert_eq!(result["event"], "result");
     assert_eq!(result["ok"], false);
     // Step 1's work stands (no snapshots to roll back to): a change.
@@ -264,21 +268,9 @@ fn a_step_killed_by_a_signal_names_the_signal_not_exit_status_minus_one() {
     if common::skip::lacks(&common::skip::root_ready()) {
         return;
     }
-    let t = Test::new().file("Bastillefile", "CMD echo dying; kill -9 $$\n");
-    let root = t.path().join("root");
-    common::busybox_root(&root, &[]);
-    let t = t.args(&[
-        "apply",
-        "Bastillefile",
-        "--root",
-        root.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let out = t.run();
+    let (out, _t, _root) = apply_json("CMD echo dying; kill -9 $$\n", &[]);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    let result: serde_json::Value =
-        serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap();
+    let result = result_of(&out);
     let failed = &result["failed"];
     assert_eq!(failed["signal"], 9, "{failed}");
     assert_eq!(failed["exit_status"], 137, "{failed}");
