@@ -342,6 +342,7 @@ fn ansible_fleet_rollout_stops_at_the_failed_host() {
     let (_, third) = pool.add_root("third");
     let work = tempfile::tempdir().unwrap();
     let run = fleet(
+        "fleet.yml, the middle host failing",
         &work,
         "on",
         &[
@@ -381,7 +382,12 @@ fn ansible_fleet_rollout_stops_at_the_failed_host() {
 
 /// The collection's fleet playbook over `hosts` (name, root, template of
 /// `ansible/tests/templates`), aliases of localhost.
-fn fleet(work: &tempfile::TempDir, snapshots: &str, hosts: &[(&str, &Path, &str)]) -> Run {
+fn fleet(
+    name: &str,
+    work: &tempfile::TempDir,
+    snapshots: &str,
+    hosts: &[(&str, &Path, &str)],
+) -> Run {
     let templates = repo().join("ansible/tests/templates");
     let host = |(name, root, template): &(&str, &Path, &str)| {
         format!(
@@ -408,7 +414,7 @@ fn fleet(work: &tempfile::TempDir, snapshots: &str, hosts: &[(&str, &Path, &str)
         }),
     );
     playbook(
-        "fleet.yml",
+        name,
         work.path(),
         &[
             "-i",
@@ -432,6 +438,7 @@ fn ansible_fleet_preview_failure_stops_before_any_apply() {
     common::busybox_root(&good, &[]);
     let missing = work.path().join("missing");
     let run = fleet(
+        "fleet.yml, a host failing its preview",
         &work,
         "auto",
         &[("good", &good, "greet"), ("broken", &missing, "greet")],

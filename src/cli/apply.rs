@@ -9,7 +9,7 @@ use crate::exec::adapters::host::{HostTarget, content_of};
 use crate::exec::adapters::jail::jail_root;
 use crate::exec::adapters::lock::TargetLock;
 use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for, dataset_of};
-use crate::exec::adapters::{interrupt, leftovers, process, reserve, target_check};
+use crate::exec::adapters::{interrupt, leftovers, process, target_check};
 use crate::exec::apply::{
     Cause, Event, Failure, Options, Rollback, StepError, apply, step_digests,
 };
@@ -150,9 +150,6 @@ pub fn run(args: ApplyArgs) -> i32 {
         && let Err(e) = process::supervise(process::Leftovers::of(&plan.target))
     {
         return trouble(format!("cannot supervise the steps' processes: {e}"));
-    }
-    if let Some(dataset) = dataset.as_ref().filter(|_| !args.dry_run) {
-        reserve::ensure(dataset);
     }
     let mut store = match (args.snapshots, dataset) {
         (SnapshotMode::Off, _) => None,

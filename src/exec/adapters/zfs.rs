@@ -21,6 +21,8 @@ pub struct ZfsSnapshots {
     active: Option<String>,
     /// A killed run's transaction was looked for (and dealt with) already.
     recovered: bool,
+    /// The pool's reserve was seen to (`reserve::ensure`) already.
+    reserved: bool,
 }
 
 impl ZfsSnapshots {
@@ -35,6 +37,7 @@ impl ZfsSnapshots {
             dataset,
             active: None,
             recovered: false,
+            reserved: false,
         }
     }
 
@@ -207,7 +210,14 @@ impl Snapshots for ZfsSnapshots {
         zfs(&["destroy", &format!("{}@{name}", self.active())]).map(drop)
     }
 
+    /// A run starts its steps here: first the pool's reserve, so that a
+    /// step that fills the pool can still be rolled back (an up-to-date
+    /// run never gets here, and asks zfs two questions fewer).
     fn mark_running(&mut self, run: Option<&str>) -> io::Result<()> {
+        if run.is_some() && !self.reserved {
+            super::reserve::ensure(&self.dataset);
+            self.reserved = true;
+        }
         match run {
             Some(run) => zfs(&["set", &format!("{RUNNING_PROPERTY}={run}"), &self.dataset]),
             None => zfs(&["inherit", RUNNING_PROPERTY, &self.dataset]),

@@ -32,6 +32,34 @@ fn exists(zfs: Zfs, name: &str) -> bool {
     zfs(&["list", "-H", "-o", "name", name]).is_ok()
 }
 
+/// Whether the clone and the renamed original of `dataset` exist, asked
+/// in one listing of its parent's children (each zfs command costs a
+/// round trip to the daemon); a dataset without a parent is asked twice.
+fn leftovers(zfs: Zfs, dataset: &str) -> (bool, bool) {
+    let (clone, old) = (clone_of(dataset), old_of(dataset));
+    let listed = dataset.rsplit_once('/').and_then(|(parent, _)| {
+        zfs(&[
+            "list",
+            "-H",
+            "-o",
+            "name",
+            "-d",
+            "1",
+            "-t",
+            "filesystem",
+            parent,
+        ])
+        .ok()
+    });
+    match listed {
+        Some(names) => (
+            names.lines().any(|n| n == clone),
+            names.lines().any(|n| n == old),
+        ),
+        None => (exists(zfs, &clone), exists(zfs, &old)),
+    }
+}
+
 fn get(zfs: Zfs, property: &str, name: &str) -> io::Result<String> {
     Ok(zfs(&["get", "-H", "-o", "value", property, name])?
         .trim()
@@ -194,7 +222,8 @@ pub fn abort(zfs: Zfs, dataset: &str) -> io::Result<()> {
 /// promoted (the dataset is as that run found it), finished otherwise.
 pub fn recover(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
     let (clone, old) = (clone_of(dataset), old_of(dataset));
-    if exists(zfs, &clone) {
+    let (has_clone, has_old) = leftovers(zfs, dataset);
+    if has_clone {
         let origin = get(zfs, "origin", &clone)?;
         if origin.starts_with(&format!("{dataset}@")) {
             abort(zfs, dataset)?;
@@ -208,7 +237,7 @@ pub fn recover(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
             note.map(|n| format!("; {n}")).unwrap_or_default()
         )));
     }
-    if exists(zfs, &old) {
+    if has_old {
         let note = finish(zfs, dataset)?;
         return Ok(Some(format!(
             "finished the transaction of a killed run ({})",
@@ -216,4 +245,60 @@ pub fn recover(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
         )));
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    /// A zfs that knows `datasets` and logs what it was asked.
+    fn fake<'a>(
+        datasets: &'a [&'a str],
+        asked: &'a RefCell<Vec<String>>,
+    ) -> impl Fn(&[&str]) -> io::Result<String> + 'a {
+        move |args: &[&str]| {
+            asked.borrow_mut().push(args.join(" "));
+            let name = args.last().copied().unwrap_or_default();
+            let found: Vec<&str> = if args.contains(&"-d") {
+                datasets
+                    .iter()
+                    .copied()
+                    .filter(|d| *d == name || d.rsplit_once('/').is_some_and(|(p, _)| p == name))
+                    .collect()
+            } else {
+                datasets.iter().copied().filter(|d| *d == name).collect()
+            };
+            if found.is_empty() {
+                return Err(io::Error::other(format!("{name}: dataset does not exist")));
+            }
+            Ok(found.join("\n") + "\n")
+        }
+    }
+
+    #[test]
+    fn nothing_left_to_recover_is_one_question_to_zfs() {
+        let asked = RefCell::new(Vec::new());
+        let zfs = fake(&["tank", "tank/jails", "tank/jails/www"], &asked);
+        assert_eq!(recover(&zfs, "tank/jails/www").unwrap(), None);
+        assert_eq!(
+            *asked.borrow(),
+            ["list -H -o name -d 1 -t filesystem tank/jails"]
+        );
+    }
+
+    #[test]
+    fn a_leftover_clone_or_original_is_seen_in_the_parents_listing() {
+        let asked = RefCell::new(Vec::new());
+        let zfs = fake(
+            &["tank", "tank/www", "tank/www-jwtxn", "tank/www-jwold"],
+            &asked,
+        );
+        assert_eq!(leftovers(&zfs, "tank/www"), (true, true));
+        let zfs = fake(&["tank", "tank/www", "tank/www-jwold"], &asked);
+        assert_eq!(leftovers(&zfs, "tank/www"), (false, true));
+        // A pool's own dataset has no parent: asked by name.
+        let zfs = fake(&["tank"], &asked);
+        assert_eq!(leftovers(&zfs, "tank"), (false, false));
+    }
 }
