@@ -7,13 +7,20 @@ mod common;
 
 use common::Test;
 
+/// A Bastillefile holding `text` beside a fresh busybox root: the Test
+/// (keep it: it holds the directory) and the root.
+fn with_root(text: &str) -> (Test, std::path::PathBuf) {
+    let t = Test::new().file("Bastillefile", text);
+    let root = t.path().join("root");
+    common::busybox_root(&root, &[]);
+    (t, root)
+}
+
 /// `apply Bastillefile --root ROOT --format json EXTRA...` of a Bastillefile
 /// holding `text`, on a fresh busybox root: the output, the Test (keep it:
 /// it holds the directory) and the root.
 fn apply_json(text: &str, extra: &[&str]) -> (common::Output, Test, std::path::PathBuf) {
-    let t = Test::new().file("Bastillefile", text);
-    let root = t.path().join("root");
-    common::busybox_root(&root, &[]);
+    let (t, root) = with_root(text);
     let root_arg = root.to_str().unwrap().to_string();
     let mut args = vec![
         "apply",
@@ -102,12 +109,7 @@ fn a_failing_step_without_zfs_reports_its_command_status_and_output() {
     if common::skip::lacks(&common::skip::root_ready()) {
         return;
     }
-    let t = Test::new().file(
-        "Bastillefile",
-        "CMD echo partial > /p\nCMD echo oops; exit 7\n",
-    );
-    let root = t.path().join("root");
-    common::busybox_root(&root, &[]);
+    let (t, root) = with_root("CMD echo partial > /p\nCMD echo oops; exit 7\n");
     let t = t.args(&["apply", "Bastillefile", "--root", root.to_str().unwrap()]);
     let out = t.run();
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
@@ -128,9 +130,7 @@ fn a_failing_step_without_zfs_reports_its_command_status_and_output() {
         root.join("p").exists(),
         "step 1's work stays: nothing claims otherwise"
     );
-    let on = Test::new().file("Bastillefile", "CMD true\n");
-    let root = on.path().join("root");
-    common::busybox_root(&root, &[]);
+    let (on, root) = with_root("CMD true\n");
     let out = on
         .args(&[
             "apply",
@@ -190,12 +190,7 @@ fn apply_dry_run_runs_nothing_and_says_what_would_run() {
     if common::skip::lacks(&common::skip::root_ready()) {
         return;
     }
-    let t = Test::new().file(
-        "Bastillefile",
-        "CMD echo made > /made\nSYSRC sshd_enable=YES\n",
-    );
-    let root = t.path().join("root");
-    common::busybox_root(&root, &[]);
+    let (t, root) = with_root("CMD echo made > /made\nSYSRC sshd_enable=YES\n");
     let before = listing(&root);
     let t = t.args(&[
         "apply",

@@ -97,18 +97,17 @@ pub fn run(args: ApplyArgs) -> i32 {
     // second lookup) and so does its store (no second recovery).
     let mut standing: Option<Option<String>> = None;
     let mut recovered: Option<ZfsSnapshots> = None;
-    if args.dry_run && args.snapshots != SnapshotMode::Off {
-        standing = Some(args.dataset.clone().or_else(|| dataset_of(&root)));
-    } else if args.snapshots != SnapshotMode::Off {
+    if args.snapshots != SnapshotMode::Off {
         let named = args.dataset.clone().or_else(|| dataset_of(&root));
         let outcome = match &named {
-            Some(dataset) => {
+            // A dry run decides over the dataset as it stands.
+            Some(dataset) if !args.dry_run => {
                 let mut store = ZfsSnapshots::new(dataset.clone());
                 let outcome = store.recover();
                 recovered = Some(store);
                 outcome
             }
-            None => Ok(None),
+            _ => Ok(None),
         };
         match outcome {
             Ok(Some(done)) => {
@@ -191,7 +190,7 @@ pub fn run(args: ApplyArgs) -> i32 {
                 };
                 if json {
                     let ledger = Ledger::new(&plan).failed(&failure, true);
-                    outln!("{}", serde_json::to_string(&ledger).expect("serializes"));
+                    ledger.print();
                 }
                 report_failure(&failure)
             }
@@ -217,7 +216,7 @@ pub fn run(args: ApplyArgs) -> i32 {
         Ok(report) => {
             if json {
                 let ledger = ledger.succeeded(&report);
-                outln!("{}", serde_json::to_string(&ledger).expect("serializes"));
+                ledger.print();
             }
             if !json && report.up_to_date {
                 outln!("up to date: nothing ran ({} step(s))", report.reused);
@@ -238,7 +237,7 @@ pub fn run(args: ApplyArgs) -> i32 {
         Err(failure) => {
             if json {
                 let ledger = ledger.failed(&failure, snapshots);
-                outln!("{}", serde_json::to_string(&ledger).expect("serializes"));
+                ledger.print();
             }
             report_failure(&failure)
         }
@@ -253,7 +252,7 @@ pub fn run(args: ApplyArgs) -> i32 {
 fn report_foresight(plan: &crate::exec::Plan, foresight: &Foresight, json: bool) -> i32 {
     if json {
         let ledger = Ledger::new(plan).foreseen(foresight);
-        outln!("{}", serde_json::to_string(&ledger).expect("serializes"));
+        ledger.print();
         return EXIT_OK;
     }
     if let Some(mark) = &foresight.dead_run {

@@ -203,6 +203,11 @@ impl Ledger {
         self
     }
 
+    /// The last line of `apply --format json`.
+    pub fn print(&self) {
+        outln!("{}", serde_json::to_string(self).expect("serializes"));
+    }
+
     fn count(&self, status: Status) -> usize {
         self.steps.iter().filter(|r| r.status == status).count()
     }

@@ -32,11 +32,11 @@ fn exists(zfs: Zfs, name: &str) -> bool {
     zfs(&["list", "-H", "-o", "name", name]).is_ok()
 }
 
-/// Whether the clone and the renamed original of `dataset` exist, asked
-/// in one listing of its parent's children (each zfs command costs a
-/// round trip to the daemon); a dataset without a parent is asked twice.
-fn leftovers(zfs: Zfs, dataset: &str) -> (bool, bool) {
-    let (clone, old) = (clone_of(dataset), old_of(dataset));
+/// Whether `clone` and `old`, the clone and the renamed original of
+/// `dataset`, exist, asked in one listing of its parent's children (each
+/// zfs command costs a round trip to the daemon); a dataset without a
+/// parent is asked twice.
+fn leftovers(zfs: Zfs, dataset: &str, clone: &str, old: &str) -> (bool, bool) {
     let listed = dataset.rsplit_once('/').and_then(|(parent, _)| {
         zfs(&[
             "list",
@@ -56,7 +56,7 @@ fn leftovers(zfs: Zfs, dataset: &str) -> (bool, bool) {
             names.lines().any(|n| n == clone),
             names.lines().any(|n| n == old),
         ),
-        None => (exists(zfs, &clone), exists(zfs, &old)),
+        None => (exists(zfs, clone), exists(zfs, old)),
     }
 }
 
@@ -222,7 +222,7 @@ pub fn abort(zfs: Zfs, dataset: &str) -> io::Result<()> {
 /// promoted (the dataset is as that run found it), finished otherwise.
 pub fn recover(zfs: Zfs, dataset: &str) -> io::Result<Option<String>> {
     let (clone, old) = (clone_of(dataset), old_of(dataset));
-    let (has_clone, has_old) = leftovers(zfs, dataset);
+    let (has_clone, has_old) = leftovers(zfs, dataset, &clone, &old);
     if has_clone {
         let origin = get(zfs, "origin", &clone)?;
         if origin.starts_with(&format!("{dataset}@")) {
@@ -294,11 +294,20 @@ mod tests {
             &["tank", "tank/www", "tank/www-jwtxn", "tank/www-jwold"],
             &asked,
         );
-        assert_eq!(leftovers(&zfs, "tank/www"), (true, true));
+        assert_eq!(
+            leftovers(&zfs, "tank/www", "tank/www-jwtxn", "tank/www-jwold"),
+            (true, true)
+        );
         let zfs = fake(&["tank", "tank/www", "tank/www-jwold"], &asked);
-        assert_eq!(leftovers(&zfs, "tank/www"), (false, true));
+        assert_eq!(
+            leftovers(&zfs, "tank/www", "tank/www-jwtxn", "tank/www-jwold"),
+            (false, true)
+        );
         // A pool's own dataset has no parent: asked by name.
         let zfs = fake(&["tank"], &asked);
-        assert_eq!(leftovers(&zfs, "tank"), (false, false));
+        assert_eq!(
+            leftovers(&zfs, "tank", "tank-jwtxn", "tank-jwold"),
+            (false, false)
+        );
     }
 }

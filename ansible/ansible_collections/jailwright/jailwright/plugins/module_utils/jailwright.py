@@ -138,25 +138,19 @@ def apply_argv(params):
     return argv
 
 
-def json_lines(text):
-    """The JSON objects of a JSON-lines stream (lines that are not JSON,
-    which jailwright never prints there, are ignored)."""
-    objects = []
-    for line in text.splitlines():
+def result_of(stdout):
+    """apply's closing ``result`` object, or None when the run stopped
+    before it (a refusal: the reason is on standard error). It is the last
+    line of the stream: read from the end, so that a chatty run's output
+    lines are not parsed (lines that are not JSON are skipped)."""
+    for line in reversed(stdout.splitlines()):
         line = line.strip()
         if not line.startswith("{"):
             continue
         try:
-            objects.append(json.loads(line))
+            event = json.loads(line)
         except ValueError:
             continue
-    return objects
-
-
-def result_of(stdout):
-    """apply's closing ``result`` object, or None when the run stopped
-    before it (a refusal: the reason is on standard error)."""
-    for event in reversed(json_lines(stdout)):
         if event.get("event") == "result":
             return event
     return None
