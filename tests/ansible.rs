@@ -258,7 +258,9 @@ fn ansible_failing_template_fails_the_task_with_the_step_and_leaves_the_root() {
 /// Regression (review of the collection): `src` was copied with the
 /// builtin copy, which never deletes, so a file deleted from the template
 /// on the controller stayed in the copy and CP put it back into the jail;
-/// `src: ""` copied the playbook's whole directory to the managed host.
+/// `src: ""` copied the playbook's whole directory to the managed host;
+/// a link in the template was followed on the controller (its target, any
+/// file of the controller's, copied to the host and into the jail).
 #[test]
 fn ansible_src_copy_is_exact_and_bad_input_fails_before_anything_runs() {
     if lacks_any(true) {
@@ -270,6 +272,10 @@ fn ansible_src_copy_is_exact_and_bad_input_fails_before_anything_runs() {
         &repo().join("ansible/tests/templates/files"),
         &controller.join("files"),
     );
+    // A hostile template's link to a secret of the controller's.
+    let secret = work.path().join("controller-secret");
+    std::fs::write(&secret, "the controller's secret\n").unwrap();
+    std::os::unix::fs::symlink(&secret, controller.join("files/etc/secret.conf")).unwrap();
     let (run, pool) = on_a_root_with(
         "src.yml",
         &work,
@@ -280,6 +286,15 @@ fn ansible_src_copy_is_exact_and_bad_input_fails_before_anything_runs() {
     assert_eq!((host["rescued"], host["failed"]), (3, 0), "{}", run.recap);
     assert!(pool.root.join("etc/keep.conf").exists());
     assert!(!pool.root.join("etc/removed.conf").exists());
+    // The link was copied as a link, never followed on the controller.
+    let landed = pool.root.join("etc/secret.conf");
+    let secret_reached = std::fs::symlink_metadata(&landed)
+        .is_ok_and(|m| !m.file_type().is_symlink())
+        || walkdir::WalkDir::new(work.path().join("cache"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| e.file_type().is_file() && e.file_name() == "secret.conf");
+    assert!(!secret_reached, "the controller's secret was copied");
     // Nothing but the template's copies in the cache (no playbook directory).
     let cached: Vec<String> = std::fs::read_dir(work.path().join("cache"))
         .unwrap()

@@ -110,10 +110,12 @@ class ActionModule(ActionBase):
     def _copy(self, source, dest, task_vars):
         """The builtin copy action (files and whole directories; it makes
         `dest` and its parents), run even in check mode, without a diff of
-        its own."""
+        its own, links copied as links."""
         task = self._task.copy()
         task.args.clear()
-        task.args.update(dict(src=source, dest=dest, mode="preserve"))
+        # A link in the template is copied as a link: never followed on the
+        # controller, where it could name any of the controller's files.
+        task.args.update(dict(src=source, dest=dest, mode="preserve", local_follow=False))
         task.check_mode = False
         task.diff = False
         copy = self._shared_loader_obj.action_loader.get(
