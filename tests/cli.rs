@@ -872,14 +872,14 @@ fn every_text_finding_carries_its_severity_word() {
     let out = Test::new()
         .file(
             "Bastillefile",
-            "PKG nginx\nCP a\nSERVICE nginx start\nARG X\n",
+            "PKG nginx\nCP a\nSERVICE nginx start\nPKG nginx\n",
         )
         .args(&["lint", "--no-shellcheck", "Bastillefile"])
         .run();
     let json = Test::new()
         .file(
             "Bastillefile",
-            "PKG nginx\nCP a\nSERVICE nginx start\nARG X\n",
+            "PKG nginx\nCP a\nSERVICE nginx start\nPKG nginx\n",
         )
         .args(&[
             "lint",
@@ -971,7 +971,7 @@ fn select_ignore_and_extend_select_take_codes_names_and_families() {
 #[test]
 fn a_shellcheck_code_can_be_silenced_everywhere() {
     require_shellcheck();
-    let text = "CMD echo $1\n# jailwright ignore=SC2086\nCMD echo $2\n";
+    let text = "CMD echo $a1\n# jailwright ignore=SC2154\nCMD echo $a2\n";
     let sc = |t: Test, extra: &[&str]| -> Vec<(u64, String)> {
         let mut args = vec!["lint", "--format", "json", "Bastillefile"];
         args.extend(extra);
@@ -991,29 +991,29 @@ fn a_shellcheck_code_can_be_silenced_everywhere() {
     // JSON carries the ShellCheck code in its own field; the pragma
     // silences line 3 only.
     let found = sc(Test::new().file("Bastillefile", text), &[]);
-    assert_eq!(found, [(1, "SC2086".to_string())], "{found:?}");
+    assert_eq!(found, [(1, "SC2154".to_string())], "{found:?}");
     assert!(
         sc(
             Test::new().file("Bastillefile", text),
-            &["--ignore", "SC2086"]
+            &["--ignore", "SC2154"]
         )
         .is_empty()
     );
     let config = Test::new()
         .file("Bastillefile", text)
-        .file(".jailwright.toml", "disable = [\"SC2086\"]\n");
+        .file(".jailwright.toml", "disable = [\"SC2154\"]\n");
     assert!(sc(config, &[]).is_empty());
     let ignore = Test::new()
         .file("Bastillefile", text)
-        .file(".jailwright.toml", "ignore = [\"SC2086\"]\n");
+        .file(".jailwright.toml", "ignore = [\"SC2154\"]\n");
     assert!(sc(ignore, &[]).is_empty());
-    // Selecting only SC2086 keeps it and nothing else.
+    // Selecting only SC2154 keeps it and nothing else.
     let out = Test::new()
-        .file("Bastillefile", "CMD echo $1\nCP a\n")
+        .file("Bastillefile", "CMD echo $a1\nCP a\n")
         .args(&[
             "lint",
             "--select",
-            "SC2086",
+            "SC2154",
             "--format",
             "json",
             "Bastillefile",
@@ -1026,22 +1026,22 @@ fn a_shellcheck_code_can_be_silenced_everywhere() {
         .map(|d| d["shellcheck_code"].as_str().unwrap_or("none"))
         .collect::<Vec<_>>()
         .into_iter()
-        .map(|s| if s == "SC2086" { "SC2086" } else { "other" })
+        .map(|s| if s == "SC2154" { "SC2154" } else { "other" })
         .collect();
-    assert_eq!(codes, ["SC2086"]);
+    assert_eq!(codes, ["SC2154"]);
     // SARIF: ShellCheck's code is the rule, linked to its wiki.
     let sarif = Test::new()
-        .file("Bastillefile", "CMD echo $1\n")
+        .file("Bastillefile", "CMD echo $a1\n")
         .args(&["lint", "--format", "sarif", "Bastillefile"])
         .run()
         .json();
     let run = &sarif["runs"][0];
-    assert_eq!(run["results"][0]["ruleId"], "SC2086");
+    assert_eq!(run["results"][0]["ruleId"], "SC2154");
     let index = run["results"][0]["ruleIndex"].as_u64().unwrap() as usize;
-    assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "SC2086");
+    assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "SC2154");
     assert_eq!(
         run["tool"]["driver"]["rules"][index]["helpUri"],
-        "https://www.shellcheck.net/wiki/SC2086"
+        "https://www.shellcheck.net/wiki/SC2154"
     );
 }
 
@@ -1762,7 +1762,7 @@ fn shellcheck_runs_once_for_many_templates_and_not_again_for_unchanged_ones() {
     require_shellcheck();
     let mut t = Test::new();
     for i in 0..12 {
-        t = t.file(&format!("t{i}/Bastillefile"), format!("CMD echo ${i}\n"));
+        t = t.file(&format!("t{i}/Bastillefile"), format!("CMD echo $v{i}\n"));
     }
     let (path, log) = logging_shellcheck(&t);
     let cache = t.path().join("cache");
@@ -1790,7 +1790,7 @@ fn shellcheck_runs_once_for_many_templates_and_not_again_for_unchanged_ones() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|d| d["shellcheck_code"] == "SC2086")
+            .filter(|d| d["shellcheck_code"] == "SC2154")
             .count()
     };
     assert_eq!(
@@ -1830,7 +1830,8 @@ fn shellcheck_findings(
     paths: &[&str],
     env: &[(&str, &str)],
 ) -> Vec<(String, u64, String)> {
-    let mut args = vec!["lint", "--format", "json"];
+    // Every ShellCheck level (info and style are opt-in).
+    let mut args = vec!["lint", "--format", "json", "--extend-select", "JW901"];
     args.extend(paths);
     let mut command = Test::new().args(&args).command();
     command.current_dir(t.path());
@@ -1908,7 +1909,7 @@ fn the_shellcheck_cache_key_includes_shellcheck_opts() {
 #[test]
 fn a_cache_directory_that_is_a_symlink_is_not_used() {
     require_shellcheck();
-    let t = Test::new().file("Bastillefile", "CMD echo $1\n");
+    let t = Test::new().file("Bastillefile", "CMD echo $missing\n");
     let (path, log) = logging_shellcheck(&t);
     let cache = t.path().join("cache");
     std::fs::create_dir_all(cache.join("jailwright")).unwrap();
@@ -1927,7 +1928,7 @@ fn a_cache_directory_that_is_a_symlink_is_not_used() {
             .env("XDG_CACHE_HOME", &cache)
             .output()
             .unwrap();
-        assert!(String::from_utf8_lossy(&out.stdout).contains("SC2086"));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("SC2154"));
     }
     let runs = std::fs::read_to_string(&log)
         .unwrap()
@@ -1948,7 +1949,7 @@ fn a_failed_shellcheck_batch_is_reported_once() {
     require_shellcheck();
     let mut t = Test::new();
     for i in 0..5 {
-        t = t.file(&format!("t{i}/Bastillefile"), format!("CMD echo ${i}\n"));
+        t = t.file(&format!("t{i}/Bastillefile"), format!("CMD echo $v{i}\n"));
     }
     let out = t
         .env("TMPDIR", "/nonexistent-jailwright-test")

@@ -273,7 +273,9 @@ fn jw910_and_jw911_compared_each_service_with_every_enable() {
     // n services enabled and n started, in turn; every tenth started
     // service was never enabled, and every tenth enabled one never starts.
     let n = 20_000;
-    let mut text = String::new();
+    // The template installs them (svc123 and other123 read as the
+    // services of packages `svc` and `other`).
+    let mut text = String::from("PKG svc other\n");
     let mut not_enabled = Vec::new();
     let mut not_started = Vec::new();
     for i in 0..n {

@@ -27,7 +27,7 @@ const CASES: &[(&str, &str, &str)] = &[
         "ARG IP=$(ifconfig | head -1)\n",
         "ARG IP='10.0.0.1'\n",
     ),
-    ("JW206", "ARG+ TOKEN\n", "ARG+ TOKEN=abc\n"),
+    ("JW206", "ARG TOKEN\n", "ARG TOKEN=abc\n"),
     ("JW207", "ARG X=1\nSYSRC a=$X\n", "ARG X=1\nSYSRC a=${X}\n"),
     ("JW301", "CP usr etc /\n", "CP usr /\n"),
     ("JW302", "OVERLAY usr etc\n", "OVERLAY usr\n"),
@@ -95,15 +95,35 @@ const CASES: &[(&str, &str, &str)] = &[
     ("JW909", "PKG nginx git\nPKG nginx\n", "PKG nginx git\n"),
     (
         "JW910",
-        "SERVICE nginx start\nSYSRC nginx_enable=YES\n",
-        "SYSRC nginx_enable=YES\nSERVICE nginx start\n",
+        "PKG nginx\nSERVICE nginx start\nSYSRC nginx_enable=YES\n",
+        "PKG nginx\nSYSRC nginx_enable=YES\nSERVICE nginx start\n",
     ),
     (
         "JW911",
-        "SYSRC nginx_enable=YES\n",
-        "SYSRC nginx_enable=YES\nSERVICE nginx start\n",
+        "PKG nginx\nSYSRC nginx_enable=YES\n",
+        "PKG nginx\nSYSRC nginx_enable=YES\nSERVICE nginx start\n",
     ),
     ("JW913", "CMD echo 'unfinished\n", "CMD echo 'finished'\n"),
+    (
+        "JW311",
+        "ARG DISKLIMIT=4G\nLIMITS datasize 20G ${DISKLIMIT}\n",
+        "ARG DISKLIMIT=4G\nLIMITS datasize ${DISKLIMIT}\n",
+    ),
+    (
+        "JW914",
+        "CMD make && echo ok || echo \"make failed\"\n",
+        "CMD make || { echo \"make failed\" >&2; exit 1; }\n",
+    ),
+    (
+        "JW915",
+        "SYSRC app_flags=\"--admin-password hunter2\"\n",
+        "ARG+ ADMIN_PASSWORD\nSYSRC app_flags=\"--admin-password ${ADMIN_PASSWORD}\"\n",
+    ),
+    (
+        "JW916",
+        "PKG phpMyAdmin5-php83\nSERVICE mysql-server start\n",
+        "PKG phpMyAdmin5-php83 mysql80-server\nSERVICE mysql-server start\n",
+    ),
     ("JW913", "CMD make &&\n", "CMD make && make install\n"),
 ];
 
@@ -193,8 +213,19 @@ const MAKEJAIL_CASES: &[(&str, &str, &str)] = &[
     ),
     (
         "JW910",
-        "OPTION start\nSERVICE nginx start\n",
-        "OPTION start\nSYSRC nginx_enable=YES\nSERVICE nginx start\n",
+        "OPTION start\nPKG nginx\nSERVICE nginx start\n",
+        "OPTION start\nPKG nginx\nSYSRC nginx_enable=YES\nSERVICE nginx start\n",
+    ),
+    (
+        "JW721",
+        "OPTION virtualnet=:<random> default\nOPTION expose=53 proto:ucp\n",
+        "OPTION virtualnet=:<random> default\nOPTION expose=53 proto:udp\n",
+    ),
+    ("JW722", "OPTION port=80\n", "OPTION expose=80\n"),
+    (
+        "JW723",
+        "OPTION nat\n",
+        "OPTION virtualnet=:<random> default\nOPTION nat\n",
     ),
 ];
 
@@ -374,8 +405,8 @@ const POT_SCRIPT_CASES: &[(&str, &str, &str)] = &[
     ),
     (
         "JW910",
-        "#!/bin/sh\nservice nginx start\n",
-        "#!/bin/sh\nsysrc nginx_enable=YES\nservice nginx start\n",
+        "#!/bin/sh\npkg install -y nginx\nservice nginx start\n",
+        "#!/bin/sh\npkg install -y nginx\nsysrc nginx_enable=YES\nservice nginx start\n",
     ),
 ];
 

@@ -89,3 +89,85 @@ fn every_corpus_template_round_trips_and_converts_there_and_back() {
         );
     }
 }
+
+/// ShellCheck (JW901's findings are part of what the cases and labels
+/// judge).
+fn shellcheck_ready() -> Result<(), String> {
+    std::process::Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .map(|_| ())
+        .map_err(|_| "needs shellcheck (`.ci/test` installs it as root)".to_string())
+}
+
+/// jailwright's own CLI, as the compat binary runs it.
+const JAILWRIGHT: (&str, &[&str]) = (env!("CARGO_BIN_EXE_jailwright-compat"), &["jailwright"]);
+
+#[test]
+fn every_lint_case_behaves_as_cases_tsv_says() {
+    use jailwright_compat::precision;
+    let cases = precision::find_lint_cases()
+        .ok_or_else(|| "needs ../shared/lint-cases (or $JAILWRIGHT_LINT_CASES)".to_string());
+    let ready = cases
+        .as_ref()
+        .map(|_| ())
+        .map_err(Clone::clone)
+        .and_then(|()| shellcheck_ready());
+    if skip::lacks(&ready) {
+        return;
+    }
+    let cache = tempfile_dir("lint-cases");
+    let (count, failures) =
+        precision::run_cases(&cases.unwrap(), JAILWRIGHT.0.as_ref(), JAILWRIGHT.1, &cache);
+    assert!(count >= 16, "only {count} cases read");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} lint cases wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn lint_labels_hold_over_the_corpus() {
+    use jailwright_compat::precision;
+    let Some(corpus) = corpus() else {
+        return;
+    };
+    if skip::lacks(&shellcheck_ready()) {
+        return;
+    }
+    let labels = precision::read_labels(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint-labels"),
+    )
+    .expect("tests/lint-labels reads");
+    let cache = tempfile_dir("lint-labels");
+    let run = |extra: &[&str]| {
+        let json =
+            precision::lint_json(JAILWRIGHT.0.as_ref(), JAILWRIGHT.1, extra, &corpus, &cache)
+                .expect("lint runs over the corpus");
+        precision::findings(&json).expect("lint's JSON reads")
+    };
+    let default = run(&[]);
+    let selectors = precision::opt_in_selectors();
+    let all = run(&["--extend-select", &selectors]);
+    let gate = precision::gate(&labels, &default, &all);
+    eprintln!(
+        "lint precision over the corpus (default run, tests/lint-labels):\n{}",
+        precision::table(&gate)
+    );
+    assert!(
+        gate.failures.is_empty(),
+        "{} label(s) broken:\n{}",
+        gate.failures.len(),
+        gate.failures.join("\n")
+    );
+}
+
+/// A fresh directory for ShellCheck's cache, under the target directory.
+fn tempfile_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a cache directory");
+    dir
+}

@@ -480,6 +480,7 @@ impl Lost {
             help: Some(self.loss.suggestion.clone()),
             shellcheck_code: None,
             fix: Vec::new(),
+            opt_in: false,
             span: self.span.clone(),
         }
     }

@@ -36,6 +36,11 @@ pub struct Diagnostic {
     /// fix is certain.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fix: Vec<super::Edit>,
+    /// Reported only when a selector names it exactly (its code, rule name
+    /// or ShellCheck code), not by a family, `ALL` or the default: ruff's
+    /// opt-in rules. Findings that are mostly a matter of style.
+    #[serde(skip)]
+    pub opt_in: bool,
     #[serde(flatten)]
     pub span: Span,
 }

@@ -157,6 +157,7 @@ mod tests {
             help: None,
             shellcheck_code: None,
             fix,
+            opt_in: false,
             span: Span {
                 file: file.into(),
                 ..Span::default()

@@ -31,6 +31,9 @@ pub struct Rule {
     /// Its findings carry a fix that only removes the defect (`lint
     /// --fix`): the file then reads as its author evidently meant.
     pub fixable: bool,
+    /// Reported only when selected by its own code or name (see
+    /// `Diagnostic::opt_in`): a rule whose findings are mostly style.
+    pub opt_in: bool,
 }
 
 /// Where a rule reports its findings.
@@ -76,6 +79,7 @@ impl Report<'_> {
             help: (!help.is_empty()).then_some(help),
             shellcheck_code: None,
             fix: Vec::new(),
+            opt_in: self.rule.opt_in,
             span,
         });
     }
@@ -121,10 +125,15 @@ pub fn dialect_names(rule: &Rule) -> String {
 /// documentation (from its module).
 pub fn explain(rule: &Rule) -> String {
     format!(
-        "{} {}\n  severity: {}\n  dialects: {}\n  family: {}\n  fixable: {}\n\n{}\n\n{}\n",
+        "{} {}\n  severity: {}\n  default: {}\n  dialects: {}\n  family: {}\n  fixable: {}\n\n{}\n\n{}\n",
         rule.code,
         rule.name,
         rule.severity,
+        if rule.opt_in {
+            "opt-in (select it by code or name: --extend-select)"
+        } else {
+            "on"
+        },
         dialect_names(rule),
         rules::family(rule.code),
         if rule.fixable {

@@ -9,7 +9,10 @@
 //! ShellCheck's SC2086 of the JW9 family); equally specific, ignore wins.
 //! The command line comes after the file: its `--select` starts afresh
 //! (the file's ignores included), as ruff resolves them. A configuration
-//! override's per-path ignores always win.
+//! override's per-path ignores always win. Opt-in findings (ShellCheck's
+//! info and style, rules marked `opt_in`) are reported only when a
+//! selector names them exactly: `--extend-select SC2086`, `JW901`, a rule's
+//! code or name; never through a family, `ALL` or the default.
 
 use super::Diagnostic;
 
@@ -110,13 +113,32 @@ impl Selection {
         }
     }
 
-    /// Whether `d` is reported.
+    /// Whether `d` is reported. An opt-in finding only when some layer
+    /// selects it by its own code, rule name or ShellCheck code.
     pub fn keeps(&self, d: &Diagnostic) -> bool {
+        if d.opt_in && !self.names_exactly(d) {
+            return false;
+        }
         let kept = self
             .layers
             .iter()
             .fold(true, |before, layer| layer.decide(before, d));
         kept && !self.per_path_ignore.iter().any(|s| d.matches(s))
+    }
+
+    /// Whether a `select` or `extend-select` names `d` itself (not by a
+    /// family prefix or `ALL`).
+    fn names_exactly(&self, d: &Diagnostic) -> bool {
+        self.layers
+            .iter()
+            .flat_map(|l| l.select.iter().flatten().chain(&l.extend_select))
+            .any(|s| {
+                s.eq_ignore_ascii_case(d.code)
+                    || s == d.rule
+                    || d.shellcheck_code
+                        .as_deref()
+                        .is_some_and(|sc| sc.eq_ignore_ascii_case(s))
+            })
     }
 
     /// Whether any JW901 finding can be kept (ShellCheck need not run
@@ -130,6 +152,7 @@ impl Selection {
             help: None,
             shellcheck_code: sc.map(String::from),
             fix: Vec::new(),
+            opt_in: false,
             span: crate::ir::Span::default(),
         };
         let named: Vec<&String> = self
@@ -156,6 +179,7 @@ mod tests {
             help: None,
             shellcheck_code: sc.map(String::from),
             fix: Vec::new(),
+            opt_in: false,
             span: crate::ir::Span::default(),
         }
     }

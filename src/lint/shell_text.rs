@@ -48,9 +48,23 @@ impl ShellLine<'_> {
     }
 }
 
-/// Every line of shell text in `doc` that runs in the jail (found once
-/// per lint run of the template that `remembered` runs for).
+/// Every line of shell text in `doc` that runs in the jail and starts a
+/// command: not a line that a quoted string runs on from the line before
+/// (`echo "...` over several lines of a flavour script writes text, it
+/// runs none of it).
 pub fn lines(doc: &Document) -> Vec<ShellLine<'_>> {
+    all_lines_with(doc, false)
+}
+
+/// Every line of shell text in `doc` that runs in the jail, those inside
+/// a quoted string included (ShellCheck reads the whole text).
+pub fn all_lines(doc: &Document) -> Vec<ShellLine<'_>> {
+    all_lines_with(doc, true)
+}
+
+/// The lines (found once per lint run of the template that `remembered`
+/// runs for).
+fn all_lines_with(doc: &Document, in_strings: bool) -> Vec<ShellLine<'_>> {
     let known = MEMO.with(|memo| {
         let memo = memo.borrow();
         let memo = memo.as_ref()?;
@@ -73,6 +87,7 @@ pub fn lines(doc: &Document) -> Vec<ShellLine<'_>> {
         }
     };
     raw.iter()
+        .filter(|r| in_strings || !r.in_string)
         .map(|r| {
             let step = &doc.template.steps[r.step];
             ShellLine {
@@ -90,6 +105,104 @@ struct RawLine {
     start: usize,
     end: usize,
     origin: Origin,
+    /// The line starts inside a quoted string of the lines before.
+    in_string: bool,
+}
+
+/// For each line of `text`, whether it starts inside a quoted string that
+/// an earlier line opened, or is a here-document's body (quotes and
+/// backslashes as sh reads them; a `#` that starts a word outside quotes
+/// comments out the rest of its line).
+fn lines_in_strings(text: &str) -> Vec<bool> {
+    let mut starts = Vec::new();
+    let mut quotes = LineQuotes::default();
+    // The delimiter of the here-document being read, and whether tabs
+    // before it are stripped (`<<-`).
+    let mut heredoc: Option<(String, bool)> = None;
+    for line in text.split('\n') {
+        if let Some((delimiter, strip_tabs)) = &heredoc {
+            starts.push(true);
+            let end = if *strip_tabs {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            };
+            if end == delimiter {
+                heredoc = None;
+            }
+            continue;
+        }
+        starts.push(quotes.single || quotes.double);
+        heredoc = quotes.scan(line);
+    }
+    starts
+}
+
+/// Quotes open at the end of a line, as `lines_in_strings` follows them.
+#[derive(Default)]
+struct LineQuotes {
+    single: bool,
+    double: bool,
+}
+
+impl LineQuotes {
+    /// Follows the quotes of one line; the here-document it opens.
+    fn scan(&mut self, line: &str) -> Option<(String, bool)> {
+        let bytes = line.as_bytes();
+        let mut heredoc = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            let word_start = i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b';' | b'&' | b'|');
+            if self.single {
+                self.single = c != b'\'';
+            } else {
+                match c {
+                    b'\\' => i += 1,
+                    b'"' => self.double = !self.double,
+                    b'\'' if !self.double => self.single = true,
+                    b'#' if !self.double && word_start => break,
+                    b'<' if !self.double && bytes.get(i + 1) == Some(&b'<') => {
+                        let rest = &line[i + 2..];
+                        let strip_tabs = rest.starts_with('-');
+                        let word: String = rest
+                            .trim_start_matches('-')
+                            .trim_start()
+                            .chars()
+                            .take_while(|c| {
+                                !c.is_whitespace()
+                                    && !matches!(c, ';' | '&' | '|' | '>' | '<' | ')')
+                            })
+                            .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+                            .collect();
+                        if !word.is_empty() {
+                            heredoc = Some((word, strip_tabs));
+                        }
+                        i += 1;
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        heredoc.filter(|_| !self.single && !self.double)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines_in_strings;
+
+    #[test]
+    fn lines_inside_strings_and_here_documents() {
+        let script = "echo \"a\nservice x start\nb\" > f\ncat <<'EOF'\nit's\nEOF\nservice y start # it's\necho 'x\ny'\nz";
+        assert_eq!(
+            lines_in_strings(script),
+            [
+                false, true, true, false, true, true, false, false, true, false
+            ]
+        );
+    }
 }
 
 /// The shell text a step runs in the jail.
@@ -129,6 +242,7 @@ fn raw_lines(doc: &Document) -> Vec<RawLine> {
                         line: step.line_index,
                         offset,
                     },
+                    in_string: false,
                 });
             }
             continue;
@@ -148,7 +262,8 @@ fn raw_lines(doc: &Document) -> Vec<RawLine> {
             continue;
         };
         let mut start = 0;
-        for line in text.split('\n') {
+        let in_strings = lines_in_strings(text);
+        for (number, line) in text.split('\n').enumerate() {
             out.push(RawLine {
                 step: index,
                 start,
@@ -157,6 +272,7 @@ fn raw_lines(doc: &Document) -> Vec<RawLine> {
                     source,
                     start: base + start,
                 },
+                in_string: in_strings.get(number).copied().unwrap_or(false),
             });
             start += line.len() + 1;
         }

@@ -4,8 +4,24 @@
 //! step is its own `sh -c`), after a prelude that assigns the template's
 //! ARG/VAR/ENV names and the managers' built-ins so they do not read as
 //! unassigned (as hadolint does for ARG/ENV). ShellCheck runs once per
-//! template (`shellcheck -s sh -f json1 -`, by the caller); each finding
+//! template (`shellcheck -s dash -f json1 -`, by the caller); each finding
 //! is mapped back to the template's file, line and column.
+//!
+//! What the jail's shell really sees decides what is kept:
+//! - The shell is FreeBSD's `sh`, which ShellCheck does not know. Its
+//!   `dash` dialect is the nearest (both have `set -o pipefail`, `echo
+//!   -n`, `local` in functions; POSIX `sh` mode calls them undefined), and
+//!   the few things FreeBSD's sh has that dash lacks (`$'...'`) are in
+//!   `FREEBSD_SH_HAS`.
+//! - Bastille substitutes `${NAME}` of each ARG declared above the line
+//!   and of its built-ins as text before any shell runs (template.sh:
+//!   331-371): what ShellCheck says of such a reference as an expansion
+//!   (SC2086 unquoted, SC2016 in single quotes, SC2154 unassigned...) is
+//!   not true of it. A Makejail's ARGs are real environment variables of
+//!   its CMD, where those findings stand.
+//! - ShellCheck's `info` and `style` findings are opt-in (select them by
+//!   code, `--extend-select SC2086`, or all with `--extend-select JW901`):
+//!   the default is its errors and warnings.
 //!
 //! Building the script and reading ShellCheck's answer are pure; running
 //! ShellCheck is the caller's (`exec::adapters::shellcheck`).
@@ -21,7 +37,36 @@ pub struct ShellScript<'d> {
     pub text: String,
     lines: Vec<ShellLine<'d>>,
     origins: Vec<Option<usize>>,
+    /// For each line, the byte ranges bastille replaces with text.
+    substituted: Vec<Vec<(usize, usize)>>,
 }
+
+/// The dialect ShellCheck checks the shell text in (`shellcheck -s`).
+pub const SHELL: &str = "dash";
+
+/// ShellCheck findings about things FreeBSD's sh has and dash lacks:
+/// (code, a word of the message that names the feature).
+const FREEBSD_SH_HAS: &[(u32, &str)] = &[
+    // `$'...'` (sh(1): "Dollar-Single Quotes").
+    (3003, "$'"),
+    // echo -n and -e: FreeBSD sh's echo builtin has both (sh(1), echo).
+    (3036, "echo"),
+    (3037, "echo"),
+    // `[ a == b ]`: FreeBSD's test takes `==` (test(1)).
+    (3014, "=="),
+    // `set -o pipefail` (sh(1) since FreeBSD 13.1; dash mode allows it).
+    (3040, "pipefail"),
+];
+
+/// ShellCheck codes reported at warning level that, in templates, are
+/// mostly a matter of style (a review of the corpus findings: 39 of 45
+/// SC2164 `cd` without `|| exit` are on directories that exist or whose
+/// failure the next command shows; SC1083 repeats a parse error's
+/// finding): opt-in, like ShellCheck's info and style levels.
+pub const STYLE_CODES: &[u32] = &[1083, 2046, 2124, 2164];
+
+/// The built-ins bastille substitutes in every line (template.sh:333).
+const BASTILLE_SUBSTITUTES: &[&str] = &["JAIL_NAME", "JAIL_IP", "JAIL_IP6"];
 
 /// Names a template's shell text may use without assigning them.
 const BUILTINS: &[&str] = &["JAIL_NAME", "JAIL_IP", "JAIL_IP6", "APPJAIL_JAILNAME"];
@@ -30,7 +75,7 @@ const BUILTINS: &[&str] = &["JAIL_NAME", "JAIL_IP", "JAIL_IP6", "APPJAIL_JAILNAM
 pub fn script(doc: &Document) -> Option<ShellScript<'_>> {
     // CMDs that run a plain `sh -c` in the jail (or as a user), legacy
     // CMD hooks and flavour scripts.
-    let lines: Vec<ShellLine> = shell_text::lines(doc)
+    let lines: Vec<ShellLine> = shell_text::all_lines(doc)
         .into_iter()
         .filter(|l| match &l.step.instruction {
             Instruction::Cmd { options, .. } => options.is_default() || options.user.is_some(),
@@ -76,11 +121,73 @@ pub fn script(doc: &Document) -> Option<ShellScript<'_>> {
             origins.push(None);
         }
     }
+    let substituted = substituted_references(doc, &lines);
     Some(ShellScript {
         text,
         lines,
         origins,
+        substituted,
     })
+}
+
+/// For each line, the `${NAME}` references bastille replaces as text:
+/// in a Bastillefile's CMD, of the ARGs declared above the step and of the
+/// built-ins. (A legacy CMD hook is fed to the jail's shell as it is.)
+fn substituted_references(doc: &Document, lines: &[ShellLine<'_>]) -> Vec<Vec<(usize, usize)>> {
+    let bastille = doc.template.dialect == crate::ir::Dialect::Bastille
+        && doc.template.layout == crate::ir::Layout::File;
+    if !bastille {
+        return vec![Vec::new(); lines.len()];
+    }
+    let steps = &doc.template.steps;
+    lines
+        .iter()
+        .map(|line| {
+            let at = steps
+                .iter()
+                .position(|s| std::ptr::eq(s, line.step))
+                .unwrap_or(0);
+            let declared = |name: &str| {
+                BASTILLE_SUBSTITUTES.contains(&name)
+                    || steps[..at].iter().any(
+                        |s| matches!(&s.instruction, Instruction::Arg { name: n, .. } if n == name),
+                    )
+            };
+            crate::dialect::bastille::args::references(line.text)
+                .into_iter()
+                .filter(|(_, name)| declared(name))
+                .map(|(start, name)| (start, start + name.len() + 3))
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether a finding over bytes `start..end` of a line is about an
+/// expansion that is really bastille's text substitution: it lies within
+/// one substituted reference, or (SC2016, "expressions don't expand in
+/// single quotes") every `$` in its range starts one.
+fn about_substituted_text(
+    code: u32,
+    text: &str,
+    start: usize,
+    end: usize,
+    substituted: &[(usize, usize)],
+) -> bool {
+    if substituted
+        .iter()
+        .any(|&(s, e)| s <= start && end <= e && start < end)
+    {
+        return true;
+    }
+    if code != 2016 {
+        return false;
+    }
+    let range = text.get(start..end.min(text.len())).unwrap_or("");
+    let dollars: Vec<usize> = range.match_indices('$').map(|(i, _)| start + i).collect();
+    !dollars.is_empty()
+        && dollars
+            .iter()
+            .all(|d| substituted.iter().any(|&(s, _)| s == *d))
 }
 
 #[derive(serde::Deserialize)]
@@ -108,6 +215,19 @@ pub fn diagnostics(
     json: &str,
 ) -> Result<Vec<Diagnostic>, String> {
     let answer: Answer = serde_json::from_str(json).map_err(|e| format!("shellcheck: {e}"))?;
+    // A script that sources a file ShellCheck cannot follow may get its
+    // variables there: "referenced but not assigned" is a guess in the
+    // files that source one.
+    let sourcing_files: Vec<&str> = script
+        .lines
+        .iter()
+        .filter(|l| {
+            super::shell_text::commands(l.text)
+                .iter()
+                .any(|c| c.first().is_some_and(|(_, w)| w == "." || w == "source") && c.len() > 1)
+        })
+        .map(|l| l.step.span.file.as_str())
+        .collect();
     let mut found = Vec::new();
     for c in answer.comments {
         let Some(Some(index)) = script.origins.get(c.line.saturating_sub(1)) else {
@@ -121,11 +241,25 @@ pub fn diagnostics(
             1
         };
         let column = c.column.saturating_sub(1);
-        let span = script.lines[*index].span(doc, column, column + length);
-        let severity = match c.level.as_str() {
-            "error" => Severity::Error,
-            "warning" => Severity::Warning,
-            _ => Severity::Info,
+        let line = &script.lines[*index];
+        if about_substituted_text(
+            c.code,
+            line.text,
+            column,
+            column + length,
+            &script.substituted[*index],
+        ) || FREEBSD_SH_HAS
+            .iter()
+            .any(|(code, word)| *code == c.code && c.message.contains(word))
+            || (c.code == 2154 && sourcing_files.contains(&line.step.span.file.as_str()))
+        {
+            continue;
+        }
+        let span = line.span(doc, column, column + length);
+        let (severity, opt_in) = match c.level.as_str() {
+            "error" => (Severity::Error, false),
+            "warning" => (Severity::Warning, STYLE_CODES.contains(&c.code)),
+            _ => (Severity::Info, true),
         };
         found.push(Diagnostic {
             code: RULE.code,
@@ -135,6 +269,7 @@ pub fn diagnostics(
             help: Some(format!("https://www.shellcheck.net/wiki/SC{}", c.code)),
             shellcheck_code: Some(format!("SC{}", c.code)),
             fix: Vec::new(),
+            opt_in,
             span,
         });
     }
@@ -155,6 +290,7 @@ pub const RULE: super::Rule = super::Rule {
     summary: "ShellCheck's findings in CMD text and flavour scripts (when shellcheck is installed)",
     check: |_, _| {},
     fixable: false,
+    opt_in: false,
 };
 
 #[cfg(test)]

@@ -82,6 +82,27 @@ fn copy_next<'t>(rest: &'t str, out: &mut String, quotes: &mut Quotes) -> &'t st
     &rest[c.len_utf8()..]
 }
 
+/// Whether each byte of `text` is inside single quotes (as the shell
+/// reads it: a `'` inside double quotes or escaped does not open one).
+pub fn in_single_quotes(text: &str) -> Vec<bool> {
+    let mut inside = Vec::with_capacity(text.len());
+    let mut quotes = Quotes::default();
+    let mut rest = text;
+    let mut scratch = String::new();
+    while !rest.is_empty() {
+        let before = rest.len();
+        let was_single = quotes.single;
+        rest = copy_next(rest, &mut scratch, &mut quotes);
+        scratch.clear();
+        // The quote characters themselves count as quoted.
+        inside.extend(std::iter::repeat_n(
+            was_single || quotes.single,
+            before - rest.len(),
+        ));
+    }
+    inside
+}
+
 /// Shell text with `${NAME}` references to `params` taken out of single
 /// quotes, so that they still expand where Bastille's textual
 /// substitution used to reach them: `'s/x/${V}/'` becomes
@@ -191,6 +212,16 @@ mod tests {
             "a marked dollar is literal"
         );
         assert_eq!(live("${A}\\$b"), "\"${A}\\$b\"");
+    }
+
+    #[test]
+    fn single_quoted_bytes() {
+        let text = r#"a '${X}' "it's" \'b ${Y}"#;
+        let inside = in_single_quotes(text);
+        assert_eq!(inside.len(), text.len());
+        assert!(inside[text.find("${X}").unwrap()]);
+        assert!(!inside[text.find("it's").unwrap() + 2]);
+        assert!(!inside[text.find("${Y}").unwrap()]);
     }
 
     #[test]

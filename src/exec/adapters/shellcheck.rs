@@ -1,9 +1,9 @@
 //! Running ShellCheck (the only I/O of JW901). Each template's shell text
 //! is one script; the scripts of a whole lint run are checked together:
 //! written to files in a private temporary directory and given to a few
-//! `shellcheck -s sh -f json1 FILE...` runs, one per core, each with a
+//! `shellcheck -s dash -f json1 FILE...` runs, one per core, each with a
 //! share of the bytes. Answers are cached by content: the key is the
-//! SHA-256 of ShellCheck's version and the script, the value ShellCheck's
+//! SHA-256 of ShellCheck's version, its options and the script, the value ShellCheck's
 //! json1 answer for that script alone, in
 //! `$XDG_CACHE_HOME/jailwright/shellcheck/` (a directory only its owner
 //! can write; any other is not used), so an unchanged repository is linted
@@ -124,7 +124,12 @@ pub fn run_many(scripts: &[&str], cache: &Cache) -> Option<Result<Vec<String>, S
     let opts = std::env::var("SHELLCHECK_OPTS").unwrap_or_default();
     let keys: Vec<String> = scripts
         .iter()
-        .map(|s| hex(&Sha256::digest(format!("{version}\n{opts}\n{s}"))))
+        .map(|s| {
+            let shell = crate::lint::shellcheck::SHELL;
+            hex(&Sha256::digest(format!(
+                "{version}\n-s {shell}\n{opts}\n{s}"
+            )))
+        })
         .collect();
     let mut answers: Vec<Option<String>> = keys.iter().map(|k| cache.get(k)).collect();
     let missing: Vec<usize> = (0..scripts.len())
@@ -242,11 +247,18 @@ fn batches(scripts: &[&str]) -> Vec<Vec<usize>> {
 /// work for ever (sourcing itself over and over).
 const RUN_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// One `shellcheck -s sh -f json1 --norc FILE...` run.
+/// One `shellcheck -s dash -f json1 --norc FILE...` run.
 fn run(files: &[&Path]) -> Result<String, String> {
     let out = super::command::output_within(
         Command::new("shellcheck")
-            .args(["-s", "sh", "-f", "json1", "--norc", "--"])
+            .args([
+                "-s",
+                crate::lint::shellcheck::SHELL,
+                "-f",
+                "json1",
+                "--norc",
+                "--",
+            ])
             .args(files),
         RUN_LIMIT,
     )

@@ -168,6 +168,7 @@ pub fn findings_text(results: &[FileResult], look: Look) -> String {
             let d = &Diagnostic {
                 message: printable(&d.message, look.unicode),
                 help: d.help.as_deref().map(|h| printable(h, look.unicode)),
+                opt_in: false,
                 span: crate::ir::Span {
                     file: printable(&d.span.file, look.unicode),
                     ..d.span.clone()

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "the apply stage is skipped by appjail makejail",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

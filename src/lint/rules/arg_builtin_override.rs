@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "an ARG named like a built-in (JAIL_NAME, JAIL_IP, JAIL_IP6) has no effect",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "an ARG is declared twice; the first declaration wins",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

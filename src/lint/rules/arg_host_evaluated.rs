@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     summary: "an ARG default that the host shell evaluates (command substitution, `;`, `&`, quotes)",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

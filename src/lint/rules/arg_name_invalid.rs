@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     summary: "an ARG name with blanks, `/`, quotes or regex characters",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -1,6 +1,11 @@
-//! JW206: an ARG that gets no value. For ARG bastille warns and leaves
-//! `${NAME}` in place (the shell then expands it, usually to nothing); for
-//! ARG+ the template stops with an error.
+//! JW206: an ARG that gets no value. Bastille warns and adds no
+//! substitution for it (template.sh:364-372), so `${NAME}` is left as it
+//! is: the host's `eval` or the jail's shell expands it, usually to
+//! nothing, and a RENDERed file or single-quoted text keeps it literally.
+//! Opt-in (`--extend-select JW206`): most such ARGs are parameters the
+//! caller is meant to pass. Not for ARG+, which stops the template by
+//! design when no value is given (template.sh:355-361). `ARG NAME=` is no value
+//! either: bastille substitutes only non-empty values.
 
 use super::BASTILLE;
 use crate::document::Document;
@@ -15,6 +20,7 @@ pub const RULE: Rule = Rule {
     summary: "an ARG has no default and no value was given",
     check,
     fixable: false,
+    opt_in: true,
 };
 
 fn check(doc: &Document, report: &mut Report) {
@@ -26,19 +32,17 @@ fn check(doc: &Document, report: &mut Report) {
             ..
         } = &step.instruction
         {
-            let message = if *required {
-                format!(
-                    "ARG+ {name} has no value: `bastille template` stops here unless --arg {name}=... is given"
-                )
-            } else {
-                format!(
-                    "ARG {name} has no value: `${{{name}}}` stays literal unless --arg {name}=... is given"
-                )
-            };
+            // ARG+ fails loudly by design.
+            if *required {
+                continue;
+            }
+            let message = format!(
+                "ARG {name} has no value: unless --arg {name}=... is given, bastille does not substitute `${{{name}}}` and the shell expands it, usually to nothing"
+            );
             report.emit(
                 step.span.clone(),
                 message,
-                format!("pass --arg {name}=VALUE"),
+                format!("pass --arg {name}=VALUE, give it a default (ARG {name}=...), or make it mandatory (ARG+ {name})"),
             );
         }
     }

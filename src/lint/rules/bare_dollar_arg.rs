@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "`$NAME` without braces is never substituted by bastille",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     summary: "build arguments (%{NAME}) that cannot be applied",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

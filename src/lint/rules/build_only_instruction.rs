@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "FROM, LOGIN, OPTION, RESTART, START or STOP outside the build stage",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

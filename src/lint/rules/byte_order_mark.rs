@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     summary: "the file starts with a UTF-8 byte order mark",
     check,
     fixable: true,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -1,11 +1,13 @@
 //! JW904: a CMD that only changes directory. Each CMD runs in its own
 //! `sh -c` (bastille cmd, appjail cmd jexec), so `CMD cd /app` has no
 //! effect on the next CMD. Join the commands (`CMD cd /app && make`), or
-//! use a Makejail's WORKDIR.
+//! use a Makejail's WORKDIR. Not in a legacy CMD hook file: bastille up
+//! to 1.2 ran the whole file as one script, so a `cd` carries over to the
+//! lines after it.
 
 use super::BASTILLE_AND_MAKEJAIL;
 use crate::document::Document;
-use crate::ir::Instruction;
+use crate::ir::{Instruction, Layout};
 use crate::lint::shell_text::{commands, lines};
 use crate::lint::{Report, Rule, Severity};
 
@@ -17,9 +19,13 @@ pub const RULE: Rule = Rule {
     summary: "a CMD that only runs `cd`: the next CMD starts in / again",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {
+    if doc.template.layout == Layout::LegacyHooks {
+        return;
+    }
     for line in lines(doc) {
         if !matches!(line.step.instruction, Instruction::Cmd { .. }) {
             continue;

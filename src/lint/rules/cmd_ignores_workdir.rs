@@ -19,6 +19,7 @@ pub const RULE: Rule = Rule {
     summary: "a CMD after WORKDIR that relies on it (CMD starts in /)",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     summary: "CMD uses a VAR without --make-arg-env, or an ARG of another stage",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 use crate::shell::references;

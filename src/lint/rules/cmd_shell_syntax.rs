@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     summary: "CMD text the jail's sh cannot parse",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "a comment ending in a backslash swallows the next line",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

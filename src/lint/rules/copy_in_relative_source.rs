@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "a relative copy-in source depends on where pot create runs",
     check,
     fixable: false,
+    opt_in: true,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "CP needs exactly a source and a destination",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

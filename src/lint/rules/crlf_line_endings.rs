@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     summary: "lines end in CRLF; the carriage return becomes part of the line",
     check,
     fixable: true,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

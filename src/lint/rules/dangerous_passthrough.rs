@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     summary: "a bastille subcommand that is risky inside a template",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 /// Whether a step after `at` runs before the jail is started again (a

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "a build argument declared twice; AppJail ignores the second",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "a second export-ports drops the ports of the first",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

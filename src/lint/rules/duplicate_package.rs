@@ -4,10 +4,10 @@
 
 use super::ALL_DIALECTS;
 use crate::document::Document;
-use crate::ir::{Instruction, PkgAction, Span};
+use crate::ir::{Instruction, PkgAction, Runner, Span};
 use crate::lint::shell_text::{commands, lines};
 use crate::lint::{Report, Rule, Severity};
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
     code: "JW909",
@@ -17,41 +17,97 @@ pub const RULE: Rule = Rule {
     summary: "a package installed twice",
     check,
     fixable: false,
+    opt_in: false,
 };
 
+/// One install of a package: where, and by which step.
+struct Install {
+    package: String,
+    span: Span,
+    step: usize,
+}
+
 fn check(doc: &Document, report: &mut Report) {
-    let mut installs: Vec<(String, Span)> = Vec::new();
-    for step in &doc.template.steps {
+    let mut installs: Vec<Install> = Vec::new();
+    for (index, step) in doc.template.steps.iter().enumerate() {
         if let Instruction::Pkg {
             packages,
             action: PkgAction::Install,
-            ..
+            runner,
         } = &step.instruction
         {
-            installs.extend(packages.iter().map(|p| (p.clone(), step.span.clone())));
+            // `PKG --local` (a Makejail's, `pkg` run on the host) installs
+            // on the host, not in the jail.
+            if *runner == Runner::Local {
+                continue;
+            }
+            installs.extend(packages.iter().map(|p| Install {
+                package: p.clone(),
+                span: word_span(doc, step, p),
+                step: index,
+            }));
         }
     }
-    for line in lines(doc) {
+    let all = lines(doc);
+    for line in &all {
+        let index = step_index(doc, line.step);
         for command in commands(line.text).iter() {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
             if let Some(at) = words.windows(2).position(|w| w == ["pkg", "install"]) {
-                for p in words[at + 2..].iter().filter(|w| !w.starts_with('-')) {
-                    installs.push((p.to_string(), line.span_of(doc, p)));
+                for (offset, p) in command[at + 2..].iter().filter(|(_, w)| !w.starts_with('-')) {
+                    installs.push(Install {
+                        package: p.clone(),
+                        span: line.span(doc, *offset, offset + p.len()),
+                        step: index,
+                    });
                 }
             }
         }
     }
-    installs.sort_by(|a, b| (&a.1.file, a.1.start).cmp(&(&b.1.file, b.1.start)));
-    // A set, not a list: a template with many packages must not cost a
+    installs.sort_by(|a, b| (&a.span.file, a.span.start).cmp(&(&b.span.file, b.span.start)));
+    // A map, not a list: a template with many packages must not cost a
     // scan of every earlier package per package.
-    let mut seen: HashSet<&str> = HashSet::with_capacity(installs.len());
-    for (package, span) in &installs {
-        if !seen.insert(package.as_str()) {
-            report.emit(
-                span.clone(),
-                format!("{package} is already installed by an earlier step"),
-                "remove the repeated install, or fix the package name",
-            );
+    let mut seen: HashMap<&str, (usize, usize)> = HashMap::with_capacity(installs.len());
+    for install in &installs {
+        match seen.get(install.package.as_str()) {
+            None => {
+                seen.insert(install.package.as_str(), (install.step, install.span.line));
+            }
+            Some(&(step, line)) => {
+                let message = if step == install.step {
+                    format!("{} is listed twice in this install", install.package)
+                } else {
+                    format!("{} is already installed on line {line}", install.package)
+                };
+                report.emit(
+                    install.span.clone(),
+                    message,
+                    "remove the repeated install, or fix the package name",
+                );
+            }
         }
+    }
+}
+
+/// The index of `step` in the template.
+fn step_index(doc: &Document, step: &crate::ir::Step) -> usize {
+    doc.template
+        .steps
+        .iter()
+        .position(|s| std::ptr::eq(s, step))
+        .unwrap_or(usize::MAX)
+}
+
+/// The span of a package's name in its step's text (the step when the
+/// name is not written there as it is, after substitution).
+fn word_span(doc: &Document, step: &crate::ir::Step, package: &str) -> Span {
+    let found = step.text.match_indices(package).find(|(at, _)| {
+        let before = step.text[..*at].chars().next_back();
+        let after = step.text[at + package.len()..].chars().next();
+        before.is_none_or(char::is_whitespace) && after.is_none_or(char::is_whitespace)
+    });
+    match found {
+        Some((at, _)) => super::text_span(doc, step, at, at + package.len()),
+        None => step.span.clone(),
     }
 }

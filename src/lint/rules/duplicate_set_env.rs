@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "a second set-env wipes the variables of the first",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

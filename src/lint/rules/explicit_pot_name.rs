@@ -9,11 +9,12 @@ use crate::lint::{Report, Rule, Severity};
 pub const RULE: Rule = Rule {
     code: "JW807",
     name: "explicit-pot-name",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     dialects: POT,
     summary: "an explicit -p in a flavour line is overridden by the pot being created",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

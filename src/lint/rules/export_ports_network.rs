@@ -20,6 +20,7 @@ pub const RULE: Rule = Rule {
     summary: "export-ports is ignored unless the pot is on a bridge network",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -23,6 +23,7 @@ pub const RULE: Rule = Rule {
     summary: "OPTION expose without the virtual network it needs",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "copy-in from pot's flavour directory instead of copy-in-flv",
     check,
     fixable: false,
+    opt_in: true,
 };
 
 pub const FLAVOUR_DIR: &str = "/usr/local/etc/pot/flavours/";

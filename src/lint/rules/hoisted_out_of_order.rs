@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "ARG, FROM or OPTION written after instructions it runs before",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn hoisted(instruction: &Instruction, stage: &str) -> bool {

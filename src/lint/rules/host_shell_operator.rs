@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     summary: "a shell operator outside CMD is run by the host shell",
     check,
     fixable: false,
+    opt_in: true,
 };
 
 pub use crate::dialect::bastille::host_evaluated;

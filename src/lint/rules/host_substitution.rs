@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "a command substitution or `$NAME` outside CMD is expanded on the host",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

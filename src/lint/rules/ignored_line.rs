@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "a flavour line pot ignores (comment, blank, unknown or non-flavourable command)",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

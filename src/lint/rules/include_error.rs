@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "an INCLUDE AppJail cannot resolve",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

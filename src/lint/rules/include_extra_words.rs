@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "a file INCLUDE with words after its path (they become part of the path)",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "an INCLUDE target that is neither a URL nor a project/template path",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

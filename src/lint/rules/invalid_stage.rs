@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "STAGE names a stage that does not exist",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "hook files (PKG, SYSRC, CMD, ...) that bastille 1.3.0+ ignores",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

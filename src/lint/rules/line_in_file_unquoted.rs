@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "LINE_IN_FILE takes a quoted line and a file; extra words are ignored",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

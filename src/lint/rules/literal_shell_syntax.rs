@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "quotes or $VAR are taken literally, and globs expand on the host, in flavour lines",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "an ARG declared twice in the same stage",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "a copy-in source that is not in the flavour's directory",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

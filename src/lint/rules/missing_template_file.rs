@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "a file CP, OVERLAY or COPY copies that is not in the template",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -15,6 +15,7 @@ pub const MAKEJAIL_AND_POT: &[Dialect] = &[Dialect::Makejail, Dialect::Pot];
 pub const BASTILLE_AND_MAKEJAIL: &[Dialect] = &[Dialect::Bastille, Dialect::Makejail];
 pub const ALL_DIALECTS: &[Dialect] = &[Dialect::Bastille, Dialect::Makejail, Dialect::Pot];
 
+mod installed;
 mod services;
 
 /// Each step `is` picks after the first, with the first one's line: for
@@ -96,6 +97,7 @@ catalogue! {
     pkg_empty,
     tags_empty,
     include_target,
+    limits_arity,
     host_shell_operator,
     host_substitution,
     shell_syntax,
@@ -122,6 +124,9 @@ catalogue! {
     apply_stage,
     expose_without_virtualnet,
     cmd_ignores_workdir,
+    option_value,
+    unknown_option,
+    nat_without_virtualnet,
     pot_usage_error,
     ignored_line,
     duplicate_set_env,
@@ -147,6 +152,9 @@ catalogue! {
     enabled_not_started,
     missing_template_file,
     cmd_shell_syntax,
+    failure_masked,
+    secret_in_sysrc,
+    service_not_installed,
 }
 
 /// A rule's documentation: the `//!` comment at the top of its module.

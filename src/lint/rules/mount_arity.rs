@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "MOUNT needs 2 fields (host and jail path) or all 6 fstab fields",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -20,6 +20,7 @@ pub const RULE: Rule = Rule {
     summary: "a build step that runs in the jail before OPTION start/START or after STOP",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn needs_jail(instruction: &Instruction) -> bool {

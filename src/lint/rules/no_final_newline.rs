@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "the last line has no newline, so the manager's `read` never returns it (AppJail, pot)",
     check,
     fixable: true,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -13,11 +13,12 @@ use crate::lint::{Report, Rule, Severity};
 pub const RULE: Rule = Rule {
     code: "JW714",
     name: "non-conditional-in-raw-block",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     dialects: MAKEJAIL,
     summary: "a hoisted or state-only instruction inside a RAW if/for/while/case block",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn first_word(code: &str) -> &str {

@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     summary: "the file holds bytes that are not UTF-8",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

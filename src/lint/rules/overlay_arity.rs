@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "OVERLAY takes exactly one directory",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     summary: "a download piped into a shell runs unverified code as root",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 /// Compiled once for the whole run, not once per template.

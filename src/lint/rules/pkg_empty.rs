@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "PKG without a package to install",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

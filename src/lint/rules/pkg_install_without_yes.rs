@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     summary: "`pkg install` in shell text without -y asks a question nobody answers",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     summary: "an upgrade in a template (pkg upgrade, freebsd-update) makes its result depend on the day",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

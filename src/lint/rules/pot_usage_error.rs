@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     summary: "a flavour line pot rejects: bad option, stray word, missing or invalid value; pot create fails and destroys the pot",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

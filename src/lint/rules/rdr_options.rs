@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "RDR options (-i, -s, -d, -t) cannot be used from a template",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "RENDER's path includes the trailing comment or blanks",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -6,7 +6,7 @@
 
 use super::ALL_DIALECTS;
 use crate::document::Document;
-use crate::ir::Instruction;
+use crate::ir::{Dialect, Instruction};
 use crate::lint::{Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
@@ -17,10 +17,10 @@ pub const RULE: Rule = Rule {
     summary: "an ARG named like a secret (password, token, key) with a default value",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {
-    const SECRET: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "PASS"];
     for step in &doc.template.steps {
         let Instruction::Arg {
             name,
@@ -30,17 +30,57 @@ fn check(doc: &Document, report: &mut Report) {
         else {
             continue;
         };
-        let upper = name.to_uppercase();
-        let secret = SECRET.iter().any(|s| {
-            upper == *s || upper.ends_with(&format!("_{s}")) || upper.starts_with(&format!("{s}_"))
-        });
         let placeholder = default.is_empty() || default.starts_with('$') || default.starts_with("%{");
-        if secret && !placeholder {
+        // `RANDOM_ROOT_PASSWORD=1`, `ALLOW_EMPTY_PASSWORD=no`: a switch, not a secret.
+        let switch = matches!(
+            default.trim_matches(['"', '\'']).to_ascii_lowercase().as_str(),
+            "0" | "1" | "yes" | "no" | "true" | "false" | "on" | "off"
+        );
+        if is_secret(name) && !placeholder && !switch {
             report.emit(
                 step.span.clone(),
                 format!("ARG {name} has a default: the secret is stored with the template"),
-                "leave it without a default and pass it when applying (--arg NAME=...)",
+                help(doc.template.dialect, name),
             );
+        }
+    }
+}
+
+/// A name that says it holds a secret: `DB_PASSWORD`, `API_TOKEN`, and
+/// the run-together `DBPASS`, `ADMINPWD`.
+pub fn is_secret(name: &str) -> bool {
+    const WORDS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "PASS"];
+    /// Endings that mean a password even run into the word before.
+    const ENDINGS: &[&str] = &["PASSWORD", "PASSWD", "PASS", "PWD", "PW", "SECRET"];
+    let upper = name.to_uppercase();
+    let word = WORDS.iter().any(|s| {
+        upper == *s || upper.ends_with(&format!("_{s}")) || upper.starts_with(&format!("{s}_"))
+    });
+    // Words with those endings that are not secrets.
+    let not_secret = ["PWD", "OLDPWD", "PW"].contains(&upper.as_str())
+        || ["BYPASS", "COMPASS", "SURPASS", "OVERPASS"].iter().any(|n| upper.ends_with(n));
+    let ending = ENDINGS.iter().any(|e| upper.ends_with(e)) && !not_secret;
+    word || ending
+}
+
+/// How the value is passed when applying, in the template's own manager.
+fn help(dialect: Dialect, name: &str) -> String {
+    match dialect {
+        Dialect::Bastille => format!("leave it without a default (ARG+ {name} makes it mandatory) and pass it when applying: bastille template JAIL TEMPLATE --arg {name}=..."),
+        Dialect::Makejail => format!("leave it without a default (ARG {name}) and pass it when building: appjail makejail ... -- --{name} ..."),
+        Dialect::Pot => format!("leave it without a default and pass {name} when applying"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secret_names() {
+        for name in ["DBPASS", "DB_PASSWORD", "ADMINPWD", "api_token", "MYSQL_ROOT_PASS", "ROOTPW", "JWT_SECRET", "PASS"] {
+            assert!(super::is_secret(name), "{name}");
+        }
+        for name in ["PWD", "OLDPWD", "BYPASS", "COMPASS", "PASSENGER", "DB_USER", "PORT", "PW"] {
+            assert!(!super::is_secret(name), "{name}");
         }
     }
 }

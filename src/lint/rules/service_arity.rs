@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "SERVICE needs exactly a service name and an action",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

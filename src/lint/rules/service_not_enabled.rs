@@ -2,7 +2,12 @@
 //! refuse `service NAME start` unless `NAME_enable=YES` ("Cannot 'start'
 //! NAME. Set NAME_enable to YES"), and still exit 0: the template goes on
 //! with the service down. Enable it first (`SYSRC NAME_enable=YES`), or
-//! use `onestart` for a one-off run.
+//! use `onestart` for a one-off run. Not for base services that need no
+//! enabling: those without an enable variable (`ldconfig`) and those
+//! /etc/defaults/rc.conf enables (`syslogd`, `cron`): see
+//! `lint/data/freebsd-base-rc.tsv`; and not for a service the template
+//! does not install (it is applied to a jail that another template set
+//! up, where the service may be enabled already).
 
 use super::ALL_DIALECTS;
 use crate::document::Document;
@@ -16,6 +21,7 @@ pub const RULE: Rule = Rule {
     summary: "`service NAME start` without NAME_enable=YES does nothing (and exits 0)",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {
@@ -23,8 +29,15 @@ fn check(doc: &Document, report: &mut Report) {
     if services.from_image {
         return;
     }
-    for start in services.starts.iter().filter(|s| s.action == "start" || s.action == "restart") {
-        if !services.enabled(&start.name, start.order.clone()) {
+    let installed = super::installed::Installed::of(doc);
+    for start in services
+        .starts
+        .iter()
+        .filter(|s| (s.action == "start" || s.action == "restart") && installed.may_provide(&s.name))
+    {
+        let needs_no_enable = super::installed::base_service(&start.name)
+            .is_some_and(super::installed::BaseService::runs_without_enable);
+        if !needs_no_enable && !services.enabled(&start.name, start.order.clone()) {
             report.emit(
                 start.span.clone(),
                 format!("{} is started but {}_enable is not YES: rc refuses to start it", start.name, start.rc_name()),

@@ -3,7 +3,7 @@
 //! `service NAME ACTION` it runs (SERVICE, or service in shell text).
 
 use crate::document::Document;
-use crate::ir::{Instruction, Span};
+use crate::ir::{Instruction, Runner, Span};
 use crate::lint::shell_text::{commands, lines};
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -38,6 +38,9 @@ pub struct Services {
     /// includes another one: services may be enabled where lint does not
     /// see.
     pub from_image: bool,
+    /// The template runs code lint cannot read (a Makejail RUN, a script
+    /// file run from a CMD): it may start or enable anything.
+    pub runs_unseen_code: bool,
     enabled_index: OnceCell<ByService<HashMap<String, usize>>>,
     started_index: OnceCell<ByService<bool>>,
 }
@@ -123,6 +126,19 @@ fn starts_before_underscore(name: &str) -> impl Iterator<Item = &str> {
     name.match_indices('_').map(|(at, _)| &name[..at])
 }
 
+/// The services a sysrc's arguments enable in rc.conf: none when `-f`
+/// names another file (`sysrc -f /etc/periodic.conf daily_..._enable=YES`
+/// is a periodic(8) setting, not a service).
+fn rc_conf_enables(args: &[String]) -> Vec<String> {
+    let other_file = args
+        .windows(2)
+        .any(|w| w[0] == "-f" && !w[1].contains("rc.conf"));
+    if other_file {
+        return Vec::new();
+    }
+    args.iter().filter_map(|a| enable_name(a)).collect()
+}
+
 fn enable_name(arg: &str) -> Option<String> {
     let (name, value) = arg.split_once('=')?;
     let name = name.strip_suffix("_enable")?;
@@ -131,20 +147,58 @@ fn enable_name(arg: &str) -> Option<String> {
         .then(|| name.to_string())
 }
 
+/// A command that runs a script file lint does not read: a path
+/// (`/scripts/start.sh`, `./setup`), or a shell given a file (`sh
+/// setup.sh`). Sourcing (`. ./template.conf`) reads settings, mostly.
+fn runs_a_script(words: &[&str]) -> bool {
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let program = first.rsplit('/').next().unwrap_or(first);
+    let shell = matches!(program, "sh" | "bash" | "csh" | "tcsh" | "zsh");
+    if shell {
+        return words[1..]
+            .iter()
+            .find(|w| !w.starts_with('-') && !w.starts_with('+'))
+            .is_some_and(|_| !words[1..].contains(&"-c"));
+    }
+    let system = [
+        "/bin/",
+        "/sbin/",
+        "/usr/bin/",
+        "/usr/sbin/",
+        "/usr/local/bin/",
+        "/usr/local/sbin/",
+    ];
+    let path = first.starts_with('/') || first.starts_with("./") || first.starts_with("../");
+    path && !system.iter().any(|dir| first.starts_with(dir))
+}
+
 pub fn of(doc: &Document) -> Services {
     let mut s = Services {
         enables: Vec::new(),
         starts: Vec::new(),
         restarts_jail: false,
         from_image: false,
+        runs_unseen_code: false,
         enabled_index: OnceCell::new(),
         started_index: OnceCell::new(),
     };
     for step in &doc.template.steps {
         let order = (step.span.file.clone(), step.span.start);
         match &step.instruction {
+            // `--local`: the host's own rc.conf and services.
+            Instruction::Sysrc {
+                runner: Runner::Local,
+                ..
+            }
+            | Instruction::Service {
+                runner: Runner::Local,
+                ..
+            } => {}
+            Instruction::Run { .. } => s.runs_unseen_code = true,
             Instruction::Sysrc { args, .. } => {
-                for name in args.iter().filter_map(|a| enable_name(a)) {
+                for name in rc_conf_enables(args) {
                     s.enables.push(Enable {
                         name,
                         span: step.span.clone(),
@@ -168,7 +222,8 @@ pub fn of(doc: &Document) -> Services {
                 span: step.span.clone(),
                 order,
             }),
-            Instruction::Restart | Instruction::Start => s.restarts_jail = true,
+            // STOP leaves the jail stopped: what is enabled starts with it.
+            Instruction::Restart | Instruction::Start | Instruction::Stop => s.restarts_jail = true,
             Instruction::Passthrough { subcommand, .. }
                 if subcommand == "restart" || subcommand == "start" =>
             {
@@ -182,9 +237,13 @@ pub fn of(doc: &Document) -> Services {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
             let span = line.span(doc, command[0].0, command[0].0 + words[0].len());
             let order = (span.file.clone(), span.start);
+            if runs_a_script(&words) && !words[0].contains("/rc.d/") {
+                s.runs_unseen_code = true;
+            }
             match words[..] {
                 ["sysrc", ref rest @ ..] => {
-                    for name in rest.iter().filter_map(|a| enable_name(a)) {
+                    let rest: Vec<String> = rest.iter().map(|w| w.to_string()).collect();
+                    for name in rc_conf_enables(&rest) {
                         s.enables.push(Enable {
                             name,
                             span: span.clone(),
@@ -192,6 +251,13 @@ pub fn of(doc: &Document) -> Services {
                         });
                     }
                 }
+                // `/usr/local/etc/rc.d/couchdb start`: the script itself.
+                [script, action, ..] if script.contains("/rc.d/") => s.starts.push(Start {
+                    name: script.rsplit('/').next().unwrap_or(script).to_string(),
+                    action: action.to_string(),
+                    span: span.clone(),
+                    order,
+                }),
                 ["service", name, "enable", ..] => s.enables.push(Enable {
                     name: name.replace('-', "_"),
                     span: span.clone(),

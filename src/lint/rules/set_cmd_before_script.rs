@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     summary: "set-cmd runs (and may block) before a later flavour script",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

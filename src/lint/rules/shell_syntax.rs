@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     summary: "arguments the shell cannot parse (unterminated quote, misplaced operator)",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

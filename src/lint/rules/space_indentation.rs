@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "an instruction indented with spaces passes its own keyword as an argument",
     check,
     fixable: true,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "sudo in a template that already runs as root (and may not have sudo)",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "a tab after the keyword makes bastille drop the first argument",
     check,
     fixable: true,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

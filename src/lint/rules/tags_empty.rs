@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "TAGS with repeated or trailing spaces adds empty tags",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

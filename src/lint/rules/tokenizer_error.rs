@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "arguments AppJail's tokenizer rejects (unterminated quote, trailing backslash)",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "a backslash followed by blanks does not continue the line",
     check,
     fixable: true,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "a `#` after an instruction is not a comment: it becomes arguments",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "a line continued at the end of the file is dropped",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     summary: "an instruction AppJail does not have (names are case-sensitive; a tab does not separate)",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

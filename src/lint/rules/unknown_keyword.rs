@@ -19,6 +19,7 @@ pub const RULE: Rule = Rule {
     summary: "a keyword that is neither an instruction nor a bastille subcommand",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 /// Keywords of bastille-vm-plugin's VM definitions.

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     summary: "options or arguments the instruction rejects with its usage message",
     check,
     fixable: false,
+    opt_in: false,
 };
 
 fn check(doc: &Document, report: &mut Report) {

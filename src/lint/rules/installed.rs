@@ -1,0 +1,333 @@
+//! Which rc services a template's jail has: FreeBSD's own (the base
+//! system's rc.d scripts, shipped as data: `lint/data/freebsd-base-rc.tsv`),
+//! and those of the packages the template installs. For JW910 (a base
+//! service enabled by /etc/defaults/rc.conf, or with no enable variable),
+//! JW911 and JW916 (a service nothing installs).
+//!
+//! A package provides a service when `lint/data/service-packages.tsv`
+//! says one of the parts of its name does (`mysql80-server`: `mysql`,
+//! `server`, version digits dropped; `named` ← `bind918`). Services not in
+//! that table are never said to be missing: packages install other
+//! packages' services as dependencies (`beats8` installs filebeat).
+//! Lint knows nothing for certain when the template copies files that may
+//! hold an rc script, includes another template, starts from an image,
+//! runs code it cannot read, or installs no package at all (a template
+//! applied to a jail someone else provisioned).
+
+use crate::document::Document;
+use crate::ir::{Instruction, Runner};
+use crate::lint::shell_text::{commands, lines};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// One base rc.d script: its enable variable (None: it has none and
+/// always runs) and that variable's value in /etc/defaults/rc.conf.
+pub struct BaseService {
+    pub rcvar: Option<&'static str>,
+    pub default: Option<&'static str>,
+}
+
+impl BaseService {
+    /// `service NAME start` works without the template enabling it.
+    pub fn runs_without_enable(&self) -> bool {
+        self.rcvar.is_none() || self.default.is_some_and(|d| d.eq_ignore_ascii_case("yes"))
+    }
+}
+
+/// The base system's rc.d scripts by name, and by enable variable prefix.
+pub fn base() -> &'static HashMap<&'static str, BaseService> {
+    static TABLE: OnceLock<HashMap<&'static str, BaseService>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = HashMap::new();
+        for line in include_str!("../data/freebsd-base-rc.tsv")
+            .lines()
+            .skip_while(|l| l.starts_with('#'))
+            .skip(1)
+        {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let (Some(name), Some(rcvar), Some(default)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let value = |v: &'static str| (v != "-").then_some(v);
+            table.insert(
+                name,
+                BaseService {
+                    rcvar: value(rcvar),
+                    default: value(default),
+                },
+            );
+        }
+        table
+    })
+}
+
+/// The base service `name` names: by script name, or by the prefix of its
+/// enable variable (`sshd_enable`: `sshd`).
+pub fn base_service(name: &str) -> Option<&'static BaseService> {
+    base_service_name(name).and_then(|n| base().get(n))
+}
+
+/// The script name of the base service `name` names.
+pub fn base_service_name(name: &str) -> Option<&'static str> {
+    let table = base();
+    if let Some((script, _)) = table.get_key_value(name) {
+        return Some(script);
+    }
+    let rc_name = name.replace('-', "_");
+    table
+        .iter()
+        .find(|(_, s)| s.rcvar.and_then(|v| v.strip_suffix("_enable")) == Some(rc_name.as_str()))
+        .map(|(script, _)| *script)
+}
+
+/// Package name parts that provide a service whose name shares none of
+/// them (`lint/data/service-packages.tsv`).
+fn aliases() -> &'static HashMap<&'static str, Vec<&'static str>> {
+    static TABLE: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        include_str!("../data/service-packages.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(service, packages)| (service, packages.split_whitespace().collect()))
+            .collect()
+    })
+}
+
+/// What lint knows of the services a template installs.
+pub struct Installed {
+    /// Name parts of every package installed (lowercase, digits dropped).
+    parts: Vec<String>,
+    /// The template copies files that may hold an rc script, includes
+    /// another template, starts from an image, or runs or builds code
+    /// lint cannot read: it may install services lint does not see.
+    opaque: bool,
+}
+
+impl Installed {
+    pub fn of(doc: &Document) -> Installed {
+        let mut packages: Vec<&str> = Vec::new();
+        let mut unknown = false; // see `opaque`
+        for step in &doc.template.steps {
+            match &step.instruction {
+                Instruction::Pkg {
+                    packages: p,
+                    runner,
+                    ..
+                } if *runner != Runner::Local => packages.extend(p.iter().map(String::as_str)),
+                Instruction::Include { .. }
+                | Instruction::From { .. }
+                | Instruction::Overlay { .. }
+                | Instruction::Run { .. } => unknown = true,
+                Instruction::Cp {
+                    sources,
+                    destination,
+                    ..
+                } if may_hold_rc_script(destination)
+                    || sources.iter().any(|s| s.contains("rc.d")) =>
+                {
+                    unknown = true
+                }
+                _ => {}
+            }
+        }
+        let shell = lines(doc);
+        let mut from_shell: Vec<String> = Vec::new();
+        for line in &shell {
+            for command in commands(line.text).iter() {
+                let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
+                if let Some(at) = words.windows(2).position(|w| w == ["pkg", "install"]) {
+                    from_shell.extend(
+                        words[at + 2..]
+                            .iter()
+                            .filter(|w| !w.starts_with('-'))
+                            .map(|w| w.to_string()),
+                    );
+                } else if builds_or_fetches(&words) {
+                    unknown = true;
+                }
+            }
+        }
+        let parts = packages
+            .into_iter()
+            .chain(from_shell.iter().map(String::as_str))
+            .flat_map(name_parts)
+            .collect::<Vec<_>>();
+        // A template that installs nothing is applied to a jail that has
+        // what it needs (or it would install it).
+        Installed {
+            parts,
+            opaque: unknown,
+        }
+    }
+
+    /// Whether nothing in the jail provides service `name`: it is not
+    /// base, lint knows its packages (`service-packages.tsv`), and the
+    /// template installs none of them (when lint can tell at all).
+    pub fn missing(&self, name: &str) -> bool {
+        // A template that installs nothing is applied to a jail that has
+        // what it needs (or it would install it).
+        !self.opaque && !self.parts.is_empty() && self.known_absent(name)
+    }
+
+    /// Whether lint knows the packages of service `name` and the template
+    /// installs none of them.
+    fn known_absent(&self, name: &str) -> bool {
+        if base_service(name).is_some() {
+            return false;
+        }
+        let service = name.to_lowercase().replace('-', "_");
+        let stem = service.split('_').next().unwrap_or(&service);
+        let table = aliases();
+        let Some(providers) = table.get(service.as_str()).or_else(|| table.get(stem)) else {
+            return false;
+        };
+        !self
+            .parts
+            .iter()
+            .any(|part| providers.contains(&part.as_str()))
+    }
+
+    /// Whether the jail may have service `name` after the template: it
+    /// `provides` it, or the template installs packages and also puts
+    /// files or code in the jail that lint cannot see into (an OVERLAY,
+    /// a build from source), and the service is not one whose packages
+    /// lint knows to be missing.
+    pub fn may_provide(&self, name: &str) -> bool {
+        self.provides(name) || (self.opaque && !self.parts.is_empty() && !self.known_absent(name))
+    }
+}
+
+impl Installed {
+    /// Whether the jail evidently has service `name`: a base rc.d
+    /// script, or a package the template installs has a part that starts
+    /// the service's name or is started by it (`nginx-full` → nginx,
+    /// `varnish7` → varnishd, `mongodb70` → mongod) or that
+    /// `service-packages.tsv` lists for it. A template that starts or
+    /// enables a service it does not install works on a jail another
+    /// template provisioned, where the service may be set up already.
+    pub fn provides(&self, name: &str) -> bool {
+        if base_service(name).is_some() {
+            return true;
+        }
+        let service = name.to_lowercase().replace('-', "_");
+        let stem: String = service
+            .split('_')
+            .next()
+            .unwrap_or(&service)
+            .chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect();
+        let table = aliases();
+        let known = table
+            .get(service.as_str())
+            .or_else(|| table.get(stem.as_str()))
+            .map_or(&[][..], Vec::as_slice);
+        stem.len() >= 2
+            && self.parts.iter().any(|part| {
+                part.starts_with(stem.as_str())
+                    || (part.len() >= 3 && stem.starts_with(part.as_str()))
+                    || known.contains(&part.as_str())
+            })
+    }
+}
+
+/// The parts of a package name: split at `-` and `_`, lowercase, version
+/// digits dropped (`mysql80-server`: `mysql`, `server`; `php83`: `php`),
+/// an origin's category dropped (`databases/redis`: `redis`).
+fn name_parts(package: &str) -> impl Iterator<Item = String> + '_ {
+    let name = package.rsplit('/').next().unwrap_or(package);
+    // `nginx-1.24.0` or `nginx@default`: the name only.
+    let name = name.split('@').next().unwrap_or(name);
+    name.split(['-', '_'])
+        .map(|p| {
+            p.to_lowercase()
+                .chars()
+                .filter(|c| !c.is_ascii_digit() && *c != '.')
+                .collect::<String>()
+        })
+        .filter(|p| !p.is_empty())
+}
+
+/// A destination under which a copy may place an rc script.
+fn may_hold_rc_script(destination: &str) -> bool {
+    let d = destination.trim_end_matches('/');
+    let d = if d.is_empty() { "/" } else { d };
+    d.contains("rc.d")
+        || !d.starts_with('/')
+        || ["/", "/usr", "/usr/local", "/usr/local/etc", "/etc"].contains(&d)
+}
+
+/// Shell commands that build or fetch software lint cannot follow.
+fn builds_or_fetches(words: &[&str]) -> bool {
+    let Some(first) = words.first() else {
+        return false;
+    };
+    matches!(
+        *first,
+        "make"
+            | "gmake"
+            | "fetch"
+            | "curl"
+            | "wget"
+            | "git"
+            | "portsnap"
+            | "pip"
+            | "pip3"
+            | "npm"
+            | "go"
+            | "cargo"
+            | "install"
+    ) || words.windows(2).any(|w| w == ["pkg", "add"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn installed(packages: &[&str]) -> Installed {
+        Installed {
+            parts: packages.iter().flat_map(|p| name_parts(p)).collect(),
+            opaque: false,
+        }
+    }
+
+    #[test]
+    fn which_package_provides_which_service() {
+        let jail = installed(&["phpMyAdmin5-php83"]);
+        assert!(jail.missing("mysql-server"));
+        assert!(jail.missing("mysql"));
+        assert!(!jail.missing("php-fpm"), "php83 is a part");
+        assert!(!jail.missing("syslogd"), "base");
+        assert!(!installed(&["mysql80-server"]).missing("mysql-server"));
+        assert!(!installed(&["varnish7"]).missing("varnishd"));
+        assert!(!installed(&["mongodb60"]).missing("mongod"));
+        assert!(
+            !installed(&["beats8"]).missing("filebeat"),
+            "not in the table: unknown"
+        );
+        assert!(!installed(&["mariadb106-server"]).missing("mysql-server"));
+        assert!(!installed(&["bind918"]).missing("named"));
+        assert!(installed(&["weechat"]).missing("tcsd"));
+        assert!(!installed(&["trousers"]).missing("tcsd"));
+        assert!(!installed(&["www/nginx"]).missing("nginx"));
+        assert!(installed(&["nginx-full"]).provides("nginx"));
+        assert!(installed(&["mongodb70"]).provides("mongod"));
+        assert!(installed(&["weechat"]).provides("sshd"), "base");
+        assert!(!installed(&["apache24", "mrtg"]).provides("mysql"));
+        assert!(!installed(&["wordpress"]).provides("php-fpm"));
+    }
+
+    #[test]
+    fn the_base_table_knows_enable_variables_and_defaults() {
+        assert!(base_service("ldconfig").is_some_and(BaseService::runs_without_enable));
+        assert!(base_service("syslogd").is_some_and(BaseService::runs_without_enable));
+        assert!(base_service("sshd").is_some_and(|s| !s.runs_without_enable()));
+        assert!(base_service("nginx").is_none());
+    }
+}
