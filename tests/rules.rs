@@ -1,4 +1,8 @@
-//! Every lint rule with a template that triggers it and one that does not.
+//! Every lint rule with a template that triggers it and one that does not;
+//! and a regression test for each false alarm and missed problem of the
+//! lint cases (../shared/lint-cases), named after it.
+
+mod common;
 
 use jailwright::dialect::Bindings;
 use jailwright::dialect::{bastille, makejail};
@@ -546,4 +550,418 @@ fn expose_needs_a_default_network_or_a_named_one() {
     // Options may come from an INCLUDE that is not expanded: not told.
     let included = makejail_codes(b"INCLUDE gh+x/y\nOPTION expose=80\n");
     assert!(!included.contains(&"JW719"), "{included:?}");
+}
+
+// ---- Regressions: ../shared/lint-cases, each with a fixture of its own ----
+
+/// One finding of `lint --format json`: (line, column, code or
+/// ShellCheck code, message, help).
+type Found = (u64, u64, String, String, String);
+
+/// The findings of `jailwright lint --format json ARGS... FILE` over the
+/// files written (each `(path, text)`), ShellCheck's cache kept apart.
+fn lint_files(files: &[(&str, &str)], target: &str, extra: &[&str]) -> Vec<Found> {
+    let mut t = common::Test::new();
+    for (path, text) in files {
+        t = t.file(path, text);
+    }
+    let cache = t.path().join("cache");
+    let mut args = vec!["lint", "--format", "json", "--failure-threshold", "none"];
+    args.extend(extra);
+    args.push(target);
+    let out = t
+        .args(&args)
+        .env("XDG_CACHE_HOME", cache.to_str().unwrap())
+        .run();
+    out.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let text = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+            let code = d["shellcheck_code"]
+                .as_str()
+                .map_or_else(|| text("code"), str::to_string);
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                code,
+                text("message"),
+                text("help"),
+            )
+        })
+        .collect()
+}
+
+fn lint_one(name: &str, text: &str) -> Vec<Found> {
+    lint_files(&[(name, text)], name, &[])
+}
+
+fn codes_of(found: &[Found]) -> Vec<&str> {
+    found.iter().map(|f| f.2.as_str()).collect()
+}
+
+fn require_shellcheck() {
+    let found = std::process::Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .is_ok();
+    assert!(
+        found,
+        "shellcheck is not installed (apt-get install shellcheck): ShellCheck findings cannot be tested"
+    );
+}
+
+#[test]
+fn jw201_fired_inside_single_quotes_and_on_a_loop_variable_of_the_same_cmd() {
+    let found = lint_one(
+        "Bastillefile",
+        "CMD echo 'url: \"pkg+http://pkg.FreeBSD.org/${ABI}/latest\"' > /usr/local/etc/pkg/repos/FreeBSD.conf\nCMD for i in a b; do echo ${i}; done\nCMD echo ${UNSET}\n",
+    );
+    let jw201: Vec<&Found> = found.iter().filter(|f| f.2 == "JW201").collect();
+    assert_eq!(jw201.len(), 1, "{found:?}");
+    assert_eq!(jw201[0].0, 3, "only the variable nothing sets: {found:?}");
+    assert!(
+        jw201[0].3.contains("this CMD does not set it"),
+        "{}",
+        jw201[0].3
+    );
+}
+
+#[test]
+fn jw201_fired_on_variables_a_legacy_hook_script_sets_or_sources() {
+    let found = lint_files(
+        &[
+            ("t/PKG", "nginx\n"),
+            (
+                "t/CMD",
+                "#!/bin/sh\n. ./template.conf\ni=1\necho ${i} ${from_conf}\n",
+            ),
+        ],
+        "t",
+        &[],
+    );
+    assert!(!codes_of(&found).contains(&"JW201"), "{found:?}");
+}
+
+#[test]
+fn sc2016_fired_on_text_bastille_substitutes_inside_single_quotes() {
+    require_shellcheck();
+    let text = "PKG apache24\nCMD sed -i '' 's%#ServerName x%ServerName ${JAIL_IP}%' /usr/local/etc/apache24/httpd.conf\nCMD echo '$HOME ${JAIL_IP}'\n";
+    let found = lint_files(
+        &[("Bastillefile", text)],
+        "Bastillefile",
+        &["--extend-select", "JW901"],
+    );
+    let sc2016: Vec<u64> = found
+        .iter()
+        .filter(|f| f.2 == "SC2016")
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(
+        sc2016,
+        [3],
+        "only where a real expansion is quoted: {found:?}"
+    );
+}
+
+#[test]
+fn sc2086_fired_on_an_arg_bastille_substitutes_but_stays_for_a_makejail_cmd() {
+    require_shellcheck();
+    let found = lint_files(
+        &[("Bastillefile", "ARG OPTIONS\nCMD ls ${OPTIONS} /\n")],
+        "Bastillefile",
+        &["--extend-select", "JW901"],
+    );
+    assert!(!codes_of(&found).contains(&"SC2086"), "{found:?}");
+    // In a Makejail's CMD an ARG is an environment variable: quoting
+    // matters there (opt-in, as ShellCheck's info level).
+    let found = lint_files(
+        &[("Makejail", "ARG options\nCMD ls ${options} /\n")],
+        "Makejail",
+        &["--extend-select", "SC2086"],
+    );
+    assert!(codes_of(&found).contains(&"SC2086"), "{found:?}");
+}
+
+#[test]
+fn sc3040_fired_on_pipefail_which_freebsd_sh_has() {
+    require_shellcheck();
+    let found = lint_files(
+        &[(
+            "Makejail",
+            "OPTION start\nCMD set -o pipefail; echo -n x; ls / | wc -l\n",
+        )],
+        "Makejail",
+        &["--extend-select", "JW901"],
+    );
+    let codes = codes_of(&found);
+    for wrong in ["SC3040", "SC3037", "SC3036"] {
+        assert!(!codes.contains(&wrong), "{found:?}");
+    }
+}
+
+#[test]
+fn shellcheck_info_and_style_are_opt_in() {
+    require_shellcheck();
+    let text = "CMD ls / | wc -l\nCMD echo $missing\n";
+    let default = lint_files(&[("Bastillefile", text)], "Bastillefile", &[]);
+    assert_eq!(
+        codes_of(&default),
+        ["SC2154"],
+        "a warning by default, not SC2012 (info)"
+    );
+    let opted = lint_files(
+        &[("Bastillefile", text)],
+        "Bastillefile",
+        &["--extend-select", "SC2012"],
+    );
+    assert_eq!(codes_of(&opted), ["SC2012", "SC2154"]);
+    let family = lint_files(
+        &[("Bastillefile", text)],
+        "Bastillefile",
+        &["--extend-select", "JW9"],
+    );
+    assert_eq!(codes_of(&family), ["SC2154"], "a family does not opt in");
+}
+
+#[test]
+fn jw908_fired_on_the_sticky_tmp_mode() {
+    assert!(lint_one("Bastillefile", "CMD chmod 1777 /tmp\n").is_empty());
+    assert_eq!(
+        codes_of(&lint_one("Bastillefile", "CMD chmod 0777 /srv\n")),
+        ["JW908"]
+    );
+}
+
+#[test]
+fn jw910_fired_on_services_without_enable_variable_or_enabled_by_default() {
+    let found = lint_one(
+        "Bastillefile",
+        "SERVICE ldconfig restart\nSERVICE syslogd restart\nPKG nginx\nSERVICE nginx start\n",
+    );
+    let jw910: Vec<u64> = found
+        .iter()
+        .filter(|f| f.2 == "JW910")
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(jw910, [4], "{found:?}");
+}
+
+#[test]
+fn jw911_suggested_starting_a_service_nothing_installs() {
+    let found = lint_one("Bastillefile", "PKG weechat\nSYSRC tcsd_enable=YES\n");
+    assert!(!found.iter().any(|f| f.2 == "JW911"), "{found:?}");
+    let jw916 = found
+        .iter()
+        .find(|f| f.2 == "JW916")
+        .expect("the real problem");
+    assert_eq!(jw916.0, 2);
+    assert!(jw916.3.contains("nothing installs tcsd"), "{}", jw916.3);
+}
+
+#[test]
+fn jw911_fired_when_a_run_script_may_start_the_service() {
+    let found = lint_files(
+        &[
+            (
+                "Makejail",
+                "OPTION start\nPKG nginx\nSYSRC nginx_enable=YES\nCOPY scripts\nRUN /scripts/start.sh\n",
+            ),
+            ("scripts/start.sh", "#!/bin/sh\nservice nginx start\n"),
+        ],
+        "Makejail",
+        &[],
+    );
+    assert!(!codes_of(&found).contains(&"JW911"), "{found:?}");
+}
+
+#[test]
+fn jw911_names_the_started_service_of_a_misspelled_enable() {
+    let found = lint_one(
+        "Bastillefile",
+        "PKG git\nCMD git clone https://example.org/mastodon /srv\nSYSRC masodon_sidekiq_enable=YES\nSERVICE mastodon_sidekiq start\n",
+    );
+    let jw911 = found.iter().find(|f| f.2 == "JW911").expect("reported");
+    assert!(
+        jw911
+            .3
+            .contains("starts mastodon_sidekiq (line 4): a misspelling?"),
+        "{}",
+        jw911.3
+    );
+}
+
+#[test]
+fn jw904_fired_in_a_legacy_cmd_hook_run_as_one_script() {
+    let found = lint_files(
+        &[("t/CMD", "cd /tmp\ntouch x\n"), ("t/PKG", "nginx\n")],
+        "t",
+        &[],
+    );
+    assert!(!codes_of(&found).contains(&"JW904"), "{found:?}");
+}
+
+#[test]
+fn jw909_counted_pkg_local_as_a_jail_install_and_named_the_wrong_line() {
+    let found = lint_one(
+        "Makejail",
+        "OPTION start\nPKG pulseaudio\nPKG --local pulseaudio\n",
+    );
+    assert!(!codes_of(&found).contains(&"JW909"), "{found:?}");
+    let found = lint_one("Bastillefile", "PKG nginx git nginx\nPKG git\n");
+    let jw909: Vec<(u64, u64, &str)> = found
+        .iter()
+        .filter(|f| f.2 == "JW909")
+        .map(|f| (f.0, f.1, f.3.as_str()))
+        .collect();
+    assert_eq!(
+        jw909,
+        [
+            (1, 15, "nginx is listed twice in this install"),
+            (2, 5, "git is already installed on line 1")
+        ]
+    );
+}
+
+#[test]
+fn jw805_fired_although_no_rc_script_makes_a_shell_strip_the_quotes() {
+    let flavour = "set-attribute -A no-rc-script -V ON\nset-cmd -c '/root/ci.sh'\n";
+    assert!(!codes_of(&lint_one("p805", flavour)).contains(&"JW805"));
+    let without = "set-cmd -c '/root/ci.sh'\n";
+    assert!(codes_of(&lint_one("p805", without)).contains(&"JW805"));
+}
+
+#[test]
+fn limits_with_an_extra_value_was_silently_ignored() {
+    let found = lint_one(
+        "Bastillefile",
+        "ARG DISKLIMIT=4G\nLIMITS datasize 20G ${DISKLIMIT}\n",
+    );
+    let jw311 = found.iter().find(|f| f.2 == "JW311").expect("reported");
+    assert_eq!((jw311.0, jw311.1), (2, 21), "at the ignored word");
+    assert!(jw311.3.contains("ignores `4G`"), "{}", jw311.3);
+    let usage = lint_one("Bastillefile", "LIMITS add memoryuse 1G 2G\n");
+    assert!(
+        usage
+            .iter()
+            .any(|f| f.2 == "JW311" && f.3.contains("at most 3")),
+        "{usage:?}"
+    );
+}
+
+#[test]
+fn or_echo_masking_a_cmd_failure_was_missed() {
+    let found = lint_one(
+        "Bastillefile",
+        "CMD cp /usr/local/etc/php.ini-production /usr/local/etc/php.ini && echo ok || echo \"command failed\"\n",
+    );
+    let jw914 = found.iter().find(|f| f.2 == "JW914").expect("reported");
+    assert_eq!((jw914.0, jw914.1), (1, 76));
+    assert!(lint_one("Bastillefile", "CMD make || true\n").is_empty());
+}
+
+#[test]
+fn passwords_in_an_arg_default_and_in_sysrc_flags_were_missed() {
+    let found = lint_one(
+        "Bastillefile",
+        "ARG DBPASS=mypass\nPKG keycloak\nSYSRC keycloak_flags=\"start-dev --bootstrap-admin-password tmpadmin\"\nARG RANDOM_ROOT_PASSWORD=1\n",
+    );
+    let lines: Vec<(u64, &str)> = found
+        .iter()
+        .filter(|f| f.2 == "JW907" || f.2 == "JW915")
+        .map(|f| (f.0, f.2.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        [(1, "JW907"), (3, "JW915")],
+        "a switch (=1) is no secret: {found:?}"
+    );
+}
+
+#[test]
+fn jw907_help_gives_each_managers_own_way_to_pass_the_value() {
+    let bastille = lint_one("Bastillefile", "ARG DB_PASSWORD=x\n");
+    assert!(
+        bastille[0].4.contains("--arg DB_PASSWORD="),
+        "{}",
+        bastille[0].4
+    );
+    let makejail = lint_one("Makejail", "ARG db_password=x\n");
+    let help = &makejail
+        .iter()
+        .find(|f| f.2 == "JW907")
+        .expect("reported")
+        .4;
+    assert!(
+        help.contains("appjail makejail") && help.contains("--db_password"),
+        "{help}"
+    );
+    assert!(!help.contains("--arg"), "{help}");
+}
+
+#[test]
+fn a_started_service_nothing_installs_was_missed() {
+    let found = lint_one(
+        "Bastillefile",
+        "PKG phpMyAdmin5-php83\nSYSRC mysql_enable=YES\nSERVICE mysql-server start\n",
+    );
+    let jw916: Vec<u64> = found
+        .iter()
+        .filter(|f| f.2 == "JW916")
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(jw916, [3], "{found:?}");
+    // A package that installs it, or one lint does not know: nothing.
+    assert!(
+        !codes_of(&lint_one(
+            "Bastillefile",
+            "PKG mariadb106-server\nSERVICE mysql-server start\n"
+        ))
+        .contains(&"JW916")
+    );
+    assert!(
+        !codes_of(&lint_one(
+            "Bastillefile",
+            "PKG beats8\nSERVICE filebeat start\n"
+        ))
+        .contains(&"JW916")
+    );
+}
+
+#[test]
+fn a_makejail_option_appjail_quick_rejects_was_missed() {
+    let found = lint_one(
+        "Makejail",
+        "OPTION virtualnet=net:web default\nOPTION nat=network:net\nOPTION expose=53:53 network:net proto:ucp\nOPTION start\nPKG dnsmasq\n",
+    );
+    let jw721 = found.iter().find(|f| f.2 == "JW721").expect("reported");
+    assert_eq!((jw721.0, jw721.1), (3, 33), "at proto:ucp");
+    assert!(jw721.3.starts_with("ucp: invalid protocol."), "{}", jw721.3);
+    let unknown = lint_one("Makejail", "OPTION expos=80\n");
+    assert!(
+        unknown
+            .iter()
+            .any(|f| f.2 == "JW722" && f.4.contains("did you mean `expose`")),
+        "{unknown:?}"
+    );
+}
+
+#[test]
+fn jw712_714_716_pointed_at_the_line_not_the_offending_token() {
+    let found = lint_one("Makejail", "OPTION start\nCMD echo ${late}\nARG late=1\n");
+    let jw716 = found.iter().find(|f| f.2 == "JW716").expect("JW716");
+    assert_eq!((jw716.0, jw716.1), (3, 1), "at ARG");
+    let found = lint_one(
+        "Makejail",
+        "OPTION start\nSTAGE custom:x\nARG x=1\nSTAGE build\nCMD echo ${x}\n",
+    );
+    let jw712 = found.iter().find(|f| f.2 == "JW712").expect("JW712");
+    assert_eq!((jw712.0, jw712.1), (5, 10), "at ${{x}}");
+    let found = lint_one(
+        "Makejail",
+        "OPTION start\nRAW if true; then\n  ENV A=1\nRAW fi\n",
+    );
+    let jw714 = found.iter().find(|f| f.2 == "JW714").expect("JW714");
+    assert_eq!((jw714.0, jw714.1), (3, 3), "at ENV");
 }

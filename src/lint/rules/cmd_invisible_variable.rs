@@ -89,10 +89,30 @@ fn check(doc: &Document, report: &mut Report) {
                     } else {
                         continue;
                     };
-                    report.emit(args_span(doc, step), message, "declare it with ARG above the CMD in this stage, or with VAR --make-arg-env");
+                    report.emit(reference_span(doc, step, name), message, "declare it with ARG above the CMD in this stage, or with VAR --make-arg-env");
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// The span of the first reference to `name` in the step's text
+/// (`${name}` or `$name`), or of the whole text.
+fn reference_span(doc: &Document, step: &crate::ir::Step, name: &str) -> crate::ir::Span {
+    let braced = format!("${{{name}}}");
+    let bare = format!("${name}");
+    let found = step.text.find(&braced).map(|at| (at, braced.len())).or_else(|| {
+        step.text
+            .match_indices(&bare)
+            .find(|(at, _)| {
+                !step.text[at + bare.len()..]
+                    .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+            .map(|(at, _)| (at, bare.len()))
+    });
+    match found {
+        Some((at, len)) => super::text_span(doc, step, at, at + len),
+        None => args_span(doc, step),
     }
 }

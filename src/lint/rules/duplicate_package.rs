@@ -41,11 +41,17 @@ fn check(doc: &Document, report: &mut Report) {
             if *runner == Runner::Local {
                 continue;
             }
-            installs.extend(packages.iter().map(|p| Install {
-                package: p.clone(),
-                span: word_span(doc, step, p),
-                step: index,
-            }));
+            // Each package at its own place in the text, in order.
+            let mut from = 0;
+            for p in packages {
+                let (span, next) = word_span(doc, step, p, from);
+                from = next;
+                installs.push(Install {
+                    package: p.clone(),
+                    span,
+                    step: index,
+                });
+            }
         }
     }
     let all = lines(doc);
@@ -98,16 +104,20 @@ fn step_index(doc: &Document, step: &crate::ir::Step) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// The span of a package's name in its step's text (the step when the
-/// name is not written there as it is, after substitution).
-fn word_span(doc: &Document, step: &crate::ir::Step, package: &str) -> Span {
-    let found = step.text.match_indices(package).find(|(at, _)| {
-        let before = step.text[..*at].chars().next_back();
-        let after = step.text[at + package.len()..].chars().next();
-        before.is_none_or(char::is_whitespace) && after.is_none_or(char::is_whitespace)
+/// The span of a package's name in its step's text at or after byte
+/// `from` (the step's when the name is not written there as it is, after
+/// substitution), and where to look for the next one.
+fn word_span(doc: &Document, step: &crate::ir::Step, package: &str, from: usize) -> (Span, usize) {
+    let text = &step.text;
+    let found = text.get(from..).and_then(|rest| {
+        rest.match_indices(package).map(|(at, _)| from + at).find(|at| {
+            let before = text[..*at].chars().next_back();
+            let after = text[at + package.len()..].chars().next();
+            before.is_none_or(char::is_whitespace) && after.is_none_or(char::is_whitespace)
+        })
     });
     match found {
-        Some((at, _)) => super::text_span(doc, step, at, at + package.len()),
-        None => step.span.clone(),
+        Some(at) => (super::text_span(doc, step, at, at + package.len()), at + package.len()),
+        None => (step.span.clone(), from),
     }
 }

@@ -3,7 +3,7 @@
 //! every other instruction, wherever they are written: the file reads in
 //! another order than it runs.
 
-use super::{MAKEJAIL, args_span};
+use super::{MAKEJAIL, keyword_span};
 use crate::document::Document;
 use crate::ir::Instruction;
 use crate::lint::{Report, Rule, Severity};
@@ -43,7 +43,7 @@ fn check(doc: &Document, report: &mut Report) {
         if hoisted(&step.instruction, stage) {
             if ordinary_seen.contains(&stage) {
                 report.emit(
-                    args_span(doc, step),
+                    keyword_span(doc, step),
                     format!(
                         "{} runs before the instructions written above it in stage {stage}",
                         step.name

@@ -217,6 +217,18 @@ pub fn args_span(doc: &Document, step: &Step) -> Span {
     }
 }
 
+/// The span of a step's keyword as written (the step's when the keyword
+/// is not in its line as it is).
+pub fn keyword_span(doc: &Document, step: &Step) -> Span {
+    let line = &doc.lines[step.line_index].text;
+    match line.find(step.keyword.as_str()) {
+        Some(at) if !step.keyword.is_empty() => {
+            doc.span_in_line(step.line_index, at, at + step.keyword.len())
+        }
+        _ => step.span.clone(),
+    }
+}
+
 /// Steps written with one of the given canonical keywords.
 pub fn steps_of<'d>(doc: &'d Document, keyword: &'static str) -> impl Iterator<Item = &'d Step> {
     doc.template

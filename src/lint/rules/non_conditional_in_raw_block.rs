@@ -5,7 +5,7 @@
 //! listed there too, but its assignment does run in place; only the export
 //! to CMD is unconditional, so it is not reported.)
 
-use super::{MAKEJAIL, args_span};
+use super::{MAKEJAIL, keyword_span};
 use crate::document::Document;
 use crate::ir::Instruction;
 use crate::lint::{Report, Rule, Severity};
@@ -53,7 +53,7 @@ fn check(doc: &Document, report: &mut Report) {
         };
         if depth > 0 && conditional_only {
             report.emit(
-                args_span(doc, step),
+                keyword_span(doc, step),
                 format!(
                     "{} is not run at this point: the RAW condition around it has no effect on it",
                     step.name
