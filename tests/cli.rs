@@ -1,7 +1,7 @@
 //! The command line, driven through the real binary.
 
 mod common;
-use common::Test;
+use common::{Test, require_shellcheck};
 
 #[test]
 fn parse_json_has_the_documented_fields() {
@@ -646,16 +646,6 @@ fn a_closed_pipe_never_panics() {
 // ---- issue 17: a CLI that fits its ecosystem ----
 
 /// Fails loudly when shellcheck is missing (CI installs it).
-fn require_shellcheck() {
-    let found = std::process::Command::new("shellcheck")
-        .arg("--version")
-        .output()
-        .is_ok();
-    assert!(
-        found,
-        "shellcheck is not installed (apt-get install shellcheck): ShellCheck codes cannot be tested"
-    );
-}
 
 #[test]
 fn a_closed_pipe_ends_every_subcommand_quietly() {

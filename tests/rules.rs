@@ -3,6 +3,7 @@
 //! lint cases (../shared/lint-cases), named after it.
 
 mod common;
+use common::require_shellcheck;
 
 use jailwright::dialect::Bindings;
 use jailwright::dialect::{bastille, makejail};
@@ -601,17 +602,6 @@ fn codes_of(found: &[Found]) -> Vec<&str> {
     found.iter().map(|f| f.2.as_str()).collect()
 }
 
-fn require_shellcheck() {
-    let found = std::process::Command::new("shellcheck")
-        .arg("--version")
-        .output()
-        .is_ok();
-    assert!(
-        found,
-        "shellcheck is not installed (apt-get install shellcheck): ShellCheck findings cannot be tested"
-    );
-}
-
 #[test]
 fn jw201_fired_inside_single_quotes_and_on_a_loop_variable_of_the_same_cmd() {
     let found = lint_one(
@@ -841,6 +831,12 @@ fn limits_with_an_extra_value_was_silently_ignored() {
     let jw311 = found.iter().find(|f| f.2 == "JW311").expect("reported");
     assert_eq!((jw311.0, jw311.1), (2, 21), "at the ignored word");
     assert!(jw311.3.contains("ignores `4G`"), "{}", jw311.3);
+    let flag = lint_one("Bastillefile", "LIMITS -a memoryuse 1G\n");
+    assert!(
+        flag.iter()
+            .any(|f| f.2 == "JW311" && f.3.contains("reads `-a` as the resource")),
+        "{flag:?}"
+    );
     let usage = lint_one("Bastillefile", "LIMITS add memoryuse 1G 2G\n");
     assert!(
         usage
@@ -964,4 +960,36 @@ fn jw712_714_716_pointed_at_the_line_not_the_offending_token() {
     );
     let jw714 = found.iter().find(|f| f.2 == "JW714").expect("JW714");
     assert_eq!((jw714.0, jw714.1), (3, 3), "at ENV");
+}
+
+#[test]
+fn opt_in_rules_are_reported_only_when_named() {
+    let text = "ARG TOKEN\nCMD echo ${TOKEN}\n";
+    let codes = |extra: &[&str]| -> Vec<String> {
+        codes_of(&lint_files(
+            &[("Bastillefile", text)],
+            "Bastillefile",
+            extra,
+        ))
+        .into_iter()
+        .map(String::from)
+        .collect()
+    };
+    assert!(!codes(&["--no-shellcheck"]).contains(&"JW206".to_string()));
+    assert!(!codes(&["--no-shellcheck", "--select", "ALL"]).contains(&"JW206".to_string()));
+    assert!(!codes(&["--no-shellcheck", "--extend-select", "JW2"]).contains(&"JW206".to_string()));
+    assert!(codes(&["--no-shellcheck", "--extend-select", "JW206"]).contains(&"JW206".to_string()));
+    assert!(
+        codes(&["--no-shellcheck", "--extend-select", "arg-without-value"])
+            .contains(&"JW206".to_string())
+    );
+    let rules = common::Test::new().args(&["rules"]).run();
+    let line = rules
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("JW206"))
+        .unwrap();
+    assert!(line.contains("opt-in"), "{line}");
+    let page = common::Test::new().args(&["explain", "JW206"]).run();
+    assert!(page.stdout.contains("default: opt-in"), "{}", page.stdout);
 }

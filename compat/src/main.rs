@@ -114,8 +114,69 @@ fn main() {
         conversions.failures.len(),
         start.elapsed().as_secs_f64()
     );
-    let failed = !outcome.failures.is_empty() || !conversions.failures.is_empty();
+    let precision_failed = precision_report(&corpus);
+    let failed =
+        !outcome.failures.is_empty() || !conversions.failures.is_empty() || precision_failed;
     std::process::exit(if failed { 1 } else { 0 });
+}
+
+/// The lint cases and the labelled precision gate (with ShellCheck): what
+/// fails, and the precision table. Whether anything failed.
+fn precision_report(corpus: &std::path::Path) -> bool {
+    use jailwright_compat::precision;
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            println!("lint precision: cannot run myself: {e}");
+            return true;
+        }
+    };
+    let cache = std::env::temp_dir().join(format!("jailwright-compat-{}", std::process::id()));
+    let mut failed = false;
+    match precision::find_lint_cases() {
+        Some(dir) => {
+            let (count, failures) = precision::run_cases(&dir, &exe, &["jailwright"], &cache);
+            for f in &failures {
+                println!("FAIL lint case {f}");
+            }
+            println!(
+                "lint cases: {}/{count} as CASES.tsv says",
+                count - failures.len()
+            );
+            failed |= !failures.is_empty();
+        }
+        None => println!("lint cases: not found (../shared/lint-cases)"),
+    }
+    let labels_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint-labels");
+    let run = |extra: &[&str]| {
+        precision::lint_json(&exe, &["jailwright"], extra, corpus, &cache)
+            .and_then(|json| precision::findings(&json))
+    };
+    let selectors = precision::opt_in_selectors();
+    let outcome = precision::read_labels(&labels_dir).and_then(|labels| {
+        Ok(precision::gate(
+            &labels,
+            &run(&[])?,
+            &run(&["--extend-select", &selectors])?,
+        ))
+    });
+    let _ = std::fs::remove_dir_all(&cache);
+    match outcome {
+        Ok(gate) => {
+            for f in &gate.failures {
+                println!("FAIL lint label {f}");
+            }
+            print!(
+                "lint precision (default run, tests/lint-labels):\n{}",
+                precision::table(&gate)
+            );
+            failed || !gate.failures.is_empty()
+        }
+        Err(e) => {
+            println!("FAIL lint precision: {e}");
+            true
+        }
+    }
 }
 
 /// `jailwright-compat differential [SHARED [MANAGER]]`: the differential

@@ -310,14 +310,16 @@ fn dispatch(command: Command, global: &Global) -> i32 {
             }
         }
         Command::Rules => {
-            // `fix`: lint --fix fixes its findings.
+            // `fix`: lint --fix fixes its findings; `opt-in`: reported
+            // only when selected by its own code or name.
             for rule in crate::lint::rules::ALL {
                 outln!(
-                    "{}  {:<28} {:<8} {:<4} {}",
+                    "{}  {:<28} {:<8} {:<4} {:<6} {}",
                     rule.code,
                     rule.name,
                     rule.severity,
                     if rule.fixable { "fix" } else { "" },
+                    if rule.opt_in { "opt-in" } else { "" },
                     rule.summary
                 );
             }

@@ -166,3 +166,15 @@ pub fn busybox_root(at: &Path, applets: &[&str]) {
         assert!(status.success(), "mknod dev/{name} (needs root)");
     }
 }
+
+/// ShellCheck must be installed where ShellCheck's findings are tested.
+pub fn require_shellcheck() {
+    let found = std::process::Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .is_ok();
+    assert!(
+        found,
+        "shellcheck is not installed (apt-get install shellcheck): ShellCheck codes cannot be tested"
+    );
+}

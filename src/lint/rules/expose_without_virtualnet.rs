@@ -27,42 +27,23 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(doc: &Document, report: &mut Report) {
-    let steps = &doc.template.steps;
-    // An INCLUDE left unexpanded may hold the network options.
-    if steps
-        .iter()
-        .any(|s| matches!(s.instruction, Instruction::Include { .. }))
-    {
+    let Some(networks) = super::networks(doc) else {
         return;
-    }
-    let options: Vec<&str> = steps
-        .iter()
-        .filter_map(|s| match &s.instruction {
-            Instruction::JailOption { option } => Some(option.trim()),
-            _ => None,
-        })
-        .collect();
-    let virtualnets: Vec<&str> = options
-        .iter()
-        .filter_map(|o| o.strip_prefix("virtualnet="))
-        .collect();
-    let default_network = virtualnets
-        .iter()
-        .any(|v| v.split_whitespace().skip(1).any(|w| w == "default"));
-    for step in steps {
+    };
+    for step in &doc.template.steps {
         let Instruction::JailOption { option } = &step.instruction else {
             continue;
         };
         let Some(expose) = option.trim().strip_prefix("expose=") else {
             continue;
         };
-        if virtualnets.is_empty() {
+        if networks.virtualnets == 0 {
             report.emit(
                 args_span(doc, step),
                 "expose needs a virtual network: AppJail refuses it without OPTION virtualnet (quick:1391-1393) and the jail is not created",
                 "add `OPTION virtualnet=:<random> default` (or pass -o virtualnet=... to appjail makejail)",
             );
-        } else if !default_network && !expose.split_whitespace().any(|w| w.starts_with("network:")) {
+        } else if !networks.default_network && !expose.split_whitespace().any(|w| w.starts_with("network:")) {
             report.emit(
                 args_span(doc, step),
                 "expose without network: uses the default virtual network, and no virtualnet here is marked `default` (quick:1397-1404)",

@@ -50,7 +50,14 @@ fn check(doc: &Document, report: &mut Report) {
             continue;
         };
         let read = words_read(first);
-        if n + 1 > 4 {
+        if first.starts_with('-') {
+            report.emit_as(
+                Severity::Error,
+                word_span(doc, step, 0),
+                format!("bastille limits reads `{first}` as the resource here: in a template its flags come after the jail's name, where they are not options (limits.sh:58-86)"),
+                "remove the flag: LIMITS RESOURCE VALUE",
+            );
+        } else if n + 1 > 4 {
             report.emit_as(
                 Severity::Error,
                 word_span(doc, step, 4.min(n - 1)),

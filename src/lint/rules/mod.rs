@@ -229,6 +229,40 @@ pub fn keyword_span(doc: &Document, step: &Step) -> Span {
     }
 }
 
+/// What a Makejail's OPTIONs say of virtual networks (for JW719, JW723):
+/// `None` when an unexpanded INCLUDE may hold more options.
+pub struct Networks {
+    /// How many `virtualnet` options there are.
+    pub virtualnets: usize,
+    /// One of them is marked `default`.
+    pub default_network: bool,
+}
+
+pub fn networks(doc: &Document) -> Option<Networks> {
+    let steps = &doc.template.steps;
+    if steps
+        .iter()
+        .any(|s| matches!(s.instruction, crate::ir::Instruction::Include { .. }))
+    {
+        return None;
+    }
+    let values: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| match &s.instruction {
+            crate::ir::Instruction::JailOption { option } => {
+                option.trim().strip_prefix("virtualnet=")
+            }
+            _ => None,
+        })
+        .collect();
+    Some(Networks {
+        virtualnets: values.len(),
+        default_network: values
+            .iter()
+            .any(|v| v.split_whitespace().skip(1).any(|w| w == "default")),
+    })
+}
+
 /// Steps written with one of the given canonical keywords.
 pub fn steps_of<'d>(doc: &'d Document, keyword: &'static str) -> impl Iterator<Item = &'d Step> {
     doc.template

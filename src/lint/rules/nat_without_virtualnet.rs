@@ -24,33 +24,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(doc: &Document, report: &mut Report) {
-    let steps = &doc.template.steps;
-    // An INCLUDE left unexpanded may hold the network options.
-    if steps
-        .iter()
-        .any(|s| matches!(s.instruction, Instruction::Include { .. }))
-    {
+    let Some(networks) = super::networks(doc) else {
         return;
-    }
-    let options: Vec<(&str, &str)> = steps
-        .iter()
-        .filter_map(|s| match &s.instruction {
-            Instruction::JailOption { option } => {
-                let option = option.trim();
-                Some(option.split_once('=').unwrap_or((option, "")))
-            }
-            _ => None,
-        })
-        .collect();
-    let virtualnets: Vec<&str> = options
-        .iter()
-        .filter(|(name, _)| *name == "virtualnet")
-        .map(|(_, value)| *value)
-        .collect();
-    let default_network = virtualnets
-        .iter()
-        .any(|v| v.split_whitespace().skip(1).any(|w| w == "default"));
-    for step in steps {
+    };
+    for step in &doc.template.steps {
         let Instruction::JailOption { option } = &step.instruction else {
             continue;
         };
@@ -59,13 +36,13 @@ fn check(doc: &Document, report: &mut Report) {
         if name != "nat" && name != "nonat" {
             continue;
         }
-        if virtualnets.is_empty() {
+        if networks.virtualnets == 0 {
             report.emit(
                 args_span(doc, step),
                 format!("{name} needs a virtual network: AppJail refuses it without OPTION virtualnet (quick:1022-1024), after the jail was created"),
                 "add `OPTION virtualnet=:<random> default` (or pass -o virtualnet=... to appjail makejail)",
             );
-        } else if !default_network && !value.split_whitespace().any(|w| w.starts_with("network:")) {
+        } else if !networks.default_network && !value.split_whitespace().any(|w| w.starts_with("network:")) {
             report.emit(
                 args_span(doc, step),
                 format!("{name} without network: uses the default virtual network, and no virtualnet here is marked `default` (quick:1028-1042)"),

@@ -76,9 +76,14 @@ fn secrets(text: &str) -> Vec<&str> {
     found
 }
 
-/// A value written out, not a reference to an ARG or variable.
+/// A value written out, not a reference to an ARG or variable, nor a
+/// switch (`allow_empty_password=1`).
 fn literal(value: &str) -> bool {
-    !value.is_empty() && !value.starts_with('-') && !value.contains('$') && !value.contains("%{")
+    let switch = matches!(
+        value.to_ascii_lowercase().as_str(),
+        "0" | "1" | "yes" | "no" | "true" | "false" | "on" | "off" | "none"
+    );
+    !value.is_empty() && !switch && !value.starts_with('-') && !value.contains('$') && !value.contains("%{")
 }
 
 #[cfg(test)]
@@ -94,5 +99,6 @@ mod tests {
         assert!(secrets("nginx_enable=YES").is_empty());
         assert!(secrets("app_flags=\"--password-file /root/pw\"").is_empty());
         assert!(secrets("app_flags=\"--password --verbose\"").is_empty());
+        assert!(secrets("app_allow_empty_password=1").is_empty());
     }
 }
