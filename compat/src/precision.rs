@@ -11,8 +11,9 @@
 //!   it must not come back), `open` (a false alarm lint still makes),
 //!   `style` (right, but a matter of taste) or `artefact` (right about the
 //!   corpus copy, which lacks files its repository has). The gate fails
-//!   when a `false` finding comes back, a `true` one disappears, or a
-//!   finding has no label; it reports precision per rule:
+//!   when a `false` finding comes back, a `true` one disappears, an `open`
+//!   one is gone (relabel it `false`), or a finding has no label; it
+//!   reports precision per rule:
 //!   true / (true + false + open).
 //!
 //! Reading and comparing are pure; the caller runs lint (`lint_json`).
@@ -383,6 +384,12 @@ pub fn gate(labels: &[Label], default: &[Finding], all: &[Finding]) -> Gate {
             out.failures.push(format!(
                 "a false alarm came back: {} at {}:{} ({})",
                 key.2, key.0, key.1, labels[0].reason
+            ));
+        }
+        if count == 0 && labels.iter().any(|l| l.verdict == Verdict::Open) {
+            out.failures.push(format!(
+                "an open false alarm is gone: {} at {}:{}: relabel it `false` so that it stays gone",
+                key.2, key.0, key.1
             ));
         }
         if count < trues {

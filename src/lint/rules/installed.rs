@@ -103,6 +103,8 @@ fn aliases() -> &'static HashMap<&'static str, Vec<&'static str>> {
 pub struct Installed {
     /// Name parts of every package installed (lowercase, digits dropped).
     parts: Vec<String>,
+    /// The same, package by package.
+    packages: Vec<Vec<String>>,
     /// The template copies files that may hold an rc script, includes
     /// another template, starts from an image, or runs or builds code
     /// lint cannot read: it may install services lint does not see.
@@ -153,15 +155,17 @@ impl Installed {
                 }
             }
         }
-        let parts = packages
+        let packages: Vec<Vec<String>> = packages
             .into_iter()
             .chain(from_shell.iter().map(String::as_str))
-            .flat_map(name_parts)
-            .collect::<Vec<_>>();
+            .map(|p| name_parts(p).collect())
+            .collect();
+        let parts = packages.iter().flatten().cloned().collect::<Vec<_>>();
         // A template that installs nothing is applied to a jail that has
         // what it needs (or it would install it).
         Installed {
             parts,
+            packages,
             opaque: unknown,
         }
     }
@@ -237,6 +241,31 @@ impl Installed {
     }
 }
 
+impl Installed {
+    /// Whether the template installs the service's own package: one whose
+    /// name is the service's (version digits dropped) with at most a
+    /// variant suffix (`nginx-full`, `mysql80-server`, `php83`), not a
+    /// module that only pulls it in (`php83-dom`).
+    pub fn installs_own_package(&self, name: &str) -> bool {
+        let service = name.to_lowercase().replace('-', "_");
+        let stem: String = service
+            .split('_')
+            .next()
+            .unwrap_or(&service)
+            .chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect();
+        const VARIANTS: &[&str] = &["server", "full", "lite", "devel", "light", "nox", "client"];
+        self.packages.iter().any(|parts| {
+            parts.first().is_some_and(|first| {
+                (first.starts_with(stem.as_str())
+                    || (first.len() >= 3 && stem.starts_with(first.as_str())))
+                    && parts[1..].iter().all(|p| VARIANTS.contains(&p.as_str()))
+            })
+        })
+    }
+}
+
 /// The parts of a package name: split at `-` and `_`, lowercase, version
 /// digits dropped (`mysql80-server`: `mysql`, `server`; `php83`: `php`),
 /// an origin's category dropped (`databases/redis`: `redis`).
@@ -293,6 +322,7 @@ mod tests {
     fn installed(packages: &[&str]) -> Installed {
         Installed {
             parts: packages.iter().flat_map(|p| name_parts(p)).collect(),
+            packages: packages.iter().map(|p| name_parts(p).collect()).collect(),
             opaque: false,
         }
     }
@@ -321,6 +351,11 @@ mod tests {
         assert!(installed(&["weechat"]).provides("sshd"), "base");
         assert!(!installed(&["apache24", "mrtg"]).provides("mysql"));
         assert!(!installed(&["wordpress"]).provides("php-fpm"));
+        assert!(installed(&["php83-dom"]).provides("php-fpm"));
+        assert!(!installed(&["php83-dom", "wordpress"]).installs_own_package("php-fpm"));
+        assert!(installed(&["php83"]).installs_own_package("php-fpm"));
+        assert!(installed(&["mysql80-server"]).installs_own_package("mysql-server"));
+        assert!(installed(&["nginx-full"]).installs_own_package("nginx"));
     }
 
     #[test]

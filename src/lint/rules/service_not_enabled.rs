@@ -7,7 +7,9 @@
 //! /etc/defaults/rc.conf enables (`syslogd`, `cron`): see
 //! `lint/data/freebsd-base-rc.tsv`; and not for a service the template
 //! does not install (it is applied to a jail that another template set
-//! up, where the service may be enabled already).
+//! up, where the service may be enabled already). A `restart` expects the
+//! service running: it is reported only when the template installs the
+//! service's own package (`php83`, not just `php83-dom`) or it is base.
 
 use super::ALL_DIALECTS;
 use crate::document::Document;
@@ -33,7 +35,13 @@ fn check(doc: &Document, report: &mut Report) {
     for start in services
         .starts
         .iter()
-        .filter(|s| (s.action == "start" || s.action == "restart") && installed.may_provide(&s.name))
+        .filter(|s| match s.action.as_str() {
+            "start" => installed.may_provide(&s.name),
+            // A restart expects it running: set up (and enabled) by a
+            // template applied before, unless this one installs it.
+            "restart" => installed.installs_own_package(&s.name) || base(&s.name),
+            _ => false,
+        })
     {
         let needs_no_enable = super::installed::base_service(&start.name)
             .is_some_and(super::installed::BaseService::runs_without_enable);
@@ -45,4 +53,8 @@ fn check(doc: &Document, report: &mut Report) {
             );
         }
     }
+}
+
+fn base(name: &str) -> bool {
+    super::installed::base_service(name).is_some()
 }
