@@ -776,7 +776,7 @@ fn jw911_names_the_started_service_of_a_misspelled_enable() {
     assert!(
         jw911
             .3
-            .contains("starts mastodon_sidekiq (line 4): a misspelling?"),
+            .contains("starts mastodon_sidekiq (line 4): is one of the two names misspelled?"),
         "{}",
         jw911.3
     );
@@ -818,8 +818,12 @@ fn jw909_counted_pkg_local_as_a_jail_install_and_named_the_wrong_line() {
 fn jw805_fired_although_no_rc_script_makes_a_shell_strip_the_quotes() {
     let flavour = "set-attribute -A no-rc-script -V ON\nset-cmd -c '/root/ci.sh'\n";
     assert!(!codes_of(&lint_one("p805", flavour)).contains(&"JW805"));
-    let without = "set-cmd -c '/root/ci.sh'\n";
+    let without = "set-attribute -A persistent -V NO\nset-cmd -c \"nginx -g 'daemon off;'\"\n";
     assert!(codes_of(&lint_one("p805", without)).contains(&"JW805"));
+    // A set-cmd-only fragment follows other flavours in a chain, where one
+    // may set no-rc-script.
+    let fragment = "set-cmd -c '/root/ci.sh'\n";
+    assert!(!codes_of(&lint_one("p805", fragment)).contains(&"JW805"));
 }
 
 #[test]
@@ -992,4 +996,106 @@ fn opt_in_rules_are_reported_only_when_named() {
     assert!(line.contains("opt-in"), "{line}");
     let page = common::Test::new().args(&["explain", "JW206"]).run();
     assert!(page.stdout.contains("default: opt-in"), "{}", page.stdout);
+}
+
+// ---- Regressions found attacking the rules above ----
+
+#[test]
+fn shell_rules_skipped_every_bastille_cmd_that_uses_an_arg() {
+    let found = lint_one(
+        "Bastillefile",
+        "ARG APPDIR=/usr/local/www/app\nCMD chmod -R 777 ${APPDIR}\nCMD git clone https://example.org/x ${APPDIR} || echo \"clone failed\"\nCMD cd ${APPDIR}\n",
+    );
+    let codes = codes_of(&found);
+    for code in ["JW908", "JW914", "JW904"] {
+        assert!(codes.contains(&code), "{code}: {found:?}");
+    }
+}
+
+#[test]
+fn jw916_fired_on_a_package_name_built_from_an_arg() {
+    let found = lint_one(
+        "Makejail",
+        "ARG postgres_version=16\nOPTION start\nPKG postgresql${postgres_version}-server\nSERVICE postgresql start\n",
+    );
+    assert!(!codes_of(&found).contains(&"JW916"), "{found:?}");
+    let client = lint_one(
+        "Bastillefile",
+        "PKG mysql80-client\nSERVICE mysql-server start\n",
+    );
+    assert!(
+        codes_of(&client).contains(&"JW916"),
+        "a client installs no server: {client:?}"
+    );
+}
+
+#[test]
+fn jw721_fired_on_build_arguments_appjail_fills_in_first() {
+    let found = lint_one(
+        "Makejail",
+        "OPTION virtualnet=:<random> default address:%{ADDR:address of the jail}\nOPTION priority=%{PRIO:10}\nOPTION expose=%{PORT:8080}:80 proto:tpc\n",
+    );
+    let jw721: Vec<(u64, &str)> = found
+        .iter()
+        .filter(|f| f.2 == "JW721")
+        .map(|f| (f.0, f.3.as_str()))
+        .collect();
+    assert_eq!(jw721.len(), 1, "{jw721:?}");
+    assert!(jw721[0].1.starts_with("tpc: invalid protocol"), "{jw721:?}");
+}
+
+#[test]
+fn jw805_missed_single_quotes_inside_the_start_command() {
+    let found = lint_one(
+        "web",
+        "set-attribute -A persistent -V NO\nset-cmd -c \"nginx -g 'daemon off;'\"\n",
+    );
+    assert!(codes_of(&found).contains(&"JW805"), "{found:?}");
+}
+
+#[test]
+fn jw914_fired_on_the_append_if_missing_idiom() {
+    let found = lint_one(
+        "Bastillefile",
+        "CMD grep -q '^x' /etc/f || echo 'x' >> /etc/f\n",
+    );
+    assert!(!codes_of(&found).contains(&"JW914"), "{found:?}");
+}
+
+#[test]
+fn secret_rules_fired_on_paths_switches_and_settings() {
+    let found = lint_one(
+        "Bastillefile",
+        "ARG TOKEN_TTL=3600\nARG PASSWORD_MIN_LENGTH=12\nARG PASSWORD_FILE=/root/x\nARG DB_PASSWORD=\"\"\nSYSRC openvpn_flags=\"--auth-user-pass /usr/local/etc/pass\"\nSYSRC app_secret_key_file=/root/key\nSYSRC redis_pass=redis\n",
+    );
+    let secrets: Vec<(u64, u64, &str)> = found
+        .iter()
+        .filter(|f| f.2 == "JW907" || f.2 == "JW915")
+        .map(|f| (f.0, f.1, f.2.as_str()))
+        .collect();
+    assert_eq!(
+        secrets,
+        [(7, 18, "JW915")],
+        "only the literal password, at the value: {found:?}"
+    );
+}
+
+#[test]
+fn jw201_missed_an_arg_written_with_a_shell_default() {
+    let found = lint_one(
+        "Bastillefile",
+        "ARG DB_HOST=db\nCMD echo ${DB_HOST:-127.0.0.1}\nCMD IFS=: read -r U V < /etc/x; echo ${U} ${1}\n",
+    );
+    let jw201: Vec<(u64, &str)> = found
+        .iter()
+        .filter(|f| f.2 == "JW201")
+        .map(|f| (f.0, f.3.as_str()))
+        .collect();
+    assert_eq!(jw201.len(), 1, "{jw201:?}");
+    assert!(
+        jw201[0]
+            .1
+            .contains("bastille substitutes only `${DB_HOST}`"),
+        "{jw201:?}"
+    );
 }

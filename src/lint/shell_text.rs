@@ -92,7 +92,8 @@ fn all_lines_with(doc: &Document, in_strings: bool) -> Vec<ShellLine<'_>> {
             let step = &doc.template.steps[r.step];
             ShellLine {
                 step,
-                text: &shell_of(step).expect("a step with shell text")[r.start..r.end],
+                text: &shell_of(step, doc.template.dialect).expect("a step with shell text")
+                    [r.start..r.end],
                 origin: r.origin,
             }
         })
@@ -205,11 +206,21 @@ mod tests {
     }
 }
 
-/// The shell text a step runs in the jail.
-fn shell_of(step: &Step) -> Option<&str> {
+/// The shell text a step runs in the jail, as written: a Bastille CMD's
+/// script holds its ARGs' values, which its line does not (the written
+/// text, with `${ARG}`, is what the rules and ShellCheck read; ShellCheck's
+/// findings on those references are mapped as bastille's text).
+fn shell_of(step: &Step, dialect: crate::ir::Dialect) -> Option<&str> {
     match &step.instruction {
         Instruction::Cmd { script, options } if options.target == crate::ir::CmdTarget::Jexec => {
-            Some(script)
+            let substituted = dialect == crate::ir::Dialect::Bastille
+                && !step.text.ends_with(script.as_str())
+                && !script.contains('\n');
+            if !substituted {
+                Some(script)
+            } else {
+                Some(&step.text)
+            }
         }
         Instruction::Script { text, .. } => Some(text),
         _ => None,
@@ -219,7 +230,7 @@ fn shell_of(step: &Step) -> Option<&str> {
 fn raw_lines(doc: &Document) -> Vec<RawLine> {
     let mut out = Vec::new();
     for (index, step) in doc.template.steps.iter().enumerate() {
-        let Some(text) = shell_of(step) else {
+        let Some(text) = shell_of(step, doc.template.dialect) else {
             continue;
         };
         if !text.contains('\n') {

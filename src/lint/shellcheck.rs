@@ -37,7 +37,8 @@ pub struct ShellScript<'d> {
     pub text: String,
     lines: Vec<ShellLine<'d>>,
     origins: Vec<Option<usize>>,
-    /// For each line, the byte ranges bastille replaces with text.
+    /// For each line, the byte ranges the manager replaces with text
+    /// before any shell runs (bastille ARGs, AppJail build arguments).
     substituted: Vec<Vec<(usize, usize)>>,
 }
 
@@ -134,6 +135,11 @@ pub fn script(doc: &Document) -> Option<ShellScript<'_>> {
 /// in a Bastillefile's CMD, of the ARGs declared above the step and of the
 /// built-ins. (A legacy CMD hook is fed to the jail's shell as it is.)
 fn substituted_references(doc: &Document, lines: &[ShellLine<'_>]) -> Vec<Vec<(usize, usize)>> {
+    if doc.template.dialect == crate::ir::Dialect::Makejail {
+        // `%{NAME}` build arguments: AppJail replaces them before any
+        // shell runs (makejail:717-725).
+        return lines.iter().map(|l| build_arguments(l.text)).collect();
+    }
     let bastille = doc.template.dialect == crate::ir::Dialect::Bastille
         && doc.template.layout == crate::ir::Layout::File;
     if !bastille {
@@ -160,6 +166,31 @@ fn substituted_references(doc: &Document, lines: &[ShellLine<'_>]) -> Vec<Vec<(u
                 .collect()
         })
         .collect()
+}
+
+/// A flavour script whose `#!` line names another shell (bash, zsh, ksh):
+/// pot runs the script itself, so that shell reads it, and what ShellCheck
+/// says of sh portability (SC3xxx) does not apply.
+fn other_shell(step: &crate::ir::Step) -> bool {
+    let Instruction::Script { text, .. } = &step.instruction else {
+        return false;
+    };
+    let first = text.lines().next().unwrap_or("");
+    first.starts_with("#!") && ["bash", "zsh", "ksh"].iter().any(|s| first.contains(s))
+}
+
+/// The byte ranges of a line's `%{NAME}` and `%{NAME:default}`.
+fn build_arguments(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("%{").map(|i| from + i) {
+        let Some(len) = text[at..].find('}') else {
+            break;
+        };
+        found.push((at, at + len + 1));
+        from = at + len + 1;
+    }
+    found
 }
 
 /// Whether a finding over bytes `start..end` of a line is about an
@@ -252,6 +283,7 @@ pub fn diagnostics(
             .iter()
             .any(|(code, word)| *code == c.code && c.message.contains(word))
             || (c.code == 2154 && sourcing_files.contains(&line.step.span.file.as_str()))
+            || ((3000..4000).contains(&c.code) && other_shell(line.step))
         {
             continue;
         }

@@ -1,4 +1,5 @@
-//! JW908: `chmod 777` (or `a+rwx`, `-R 777`). Every user of the jail, and
+//! JW908: `chmod 777` (or `a+rwx`, `-R 777`, in `find -exec`, `mkdir -m
+//! 777`, `install -m 777`). Every user of the jail, and
 //! every process a compromised service runs, can then change those files;
 //! it usually hides an ownership problem. Give the files to the service's
 //! user (`chown -R www:www ...`) and keep modes like 755/644. A sticky
@@ -26,19 +27,36 @@ fn check(doc: &Document, report: &mut Report) {
     for line in lines(doc) {
         for command in commands(line.text).iter() {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
-            if words.first() != Some(&"chmod") {
+            let Some((at, mode)) = mode_set(&words) else {
                 continue;
-            }
-            let mode = words[1..].iter().find(|w| !w.starts_with('-'));
-            if mode.is_some_and(|m| world_writable(m)) {
+            };
+            if world_writable(mode) {
+                let (offset, word) = &command[at];
                 report.emit(
-                    line.span_of(doc, "chmod"),
-                    "chmod 777: every user of the jail can change these files",
+                    line.span(doc, *offset, offset + word.len()),
+                    format!("mode {mode}: every user of the jail can change these files"),
                     "chown the files to the service's user and keep 755/644",
                 );
             }
         }
     }
+}
+
+/// The mode a command sets and where its word is: `chmod [-R] MODE`
+/// (also after `find ... -exec`), `mkdir -m MODE`, `install -m MODE`.
+fn mode_set<'w>(words: &[&'w str]) -> Option<(usize, &'w str)> {
+    if let Some(at) = words.iter().position(|w| *w == "chmod") {
+        let first = words.first() == Some(&"chmod") || words[..at].contains(&"-exec");
+        if first {
+            let (i, mode) = words[at + 1..].iter().enumerate().find(|(_, w)| !w.starts_with('-'))?;
+            return Some((at + 1 + i, mode));
+        }
+    }
+    if matches!(words.first(), Some(&"mkdir") | Some(&"install")) {
+        let at = words.iter().position(|w| *w == "-m")? + 1;
+        return words.get(at).map(|m| (at, *m));
+    }
+    None
 }
 
 /// A mode that lets every user change the files, without the sticky bit
@@ -49,7 +67,7 @@ fn world_writable(mode: &str) -> bool {
     if numeric {
         return octal.ends_with("777") && !(octal.len() == 4 && octal.starts_with(['1', '3', '5', '7']));
     }
-    mode == "a+rwx" || mode == "ugo+rwx"
+    matches!(mode, "a+rwx" | "ugo+rwx" | "a+rwX" | "ugo+rwX" | "a=rwx" | "o+w" | "a+w")
 }
 
 #[cfg(test)]

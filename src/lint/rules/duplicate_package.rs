@@ -59,14 +59,13 @@ fn check(doc: &Document, report: &mut Report) {
         let index = step_index(doc, line.step);
         for command in commands(line.text).iter() {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
-            if let Some(at) = words.windows(2).position(|w| w == ["pkg", "install"]) {
-                for (offset, p) in command[at + 2..].iter().filter(|(_, w)| !w.starts_with('-')) {
-                    installs.push(Install {
-                        package: p.clone(),
-                        span: line.span(doc, *offset, offset + p.len()),
-                        step: index,
-                    });
-                }
+            for i in super::installed::pkg_install_packages(&words) {
+                let (offset, p) = &command[i];
+                installs.push(Install {
+                    package: p.clone(),
+                    span: line.span(doc, *offset, offset + p.len()),
+                    step: index,
+                });
             }
         }
     }

@@ -48,7 +48,11 @@ fn check(doc: &Document, report: &mut Report) {
             .any(|other| enable.name.len() > other.len() && enable.name.starts_with(&format!("{other}_")));
         let boot_only = super::installed::base_service_name(&enable.name)
             .is_some_and(|name| BOOT_ONLY.contains(&name));
-        if services.started(&enable.name) || setting_of_another || boot_only {
+        // `cron_enable=YES`: the default already, so it runs since the
+        // jail started.
+        let on_by_default = super::installed::base_service(&enable.name)
+            .is_some_and(super::installed::BaseService::runs_without_enable);
+        if services.started(&enable.name) || setting_of_another || boot_only || on_by_default {
             continue;
         }
         // The template starts a service of a name one or two letters away:
@@ -59,7 +63,7 @@ fn check(doc: &Document, report: &mut Report) {
             report.emit(
                 enable.span.clone(),
                 format!(
-                    "{}_enable=YES, but the template starts {} (line {}): a misspelling? rc reads {}_enable for it",
+                    "{}_enable=YES, but the template starts {} (line {}): is one of the two names misspelled? rc reads {}_enable for that one",
                     enable.name,
                     start.name,
                     start.span.line,

@@ -71,7 +71,12 @@ fn masking(text: &str) -> Option<(usize, usize, String)> {
     let TokenKind::Word { value, .. } = &first.kind else {
         return None;
     };
-    if !plain || !matches!(value.as_str(), "echo" | "printf") {
+    // `grep -q x f || echo x >> f`: the echo writes a file, it is the
+    // command's work, not a message.
+    let writes_a_file = rest.iter().any(|t| {
+        matches!(&t.kind, TokenKind::Operator(op) if matches!(op.as_str(), ">" | ">>" | ">|"))
+    });
+    if !plain || writes_a_file || !matches!(value.as_str(), "echo" | "printf") {
         return None;
     }
     // Words that end or continue a compound command: not a simple list.
@@ -100,6 +105,7 @@ mod tests {
         assert!(masking("make || echo no; make install").is_none());
         assert!(masking("make || echo no | tee log").is_none());
         assert!(masking("make || echo no >&2").is_some());
+        assert!(masking("grep -q '^x' f || echo 'x' >> f").is_none());
         assert!(masking("make || { echo no >&2; exit 1; }").is_none());
         assert!(masking("if make; then echo a || echo b; fi").is_none());
         assert!(masking("make && echo ok").is_none());

@@ -121,7 +121,13 @@ impl Installed {
                     packages: p,
                     runner,
                     ..
-                } if *runner != Runner::Local => packages.extend(p.iter().map(String::as_str)),
+                } if *runner != Runner::Local => {
+                    // `postgresql${VERSION}-server`: a name lint cannot read.
+                    if p.iter().any(|p| p.contains('$') || p.contains("%{")) {
+                        unknown = true;
+                    }
+                    packages.extend(p.iter().map(String::as_str))
+                }
                 Instruction::Include { .. }
                 | Instruction::From { .. }
                 | Instruction::Overlay { .. }
@@ -143,13 +149,9 @@ impl Installed {
         for line in &shell {
             for command in commands(line.text).iter() {
                 let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
-                if let Some(at) = words.windows(2).position(|w| w == ["pkg", "install"]) {
-                    from_shell.extend(
-                        words[at + 2..]
-                            .iter()
-                            .filter(|w| !w.starts_with('-'))
-                            .map(|w| w.to_string()),
-                    );
+                let packages = pkg_install_packages(&words);
+                if !packages.is_empty() {
+                    from_shell.extend(packages.iter().map(|&i| words[i].to_string()));
                 } else if builds_or_fetches(&words) {
                     unknown = true;
                 }
@@ -168,6 +170,12 @@ impl Installed {
             packages,
             opaque: unknown,
         }
+    }
+
+    /// Whether a package the template installs has `part` in its name
+    /// (`sudo`).
+    pub fn installs(&self, part: &str) -> bool {
+        self.parts.iter().any(|p| p == part)
     }
 
     /// Whether nothing in the jail provides service `name`: it is not
@@ -191,9 +199,12 @@ impl Installed {
         let Some(providers) = table.get(service.as_str()).or_else(|| table.get(stem)) else {
             return false;
         };
+        // `mysql80-client` does not install the server's service.
         !self
-            .parts
+            .packages
             .iter()
+            .filter(|parts| !parts.iter().any(|p| p == "client"))
+            .flatten()
             .any(|part| providers.contains(&part.as_str()))
     }
 
@@ -264,6 +275,25 @@ impl Installed {
             })
         })
     }
+}
+
+/// The indices of the package words of a `pkg install` command's words
+/// (options skipped, and the repository `-r NAME` names).
+pub fn pkg_install_packages(words: &[&str]) -> Vec<usize> {
+    let Some(at) = words.windows(2).position(|w| w == ["pkg", "install"]) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let mut i = at + 2;
+    while i < words.len() {
+        match words[i] {
+            "-r" | "--repository" => i += 1,
+            w if w.starts_with('-') => {}
+            _ => found.push(i),
+        }
+        i += 1;
+    }
+    found
 }
 
 /// The parts of a package name: split at `-` and `_`, lowercase, version

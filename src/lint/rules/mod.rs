@@ -257,9 +257,11 @@ pub fn networks(doc: &Document) -> Option<Networks> {
         .collect();
     Some(Networks {
         virtualnets: values.len(),
-        default_network: values
-            .iter()
-            .any(|v| v.split_whitespace().skip(1).any(|w| w == "default")),
+        default_network: values.iter().any(|v| {
+            v.split_whitespace()
+                .skip(1)
+                .any(|w| w.trim_matches(['"', '\'']) == "default")
+        }),
     })
 }
 

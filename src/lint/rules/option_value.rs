@@ -15,8 +15,10 @@
 //! - virtualnet `address:` an IPv4 address (quick:1906-1910);
 //! - priority and devfs_ruleset: a number (quick:3628-3638, 3284-3298).
 //!
-//! Values holding a `$` are left alone: the build script's shell expands
-//! them first.
+//! A word holding `$` or `%{` is left alone: the build script's shell
+//! (or AppJail's build arguments, makejail:717-725) replaces it first. An
+//! option that needs a value and has none stops quick too (`expose
+//! syntax: ...`, quick:1486; virtualnet 1856, volume 2582, limits 2851).
 
 use super::{MAKEJAIL, text_span};
 use crate::dialect::makejail::tokenizer::tokenize;
@@ -59,21 +61,31 @@ fn check(doc: &Document, report: &mut Report) {
         let Instruction::JailOption { option } = &step.instruction else {
             continue;
         };
-        let Some(at) = step.text.find(option.as_str()) else {
+        // The option as written: its `%{NAME}` build arguments are still
+        // there (the reading fills them in, with nothing when lint is not
+        // given their values).
+        let written = if step.text.contains("%{") {
+            step.text.as_str()
+        } else {
+            option.as_str()
+        };
+        let Some(at) = step.text.find(written) else {
             continue;
         };
-        let trimmed = option.trim_start();
-        let at = at + option.len() - trimmed.len();
+        let trimmed = written.trim_start();
+        let at = at + written.len() - trimmed.len();
         let (name, value, value_at) = match trimmed.split_once('=') {
             Some((name, value)) => (name, value, at + name.len() + 1),
             None => (trimmed, "", at + trimmed.len()),
         };
-        if value.contains('$') {
-            continue;
-        }
         for (start, end, message) in problems(name, value) {
             report.emit(
-                text_span(doc, step, value_at + start, value_at + end),
+                // Nothing to point at in an empty value: the option's name.
+                if start == end {
+                    text_span(doc, step, at, at + name.len())
+                } else {
+                    text_span(doc, step, value_at + start, value_at + end)
+                },
                 message,
                 help(name),
             );
@@ -96,9 +108,18 @@ fn help(option: &str) -> String {
 /// Each problem of one option's value: byte range in the value, message.
 fn problems(name: &str, value: &str) -> Vec<(usize, usize, String)> {
     let mut found = Vec::new();
+    let needs_value = matches!(
+        name,
+        "expose" | "virtualnet" | "volume" | "limits" | "fstab" | "device" | "copydir" | "template" | "priority" | "devfs_ruleset"
+    );
+    if needs_value && value.trim().is_empty() {
+        found.push((0, 0, format!("{name} needs a value: appjail quick prints its syntax and stops (exit 65)")));
+        return found;
+    }
     if matches!(name, "priority" | "devfs_ruleset") {
         let number = value.trim();
-        if !number.is_empty() && !number.bytes().all(|b| b.is_ascii_digit()) {
+        let replaced = number.contains('$') || number.contains("%{");
+        if !replaced && !number.bytes().all(|b| b.is_ascii_digit()) {
             found.push((0, value.len(), format!("{name}: A positive number is required! (appjail quick stops: exit 65)")));
         }
         return found;
@@ -106,14 +127,27 @@ fn problems(name: &str, value: &str) -> Vec<(usize, usize, String)> {
     let Some((known, first_is_value)) = keys(name) else {
         return found;
     };
+    // A build argument's `%{NAME:description}` may hold blanks: AppJail
+    // replaces it before the value is split (makejail:717-725). Read it
+    // as a plain word of the same length.
+    let original = value;
+    let value = &without_build_arguments(value);
     // An unbalanced quote is JW702's.
     let Ok(words) = tokenize(value, false) else {
         return found;
     };
     for (index, word) in words.iter().enumerate() {
         let end = word.start + word.text.len().min(value.len() - word.start);
+        // A word the build script's shell or AppJail fills in: its key is
+        // still checked, not what follows it.
+        let filled = original
+            .get(word.start..end)
+            .is_some_and(|w| w.contains('$') || w.contains("%{"));
+        if filled && word.text.starts_with(['x', '$']) {
+            continue;
+        }
         if index == 0 && first_is_value {
-            if name == "expose" && !valid_port(&word.text) {
+            if name == "expose" && !filled && !valid_port(&word.text) {
                 found.push((word.start, end, format!("Invalid port: {} (appjail quick stops: exit 65)", word.text)));
             }
             continue;
@@ -128,6 +162,8 @@ fn problems(name: &str, value: &str) -> Vec<(usize, usize, String)> {
         }
         let sub = sub.unwrap_or("");
         match key {
+            // An empty `proto:` or `network:` keeps the default (quick:1559-1569).
+            _ if sub.is_empty() || filled => {}
             "proto" if sub != "tcp" && sub != "udp" => found.push((
                 word.start,
                 end,
@@ -150,6 +186,8 @@ fn problems(name: &str, value: &str) -> Vec<(usize, usize, String)> {
         && let Some(first) = words.first()
         && let Some((network, _)) = first.text.split_once(':')
         && !network.is_empty()
+        && !network.contains('$')
+        && !network.contains("%{")
         && !valid_network(network)
     {
         found.push((
@@ -159,6 +197,22 @@ fn problems(name: &str, value: &str) -> Vec<(usize, usize, String)> {
         ));
     }
     found
+}
+
+/// `value` with each `%{...}` replaced by as many `x` as it has bytes.
+fn without_build_arguments(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find("%{") {
+        let Some(len) = rest[at..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        out.extend(std::iter::repeat_n('x', len + 1));
+        rest = &rest[at + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `^[^:]+(:[^:]+)?$` (quick:1556).
@@ -205,5 +259,11 @@ mod tests {
         assert!(messages("priority", "-1")[0].starts_with("priority: A positive number"));
         assert_eq!(messages("priority", "10"), Vec::<String>::new());
         assert_eq!(messages("start", "whatever"), Vec::<String>::new());
+        assert_eq!(messages("priority", "%{PRIO:10}"), Vec::<String>::new());
+        assert_eq!(messages("virtualnet", ":<random> address:%{ADDR:address of the jail}"), Vec::<String>::new());
+        assert_eq!(messages("expose", "%{PORT:8080}:80 proto:udp"), Vec::<String>::new());
+        assert!(messages("expose", "%{PORT:8080}:80 proto:tpc")[0].starts_with("tpc: invalid protocol"));
+        assert!(messages("expose", "")[0].starts_with("expose needs a value"));
+        assert_eq!(messages("expose", "80 proto: network:"), Vec::<String>::new());
     }
 }

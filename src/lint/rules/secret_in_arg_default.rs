@@ -30,12 +30,16 @@ fn check(doc: &Document, report: &mut Report) {
         else {
             continue;
         };
-        let placeholder = default.is_empty() || default.starts_with('$') || default.starts_with("%{");
-        // `RANDOM_ROOT_PASSWORD=1`, `ALLOW_EMPTY_PASSWORD=no`: a switch, not a secret.
+        // `""` is empty too (bastille's eval echo, template.sh:67-79).
+        let value = default.trim_matches(['"', '\'']);
+        let placeholder = value.is_empty() || value.starts_with('$') || value.starts_with("%{");
+        // `RANDOM_ROOT_PASSWORD=1`, `ALLOW_EMPTY_PASSWORD=no`, `TOKEN_TTL=3600`:
+        // a switch or a number, not a secret; `/root/pass`: where it is.
         let switch = matches!(
-            default.trim_matches(['"', '\'']).to_ascii_lowercase().as_str(),
-            "0" | "1" | "yes" | "no" | "true" | "false" | "on" | "off"
-        );
+            value.to_ascii_lowercase().as_str(),
+            "yes" | "no" | "true" | "false" | "on" | "off"
+        ) || value.bytes().all(|b| b.is_ascii_digit())
+            || value.starts_with('/');
         if is_secret(name) && !placeholder && !switch {
             report.emit(
                 step.span.clone(),
@@ -56,11 +60,20 @@ pub fn is_secret(name: &str) -> bool {
     let word = WORDS.iter().any(|s| {
         upper == *s || upper.ends_with(&format!("_{s}")) || upper.starts_with(&format!("{s}_"))
     });
+    // Settings about a secret, not the secret (`PASSWORD_MIN_LENGTH`,
+    // `TOKEN_TTL`, `PASSWORD_FILE`, `PASSWORD_HASH`).
+    let about = [
+        "_TTL", "_LENGTH", "_LEN", "_HASH", "_MIN", "_MAX", "_FILE", "_PATH", "_DIR", "_AGE",
+        "_EXPIRY", "_TIMEOUT", "_ALGO", "_ALGORITHM", "_ROUNDS", "_POLICY", "_USER", "_NAME",
+        "_ENABLE", "_ENABLED",
+    ]
+    .iter()
+    .any(|s| upper.ends_with(s));
     // Words with those endings that are not secrets.
-    let not_secret = ["PWD", "OLDPWD", "PW"].contains(&upper.as_str())
+    let not_secret = ["OLDPWD", "PW"].contains(&upper.as_str())
         || ["BYPASS", "COMPASS", "SURPASS", "OVERPASS"].iter().any(|n| upper.ends_with(n));
     let ending = ENDINGS.iter().any(|e| upper.ends_with(e)) && !not_secret;
-    word || ending
+    !about && (word || ending)
 }
 
 /// How the value is passed when applying, in the template's own manager.
@@ -76,10 +89,13 @@ fn help(dialect: Dialect, name: &str) -> String {
 mod tests {
     #[test]
     fn secret_names() {
-        for name in ["DBPASS", "DB_PASSWORD", "ADMINPWD", "api_token", "MYSQL_ROOT_PASS", "ROOTPW", "JWT_SECRET", "PASS"] {
+        for name in ["DBPASS", "DB_PASSWORD", "ADMINPWD", "api_token", "MYSQL_ROOT_PASS", "ROOTPW", "JWT_SECRET", "PASS", "PWD"] {
             assert!(super::is_secret(name), "{name}");
         }
-        for name in ["PWD", "OLDPWD", "BYPASS", "COMPASS", "PASSENGER", "DB_USER", "PORT", "PW"] {
+        for name in [
+            "OLDPWD", "BYPASS", "COMPASS", "PASSENGER", "DB_USER", "PORT", "PW", "TOKEN_TTL",
+            "PASSWORD_MIN_LENGTH", "PASSWORD_FILE", "PASSWORD_HASH",
+        ] {
             assert!(!super::is_secret(name), "{name}");
         }
     }

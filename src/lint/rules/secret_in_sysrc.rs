@@ -28,9 +28,8 @@ fn check(doc: &Document, report: &mut Report) {
             continue;
         }
         for literal in secrets(&step.text) {
-            let Some(at) = step.text.find(literal) else {
-                continue;
-            };
+            // A slice of the text: where it starts in it.
+            let at = literal.as_ptr() as usize - step.text.as_ptr() as usize;
             report.emit(
                 text_span(doc, step, at, at + literal.len()),
                 format!("a password literal in rc.conf: `{literal}` is written into the jail's /etc/rc.conf, which every user of the jail can read"),
@@ -68,6 +67,7 @@ fn secrets(text: &str) -> Vec<&str> {
             }
         } else if let Some((name, value)) = word.split_once('=')
             && is_secret(name)
+            && !names_a_file(name)
             && literal(value)
         {
             found.push(value);
@@ -76,14 +76,24 @@ fn secrets(text: &str) -> Vec<&str> {
     found
 }
 
+/// `secret_key_file`, `password_path`: where the secret is, not it.
+fn names_a_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["file", "path", "dir", "env"].iter().any(|e| lower.ends_with(e))
+}
+
 /// A value written out, not a reference to an ARG or variable, nor a
-/// switch (`allow_empty_password=1`).
+/// switch (`allow_empty_password=1`), nor a path (`/root/secret`).
 fn literal(value: &str) -> bool {
     let switch = matches!(
         value.to_ascii_lowercase().as_str(),
         "0" | "1" | "yes" | "no" | "true" | "false" | "on" | "off" | "none"
     );
-    !value.is_empty() && !switch && !value.starts_with('-') && !value.contains('$') && !value.contains("%{")
+    !value.is_empty()
+        && !switch
+        && !value.starts_with(['-', '/', '~'])
+        && !value.contains('$')
+        && !value.contains("%{")
 }
 
 #[cfg(test)]
@@ -100,5 +110,8 @@ mod tests {
         assert!(secrets("app_flags=\"--password-file /root/pw\"").is_empty());
         assert!(secrets("app_flags=\"--password --verbose\"").is_empty());
         assert!(secrets("app_allow_empty_password=1").is_empty());
+        assert!(secrets("openvpn_flags=\"--auth-user-pass /usr/local/etc/pass\"").is_empty());
+        assert!(secrets("app_secret_key_file=/root/key").is_empty());
+        assert_eq!(secrets("redis_pass=redis"), ["redis"]);
     }
 }

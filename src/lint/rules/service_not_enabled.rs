@@ -28,7 +28,7 @@ pub const RULE: Rule = Rule {
 
 fn check(doc: &Document, report: &mut Report) {
     let services = super::services::of(doc);
-    if services.from_image {
+    if services.from_image || services.writes_rc_conf {
         return;
     }
     let installed = super::installed::Installed::of(doc);

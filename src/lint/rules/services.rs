@@ -41,6 +41,9 @@ pub struct Services {
     /// The template runs code lint cannot read (a Makejail RUN, a script
     /// file run from a CMD): it may start or enable anything.
     pub runs_unseen_code: bool,
+    /// The template writes rc.conf settings lint does not read one by one
+    /// (`echo ... >> /etc/rc.conf`, a copied `rc.conf.d/` file).
+    pub writes_rc_conf: bool,
     enabled_index: OnceCell<ByService<HashMap<String, usize>>>,
     started_index: OnceCell<ByService<bool>>,
 }
@@ -147,6 +150,18 @@ fn enable_name(arg: &str) -> Option<String> {
         .then(|| name.to_string())
 }
 
+/// A copy that may put rc.conf settings into the jail: of an rc.conf
+/// file or an `etc` directory (`CP etc /` with `etc/rc.conf.d/NAME`), or
+/// anything into /etc.
+fn copies_rc_conf(sources: &[String], destination: &str) -> bool {
+    destination.trim_end_matches('/').starts_with("/etc")
+        || destination.contains("rc.conf")
+        || sources.iter().any(|s| {
+            let s = s.trim_end_matches('/');
+            s.contains("rc.conf") || s == "etc" || s.ends_with("/etc")
+        })
+}
+
 /// A command that runs a script file lint does not read: a path
 /// (`/scripts/start.sh`, `./setup`), or a shell given a file (`sh
 /// setup.sh`). Sourcing (`. ./template.conf`) reads settings, mostly.
@@ -181,6 +196,7 @@ pub fn of(doc: &Document) -> Services {
         restarts_jail: false,
         from_image: false,
         runs_unseen_code: false,
+        writes_rc_conf: false,
         enabled_index: OnceCell::new(),
         started_index: OnceCell::new(),
     };
@@ -197,6 +213,13 @@ pub fn of(doc: &Document) -> Services {
                 ..
             } => {}
             Instruction::Run { .. } => s.runs_unseen_code = true,
+            Instruction::Cp {
+                sources,
+                destination,
+                ..
+            } if copies_rc_conf(sources, destination) => s.writes_rc_conf = true,
+            // A directory merged into the root may hold etc/rc.conf.d.
+            Instruction::Overlay { .. } => s.writes_rc_conf = true,
             Instruction::Sysrc { args, .. } => {
                 for name in rc_conf_enables(args) {
                     s.enables.push(Enable {
@@ -237,6 +260,9 @@ pub fn of(doc: &Document) -> Services {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
             let span = line.span(doc, command[0].0, command[0].0 + words[0].len());
             let order = (span.file.clone(), span.start);
+            if words.iter().any(|w| w.contains("rc.conf")) && words[0] != "sysrc" {
+                s.writes_rc_conf = true;
+            }
             if runs_a_script(&words) && !words[0].contains("/rc.d/") {
                 s.runs_unseen_code = true;
             }

@@ -2,6 +2,8 @@
 //! jail (jexec -U root); sudo is usually not installed in a jail, and when
 //! it is, it may ask for a password nobody types. Drop sudo; to run as
 //! another user, use `su -m USER -c '...'` (or a Makejail's --juser/USER).
+//! Not when the template installs sudo: root then runs `sudo -u postgres
+//! psql` without a password, as meant.
 
 use super::ALL_DIALECTS;
 use crate::document::Document;
@@ -20,6 +22,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(doc: &Document, report: &mut Report) {
+    if super::installed::Installed::of(doc).installs("sudo") {
+        return;
+    }
     for line in lines(doc) {
         if commands(line.text)
             .iter()

@@ -54,6 +54,27 @@ fn check(doc: &Document, report: &mut Report) {
         };
         for (offset, name) in refs {
             let literal = quoted.get(offset).copied().unwrap_or(false);
+            if !is_name(name) {
+                // `${DB_HOST:-localhost}`: bastille's sed replaces only the
+                // exact `${DB_HOST}` (template.sh:351, 361-371), so an
+                // ARG's value never reaches this form: the shell sees an
+                // unset name and the default always wins. Other forms
+                // (`${1}`, `${x:-y}` of no ARG) are the shell's own.
+                let base = name.split([':', '-', '=', '?', '+', '#', '%']).next().unwrap_or("");
+                if !literal && is_name(base) && declared_at(base).is_some_and(|at| at < index) {
+                    report.emit(
+                        text_span(doc, step, offset, offset + name.len() + 3),
+                        format!("bastille substitutes only `${{{base}}}`: in `${{{name}}}` the ARG's value is never used, the shell expands an unset {base}"),
+                        format!("write `${{{base}}}` and give ARG {base} the default instead (ARG {base}=...)"),
+                    );
+                }
+                // In a CMD the jail's shell expands it as written; on other
+                // lines the host's eval does, where an undeclared name is
+                // reported as any other.
+                if is_cmd || literal || !is_name(base) || declared_at(base).is_some() {
+                    continue;
+                }
+            }
             let shell_variable = declared_at(name).is_none()
                 && is_cmd
                 && (set_here.iter().any(|n| n == name || n == SOURCES_A_FILE) || ENVIRONMENT.contains(&name));
@@ -124,13 +145,16 @@ fn assigned(text: &str) -> Vec<String> {
             .map(|(_, w)| w.as_str())
             .skip_while(|w| matches!(*w, "do" | "then" | "else" | "{" | "!" | "if" | "while" | "until" | "elif"))
             .collect();
-        // Assignments before the command name.
+        // Assignments before the command name (`IFS=: read -r U`).
+        let mut prefix = 0;
         for word in &words {
             match word.split_once('=') {
                 Some((name, _)) if is_name(name) => names.push(name.to_string()),
                 _ => break,
             }
+            prefix += 1;
         }
+        let words = &words[prefix..];
         let names_after = |from: usize| {
             words[from.min(words.len())..]
                 .iter()

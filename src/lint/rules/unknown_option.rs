@@ -45,18 +45,30 @@ fn check(doc: &Document, report: &mut Report) {
         // blanks stripped (share/appjail/lib/jail:65-94).
         let name = option.split('=').next().unwrap_or("").trim_start();
         // `$NAME` is the build script's shell's to expand.
-        if name.is_empty() || name.contains('$') || OPTIONS.contains(&name) {
+        if name.is_empty() || name.contains('$') || name.contains("%{") || OPTIONS.contains(&name) {
             continue;
         }
         let Some(at) = step.text.find(name) else {
             continue;
         };
+        let span = text_span(doc, step, at, at + name.len());
+        if OPTIONS.contains(&name.trim_end()) {
+            report.emit(
+                span,
+                format!("`{name}` ends in a blank, which appjail quick reads as part of the name: option not found (exit 66)"),
+                format!("remove the blank: OPTION {}", name.trim_end()),
+            );
+            continue;
+        }
+        // One edit for a short name, two for a longer one (`port` is no
+        // misspelled `boot`).
+        let most = if name.len() <= 4 { 1 } else { 2 };
         let suggestion = OPTIONS
             .iter()
             .min_by_key(|o| strsim::levenshtein(o, name))
-            .filter(|o| strsim::levenshtein(o, name) <= 2);
+            .filter(|o| strsim::levenshtein(o, name) <= most);
         report.emit(
-            text_span(doc, step, at, at + name.len()),
+            span,
             format!("{name}: option not found. (appjail quick stops: exit 66)"),
             match suggestion {
                 Some(o) => format!("did you mean `{o}`? appjail-quick(1) lists the options"),
