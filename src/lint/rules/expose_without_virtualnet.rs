@@ -12,7 +12,6 @@
 
 use super::{MAKEJAIL, args_span};
 use crate::document::Document;
-use crate::ir::Instruction;
 use crate::lint::{Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
@@ -30,13 +29,7 @@ fn check(doc: &Document, report: &mut Report) {
     let Some(networks) = super::networks(doc) else {
         return;
     };
-    for step in &doc.template.steps {
-        let Instruction::JailOption { option } = &step.instruction else {
-            continue;
-        };
-        let Some(expose) = option.trim().strip_prefix("expose=") else {
-            continue;
-        };
+    for (step, _, expose) in super::jail_options(doc).filter(|(_, name, _)| *name == "expose") {
         if networks.virtualnets == 0 {
             report.emit(
                 args_span(doc, step),

@@ -230,25 +230,17 @@ impl Installed {
         if base_service(name).is_some() {
             return true;
         }
-        let service = name.to_lowercase().replace('-', "_");
-        let stem: String = service
-            .split('_')
-            .next()
-            .unwrap_or(&service)
-            .chars()
-            .filter(|c| !c.is_ascii_digit())
-            .collect();
+        let (service, stem) = service_stem(name);
         let table = aliases();
         let known = table
             .get(service.as_str())
             .or_else(|| table.get(stem.as_str()))
             .map_or(&[][..], Vec::as_slice);
         stem.len() >= 2
-            && self.parts.iter().any(|part| {
-                part.starts_with(stem.as_str())
-                    || (part.len() >= 3 && stem.starts_with(part.as_str()))
-                    || known.contains(&part.as_str())
-            })
+            && self
+                .parts
+                .iter()
+                .any(|part| shares_stem(part, &stem) || known.contains(&part.as_str()))
     }
 }
 
@@ -258,23 +250,35 @@ impl Installed {
     /// variant suffix (`nginx-full`, `mysql80-server`, `php83`), not a
     /// module that only pulls it in (`php83-dom`).
     pub fn installs_own_package(&self, name: &str) -> bool {
-        let service = name.to_lowercase().replace('-', "_");
-        let stem: String = service
-            .split('_')
-            .next()
-            .unwrap_or(&service)
-            .chars()
-            .filter(|c| !c.is_ascii_digit())
-            .collect();
+        let (_, stem) = service_stem(name);
         const VARIANTS: &[&str] = &["server", "full", "lite", "devel", "light", "nox", "client"];
         self.packages.iter().any(|parts| {
             parts.first().is_some_and(|first| {
-                (first.starts_with(stem.as_str())
-                    || (first.len() >= 3 && stem.starts_with(first.as_str())))
+                shares_stem(first, &stem)
                     && parts[1..].iter().all(|p| VARIANTS.contains(&p.as_str()))
             })
         })
     }
+}
+
+/// A service's rc name (`php-fpm`: `php_fpm`) and its stem: the name up
+/// to the first `_`, version digits dropped (`php`).
+fn service_stem(name: &str) -> (String, String) {
+    let service = name.to_lowercase().replace('-', "_");
+    let stem = service
+        .split('_')
+        .next()
+        .unwrap_or(&service)
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .collect();
+    (service, stem)
+}
+
+/// A package name part and a service stem name the same program: one
+/// starts the other (`nginx`/`nginx`, `varnish`/`varnishd`).
+fn shares_stem(part: &str, stem: &str) -> bool {
+    part.starts_with(stem) || (part.len() >= 3 && stem.starts_with(part))
 }
 
 /// The indices of the package words of a `pkg install` command's words

@@ -229,6 +229,22 @@ pub fn keyword_span(doc: &Document, step: &Step) -> Span {
     }
 }
 
+/// Each OPTION of a Makejail as (step, name, value): `expose=80` is
+/// (`expose`, `80`), a bare `start` (`start`, ``).
+pub fn jail_options(doc: &Document) -> impl Iterator<Item = (&Step, &str, &str)> {
+    doc.template
+        .steps
+        .iter()
+        .filter_map(|step| match &step.instruction {
+            crate::ir::Instruction::JailOption { option } => {
+                let option = option.trim();
+                let (name, value) = option.split_once('=').unwrap_or((option, ""));
+                Some((step, name, value))
+            }
+            _ => None,
+        })
+}
+
 /// What a Makejail's OPTIONs say of virtual networks (for JW719, JW723):
 /// `None` when an unexpanded INCLUDE may hold more options.
 pub struct Networks {

@@ -9,7 +9,6 @@
 
 use super::{MAKEJAIL, args_span};
 use crate::document::Document;
-use crate::ir::Instruction;
 use crate::lint::{Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
@@ -27,15 +26,8 @@ fn check(doc: &Document, report: &mut Report) {
     let Some(networks) = super::networks(doc) else {
         return;
     };
-    for step in &doc.template.steps {
-        let Instruction::JailOption { option } = &step.instruction else {
-            continue;
-        };
-        let option = option.trim();
-        let (name, value) = option.split_once('=').unwrap_or((option, ""));
-        if name != "nat" && name != "nonat" {
-            continue;
-        }
+    let nats = super::jail_options(doc).filter(|(_, name, _)| matches!(*name, "nat" | "nonat"));
+    for (step, name, value) in nats {
         if networks.virtualnets == 0 {
             report.emit(
                 args_span(doc, step),
