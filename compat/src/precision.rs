@@ -105,70 +105,104 @@ pub fn opt_in_selectors() -> String {
 /// What a lint case expects (the `expect` column of CASES.tsv).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expect {
-    /// No finding of this code (`JW201`, or ShellCheck's `SC2016`), or
+    /// No finding of these codes (`JW201`, or ShellCheck's `SC2016`), or
     /// none whose text contains `suggesting`.
     No {
-        code: String,
+        codes: Vec<String>,
         suggesting: Option<String>,
     },
-    /// A finding on each of these lines.
-    OnLines(Vec<usize>),
+    /// No finding at all (`no finding`), or none on these lines (`no
+    /// finding on line 3`).
+    Nothing(Vec<usize>),
+    /// A finding on each of these lines (of this code, when one is named:
+    /// `a JW311 finding on line 2`).
+    OnLines(Vec<usize>, Option<String>),
 }
 
-/// Reads an expectation; one this reader does not know is an error (a new
-/// form of case must be taught here, never silently passed).
-pub fn parse_expect(text: &str) -> Result<Expect, String> {
-    let text = text.trim();
-    if let Some(rest) = text.strip_prefix("no ") {
-        let (code, suggesting) = match rest.split_once(" suggesting ") {
-            Some((code, what)) => (code.trim(), Some(what.trim().to_string())),
-            None => (rest.trim(), None),
-        };
-        let known = code.len() > 2
-            && (code.starts_with("JW") || code.starts_with("SC"))
-            && code[2..].bytes().all(|b| b.is_ascii_digit());
-        return if known {
-            Ok(Expect::No {
-                code: code.to_string(),
-                suggesting,
-            })
-        } else {
-            Err(format!("expectation `{text}`: `{code}` is not a code"))
-        };
-    }
-    let lines = text
-        .strip_prefix("a finding on line ")
-        .or_else(|| text.strip_prefix("findings on lines "))
-        .ok_or_else(|| format!("expectation `{text}`: not a form this reader knows"))?;
-    let numbers: Result<Vec<usize>, _> = lines
+fn is_code(word: &str) -> bool {
+    word.len() > 2
+        && (word.starts_with("JW") || word.starts_with("SC"))
+        && word[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The line numbers of `1`, `1 and 3`, `1, 3 and 5`.
+fn line_numbers(text: &str, whole: &str) -> Result<Vec<usize>, String> {
+    let numbers: Result<Vec<usize>, _> = text
         .split([',', ' '])
         .filter(|w| !w.is_empty() && *w != "and")
         .map(str::parse)
         .collect();
     match numbers {
-        Ok(n) if !n.is_empty() => Ok(Expect::OnLines(n)),
-        _ => Err(format!("expectation `{text}`: no line numbers")),
+        Ok(n) if !n.is_empty() => Ok(n),
+        _ => Err(format!("expectation `{whole}`: no line numbers")),
+    }
+}
+
+/// Reads an expectation; one this reader does not know is an error (a new
+/// form of case must be taught here, never silently passed). A closing
+/// parenthesis remark (`(JW311)`) is commentary.
+pub fn parse_expect(text: &str) -> Result<Expect, String> {
+    let whole = text.trim();
+    let text = match whole.rfind(" (") {
+        Some(at) if whole.ends_with(')') => whole[..at].trim(),
+        _ => whole,
+    };
+    if text == "no finding" || text == "no findings" {
+        return Ok(Expect::Nothing(Vec::new()));
+    }
+    if let Some(lines) = text
+        .strip_prefix("no finding on line ")
+        .or_else(|| text.strip_prefix("no findings on lines "))
+    {
+        return Ok(Expect::Nothing(line_numbers(lines, whole)?));
+    }
+    if let Some(rest) = text.strip_prefix("no ") {
+        let (codes, suggesting) = match rest.split_once(" suggesting ") {
+            Some((codes, what)) => (codes.trim(), Some(what.trim().to_string())),
+            None => (rest.trim(), None),
+        };
+        let codes: Vec<String> = codes
+            .split([',', ' '])
+            .filter(|w| !w.is_empty() && *w != "or" && *w != "and" && *w != "nor")
+            .map(str::to_string)
+            .collect();
+        return match codes.iter().find(|c| !is_code(c)) {
+            None if !codes.is_empty() => Ok(Expect::No { codes, suggesting }),
+            Some(bad) => Err(format!("expectation `{whole}`: `{bad}` is not a code")),
+            None => Err(format!("expectation `{whole}`: no code")),
+        };
+    }
+    let (code, rest) = match text.strip_prefix("a ").and_then(|r| r.split_once(' ')) {
+        Some((code, rest)) if is_code(code) => (Some(code.to_string()), format!("a {rest}")),
+        _ => (None, text.to_string()),
+    };
+    let lines = rest
+        .strip_prefix("a finding on line ")
+        .or_else(|| rest.strip_prefix("findings on lines "))
+        .ok_or_else(|| format!("expectation `{whole}`: not a form this reader knows"))?;
+    Ok(Expect::OnLines(line_numbers(lines, whole)?, code))
+}
+
+/// Whether `f` is a finding of `code` (a JW code, or ShellCheck's).
+fn of_code(f: &Finding, code: &str) -> bool {
+    if code.starts_with("SC") {
+        f.code.ends_with(&format!(":{code}"))
+    } else {
+        f.code.split(':').next() == Some(code)
     }
 }
 
 /// Whether `findings` (of one case) meet `expect`; what is wrong if not.
 pub fn check(expect: &Expect, findings: &[Finding]) -> Result<(), String> {
     match expect {
-        Expect::No { code, suggesting } => {
-            let offending: Vec<&Finding> = findings
-                .iter()
-                .filter(|f| {
-                    let same = if code.starts_with("SC") {
-                        f.code.ends_with(&format!(":{code}"))
-                    } else {
-                        f.code.split(':').next() == Some(code)
-                    };
-                    same && suggesting
+        Expect::No { codes, suggesting } => {
+            let offending = findings.iter().find(|f| {
+                codes.iter().any(|c| of_code(f, c))
+                    && suggesting
                         .as_ref()
                         .is_none_or(|s| f.text.contains(s.as_str()))
-                })
-                .collect();
-            match offending.first() {
+            });
+            match offending {
                 None => Ok(()),
                 Some(f) => Err(format!(
                     "reported {} on line {}: {}",
@@ -176,10 +210,26 @@ pub fn check(expect: &Expect, findings: &[Finding]) -> Result<(), String> {
                 )),
             }
         }
-        Expect::OnLines(lines) => {
+        Expect::Nothing(lines) => {
+            let offending = findings
+                .iter()
+                .find(|f| lines.is_empty() || lines.contains(&f.line));
+            match offending {
+                None => Ok(()),
+                Some(f) => Err(format!(
+                    "reported {} on line {}: {}",
+                    f.code, f.line, f.text
+                )),
+            }
+        }
+        Expect::OnLines(lines, code) => {
             let missing: Vec<String> = lines
                 .iter()
-                .filter(|l| !findings.iter().any(|f| f.line == **l))
+                .filter(|l| {
+                    !findings
+                        .iter()
+                        .any(|f| f.line == **l && code.as_ref().is_none_or(|c| of_code(f, c)))
+                })
                 .map(ToString::to_string)
                 .collect();
             if missing.is_empty() {
@@ -456,7 +506,32 @@ mod tests {
     fn expectations_read_and_check() {
         assert_eq!(
             parse_expect("findings on lines 1 and 3"),
-            Ok(Expect::OnLines(vec![1, 3]))
+            Ok(Expect::OnLines(vec![1, 3], None))
+        );
+        assert_eq!(
+            parse_expect("a JW311 finding on line 2"),
+            Ok(Expect::OnLines(vec![2], Some("JW311".into())))
+        );
+        assert_eq!(
+            parse_expect("a finding on line 2 (LIMITS takes one value)"),
+            Ok(Expect::OnLines(vec![2], None))
+        );
+        assert_eq!(parse_expect("no finding"), Ok(Expect::Nothing(vec![])));
+        assert_eq!(
+            parse_expect("no finding on line 3"),
+            Ok(Expect::Nothing(vec![3]))
+        );
+        let two = parse_expect("no JW201 or SC2016").unwrap();
+        assert!(check(&two, &[finding(1, "JW901:SC2016", "")]).is_err());
+        assert!(check(&two, &[finding(1, "JW202", "")]).is_ok());
+        assert!(check(&Expect::Nothing(vec![3]), &[finding(1, "JW1", "")]).is_ok());
+        assert!(check(&Expect::Nothing(vec![]), &[finding(1, "JW1", "")]).is_err());
+        assert!(
+            check(
+                &parse_expect("a JW311 finding on line 2").unwrap(),
+                &[finding(2, "JW312", "")]
+            )
+            .is_err()
         );
         let e = parse_expect("no JW911 suggesting SERVICE tcsd start").unwrap();
         assert!(check(&e, &[finding(2, "JW916", "tcsd")]).is_ok());
