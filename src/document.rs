@@ -146,6 +146,20 @@ pub enum ProblemKind {
 }
 
 impl Document {
+    /// The index of `step` among the template's steps, when it is one of
+    /// them (found from its address: no scan of the steps).
+    pub fn step_index(&self, step: &crate::ir::Step) -> Option<usize> {
+        let steps = &self.template.steps;
+        if !steps
+            .as_ptr_range()
+            .contains(&(step as *const crate::ir::Step))
+        {
+            return None;
+        }
+        let offset = step as *const crate::ir::Step as usize - steps.as_ptr() as usize;
+        Some(offset / std::mem::size_of::<crate::ir::Step>())
+    }
+
     /// The span of a byte range of a logical line.
     pub fn span_in_line(&self, line: usize, start: usize, end: usize) -> Span {
         let line = &self.lines[line];

@@ -132,13 +132,9 @@ impl Selection {
         self.layers
             .iter()
             .flat_map(|l| l.select.iter().flatten().chain(&l.extend_select))
-            .any(|s| {
-                s.eq_ignore_ascii_case(d.code)
-                    || s == d.rule
-                    || d.shellcheck_code
-                        .as_deref()
-                        .is_some_and(|sc| sc.eq_ignore_ascii_case(s))
-            })
+            // As specific as its code: the code, the rule's name or its
+            // ShellCheck code, not a family or ALL.
+            .any(|s| specificity(s, d).is_some_and(|n| n >= d.code.len()))
     }
 
     /// Whether any JW901 finding can be kept (ShellCheck need not run

@@ -30,6 +30,7 @@ use super::shell_text::{self, ShellLine};
 use super::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::ir::Instruction;
+use std::collections::HashMap;
 
 /// The script ShellCheck reads, and which line of shell text each of its
 /// lines is (`None`: a line jailwright added).
@@ -131,9 +132,10 @@ pub fn script(doc: &Document) -> Option<ShellScript<'_>> {
     })
 }
 
-/// For each line, the `${NAME}` references bastille replaces as text:
-/// in a Bastillefile's CMD, of the ARGs declared above the step and of the
-/// built-ins. (A legacy CMD hook is fed to the jail's shell as it is.)
+/// For each line, the byte ranges the manager replaces as text before any
+/// shell runs: in a Bastillefile's CMD the `${NAME}` of the ARGs declared
+/// above the step and of the built-ins (a legacy CMD hook is fed to the
+/// jail's shell as it is); in a Makejail the `%{NAME}` build arguments.
 fn substituted_references(doc: &Document, lines: &[ShellLine<'_>]) -> Vec<Vec<(usize, usize)>> {
     if doc.template.dialect == crate::ir::Dialect::Makejail {
         // `%{NAME}` build arguments: AppJail replaces them before any
@@ -145,19 +147,22 @@ fn substituted_references(doc: &Document, lines: &[ShellLine<'_>]) -> Vec<Vec<(u
     if !bastille {
         return vec![Vec::new(); lines.len()];
     }
+    // Where each ARG is first declared, found once (not a scan of the
+    // steps per line).
     let steps = &doc.template.steps;
+    let mut first_declared: HashMap<&str, usize> = HashMap::new();
+    for (i, step) in steps.iter().enumerate() {
+        if let Instruction::Arg { name, .. } = &step.instruction {
+            first_declared.entry(name).or_insert(i);
+        }
+    }
     lines
         .iter()
         .map(|line| {
-            let at = steps
-                .iter()
-                .position(|s| std::ptr::eq(s, line.step))
-                .unwrap_or(0);
+            let at = doc.step_index(line.step).unwrap_or(0);
             let declared = |name: &str| {
                 BASTILLE_SUBSTITUTES.contains(&name)
-                    || steps[..at].iter().any(
-                        |s| matches!(&s.instruction, Instruction::Arg { name: n, .. } if n == name),
-                    )
+                    || first_declared.get(name).is_some_and(|&i| i < at)
             };
             crate::dialect::bastille::args::references(line.text)
                 .into_iter()

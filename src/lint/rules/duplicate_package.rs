@@ -56,7 +56,7 @@ fn check(doc: &Document, report: &mut Report) {
     }
     let all = lines(doc);
     for line in &all {
-        let index = step_index(doc, line.step);
+        let index = doc.step_index(line.step).unwrap_or(usize::MAX);
         for command in commands(line.text).iter() {
             let words: Vec<&str> = command.iter().map(|(_, w)| w.as_str()).collect();
             for i in super::installed::pkg_install_packages(&words) {
@@ -92,15 +92,6 @@ fn check(doc: &Document, report: &mut Report) {
             }
         }
     }
-}
-
-/// The index of `step` in the template.
-fn step_index(doc: &Document, step: &crate::ir::Step) -> usize {
-    doc.template
-        .steps
-        .iter()
-        .position(|s| std::ptr::eq(s, step))
-        .unwrap_or(usize::MAX)
 }
 
 /// The span of a package's name in its step's text at or after byte

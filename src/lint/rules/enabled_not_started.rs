@@ -46,12 +46,11 @@ fn check(doc: &Document, report: &mut Report) {
         let setting_of_another = enabled
             .iter()
             .any(|other| enable.name.len() > other.len() && enable.name.starts_with(&format!("{other}_")));
-        let boot_only = super::installed::base_service_name(&enable.name)
-            .is_some_and(|name| BOOT_ONLY.contains(&name));
+        let base = super::installed::base_service(&enable.name);
+        let boot_only = base.is_some_and(|s| BOOT_ONLY.contains(&s.script));
         // `cron_enable=YES`: the default already, so it runs since the
         // jail started.
-        let on_by_default = super::installed::base_service(&enable.name)
-            .is_some_and(super::installed::BaseService::runs_without_enable);
+        let on_by_default = base.is_some_and(super::installed::BaseService::runs_without_enable);
         if services.started(&enable.name) || setting_of_another || boot_only || on_by_default {
             continue;
         }

@@ -20,9 +20,11 @@ use crate::lint::shell_text::{commands, lines};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// One base rc.d script: its enable variable (None: it has none and
-/// always runs) and that variable's value in /etc/defaults/rc.conf.
+/// One base rc.d script: its name, its enable variable (None: it has
+/// none and always runs) and that variable's value in
+/// /etc/defaults/rc.conf.
 pub struct BaseService {
+    pub script: &'static str,
     pub rcvar: Option<&'static str>,
     pub default: Option<&'static str>,
 }
@@ -34,11 +36,21 @@ impl BaseService {
     }
 }
 
-/// The base system's rc.d scripts by name, and by enable variable prefix.
-pub fn base() -> &'static HashMap<&'static str, BaseService> {
-    static TABLE: OnceLock<HashMap<&'static str, BaseService>> = OnceLock::new();
+/// The base system's rc.d scripts by name, and the script of each enable
+/// variable's prefix (`sshd` for `sshd_enable`; the first script in the
+/// table's order when several share one, as the zfs scripts do).
+struct Base {
+    by_script: HashMap<&'static str, BaseService>,
+    by_rc_name: HashMap<&'static str, &'static str>,
+}
+
+fn base() -> &'static Base {
+    static TABLE: OnceLock<Base> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = HashMap::new();
+        let mut table = Base {
+            by_script: HashMap::new(),
+            by_rc_name: HashMap::new(),
+        };
         for line in include_str!("../data/freebsd-base-rc.tsv")
             .lines()
             .skip_while(|l| l.starts_with('#'))
@@ -48,15 +60,19 @@ pub fn base() -> &'static HashMap<&'static str, BaseService> {
                 continue;
             }
             let mut fields = line.split('\t');
-            let (Some(name), Some(rcvar), Some(default)) =
+            let (Some(script), Some(rcvar), Some(default)) =
                 (fields.next(), fields.next(), fields.next())
             else {
                 continue;
             };
             let value = |v: &'static str| (v != "-").then_some(v);
-            table.insert(
-                name,
+            if let Some(rc_name) = value(rcvar).and_then(|v| v.strip_suffix("_enable")) {
+                table.by_rc_name.entry(rc_name).or_insert(script);
+            }
+            table.by_script.insert(
+                script,
                 BaseService {
+                    script,
                     rcvar: value(rcvar),
                     default: value(default),
                 },
@@ -69,20 +85,11 @@ pub fn base() -> &'static HashMap<&'static str, BaseService> {
 /// The base service `name` names: by script name, or by the prefix of its
 /// enable variable (`sshd_enable`: `sshd`).
 pub fn base_service(name: &str) -> Option<&'static BaseService> {
-    base_service_name(name).and_then(|n| base().get(n))
-}
-
-/// The script name of the base service `name` names.
-pub fn base_service_name(name: &str) -> Option<&'static str> {
     let table = base();
-    if let Some((script, _)) = table.get_key_value(name) {
-        return Some(script);
-    }
-    let rc_name = name.replace('-', "_");
-    table
-        .iter()
-        .find(|(_, s)| s.rcvar.and_then(|v| v.strip_suffix("_enable")) == Some(rc_name.as_str()))
-        .map(|(script, _)| *script)
+    table.by_script.get(name).or_else(|| {
+        let script = table.by_rc_name.get(name.replace('-', "_").as_str())?;
+        table.by_script.get(script)
+    })
 }
 
 /// Package name parts that provide a service whose name shares none of
@@ -101,9 +108,8 @@ fn aliases() -> &'static HashMap<&'static str, Vec<&'static str>> {
 
 /// What lint knows of the services a template installs.
 pub struct Installed {
-    /// Name parts of every package installed (lowercase, digits dropped).
-    parts: Vec<String>,
-    /// The same, package by package.
+    /// The name parts of each package installed (lowercase, digits
+    /// dropped).
     packages: Vec<Vec<String>>,
     /// The template copies files that may hold an rc script, includes
     /// another template, starts from an image, or runs or builds code
@@ -162,20 +168,26 @@ impl Installed {
             .chain(from_shell.iter().map(String::as_str))
             .map(|p| name_parts(p).collect())
             .collect();
-        let parts = packages.iter().flatten().cloned().collect::<Vec<_>>();
-        // A template that installs nothing is applied to a jail that has
-        // what it needs (or it would install it).
         Installed {
-            parts,
             packages,
             opaque: unknown,
         }
     }
 
+    /// The name parts of every package installed.
+    fn parts(&self) -> impl Iterator<Item = &str> {
+        self.packages.iter().flatten().map(String::as_str)
+    }
+
+    /// Whether the template installs any package.
+    fn installs_some(&self) -> bool {
+        self.packages.iter().any(|p| !p.is_empty())
+    }
+
     /// Whether a package the template installs has `part` in its name
     /// (`sudo`).
     pub fn installs(&self, part: &str) -> bool {
-        self.parts.iter().any(|p| p == part)
+        self.parts().any(|p| p == part)
     }
 
     /// Whether nothing in the jail provides service `name`: it is not
@@ -184,7 +196,7 @@ impl Installed {
     pub fn missing(&self, name: &str) -> bool {
         // A template that installs nothing is applied to a jail that has
         // what it needs (or it would install it).
-        !self.opaque && !self.parts.is_empty() && self.known_absent(name)
+        !self.opaque && self.installs_some() && self.known_absent(name)
     }
 
     /// Whether lint knows the packages of service `name` and the template
@@ -195,8 +207,7 @@ impl Installed {
         }
         let service = name.to_lowercase().replace('-', "_");
         let stem = service.split('_').next().unwrap_or(&service);
-        let table = aliases();
-        let Some(providers) = table.get(service.as_str()).or_else(|| table.get(stem)) else {
+        let Some(providers) = providers(&service, stem) else {
             return false;
         };
         // `mysql80-client` does not install the server's service.
@@ -214,11 +225,9 @@ impl Installed {
     /// a build from source), and the service is not one whose packages
     /// lint knows to be missing.
     pub fn may_provide(&self, name: &str) -> bool {
-        self.provides(name) || (self.opaque && !self.parts.is_empty() && !self.known_absent(name))
+        self.provides(name) || (self.opaque && self.installs_some() && !self.known_absent(name))
     }
-}
 
-impl Installed {
     /// Whether the jail evidently has service `name`: a base rc.d
     /// script, or a package the template installs has a part that starts
     /// the service's name or is started by it (`nginx-full` → nginx,
@@ -231,20 +240,13 @@ impl Installed {
             return true;
         }
         let (service, stem) = service_stem(name);
-        let table = aliases();
-        let known = table
-            .get(service.as_str())
-            .or_else(|| table.get(stem.as_str()))
-            .map_or(&[][..], Vec::as_slice);
+        let known = providers(&service, &stem).unwrap_or(&[]);
         stem.len() >= 2
             && self
-                .parts
-                .iter()
-                .any(|part| shares_stem(part, &stem) || known.contains(&part.as_str()))
+                .parts()
+                .any(|part| shares_stem(part, &stem) || known.contains(&part))
     }
-}
 
-impl Installed {
     /// Whether the template installs the service's own package: one whose
     /// name is the service's (version digits dropped) with at most a
     /// variant suffix (`nginx-full`, `mysql80-server`, `php83`), not a
@@ -259,6 +261,16 @@ impl Installed {
             })
         })
     }
+}
+
+/// The package name parts `service-packages.tsv` lists for a service, by
+/// its rc name or else by `stem`.
+fn providers(service: &str, stem: &str) -> Option<&'static [&'static str]> {
+    let table = aliases();
+    table
+        .get(service)
+        .or_else(|| table.get(stem))
+        .map(Vec::as_slice)
 }
 
 /// A service's rc name (`php-fpm`: `php_fpm`) and its stem: the name up
@@ -355,7 +367,6 @@ mod tests {
 
     fn installed(packages: &[&str]) -> Installed {
         Installed {
-            parts: packages.iter().flat_map(|p| name_parts(p)).collect(),
             packages: packages.iter().map(|p| name_parts(p).collect()).collect(),
             opaque: false,
         }

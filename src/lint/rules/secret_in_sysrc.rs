@@ -55,10 +55,7 @@ fn secrets(text: &str) -> Vec<&str> {
                 None => (option, None),
             };
             // `--password-file PATH` names where the secret is.
-            let names_a_place = ["file", "path", "dir", "env"]
-                .iter()
-                .any(|e| option.to_lowercase().ends_with(e));
-            if !is_secret(&option.replace('-', "_")) || names_a_place {
+            if !is_secret(&option.replace('-', "_")) || names_a_file(option) {
                 continue;
             }
             let value = inline.or_else(|| words.get(i + 1).copied());
@@ -76,7 +73,7 @@ fn secrets(text: &str) -> Vec<&str> {
     found
 }
 
-/// `secret_key_file`, `password_path`: where the secret is, not it.
+/// `secret_key_file`, `password-path`: where the secret is, not it.
 fn names_a_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     ["file", "path", "dir", "env"].iter().any(|e| lower.ends_with(e))

@@ -39,7 +39,10 @@ fn check(doc: &Document, report: &mut Report) {
             "start" => installed.may_provide(&s.name),
             // A restart expects it running: set up (and enabled) by a
             // template applied before, unless this one installs it.
-            "restart" => installed.installs_own_package(&s.name) || base(&s.name),
+            "restart" => {
+                installed.installs_own_package(&s.name)
+                    || super::installed::base_service(&s.name).is_some()
+            }
             _ => false,
         })
     {
@@ -53,8 +56,4 @@ fn check(doc: &Document, report: &mut Report) {
             );
         }
     }
-}
-
-fn base(name: &str) -> bool {
-    super::installed::base_service(name).is_some()
 }
