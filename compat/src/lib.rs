@@ -8,6 +8,7 @@
 pub mod conversions;
 pub mod differential;
 pub mod effects;
+pub mod outputs;
 pub mod precision;
 
 use jailwright::dialect::{self, Bindings};

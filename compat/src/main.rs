@@ -20,6 +20,9 @@ fn main() {
         let only = std::env::args().nth(3);
         std::process::exit(differential(std::env::args_os().nth(2), only));
     }
+    if std::env::args_os().nth(1).is_some_and(|a| a == "outputs") {
+        std::process::exit(outputs());
+    }
     let corpus = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)
@@ -220,4 +223,34 @@ fn differential(shared: Option<std::ffi::OsString>, only: Option<String>) -> i32
         }
     }
     status
+}
+
+/// `jailwright-compat outputs DIR [CORPUS]`: every template's outputs, for
+/// comparing two builds.
+fn outputs() -> i32 {
+    use jailwright_compat::outputs;
+    let out = match outputs::out_dir(std::env::args_os().nth(2)) {
+        Ok(out) => out,
+        Err(usage) => {
+            eprintln!("{usage}");
+            return 2;
+        }
+    };
+    let corpus = std::env::args_os()
+        .nth(3)
+        .map(PathBuf::from)
+        .or_else(jailwright_compat::find_corpus)
+        .unwrap_or_else(|| PathBuf::from("../shared/corpus"));
+    let written = std::env::current_exe()
+        .and_then(|me| outputs::write(&me, &corpus, &out));
+    match written {
+        Ok(n) => {
+            println!("outputs: {n} files written under {}", out.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("outputs: {e}");
+            2
+        }
+    }
 }
