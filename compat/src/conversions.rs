@@ -289,7 +289,7 @@ fn check(
             .iter()
             .map(|l| (l.span.file.clone(), l.span.line))
             .collect();
-        let kept: Vec<ops::Located> = ops::operations(&doc)
+        let kept: Vec<jailwright::convert::op::Located> = ops::operations(&doc)
             .into_iter()
             .filter(|o| !lossy.contains(&(o.span.file.clone(), o.span.line)))
             .collect();

@@ -232,21 +232,21 @@ fn of_shell(text: &str, staged: &BTreeSet<String>) -> Vec<String> {
     for op in ops {
         let before = out.len();
         match op {
-            jailwright::convert::ops::Op::Arg {
+            jailwright::convert::op::Op::Arg {
                 name,
                 default: Some(value),
                 ..
             } => values.push((name, value)),
-            jailwright::convert::ops::Op::Pkg {
+            jailwright::convert::op::Op::Pkg {
                 packages,
                 action: jailwright::ir::PkgAction::Install,
                 ..
             } => out.extend(packages.iter().map(|p| format!("pkg {p}"))),
-            jailwright::convert::ops::Op::Sysrc { args } => out.extend(sysrc(&args)),
-            jailwright::convert::ops::Op::Service { args } => {
+            jailwright::convert::op::Op::Sysrc { args } => out.extend(sysrc(&args)),
+            jailwright::convert::op::Op::Service { args } => {
                 out.push(format!("service {}", args.join(" ")))
             }
-            jailwright::convert::ops::Op::Shell { script, .. } => {
+            jailwright::convert::op::Op::Shell { script, .. } => {
                 // A staged copy moved into place: `cp -a STAGE/N/x DST`.
                 let words: Vec<&str> = script.split_whitespace().collect();
                 if let Some((from, to, _)) = staged_move(&words)

@@ -241,8 +241,7 @@ fn outputs() -> i32 {
         .map(PathBuf::from)
         .or_else(jailwright_compat::find_corpus)
         .unwrap_or_else(|| PathBuf::from("../shared/corpus"));
-    let written = std::env::current_exe()
-        .and_then(|me| outputs::write(&me, &corpus, &out));
+    let written = std::env::current_exe().and_then(|me| outputs::write(&me, &corpus, &out));
     match written {
         Ok(n) => {
             println!("outputs: {n} files written under {}", out.display());

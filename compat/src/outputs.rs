@@ -35,6 +35,20 @@ fn commands(dialect: &str, root: &Path) -> Vec<(&'static str, Vec<String>)> {
             "plan.json",
             plain(&["plan", "--format", "json", "--root", &root]),
         ),
+        (
+            "plan-jail.json",
+            plain(&[
+                "plan",
+                "--format",
+                "json",
+                "--jail",
+                "jw-outputs",
+                "--jail-ip",
+                "10.0.0.2",
+                "--jail-ip6",
+                "fd00::2",
+            ]),
+        ),
     ];
     for (name, to) in [
         ("convert-bastille.txt", "bastille"),
@@ -72,7 +86,7 @@ pub fn write(exe: &Path, corpus: &Path, out: &Path) -> std::io::Result<usize> {
             }
         }
     }
-    std::fs::remove_dir_all(&empty_root)?;
+    // (left in place: two runs at once share it)
     Ok(written)
 }
 

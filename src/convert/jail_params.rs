@@ -5,7 +5,7 @@
 //! common.sh:17-68), AppJail `SET PARAM[=VALUE]` (makejail/cmd/all/SET)
 //! and `OPTION boot|noboot` (quick:3594-3613).
 
-use super::ops::Op;
+use super::op::Op;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {

@@ -1,7 +1,8 @@
 //! What a template does, as comparable lines: the test of a conversion
 //! there and back (A → B → A means the same for everything B can hold).
 
-use super::ops::{Located, Op, operations};
+use super::op::{Located, Op};
+use super::ops::operations;
 use super::script;
 use crate::document::Document;
 

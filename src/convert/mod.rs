@@ -8,6 +8,7 @@
 pub mod codes;
 mod jail_params;
 pub mod meaning;
+pub mod op;
 pub mod ops;
 pub mod script;
 mod to_bastille;
@@ -18,7 +19,7 @@ mod words;
 use crate::document::{Document, ProblemKind};
 use crate::ir::{Dialect, Span};
 pub use codes::explain;
-pub use ops::Loss;
+pub use op::Loss;
 
 /// A file of the converted template, relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +73,7 @@ pub fn convert(
     let renamed = rename_invalid_args(&mut ops, to, &mut notes);
     undeclared_references(&ops, &mut notes);
     for located in &ops {
-        if located.written.starts_with("REPLACE ") && matches!(located.op, ops::Op::Shell { .. }) {
+        if located.written.starts_with("REPLACE ") && matches!(located.op, op::Op::Shell { .. }) {
             notes.push(Lost {
                 span: located.span.clone(),
                 dropped: false,
@@ -141,7 +142,7 @@ pub fn convert(
 
 /// The host port of a redirection: a pot's `-e PORT` has none (pot picks
 /// a free one at each start); the target redirects the jail's port.
-fn host_port<'a>(e: &mut Emitter, located: &ops::Located, host: &'a str, jail: &'a str) -> &'a str {
+fn host_port<'a>(e: &mut Emitter, located: &op::Located, host: &'a str, jail: &'a str) -> &'a str {
     if !host.is_empty() {
         return host;
     }
@@ -171,8 +172,8 @@ fn restart_needed(name: &str) -> Loss {
 /// `${NAME}` (template.sh:333-371), so the jail's shell reads `$NAME`,
 /// unset there (`jexec -l` clears the environment); the target gives it
 /// the ARG's value.
-fn bare_references(ops: &[ops::Located], notes: &mut Vec<Lost>) {
-    use ops::Op;
+fn bare_references(ops: &[op::Located], notes: &mut Vec<Lost>) {
+    use op::Op;
     let mut declared = crate::shell::params::Params::default();
     for located in ops {
         match &located.op {
@@ -198,8 +199,8 @@ fn bare_references(ops: &[ops::Located], notes: &mut Vec<Lost>) {
 /// A `${NAME}` in a step's words that no ARG of the template declares
 /// takes its value from the manager's environment (the including
 /// Makejail, the host): no other manager provides it.
-fn undeclared_references(ops: &[ops::Located], notes: &mut Vec<Lost>) {
-    use ops::Op;
+fn undeclared_references(ops: &[op::Located], notes: &mut Vec<Lost>) {
+    use op::Op;
     let mut declared: Vec<String> = ["JAIL_NAME", "JAIL_IP", "JAIL_IP6", "APPJAIL_JAILNAME"]
         .map(String::from)
         .to_vec();
@@ -246,7 +247,7 @@ fn undeclared_references(ops: &[ops::Located], notes: &mut Vec<Lost>) {
 /// Bastille accepts ARG names sh does not (`php-version`); in a Makejail or
 /// a flavour script they are renamed (`php_version`), references too.
 fn rename_invalid_args(
-    ops: &mut [ops::Located],
+    ops: &mut [op::Located],
     to: Dialect,
     notes: &mut Vec<Lost>,
 ) -> Vec<(String, String)> {
@@ -255,7 +256,7 @@ fn rename_invalid_args(
         return renamed;
     }
     for located in ops.iter_mut() {
-        if let ops::Op::Arg { name, .. } = &mut located.op
+        if let op::Op::Arg { name, .. } = &mut located.op
             && !crate::shell::is_name(name)
         {
             let new: String = name
@@ -285,7 +286,7 @@ fn rename_invalid_args(
         if let Some((old, new)) = renamed
             .iter()
             .find(|(old, _)| located.written.contains(&format!("${{{old}}}")))
-            .filter(|_| !matches!(located.op, ops::Op::Arg { .. }))
+            .filter(|_| !matches!(located.op, op::Op::Arg { .. }))
         {
             notes.push(Lost {
                 span: located.span.clone(),
@@ -304,7 +305,7 @@ fn rename_invalid_args(
 /// Bastille's `${JAIL_IP}` and `${JAIL_IP6}` have no counterpart in the
 /// other managers: a Makejail gets them as ARGs to pass, a flavour keeps
 /// the reference for its environment to set, and both are reported.
-fn address_builtins(ops: &mut Vec<ops::Located>, to: Dialect, notes: &mut Vec<Lost>) {
+fn address_builtins(ops: &mut Vec<op::Located>, to: Dialect, notes: &mut Vec<Lost>) {
     for builtin in ["JAIL_IP6", "JAIL_IP"] {
         let reference = format!("${{{builtin}}}");
         let Some(first) = ops.iter().find(|o| o.written.contains(&reference)).cloned() else {
@@ -330,8 +331,8 @@ fn address_builtins(ops: &mut Vec<ops::Located>, to: Dialect, notes: &mut Vec<Lo
         if to == Dialect::Makejail {
             ops.insert(
                 0,
-                ops::Located {
-                    op: ops::Op::Arg {
+                op::Located {
+                    op: op::Op::Arg {
                         name: builtin.into(),
                         default: None,
                         required: true,
@@ -348,7 +349,7 @@ fn address_builtins(ops: &mut Vec<ops::Located>, to: Dialect, notes: &mut Vec<Lo
 pub fn carried(doc: &Document) -> Vec<Carried> {
     let mut e = Emitter::default();
     for located in ops::operations(doc) {
-        if let ops::Op::Copy {
+        if let op::Op::Copy {
             source,
             from: crate::ir::CopyFrom::Template,
             ..
@@ -367,7 +368,7 @@ const LINES: &str = "several lines run as one script";
 /// one manager only.
 enum Shared {
     /// The script's lines as steps.
-    Lifted(Vec<ops::Op>),
+    Lifted(Vec<op::Op>),
     /// The script, to ship and run whole.
     Whole(script::Whole),
     /// The construct, in its own dialect.
@@ -375,13 +376,13 @@ enum Shared {
     Lost(Loss),
 }
 
-fn shared(located: &ops::Located, target: Dialect) -> Option<Shared> {
+fn shared(located: &op::Located, target: Dialect) -> Option<Shared> {
     match &located.op {
-        ops::Op::Script { text, .. } => Some(match script::lift(text) {
+        op::Op::Script { text, .. } => Some(match script::lift(text) {
             Ok(ops) => Shared::Lifted(ops),
             Err(why) => Shared::Whole(why),
         }),
-        ops::Op::Native { dialect, what } => Some(if *dialect == target {
+        op::Op::Native { dialect, what } => Some(if *dialect == target {
             Shared::Verbatim(located.written.clone())
         } else {
             Shared::Lost(what.clone())
@@ -402,7 +403,7 @@ struct Emitter {
 
 impl Emitter {
     /// Records a loss and leaves a comment where the construct was.
-    fn lose(&mut self, op: &ops::Located, loss: Loss) {
+    fn lose(&mut self, op: &op::Located, loss: Loss) {
         self.lines.push(format!(
             "# jailwright {}: {} ({})",
             loss.code,
@@ -417,7 +418,7 @@ impl Emitter {
     }
 
     /// Records a loss that the output works around (no comment needed).
-    fn note(&mut self, op: &ops::Located, loss: Loss) {
+    fn note(&mut self, op: &op::Located, loss: Loss) {
         self.losses.push(Lost {
             span: op.span.clone(),
             loss,
@@ -427,7 +428,7 @@ impl Emitter {
 
     /// Ships a script with the template to be run whole (`why`); returns
     /// its file name, unique in the output.
-    fn ship(&mut self, op: &ops::Located, name: &str, text: &str, why: &str) -> String {
+    fn ship(&mut self, op: &op::Located, name: &str, text: &str, why: &str) -> String {
         let stem = name.trim_end_matches(".sh");
         let mut file = format!("{stem}.sh");
         while self.files.iter().any(|f| f.path == file) {

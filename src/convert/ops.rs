@@ -3,125 +3,14 @@
 //! Constructs only one manager has stay `Native`: printed back as written
 //! in their own dialect, a loss anywhere else.
 
+use super::op::{Located, Loss, Op};
 use crate::dialect::makejail::run_state::StageState;
 use crate::document::Document;
 use crate::ir::{
-    CmdTarget, CmdUser, CopyFrom, Dialect, Instruction, PkgAction, Runner, Span, Step,
+    CmdOptions, CmdTarget, CmdUser, CopyFrom, Dialect, Instruction, PkgAction, Runner, Step,
 };
 use crate::shell::TokenKind;
 use crate::shell::params::Params;
-
-/// One operation and where it came from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Located {
-    pub op: Op,
-    pub span: Span,
-    /// The Makejail stage (None for the build stage and other dialects).
-    pub stage: Option<String>,
-    /// The step as written (`KEYWORD text`), for comments and messages.
-    pub written: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Op {
-    Arg {
-        name: String,
-        default: Option<String>,
-        required: bool,
-    },
-    /// Shell text run by `/bin/sh -c` inside the jail, as root or `user`.
-    Shell {
-        script: String,
-        user: Option<String>,
-    },
-    Pkg {
-        packages: Vec<String>,
-        action: PkgAction,
-        /// The host's pkg acting on the jail (`HPKG`, `PKG --jail`).
-        from_host: bool,
-    },
-    Sysrc {
-        args: Vec<String>,
-    },
-    Service {
-        args: Vec<String>,
-    },
-    /// `cp -a SOURCE DESTINATION` into the jail; `contents` copies what is
-    /// inside a directory (an overlay).
-    Copy {
-        source: String,
-        destination: String,
-        from: CopyFrom,
-        contents: bool,
-        /// Create the destination's directory first (bastille cp).
-        parents: bool,
-    },
-    /// A nullfs (or other) mount of a host path into the jail.
-    Mount {
-        source: String,
-        target: String,
-        fstype: String,
-        options: String,
-    },
-    /// Forward `host_port` on the host to `jail_port` in the jail (an
-    /// empty `host_port`: one pot picks at each start).
-    Redirect {
-        proto: String,
-        host_port: String,
-        jail_port: String,
-    },
-    /// Append a line to a file of the jail unless it is there.
-    LineInFile {
-        line: String,
-        file: String,
-    },
-    Restart,
-    Start,
-    Stop,
-    /// Start the jail when the host boots (or not).
-    Boot {
-        on: bool,
-    },
-    /// A jail(8) parameter (a boolean one set: no value).
-    JailParam {
-        name: String,
-        value: Option<String>,
-    },
-    /// A pot flavour's script: run whole in the jail with the pot's name
-    /// as `$1`.
-    Script {
-        name: String,
-        text: String,
-    },
-    /// A construct of one manager only.
-    Native {
-        dialect: Dialect,
-        what: Loss,
-    },
-}
-
-/// Why a construct cannot be carried to another manager, with a code and a
-/// suggestion (`CV` codes, stable).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loss {
-    pub code: &'static str,
-    pub message: String,
-    pub suggestion: String,
-}
-
-impl Loss {
-    pub fn new(
-        code: &'static str,
-        message: impl Into<String>,
-        suggestion: impl Into<String>,
-    ) -> Loss {
-        Loss {
-            code,
-            message: message.into(),
-            suggestion: suggestion.into(),
-        }
-    }
-}
 
 /// The operations of `doc`, in the order its manager runs them.
 pub fn operations(doc: &Document) -> Vec<Located> {
@@ -228,231 +117,77 @@ fn bastille_words(text: &str, params: &Params) -> Vec<String> {
         .collect()
 }
 
-fn operation(step: &Step, context: &Context) -> Mapped {
-    use Instruction as I;
-    let (dialect, state, params) = (context.dialect, context.state, context.params);
-    // A Bastille step's words with literal dollars marked (when they split
-    // as the IR's words did).
-    let words = |ir: &[String]| -> Vec<String> {
-        if dialect != Dialect::Bastille {
+/// A step being read into operations.
+struct Reading<'a> {
+    step: &'a Step,
+    dialect: Dialect,
+    state: &'a StageState,
+    params: &'a Params,
+}
+
+impl Reading<'_> {
+    /// A Bastille step's words with literal dollars marked (when they
+    /// split as the IR's words did).
+    fn words(&self, ir: &[String]) -> Vec<String> {
+        if self.dialect != Dialect::Bastille {
             return ir.to_vec();
         }
-        let marked = bastille_words(&step.text, params);
+        let marked = bastille_words(&self.step.text, self.params);
         if marked.len() == ir.len() {
             marked
         } else {
             ir.to_vec()
         }
-    };
-    let keyword = step.name.clone();
-    let manager = |what: &str| {
-        native(
-            dialect,
+    }
+
+    fn native(&self, code: &'static str, message: String, suggestion: &str) -> Mapped {
+        native(self.dialect, code, message, suggestion)
+    }
+
+    /// Something only the source's manager configures.
+    fn manager(&self, what: &str) -> Mapped {
+        self.native(
             "CV005",
-            format!("{keyword}: {what} has no equivalent"),
+            format!("{}: {what} has no equivalent", self.step.name),
             "configure it with the target manager's own commands",
         )
+    }
+}
+
+fn operation(step: &Step, context: &Context) -> Mapped {
+    use Instruction as I;
+    let r = Reading {
+        step,
+        dialect: context.dialect,
+        state: context.state,
+        params: context.params,
     };
+    let keyword = &step.name;
     match &step.instruction {
-        // jailwright's own spelling of the jail's name for CMD (the
-        // built-in every manager has).
-        I::Arg {
-            name,
-            default: Some(default),
-            ..
-        } if dialect == Dialect::Makejail
-            && name == "JAIL_NAME"
-            && default == "${APPJAIL_JAILNAME}" =>
-        {
-            Mapped::Nothing
-        }
-        // Bastille's default is shell text its host evaluates: its value
-        // is what it means.
         I::Arg {
             name,
             default,
             required,
             value,
-        } => Mapped::One(Op::Arg {
-            name: name.clone(),
-            default: match dialect {
-                // (an empty value reads as none)
-                Dialect::Bastille => value
-                    .clone()
-                    .or_else(|| default.as_ref().map(|_| String::new())),
-                _ => default.clone(),
-            },
-            required: *required,
-        }),
-        // Bastille substitutes `${NAME}` inside single quotes too: the
-        // reference is taken out of them so that it still expands.
-        // How jailwright hands a Makejail CMD the jail's name: the same as
-        // Bastille's ${JAIL_NAME}.
-        I::Cmd { script, options }
-            if options
-                .env
-                .iter()
-                .any(|e| e == "JAIL_NAME=${APPJAIL_JAILNAME}") =>
-        {
-            let mut options = options.clone();
-            options.env.retain(|e| e != "JAIL_NAME=${APPJAIL_JAILNAME}");
-            let step = Step {
-                instruction: I::Cmd {
-                    script: script.clone(),
-                    options,
-                },
-                ..step.clone()
-            };
-            operation(&step, context)
-        }
-        I::Cmd { script, options } if options.is_default() && !script.contains('\n') => {
-            let script = match dialect {
-                Dialect::Bastille => {
-                    crate::shell::quote::references_out_of_single_quotes(script, params)
-                }
-                _ => script.clone(),
-            };
-            Mapped::One(in_start_dir(
-                dialect,
-                super::script::command(&script, params),
-            ))
-        }
-        // A legacy CMD hook file: one script, lines kept apart when they
-        // do not depend on each other.
-        I::Cmd { script, options } if options.is_default() => match super::script::lift(script) {
-            Ok(ops) => Mapped::Many(ops.into_iter().map(|o| in_start_dir(dialect, o)).collect()),
-            Err(_) => Mapped::One(in_start_dir(
-                dialect,
-                Op::Shell {
-                    script: script.clone(),
-                    user: None,
-                },
-            )),
-        },
-        I::Cmd { script, options } => match options.target {
-            CmdTarget::Jexec => {
-                let mut script = script.clone();
-                if let Some(dir) = &options.workdir {
-                    script = format!("cd {} && {script}", quote(dir));
-                }
-                if !options.env.is_empty() {
-                    let env: Vec<String> = options.env.iter().map(|e| quote(e)).collect();
-                    script = format!(
-                        "env {} /bin/sh -c {}",
-                        env.join(" "),
-                        crate::shell::quote::literal(&script)
-                    );
-                }
-                let user = match &options.user {
-                    Some(CmdUser::Jail(u)) => Some(u.clone()),
-                    Some(CmdUser::Host(u)) => Some(u.clone()),
-                    None => None,
-                };
-                Mapped::One(Op::Shell { script, user })
-            }
-            other => native(
-                dialect,
-                "CV004",
-                format!("CMD {other:?}: runs outside the jail").to_lowercase(),
-                "run it on the host before or after the template",
-            ),
-        },
+        } => arg(&r, name, default.as_ref(), *required, value.as_ref()),
+        I::Cmd { script, options } => cmd(&r, script, options),
         I::Pkg {
             packages,
             runner,
             action,
-        } => match runner {
-            Runner::Jail | Runner::Host => Mapped::One(Op::Pkg {
-                packages: words(packages),
-                action: *action,
-                // Bastille's HPKG; a Makejail's PKG is the host's `pkg -j`
-                // by default, its idiomatic form, not a request for HPKG.
-                from_host: *runner == Runner::Host && dialect == Dialect::Bastille,
-            }),
-            Runner::Chroot | Runner::Local => native(
-                dialect,
-                "CV004",
-                format!("PKG {runner:?}: runs outside the jail").to_lowercase(),
-                "install inside the jail instead",
-            ),
-        },
-        I::Sysrc { args, .. } => Mapped::One(Op::Sysrc { args: words(args) }),
-        I::Service { args, .. } => Mapped::One(Op::Service { args: words(args) }),
+        } => pkg(&r, packages, *runner, *action),
+        I::Sysrc { args, .. } => Mapped::One(Op::Sysrc {
+            args: r.words(args),
+        }),
+        I::Service { args, .. } => Mapped::One(Op::Service {
+            args: r.words(args),
+        }),
         I::Cp {
             sources,
             destination,
             from,
             flags,
-        } => {
-            if let Some(glob) = flags.iter().find(|f| f.starts_with("--glob")) {
-                return native(
-                    dialect,
-                    "CV004",
-                    format!("COPY {glob}: the host shell expands the pattern"),
-                    "copy the files by name",
-                );
-            }
-            if let CopyFrom::Jail(jail) = from {
-                return native(
-                    dialect,
-                    "CV005",
-                    format!("COPY --jail {jail}: copies out of another jail"),
-                    "copy the file into the template first",
-                );
-            }
-            let mut all = sources.clone();
-            all.push(destination.clone());
-            let marked = words(&all);
-            let (destination, sources) = marked.split_last().expect("one word at least");
-            // Every manager copies relative to the jail's root.
-            let destination = if dialect == Dialect::Makejail {
-                state.in_workdir(destination)
-            } else if destination.starts_with('/') {
-                destination.clone()
-            } else {
-                format!("/{destination}")
-            };
-            Mapped::Many(
-                sources
-                    .iter()
-                    .map(|source| {
-                        // cp -a DIR/ copies what is inside DIR (FreeBSD).
-                        let contents =
-                            dialect != Dialect::Pot && source.len() > 1 && source.ends_with('/');
-                        let source = if contents {
-                            source.trim_end_matches('/')
-                        } else {
-                            source
-                        };
-                        // An absolute source is a host path in every
-                        // manager.
-                        let (source, from) = match from {
-                            CopyFrom::Template if source.starts_with('/') => {
-                                (source, CopyFrom::Host)
-                            }
-                            // A file of pot's flavour directory (where the
-                            // flavour is): one of the template's.
-                            CopyFrom::Host if dialect == Dialect::Pot => {
-                                match source.strip_prefix(crate::dialect::pot::FLAVOUR_DIR) {
-                                    Some(rest) => (rest, CopyFrom::Template),
-                                    None => (source, CopyFrom::Host),
-                                }
-                            }
-                            other => (source, other.clone()),
-                        };
-                        Op::Copy {
-                            source: source.to_string(),
-                            destination: destination.clone(),
-                            from,
-                            contents,
-                            // bastille cp: `mkdir -p` of the destination's
-                            // directory first.
-                            parents: dialect == Dialect::Bastille,
-                        }
-                    })
-                    .collect(),
-            )
-        }
+        } => copy(&r, sources, destination, from, flags),
         // `cp -a TEMPLATE/DIR ROOT/`: the directory itself lands in the
         // root (`OVERLAY usr` fills /usr).
         I::Overlay { dir } => Mapped::One(Op::Copy {
@@ -462,47 +197,10 @@ fn operation(step: &Step, context: &Context) -> Mapped {
             contents: false,
             parents: false,
         }),
-        I::Mount { args, flags } => match dialect {
-            Dialect::Pot => Mapped::One(Op::Mount {
-                source: args.first().cloned().unwrap_or_default(),
-                target: args.get(1).cloned().unwrap_or_default(),
-                fstype: if flags.iter().any(|f| f == "-d") {
-                    "nullfs".into()
-                } else {
-                    return manager("a ZFS dataset or fscomp mount");
-                },
-                options: if flags.iter().any(|f| f == "-r") {
-                    "ro".into()
-                } else {
-                    "rw".into()
-                },
-            }),
-            _ if args.len() >= 2 => Mapped::One(Op::Mount {
-                source: args[0].clone(),
-                // The mount point is inside the jail's root.
-                target: if args[1].starts_with('/') {
-                    args[1].clone()
-                } else {
-                    format!("/{}", args[1])
-                },
-                fstype: args.get(2).cloned().unwrap_or_else(|| "nullfs".into()),
-                options: args.get(3).cloned().unwrap_or_else(|| match dialect {
-                    // AppJail's default options are rw.
-                    Dialect::Makejail => "rw".into(),
-                    _ => "ro".into(),
-                }),
-            }),
-            _ => native(
-                dialect,
-                "CV011",
-                format!("MOUNT {}: too few fields", args.join(" ")),
-                "fix the line",
-            ),
-        },
-        I::Rdr { args } => match redirect(dialect, args) {
+        I::Mount { args, flags } => mount(&r, args, flags),
+        I::Rdr { args } => match redirect(r.dialect, args) {
             Some(op) => Mapped::Many(op),
-            None => native(
-                dialect,
+            None => r.native(
                 "CV005",
                 format!(
                     "{keyword} {}: not a simple port redirection",
@@ -511,33 +209,7 @@ fn operation(step: &Step, context: &Context) -> Mapped {
                 "forward the port with the target manager",
             ),
         },
-        // What Bastille and pot always do for a template's jail: it exists,
-        // runs, and got the host's resolv.conf and time zone at creation.
-        I::JailOption { option }
-            if matches!(
-                option.trim(),
-                "start" | "overwrite" | "overwrite=force" | "resolv_conf" | "tzdata"
-            ) =>
-        {
-            Mapped::Nothing
-        }
-        I::JailOption { option } if matches!(option.trim(), "boot" | "noboot") => {
-            Mapped::One(Op::Boot {
-                on: option.trim() == "boot",
-            })
-        }
-        I::JailOption { option } => match option.strip_prefix("expose=") {
-            Some(spec) => match expose(spec) {
-                Some(op) => Mapped::One(op),
-                None => manager("this expose"),
-            },
-            None => native(
-                dialect,
-                "CV002",
-                format!("OPTION {option}: an option of the jail's creation"),
-                "create the jail with these options using the target manager",
-            ),
-        },
+        I::JailOption { option } => jail_option(&r, option),
         I::LineInFile { line, file } => Mapped::One(Op::LineInFile {
             line: line.clone(),
             file: file.clone(),
@@ -547,24 +219,12 @@ fn operation(step: &Step, context: &Context) -> Mapped {
         I::Stop => Mapped::One(Op::Stop),
         I::Passthrough {
             subcommand, args, ..
-        } if args.is_empty() && matches!(subcommand.as_str(), "start" | "stop" | "restart") => {
-            Mapped::One(match subcommand.as_str() {
-                "start" => Op::Start,
-                "stop" => Op::Stop,
-                _ => Op::Restart,
-            })
-        }
+        } => passthrough(&r, subcommand, args),
         I::Script { name, text } => Mapped::One(Op::Script {
             name: name.clone(),
             text: text.clone(),
         }),
-        I::Run { command, flags } => {
-            let run = state.run(command, flags);
-            // run.argv is `su -l|-m USER -c "sh -s"`: keep its user.
-            let user = run.argv.get(2).filter(|u| *u != "root").cloned();
-            let script = run.stdin.trim_end().to_string();
-            Mapped::One(Op::Shell { script, user })
-        }
+        I::Run { command, flags } => run(&r, command, flags),
         I::Workdir { dir } => Mapped::One(Op::Shell {
             script: format!("mkdir -p {}", quote(dir)),
             user: None,
@@ -578,128 +238,425 @@ fn operation(step: &Step, context: &Context) -> Mapped {
         I::Var {
             name,
             value,
-            noexpand: false,
+            noexpand,
             ..
-        } => Mapped::One(Op::Arg {
-            name: name.clone(),
-            default: value.clone(),
-            required: value.is_none(),
-        }),
-        I::Include { target, .. } => native(
-            dialect,
-            "CV006",
-            format!("INCLUDE {target}"),
-            "convert the included template and include the result",
-        ),
-        I::Render { path, .. } => native(
-            dialect,
-            "CV007",
-            format!("RENDER {path}: ${{NAME}} substitution inside the jail's files"),
-            "substitute with CMD sed, or ship the rendered file",
-        ),
+        } => var(&r, name, value.as_ref(), *noexpand),
         I::Replace {
             keyword,
             file,
             value,
             output,
-        } if crate::shell::is_name(keyword) => Mapped::One(Op::Shell {
-            script: replace_script(
-                &context.state.in_workdir(file),
-                keyword,
-                value.as_deref().unwrap_or(""),
-                output
-                    .as_deref()
-                    .map(|o| context.state.in_workdir(o))
-                    .as_deref(),
-            ),
-            user: None,
-        }),
-        I::Replace {
-            keyword: k, file, ..
-        } => native(
-            dialect,
-            "CV007",
-            format!("REPLACE {file} {k}: %{{{k}}} substitution"),
-            "substitute with a shell command (sed) in the jail",
-        ),
-        I::Raw { .. } => native(
-            dialect,
-            "CV004",
-            "RAW: shell code of AppJail's host-side build script".into(),
-            "run it on the host, or move it into a CMD",
-        ),
-        I::From { image, .. } => native(
-            dialect,
-            "CV002",
-            format!("FROM {image}: the jail is created from an image"),
-            "create the jail from that image with the target manager",
-        ),
-        I::Login { .. } => native(
-            dialect,
-            "CV012",
-            "LOGIN: an interactive shell".into(),
-            "log in by hand after the template ran",
-        ),
+        } => replace(&r, file, keyword, value.as_deref(), output.as_deref()),
         I::Attribute { name, value } => match super::jail_params::from_pot(name, value) {
             Some(op) => Mapped::One(op),
-            None => manager(&format!("pot attribute {name}={value}")),
+            None => r.manager(&format!("pot attribute {name}={value}")),
         },
-        I::StartCommand { command } => manager(&format!("the start command `{command}`")),
-        I::SetEnv { .. } => manager("the start command's environment"),
-        I::DependsOn { pot } => manager(&format!("a dependency on pot {pot}")),
         I::Config { args } => match super::jail_params::from_bastille(args) {
             Some(op) => Mapped::One(op),
-            None => manager("jail.conf"),
+            None => r.manager("jail.conf"),
         },
-        I::Limits { .. } => manager("resource limits"),
-        I::Tags { .. } => manager("tags"),
-        I::Device { .. } => manager("devfs rules"),
-        I::Label { .. } => manager("labels"),
         I::Set { parameters, flags } => {
             match super::jail_params::from_makejail(parameters, flags) {
                 Some(op) => Mapped::One(op),
-                None => manager("jail parameters"),
+                None => r.manager("jail parameters"),
             }
         }
-        I::Volume { .. } => manager("volumes"),
-        I::Umount { .. } => manager("unmounting"),
-        I::Destroy { .. } => native(
-            dialect,
-            "CV002",
-            format!("{keyword}: destroys a jail"),
-            "destroy it with the target manager",
-        ),
-        I::Exec { .. } | I::Global { .. } => native(
-            dialect,
-            "CV006",
-            format!("{keyword}: runs a Makejail for another jail"),
-            "convert that Makejail separately",
-        ),
-        I::Add { url, .. } => native(
-            dialect,
-            "CV008",
-            format!("ADD {url}: AppJail downloads on the host"),
-            "fetch and extract it with a CMD in the jail",
-        ),
-        I::Var { .. } => native(
-            dialect,
+        I::StartCommand { command } => r.manager(&format!("the start command `{command}`")),
+        I::SetEnv { .. } => r.manager("the start command's environment"),
+        I::DependsOn { pot } => r.manager(&format!("a dependency on pot {pot}")),
+        I::Limits { .. } => r.manager("resource limits"),
+        I::Tags { .. } => r.manager("tags"),
+        I::Device { .. } => r.manager("devfs rules"),
+        I::Label { .. } => r.manager("labels"),
+        I::Volume { .. } => r.manager("volumes"),
+        I::Umount { .. } => r.manager("unmounting"),
+        I::Include { .. }
+        | I::Render { .. }
+        | I::Raw { .. }
+        | I::From { .. }
+        | I::Login { .. }
+        | I::Destroy { .. }
+        | I::Exec { .. }
+        | I::Global { .. }
+        | I::Add { .. }
+        | I::Target { .. }
+        | I::Unknown { .. } => elsewhere(&r, &step.instruction),
+    }
+}
+
+/// An ARG. jailwright's own spelling of the jail's name for a Makejail's
+/// CMD (the built-in every manager has) is no ARG; Bastille's default is
+/// shell text its host evaluates: its value is what it means.
+fn arg(
+    r: &Reading,
+    name: &str,
+    default: Option<&String>,
+    required: bool,
+    value: Option<&String>,
+) -> Mapped {
+    if r.dialect == Dialect::Makejail
+        && name == "JAIL_NAME"
+        && default.is_some_and(|d| d == "${APPJAIL_JAILNAME}")
+    {
+        return Mapped::Nothing;
+    }
+    Mapped::One(Op::Arg {
+        name: name.to_string(),
+        default: match r.dialect {
+            // (an empty value reads as none)
+            Dialect::Bastille => value.cloned().or_else(|| default.map(|_| String::new())),
+            _ => default.cloned(),
+        },
+        required,
+    })
+}
+
+/// A Makejail VAR is an ARG, unless it is a host shell variable
+/// (`--noexpand`).
+fn var(r: &Reading, name: &str, value: Option<&String>, noexpand: bool) -> Mapped {
+    if noexpand {
+        return r.native(
             "CV004",
-            format!("{keyword} --noexpand: a host shell variable"),
+            format!("{} --noexpand: a host shell variable", r.step.name),
             "inline its value",
+        );
+    }
+    Mapped::One(Op::Arg {
+        name: name.to_string(),
+        default: value.cloned(),
+        required: value.is_none(),
+    })
+}
+
+fn cmd(r: &Reading, script: &str, options: &CmdOptions) -> Mapped {
+    // How jailwright hands a Makejail CMD the jail's name: the same as
+    // Bastille's ${JAIL_NAME}.
+    if options
+        .env
+        .iter()
+        .any(|e| e == "JAIL_NAME=${APPJAIL_JAILNAME}")
+    {
+        let mut options = options.clone();
+        options.env.retain(|e| e != "JAIL_NAME=${APPJAIL_JAILNAME}");
+        return cmd(r, script, &options);
+    }
+    if options.is_default() && !script.contains('\n') {
+        // Bastille substitutes `${NAME}` inside single quotes too: the
+        // reference is taken out of them so that it still expands.
+        let script = match r.dialect {
+            Dialect::Bastille => {
+                crate::shell::quote::references_out_of_single_quotes(script, r.params)
+            }
+            _ => script.to_string(),
+        };
+        return Mapped::One(in_start_dir(
+            r.dialect,
+            super::script::command(&script, r.params),
+        ));
+    }
+    if options.is_default() {
+        // A legacy CMD hook file: one script, lines kept apart when they
+        // do not depend on each other.
+        return match super::script::lift(script) {
+            Ok(ops) => Mapped::Many(
+                ops.into_iter()
+                    .map(|o| in_start_dir(r.dialect, o))
+                    .collect(),
+            ),
+            Err(_) => Mapped::One(in_start_dir(
+                r.dialect,
+                Op::Shell {
+                    script: script.to_string(),
+                    user: None,
+                },
+            )),
+        };
+    }
+    cmd_with_options(r, script, options)
+}
+
+/// A CMD with options: jexec's working directory, environment and user
+/// become shell text; any other runner runs outside the jail.
+fn cmd_with_options(r: &Reading, script: &str, options: &CmdOptions) -> Mapped {
+    let other = match options.target {
+        CmdTarget::Jexec => {
+            let mut script = script.to_string();
+            if let Some(dir) = &options.workdir {
+                script = format!("cd {} && {script}", quote(dir));
+            }
+            if !options.env.is_empty() {
+                let env: Vec<String> = options.env.iter().map(|e| quote(e)).collect();
+                script = format!(
+                    "env {} /bin/sh -c {}",
+                    env.join(" "),
+                    crate::shell::quote::literal(&script)
+                );
+            }
+            let user = match &options.user {
+                Some(CmdUser::Jail(u)) => Some(u.clone()),
+                Some(CmdUser::Host(u)) => Some(u.clone()),
+                None => None,
+            };
+            return Mapped::One(Op::Shell { script, user });
+        }
+        other => other,
+    };
+    r.native(
+        "CV004",
+        format!("CMD {other:?}: runs outside the jail").to_lowercase(),
+        "run it on the host before or after the template",
+    )
+}
+
+fn pkg(r: &Reading, packages: &[String], runner: Runner, action: PkgAction) -> Mapped {
+    match runner {
+        Runner::Jail | Runner::Host => Mapped::One(Op::Pkg {
+            packages: r.words(packages),
+            action,
+            // Bastille's HPKG; a Makejail's PKG is the host's `pkg -j` by
+            // default, its idiomatic form, not a request for HPKG.
+            from_host: runner == Runner::Host && r.dialect == Dialect::Bastille,
+        }),
+        Runner::Chroot | Runner::Local => r.native(
+            "CV004",
+            format!("PKG {runner:?}: runs outside the jail").to_lowercase(),
+            "install inside the jail instead",
         ),
-        I::Passthrough { subcommand, .. } => native(
-            dialect,
+    }
+}
+
+fn copy(
+    r: &Reading,
+    sources: &[String],
+    destination: &str,
+    from: &CopyFrom,
+    flags: &[String],
+) -> Mapped {
+    if let Some(glob) = flags.iter().find(|f| f.starts_with("--glob")) {
+        return r.native(
+            "CV004",
+            format!("COPY {glob}: the host shell expands the pattern"),
+            "copy the files by name",
+        );
+    }
+    if let CopyFrom::Jail(jail) = from {
+        return r.native(
+            "CV005",
+            format!("COPY --jail {jail}: copies out of another jail"),
+            "copy the file into the template first",
+        );
+    }
+    let mut all = sources.to_vec();
+    all.push(destination.to_string());
+    let marked = r.words(&all);
+    let (destination, sources) = marked.split_last().expect("one word at least");
+    // Every manager copies relative to the jail's root.
+    let destination = if r.dialect == Dialect::Makejail {
+        r.state.in_workdir(destination)
+    } else if destination.starts_with('/') {
+        destination.clone()
+    } else {
+        format!("/{destination}")
+    };
+    Mapped::Many(
+        sources
+            .iter()
+            .map(|source| copy_one(r.dialect, source, &destination, from))
+            .collect(),
+    )
+}
+
+fn copy_one(dialect: Dialect, source: &str, destination: &str, from: &CopyFrom) -> Op {
+    // cp -a DIR/ copies what is inside DIR (FreeBSD).
+    let contents = dialect != Dialect::Pot && source.len() > 1 && source.ends_with('/');
+    let source = if contents {
+        source.trim_end_matches('/')
+    } else {
+        source
+    };
+    // An absolute source is a host path in every manager.
+    let (source, from) = match from {
+        CopyFrom::Template if source.starts_with('/') => (source, CopyFrom::Host),
+        // A file of pot's flavour directory (where the flavour is): one of
+        // the template's.
+        CopyFrom::Host if dialect == Dialect::Pot => {
+            match source.strip_prefix(crate::dialect::pot::FLAVOUR_DIR) {
+                Some(rest) => (rest, CopyFrom::Template),
+                None => (source, CopyFrom::Host),
+            }
+        }
+        other => (source, other.clone()),
+    };
+    Op::Copy {
+        source: source.to_string(),
+        destination: destination.to_string(),
+        from,
+        contents,
+        // bastille cp: `mkdir -p` of the destination's directory first.
+        parents: dialect == Dialect::Bastille,
+    }
+}
+
+fn mount(r: &Reading, args: &[String], flags: &[String]) -> Mapped {
+    match r.dialect {
+        Dialect::Pot => {
+            if !flags.iter().any(|f| f == "-d") {
+                return r.manager("a ZFS dataset or fscomp mount");
+            }
+            Mapped::One(Op::Mount {
+                source: args.first().cloned().unwrap_or_default(),
+                target: args.get(1).cloned().unwrap_or_default(),
+                fstype: "nullfs".into(),
+                options: if flags.iter().any(|f| f == "-r") {
+                    "ro".into()
+                } else {
+                    "rw".into()
+                },
+            })
+        }
+        _ if args.len() >= 2 => Mapped::One(Op::Mount {
+            source: args[0].clone(),
+            // The mount point is inside the jail's root.
+            target: if args[1].starts_with('/') {
+                args[1].clone()
+            } else {
+                format!("/{}", args[1])
+            },
+            fstype: args.get(2).cloned().unwrap_or_else(|| "nullfs".into()),
+            options: args.get(3).cloned().unwrap_or_else(|| match r.dialect {
+                // AppJail's default options are rw.
+                Dialect::Makejail => "rw".into(),
+                _ => "ro".into(),
+            }),
+        }),
+        _ => r.native(
+            "CV011",
+            format!("MOUNT {}: too few fields", args.join(" ")),
+            "fix the line",
+        ),
+    }
+}
+
+fn jail_option(r: &Reading, option: &str) -> Mapped {
+    match option.trim() {
+        // What Bastille and pot always do for a template's jail: it
+        // exists, runs, and got the host's resolv.conf and time zone at
+        // creation.
+        "start" | "overwrite" | "overwrite=force" | "resolv_conf" | "tzdata" => Mapped::Nothing,
+        on @ ("boot" | "noboot") => Mapped::One(Op::Boot { on: on == "boot" }),
+        _ => match option.strip_prefix("expose=") {
+            Some(spec) => match expose(spec) {
+                Some(op) => Mapped::One(op),
+                None => r.manager("this expose"),
+            },
+            None => r.native(
+                "CV002",
+                format!("OPTION {option}: an option of the jail's creation"),
+                "create the jail with these options using the target manager",
+            ),
+        },
+    }
+}
+
+fn passthrough(r: &Reading, subcommand: &str, args: &[String]) -> Mapped {
+    match subcommand {
+        "start" if args.is_empty() => Mapped::One(Op::Start),
+        "stop" if args.is_empty() => Mapped::One(Op::Stop),
+        "restart" if args.is_empty() => Mapped::One(Op::Restart),
+        _ => r.native(
             "CV005",
             format!("bastille {subcommand}"),
             "run it with the target manager",
         ),
-        I::Target { .. } | I::Unknown { .. } => native(
-            dialect,
+    }
+}
+
+fn run(r: &Reading, command: &[String], flags: &[String]) -> Mapped {
+    let run = r.state.run(command, flags);
+    // run.argv is `su -l|-m USER -c "sh -s"`: keep its user.
+    let user = run.argv.get(2).filter(|u| *u != "root").cloned();
+    let script = run.stdin.trim_end().to_string();
+    Mapped::One(Op::Shell { script, user })
+}
+
+/// AppJail's REPLACE of a `%{NAME}` keyword as shell text in the jail.
+fn replace(
+    r: &Reading,
+    file: &str,
+    keyword: &str,
+    value: Option<&str>,
+    output: Option<&str>,
+) -> Mapped {
+    if !crate::shell::is_name(keyword) {
+        return r.native(
+            "CV007",
+            format!("REPLACE {file} {keyword}: %{{{keyword}}} substitution"),
+            "substitute with a shell command (sed) in the jail",
+        );
+    }
+    Mapped::One(Op::Shell {
+        script: replace_script(
+            &r.state.in_workdir(file),
+            keyword,
+            value.unwrap_or(""),
+            output.map(|o| r.state.in_workdir(o)).as_deref(),
+        ),
+        user: None,
+    })
+}
+
+/// Instructions that only make sense to their own manager: a loss.
+fn elsewhere(r: &Reading, instruction: &Instruction) -> Mapped {
+    use Instruction as I;
+    let keyword = &r.step.name;
+    let (code, message, suggestion) = match instruction {
+        I::Include { target, .. } => (
+            "CV006",
+            format!("INCLUDE {target}"),
+            "convert the included template and include the result",
+        ),
+        I::Render { path, .. } => (
+            "CV007",
+            format!("RENDER {path}: ${{NAME}} substitution inside the jail's files"),
+            "substitute with CMD sed, or ship the rendered file",
+        ),
+        I::Raw { .. } => (
+            "CV004",
+            "RAW: shell code of AppJail's host-side build script".into(),
+            "run it on the host, or move it into a CMD",
+        ),
+        I::From { image, .. } => (
+            "CV002",
+            format!("FROM {image}: the jail is created from an image"),
+            "create the jail from that image with the target manager",
+        ),
+        I::Login { .. } => (
+            "CV012",
+            "LOGIN: an interactive shell".into(),
+            "log in by hand after the template ran",
+        ),
+        I::Destroy { .. } => (
+            "CV002",
+            format!("{keyword}: destroys a jail"),
+            "destroy it with the target manager",
+        ),
+        I::Exec { .. } | I::Global { .. } => (
+            "CV006",
+            format!("{keyword}: runs a Makejail for another jail"),
+            "convert that Makejail separately",
+        ),
+        I::Add { url, .. } => (
+            "CV008",
+            format!("ADD {url}: AppJail downloads on the host"),
+            "fetch and extract it with a CMD in the jail",
+        ),
+        _ => (
             "CV011",
             format!("{keyword}: not an instruction the manager runs"),
             "remove it",
         ),
-    }
+    };
+    r.native(code, message, suggestion)
 }
 
 /// AppJail's REPLACE as shell text in the jail (lib/replace:80-115,

@@ -5,10 +5,14 @@
 //! state across lines (variables, `cd`, functions, multi-line control
 //! flow, here-documents, `$1`) stays whole.
 
-use super::ops::Op;
+use super::op::Op;
 use crate::ir::PkgAction;
 use crate::shell::params::Params;
 use crate::shell::words::{TokenKind, lex};
+
+/// What a required ARG's check says when pot create's environment does
+/// not set it (the pot emitter writes it, the lifter recognises it).
+pub const REQUIRED: &str = "required: set it in the environment of pot create";
 
 /// Why a script stays whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +111,7 @@ fn shebang_errexit(line: &str) -> bool {
 fn parameter(line: &str) -> Option<Op> {
     let (name, rest) = line.split_once('=')?;
     // `NAME="${NAME:?required: ...}"`: a required ARG.
-    if rest == format!("\"${{{name}:?{}}}\"", super::to_pot::REQUIRED) {
+    if rest == format!("\"${{{name}:?{}}}\"", REQUIRED) {
         return Some(Op::Arg {
             name: name.to_string(),
             default: None,

@@ -1,7 +1,8 @@
 //! Operations as a Bastillefile.
 
 use super::jail_params;
-use super::ops::{BASTILLE_CMD_DIR, Located, Loss, Op};
+use super::op::{Located, Loss, Op};
+use super::ops::BASTILLE_CMD_DIR;
 use super::script::Whole;
 use super::words::{JAIL_NAME, jail_name_as, sh_word as quote, sh_words as words};
 use super::words::{in_root, jail_name_argument, without_cd};

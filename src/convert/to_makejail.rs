@@ -1,6 +1,6 @@
 //! Operations as a Makejail.
 
-use super::ops::{Located, Loss, Op};
+use super::op::{Located, Loss, Op};
 use super::words::{
     APPJAIL_JAILNAME, JAIL_NAME, jail_name_argument, jail_name_as, line_in_file_script, parent_dir,
     sh_word, sh_words,

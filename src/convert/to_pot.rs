@@ -2,7 +2,8 @@
 //! create -f` / `pot set-*`) and a script `NAME.sh` run in the jail with
 //! the pot's name as `$1`.
 
-use super::ops::{Located, Loss, Op};
+use super::op::{Located, Loss, Op};
+use super::script::REQUIRED;
 use super::words::{
     POT_NAME, jail_name_as, line_in_file_script, parent_dir, sh_word as quote, sh_words,
 };
@@ -11,10 +12,6 @@ use crate::ir::{CopyFrom, Dialect, PkgAction};
 use crate::shell::params::Params;
 use crate::shell::quote::{literal, references_out_of_single_quotes};
 use crate::shell::{TokenKind, lex};
-
-/// What a required ARG's check says when pot create's environment does
-/// not set it.
-pub const REQUIRED: &str = "required: set it in the environment of pot create";
 
 /// The file beside a flavour without a script that holds the notes on
 /// what did not carry over (pot has no comments in a command file).

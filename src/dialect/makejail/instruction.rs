@@ -30,42 +30,18 @@ pub struct Context {
 pub const BUILD_ONLY: [&str; 6] = ["FROM", "LOGIN", "OPTION", "RESTART", "START", "STOP"];
 
 /// Every instruction AppJail knows (cmd/all, cmd/build, and the two the
-/// driver handles itself).
-pub const ALL: [&str; 33] = [
-    "ADD",
-    "ARG",
-    "CLEAR",
-    "CMD",
-    "COPY",
-    "DESTROY",
-    "DEVICE",
-    "ENTRYPOINT",
-    "ENV",
-    "EXEC",
-    "FROM",
-    "GLOBAL",
-    "INCLUDE",
-    "LABEL",
-    "LOGIN",
-    "MOUNT",
-    "OPTION",
-    "PKG",
-    "RAW",
-    "REPLACE",
-    "RESTART",
-    "RUN",
-    "SERVICE",
-    "SET",
-    "STAGE",
-    "START",
-    "STOP",
-    "SYSRC",
-    "UMOUNT",
-    "USER",
-    "VAR",
-    "VOLUME",
-    "WORKDIR",
-];
+/// driver handles itself): READERS' names.
+pub const ALL: [&str; 33] = names(&READERS);
+
+const fn names<const N: usize>(table: &[(&'static str, Read); N]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = table[i].0;
+        i += 1;
+    }
+    out
+}
 
 static VAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-zA-Z0-9_]*(=.*)?$").expect("valid"));
@@ -264,458 +240,573 @@ fn words_of(name: &str, text: &str, instruction: &Instruction) -> Vec<String> {
     words
 }
 
+/// What the instruction `name` means (one reader per instruction, in
+/// READERS); an unknown name reads as Unknown.
 fn read_known(name: &str, r: &mut Reader, context: &Context) -> Instruction {
-    let text = r.text;
-    let empty = is_empty(text);
-    match name {
-        "ADD" => {
-            const USAGE: &str = "usage: ADD [--verbose] <url> [<destination>]";
-            if empty {
-                r.usage(USAGE);
-            }
-            let spec = Spec {
-                flags: &["--verbose"],
-                valued: &[],
-            };
-            let (words, parsed) = r.options(&spec, USAGE);
-            let p = positionals(&words, &parsed);
-            if !empty && p.first().is_none_or(|u| is_empty(u)) {
-                r.usage(USAGE);
-            }
-            Instruction::Add {
-                url: p.first().cloned().unwrap_or_default(),
-                destination: p.get(1).cloned(),
-                flags: flag_words(&parsed, &["--verbose"]),
-            }
-        }
-        "ARG" => {
-            if empty {
-                r.usage("usage: ARG <name>[[?]=[<default-value>]]");
-            } else if !MKVAR.is_match(text) {
-                r.usage(&format!("{text}: Invalid variable."));
-            }
-            let (left, default) = match text.split_once('=') {
-                Some((l, d)) => (l, Some(d.to_string())),
-                None => (text, None),
-            };
-            let optional = left.ends_with('?');
-            Instruction::Arg {
-                name: left.trim_end_matches('?').to_string(),
-                default,
-                required: !optional,
-                value: None,
-            }
-        }
-        "CLEAR" => {
-            const USAGE: &str = "usage: CLEAR [entrypoint|user|workdir|stage]";
-            let words = r.tokens(false);
-            let what = words.first().map(|w| w.text.clone()).unwrap_or_default();
-            if !matches!(what.as_str(), "entrypoint" | "user" | "workdir" | "stage") {
-                r.usage(USAGE);
-            }
-            Instruction::Clear { what }
-        }
-        "CMD" => read_cmd(r),
-        "COPY" => {
-            const USAGE: &str = "usage: COPY [--glob|--glob-left|--glob-right] [--verbose] [--jail <jail>] <source> [<destination>]";
-            if empty {
-                r.usage(USAGE);
-            }
-            let spec = Spec {
-                flags: &["--glob", "--glob-left", "--glob-right", "--verbose"],
-                valued: &["--jail"],
-            };
-            let (words, parsed) = r.options(&spec, USAGE);
-            let p = positionals(&words, &parsed);
-            if !empty && p.first().is_none_or(|s| is_empty(s)) {
-                r.usage(USAGE);
-            }
-            let from = match parsed.value("--jail") {
-                Some(jail) => CopyFrom::Jail(jail.to_string()),
-                None => CopyFrom::Template,
-            };
-            Instruction::Cp {
-                sources: p.first().cloned().into_iter().collect(),
-                destination: p.get(1).cloned().unwrap_or_default(),
-                from,
-                flags: flag_words(
-                    &parsed,
-                    &["--glob", "--glob-left", "--glob-right", "--verbose"],
-                ),
-            }
-        }
-        "DESTROY" => {
-            const USAGE: &str = "usage: DESTROY [--force] [--with-all-dependents] <jail>";
-            if empty {
-                r.usage(USAGE);
-            }
-            let spec = Spec {
-                flags: &["--force", "--with-all-dependents"],
-                valued: &[],
-            };
-            let (words, parsed) = r.options(&spec, USAGE);
-            Instruction::Destroy {
-                jail: positionals(&words, &parsed)
-                    .first()
-                    .cloned()
-                    .unwrap_or_default(),
-                flags: flag_words(&parsed, &["--force", "--with-all-dependents"]),
-            }
-        }
-        "DEVICE" => {
-            let words = r.tokens(false);
-            if empty {
-                r.usage("usage: DEVICE <rulespec> ...");
-            }
-            Instruction::Device {
-                rules: texts(&words),
-            }
-        }
-        "ENTRYPOINT" => {
-            if empty {
-                r.usage("usage: ENTRYPOINT <program>");
-            }
-            Instruction::Entrypoint {
-                program: text.to_string(),
-            }
-        }
-        "ENV" => {
-            let (name, value) = match text.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (text, None),
-            };
-            if empty {
-                r.usage("usage: ENV <name>[=<value>]");
-            } else if !VAR.is_match(text) {
-                r.usage(&format!("{text}: Invalid environment variable."));
-            } else if value.as_deref().is_none_or(is_empty) {
-                r.usage(&format!(
-                    "{name}: this environment variable requires a value."
-                ));
-            }
-            Instruction::Env {
-                name: name.to_string(),
-                value,
-            }
-        }
-        "EXEC" => read_exec(r),
-        "FROM" => {
-            const USAGE: &str = "usage: FROM [--ajspec <name>] [--branch <branch>] [--entrypoint <entrypoint>|none] [--platform <platform>] <image>[:<tag>]";
-            if context.seen_from {
-                r.usage("FROM cannot be used more than once.");
-            }
-            if empty {
-                r.usage(USAGE);
-            }
-            let valued = &["--ajspec", "--branch", "--entrypoint", "--platform"];
-            let spec = Spec { flags: &[], valued };
-            let (words, parsed) = r.options(&spec, USAGE);
-            let image = positionals(&words, &parsed)
-                .first()
-                .cloned()
-                .unwrap_or_default();
-            if !empty && parsed.positional >= words.len() {
-                r.usage(USAGE);
-            }
-            Instruction::From {
-                image,
-                flags: flag_words(&parsed, valued),
-            }
-        }
-        "GLOBAL" => {
-            let stripped = text.trim_start();
-            let name = stripped.split(' ').next().unwrap_or_default();
-            let line = text.split_once(' ').map(|(_, l)| l).unwrap_or_default();
-            if empty {
-                r.usage("usage: GLOBAL :<name>: [<instruction> [<args> ...]]");
-            } else if !GLOBAL_NAME.is_match(name) {
-                r.usage(&format!("{name}: Invalid global name."));
-            }
-            Instruction::Global {
-                name: name.to_string(),
-                line: line.to_string(),
-            }
-        }
-        "INCLUDE" => match super::include::parse(text) {
-            Ok(spec) => Instruction::Include {
-                target: format!("{}+{}", spec.method, spec.target),
-                args: spec.args,
-            },
-            Err(message) => {
-                let end = text.len();
-                r.problem(ProblemKind::Include, 0, end, message);
-                Instruction::Include {
-                    target: text.to_string(),
-                    args: Vec::new(),
-                }
-            }
-        },
-        "LABEL" => {
-            // `lib_jailparam_name` strips leading blanks from the key.
-            let (key, value) = match text.trim_start().split_once('=') {
-                Some(("", _)) => (text, None),
-                Some((k, v)) => (k, Some(v.to_string())),
-                None => (text.trim_start(), None),
-            };
-            if empty {
-                r.usage("usage: LABEL <key>=<value>");
-            } else if !LABEL_NAME.is_match(key) {
-                r.usage(&format!("Invalid label name '{key}'"));
-            }
-            Instruction::Label {
-                key: key.to_string(),
-                value,
-            }
-        }
-        "LOGIN" => {
-            // LOGIN never fails: a usage error only logs in as root once more.
-            let words = tokenizer::tokenize(text, false).unwrap_or_default();
-            let texts = texts(&words);
-            let spec = Spec {
-                flags: &[],
-                valued: &["--user"],
-            };
-            let user = options::parse(&texts, &spec)
-                .ok()
-                .and_then(|p| p.value("--user").map(str::to_string));
-            Instruction::Login { user }
-        }
-        "MOUNT" => {
-            const USAGE: &str = "usage: MOUNT [--nomount] [--nro [auto|<number>]] <device> <mountpoint> [<type>] [<options>] [<dump>] [<pass>]";
-            if empty {
-                r.usage(USAGE);
-            }
-            let spec = Spec {
-                flags: &["--nomount", "--nopersist"],
-                valued: &["--nro"],
-            };
-            let (words, parsed) = r.options(&spec, USAGE);
-            let p = positionals(&words, &parsed);
-            if !empty && p.len() < 2 {
-                r.usage(USAGE);
-            } else if p.iter().take(6).any(|f| is_empty(f)) {
-                r.usage("An empty field cannot be used in MOUNT.");
-            } else if p
-                .get(4)
-                .is_some_and(|d| !d.chars().all(|c| c.is_ascii_digit()))
-            {
-                r.usage("DUMP must be a number!");
-            } else if p
-                .get(5)
-                .is_some_and(|d| !d.chars().all(|c| c.is_ascii_digit()))
-            {
-                r.usage("PASS must be a number!");
-            }
-            Instruction::Mount {
-                args: p.into_iter().take(6).collect(),
-                flags: flag_words(&parsed, &["--nomount", "--nopersist", "--nro"]),
-            }
-        }
-        "OPTION" => {
-            if empty {
-                r.usage("usage: OPTION <option>");
-            }
-            Instruction::JailOption {
-                option: text.to_string(),
-            }
-        }
-        "PKG" => read_pkg(r),
-        "RAW" => Instruction::Raw {
-            code: text.to_string(),
-        },
-        "REPLACE" => {
-            let words = texts(&r.tokens(false));
-            let get = |i: usize| words.get(i).cloned();
-            if get(0).is_none_or(|f| is_empty(&f)) || get(1).is_none_or(|k| is_empty(&k)) {
-                r.usage("usage: REPLACE <file> <keyword> [<value>] [<output>]");
-            }
-            Instruction::Replace {
-                file: get(0).unwrap_or_default(),
-                keyword: get(1).unwrap_or_default(),
-                value: get(2),
-                output: get(3).filter(|o| !is_empty(o)),
-            }
-        }
-        "RESTART" => Instruction::Restart,
-        "START" => Instruction::Start,
-        "STOP" => Instruction::Stop,
-        "RUN" => {
-            const USAGE: &str = "usage: RUN [--maintain-env] [--noclean] [--juser <username>|--huser <username>] [<command> [<args> ...]]";
-            if empty {
-                r.usage(USAGE);
-            }
-            let flags = &["--maintain-env", "--noclean"];
-            let spec = Spec {
-                flags,
-                valued: &["--juser", "--huser"],
-            };
-            let (words, parsed) = r.options(&spec, USAGE);
-            Instruction::Run {
-                command: positionals(&words, &parsed),
-                flags: flag_words(
-                    &parsed,
-                    &["--maintain-env", "--noclean", "--juser", "--huser"],
-                ),
-            }
-        }
-        "SERVICE" => {
-            const USAGE: &str = "usage: SERVICE [--jail] <args> ...";
-            if empty {
-                r.usage(USAGE);
-            }
-            let (words, parsed) = r.options(
-                &Spec {
-                    flags: &["--jail"],
-                    valued: &[],
-                },
-                USAGE,
-            );
-            // makejail/cmd/all/SERVICE:86-105: the host's `service -j J`
-            // unless --jail.
-            let runner = if parsed.has("--jail") {
-                Runner::Jail
-            } else {
-                Runner::Host
-            };
-            Instruction::Service {
-                args: positionals(&words, &parsed),
-                runner,
-            }
-        }
-        "SET" => {
-            const USAGE: &str =
-                "usage: SET [--mark] [--column <column>] [--row <row>] <parameter>[=<value>]";
-            if empty {
-                r.usage(USAGE);
-            }
-            let spec = Spec {
-                flags: &["--mark"],
-                valued: &["--column", "--row"],
-            };
-            let (_, parsed) = r.options(&spec, USAGE);
-            let quoted = tokenizer::tokenize(text, true).unwrap_or_default();
-            let parameters: Vec<String> = quoted
-                .iter()
-                .skip(parsed.positional)
-                .map(|w| w.text.clone())
-                .collect();
-            if !empty && parameters.is_empty() {
-                r.usage(USAGE);
-            }
-            Instruction::Set {
-                parameters: vec![parameters.join(" ")],
-                flags: flag_words(&parsed, &["--mark", "--column", "--row"]),
-            }
-        }
-        "STAGE" => {
-            if empty {
-                r.usage("usage: STAGE <stage>");
-            } else if !stages::is_valid(text) {
-                let message = match text.strip_prefix("custom:") {
-                    Some(custom) => format!(
-                        "{}: Invalid custom stage.",
-                        if custom.is_empty() { text } else { custom }
-                    ),
-                    None => format!("{text}: stage not found."),
-                };
-                let end = text.len();
-                r.problem(ProblemKind::InvalidStage, 0, end, message);
-            }
-            Instruction::Stage {
-                name: text.to_string(),
-            }
-        }
-        "SYSRC" => {
-            const USAGE: &str = "usage: SYSRC [--jexec [--jail]|--local] <name>[[+|-]=<value>] ...";
-            if empty {
-                r.usage(USAGE);
-            }
-            let spec = Spec {
-                flags: &["--jail", "--jexec", "--local"],
-                valued: &[],
-            };
-            let (words, parsed) = r.options(&spec, USAGE);
-            // makejail/cmd/all/SYSRC:91-113: the host's `sysrc -j J`
-            // unless --jail (the jail's own sysrc, through jexec).
-            let runner = if parsed.has("--local") {
-                Runner::Local
-            } else if parsed.has("--jail") {
-                Runner::Jail
-            } else {
-                Runner::Host
-            };
-            Instruction::Sysrc {
-                args: positionals(&words, &parsed),
-                runner,
-            }
-        }
-        "UMOUNT" => {
-            if empty {
-                r.usage("usage: UMOUNT <mountpoint>");
-            }
-            Instruction::Umount {
-                mountpoint: text.to_string(),
-            }
-        }
-        "USER" => {
-            if empty {
-                r.usage("usage: USER <user>");
-            }
-            Instruction::User {
-                user: text.to_string(),
-            }
-        }
-        "VAR" => {
-            const USAGE: &str = "usage: VAR [--make-arg-env] [--noexpand] <name>[=<default-value>]";
-            if empty {
-                r.usage(USAGE);
-            }
-            let spec = Spec {
-                flags: &["--make-arg-env", "--noexpand"],
-                valued: &[],
-            };
-            let (words, parsed) = r.options(&spec, USAGE);
-            let joined = positionals(&words, &parsed).join(" ");
-            if !empty && !VAR.is_match(&joined) {
-                r.usage(&format!("{joined}: Invalid variable."));
-            }
-            let (name, value) = match joined.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (joined.clone(), None),
-            };
-            Instruction::Var {
-                name,
-                value,
-                make_arg_env: parsed.has("--make-arg-env"),
-                noexpand: parsed.has("--noexpand"),
-            }
-        }
-        "VOLUME" => {
-            const USAGE: &str = "usage: VOLUME [--group <gid>] [--mountpoint <mountpoint>] [--owner <owner>] [--perm <mode>] [--type <type>] <volume>";
-            if empty {
-                r.usage(USAGE);
-            }
-            let valued = &["--group", "--mountpoint", "--owner", "--perm", "--type"];
-            let (words, parsed) = r.options(&Spec { flags: &[], valued }, USAGE);
-            Instruction::Volume {
-                volume: positionals(&words, &parsed)
-                    .first()
-                    .cloned()
-                    .unwrap_or_default(),
-                flags: flag_words(&parsed, valued),
-            }
-        }
-        "WORKDIR" => {
-            if empty {
-                r.usage("usage: WORKDIR <directory>");
-            }
-            Instruction::Workdir {
-                dir: text.to_string(),
-            }
-        }
-        _ => Instruction::Unknown {
+    match READERS.iter().find(|(n, _)| *n == name) {
+        Some((_, read)) => read(r, context),
+        None => Instruction::Unknown {
             name: name.to_string(),
         },
+    }
+}
+
+/// How one instruction's argument text is read.
+type Read = fn(&mut Reader, &Context) -> Instruction;
+
+/// Every instruction AppJail knows (cmd/all, cmd/build, and the two the
+/// driver handles itself), with its reader.
+const READERS: [(&str, Read); 33] = [
+    ("ADD", read_add),
+    ("ARG", read_arg),
+    ("CLEAR", read_clear),
+    ("CMD", read_cmd),
+    ("COPY", read_copy),
+    ("DESTROY", read_destroy),
+    ("DEVICE", read_device),
+    ("ENTRYPOINT", read_entrypoint),
+    ("ENV", read_env),
+    ("EXEC", read_exec),
+    ("FROM", read_from),
+    ("GLOBAL", read_global),
+    ("INCLUDE", read_include),
+    ("LABEL", read_label),
+    ("LOGIN", read_login),
+    ("MOUNT", read_mount),
+    ("OPTION", read_option),
+    ("PKG", read_pkg),
+    ("RAW", read_raw),
+    ("REPLACE", read_replace),
+    ("RESTART", read_restart),
+    ("RUN", read_run),
+    ("SERVICE", read_service),
+    ("SET", read_set),
+    ("STAGE", read_stage),
+    ("START", read_start),
+    ("STOP", read_stop),
+    ("SYSRC", read_sysrc),
+    ("UMOUNT", read_umount),
+    ("USER", read_user),
+    ("VAR", read_var),
+    ("VOLUME", read_volume),
+    ("WORKDIR", read_workdir),
+];
+
+fn read_add(r: &mut Reader, _context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    const USAGE: &str = "usage: ADD [--verbose] <url> [<destination>]";
+    if empty {
+        r.usage(USAGE);
+    }
+    let spec = Spec {
+        flags: &["--verbose"],
+        valued: &[],
+    };
+    let (words, parsed) = r.options(&spec, USAGE);
+    let p = positionals(&words, &parsed);
+    if !empty && p.first().is_none_or(|u| is_empty(u)) {
+        r.usage(USAGE);
+    }
+    Instruction::Add {
+        url: p.first().cloned().unwrap_or_default(),
+        destination: p.get(1).cloned(),
+        flags: flag_words(&parsed, &["--verbose"]),
+    }
+}
+
+fn read_arg(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    if empty {
+        r.usage("usage: ARG <name>[[?]=[<default-value>]]");
+    } else if !MKVAR.is_match(text) {
+        r.usage(&format!("{text}: Invalid variable."));
+    }
+    let (left, default) = match text.split_once('=') {
+        Some((l, d)) => (l, Some(d.to_string())),
+        None => (text, None),
+    };
+    let optional = left.ends_with('?');
+    Instruction::Arg {
+        name: left.trim_end_matches('?').to_string(),
+        default,
+        required: !optional,
+        value: None,
+    }
+}
+
+fn read_clear(r: &mut Reader, _context: &Context) -> Instruction {
+    const USAGE: &str = "usage: CLEAR [entrypoint|user|workdir|stage]";
+    let words = r.tokens(false);
+    let what = words.first().map(|w| w.text.clone()).unwrap_or_default();
+    if !matches!(what.as_str(), "entrypoint" | "user" | "workdir" | "stage") {
+        r.usage(USAGE);
+    }
+    Instruction::Clear { what }
+}
+
+fn read_copy(r: &mut Reader, _context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    const USAGE: &str = "usage: COPY [--glob|--glob-left|--glob-right] [--verbose] [--jail <jail>] <source> [<destination>]";
+    if empty {
+        r.usage(USAGE);
+    }
+    let spec = Spec {
+        flags: &["--glob", "--glob-left", "--glob-right", "--verbose"],
+        valued: &["--jail"],
+    };
+    let (words, parsed) = r.options(&spec, USAGE);
+    let p = positionals(&words, &parsed);
+    if !empty && p.first().is_none_or(|s| is_empty(s)) {
+        r.usage(USAGE);
+    }
+    let from = match parsed.value("--jail") {
+        Some(jail) => CopyFrom::Jail(jail.to_string()),
+        None => CopyFrom::Template,
+    };
+    Instruction::Cp {
+        sources: p.first().cloned().into_iter().collect(),
+        destination: p.get(1).cloned().unwrap_or_default(),
+        from,
+        flags: flag_words(
+            &parsed,
+            &["--glob", "--glob-left", "--glob-right", "--verbose"],
+        ),
+    }
+}
+
+fn read_destroy(r: &mut Reader, _context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    const USAGE: &str = "usage: DESTROY [--force] [--with-all-dependents] <jail>";
+    if empty {
+        r.usage(USAGE);
+    }
+    let spec = Spec {
+        flags: &["--force", "--with-all-dependents"],
+        valued: &[],
+    };
+    let (words, parsed) = r.options(&spec, USAGE);
+    Instruction::Destroy {
+        jail: positionals(&words, &parsed)
+            .first()
+            .cloned()
+            .unwrap_or_default(),
+        flags: flag_words(&parsed, &["--force", "--with-all-dependents"]),
+    }
+}
+
+fn read_device(r: &mut Reader, _context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    let words = r.tokens(false);
+    if empty {
+        r.usage("usage: DEVICE <rulespec> ...");
+    }
+    Instruction::Device {
+        rules: texts(&words),
+    }
+}
+
+fn read_entrypoint(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    if empty {
+        r.usage("usage: ENTRYPOINT <program>");
+    }
+    Instruction::Entrypoint {
+        program: text.to_string(),
+    }
+}
+
+fn read_env(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    let (name, value) = match text.split_once('=') {
+        Some((n, v)) => (n, Some(v.to_string())),
+        None => (text, None),
+    };
+    if empty {
+        r.usage("usage: ENV <name>[=<value>]");
+    } else if !VAR.is_match(text) {
+        r.usage(&format!("{text}: Invalid environment variable."));
+    } else if value.as_deref().is_none_or(is_empty) {
+        r.usage(&format!(
+            "{name}: this environment variable requires a value."
+        ));
+    }
+    Instruction::Env {
+        name: name.to_string(),
+        value,
+    }
+}
+
+fn read_from(r: &mut Reader, context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    const USAGE: &str = "usage: FROM [--ajspec <name>] [--branch <branch>] [--entrypoint <entrypoint>|none] [--platform <platform>] <image>[:<tag>]";
+    if context.seen_from {
+        r.usage("FROM cannot be used more than once.");
+    }
+    if empty {
+        r.usage(USAGE);
+    }
+    let valued = &["--ajspec", "--branch", "--entrypoint", "--platform"];
+    let spec = Spec { flags: &[], valued };
+    let (words, parsed) = r.options(&spec, USAGE);
+    let image = positionals(&words, &parsed)
+        .first()
+        .cloned()
+        .unwrap_or_default();
+    if !empty && parsed.positional >= words.len() {
+        r.usage(USAGE);
+    }
+    Instruction::From {
+        image,
+        flags: flag_words(&parsed, valued),
+    }
+}
+
+fn read_global(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    let stripped = text.trim_start();
+    let name = stripped.split(' ').next().unwrap_or_default();
+    let line = text.split_once(' ').map(|(_, l)| l).unwrap_or_default();
+    if empty {
+        r.usage("usage: GLOBAL :<name>: [<instruction> [<args> ...]]");
+    } else if !GLOBAL_NAME.is_match(name) {
+        r.usage(&format!("{name}: Invalid global name."));
+    }
+    Instruction::Global {
+        name: name.to_string(),
+        line: line.to_string(),
+    }
+}
+
+fn read_include(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    match super::include::parse(text) {
+        Ok(spec) => Instruction::Include {
+            target: format!("{}+{}", spec.method, spec.target),
+            args: spec.args,
+        },
+        Err(message) => {
+            let end = text.len();
+            r.problem(ProblemKind::Include, 0, end, message);
+            Instruction::Include {
+                target: text.to_string(),
+                args: Vec::new(),
+            }
+        }
+    }
+}
+
+fn read_label(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    // `lib_jailparam_name` strips leading blanks from the key.
+    let (key, value) = match text.trim_start().split_once('=') {
+        Some(("", _)) => (text, None),
+        Some((k, v)) => (k, Some(v.to_string())),
+        None => (text.trim_start(), None),
+    };
+    if empty {
+        r.usage("usage: LABEL <key>=<value>");
+    } else if !LABEL_NAME.is_match(key) {
+        r.usage(&format!("Invalid label name '{key}'"));
+    }
+    Instruction::Label {
+        key: key.to_string(),
+        value,
+    }
+}
+
+fn read_login(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    // LOGIN never fails: a usage error only logs in as root once more.
+    let words = tokenizer::tokenize(text, false).unwrap_or_default();
+    let texts = texts(&words);
+    let spec = Spec {
+        flags: &[],
+        valued: &["--user"],
+    };
+    let user = options::parse(&texts, &spec)
+        .ok()
+        .and_then(|p| p.value("--user").map(str::to_string));
+    Instruction::Login { user }
+}
+
+fn read_mount(r: &mut Reader, _context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    const USAGE: &str = "usage: MOUNT [--nomount] [--nro [auto|<number>]] <device> <mountpoint> [<type>] [<options>] [<dump>] [<pass>]";
+    if empty {
+        r.usage(USAGE);
+    }
+    let spec = Spec {
+        flags: &["--nomount", "--nopersist"],
+        valued: &["--nro"],
+    };
+    let (words, parsed) = r.options(&spec, USAGE);
+    let p = positionals(&words, &parsed);
+    if !empty && p.len() < 2 {
+        r.usage(USAGE);
+    } else if p.iter().take(6).any(|f| is_empty(f)) {
+        r.usage("An empty field cannot be used in MOUNT.");
+    } else if p
+        .get(4)
+        .is_some_and(|d| !d.chars().all(|c| c.is_ascii_digit()))
+    {
+        r.usage("DUMP must be a number!");
+    } else if p
+        .get(5)
+        .is_some_and(|d| !d.chars().all(|c| c.is_ascii_digit()))
+    {
+        r.usage("PASS must be a number!");
+    }
+    Instruction::Mount {
+        args: p.into_iter().take(6).collect(),
+        flags: flag_words(&parsed, &["--nomount", "--nopersist", "--nro"]),
+    }
+}
+
+fn read_option(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    if empty {
+        r.usage("usage: OPTION <option>");
+    }
+    Instruction::JailOption {
+        option: text.to_string(),
+    }
+}
+
+fn read_raw(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    Instruction::Raw {
+        code: text.to_string(),
+    }
+}
+
+fn read_replace(r: &mut Reader, _context: &Context) -> Instruction {
+    let words = texts(&r.tokens(false));
+    let get = |i: usize| words.get(i).cloned();
+    if get(0).is_none_or(|f| is_empty(&f)) || get(1).is_none_or(|k| is_empty(&k)) {
+        r.usage("usage: REPLACE <file> <keyword> [<value>] [<output>]");
+    }
+    Instruction::Replace {
+        file: get(0).unwrap_or_default(),
+        keyword: get(1).unwrap_or_default(),
+        value: get(2),
+        output: get(3).filter(|o| !is_empty(o)),
+    }
+}
+
+fn read_restart(_r: &mut Reader, _context: &Context) -> Instruction {
+    Instruction::Restart
+}
+
+fn read_start(_r: &mut Reader, _context: &Context) -> Instruction {
+    Instruction::Start
+}
+
+fn read_stop(_r: &mut Reader, _context: &Context) -> Instruction {
+    Instruction::Stop
+}
+
+fn read_run(r: &mut Reader, _context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    const USAGE: &str = "usage: RUN [--maintain-env] [--noclean] [--juser <username>|--huser <username>] [<command> [<args> ...]]";
+    if empty {
+        r.usage(USAGE);
+    }
+    let flags = &["--maintain-env", "--noclean"];
+    let spec = Spec {
+        flags,
+        valued: &["--juser", "--huser"],
+    };
+    let (words, parsed) = r.options(&spec, USAGE);
+    Instruction::Run {
+        command: positionals(&words, &parsed),
+        flags: flag_words(
+            &parsed,
+            &["--maintain-env", "--noclean", "--juser", "--huser"],
+        ),
+    }
+}
+
+fn read_service(r: &mut Reader, _context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    const USAGE: &str = "usage: SERVICE [--jail] <args> ...";
+    if empty {
+        r.usage(USAGE);
+    }
+    let (words, parsed) = r.options(
+        &Spec {
+            flags: &["--jail"],
+            valued: &[],
+        },
+        USAGE,
+    );
+    // makejail/cmd/all/SERVICE:86-105: the host's `service -j J`
+    // unless --jail.
+    let runner = if parsed.has("--jail") {
+        Runner::Jail
+    } else {
+        Runner::Host
+    };
+    Instruction::Service {
+        args: positionals(&words, &parsed),
+        runner,
+    }
+}
+
+fn read_set(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    const USAGE: &str =
+        "usage: SET [--mark] [--column <column>] [--row <row>] <parameter>[=<value>]";
+    if empty {
+        r.usage(USAGE);
+    }
+    let spec = Spec {
+        flags: &["--mark"],
+        valued: &["--column", "--row"],
+    };
+    let (_, parsed) = r.options(&spec, USAGE);
+    let quoted = tokenizer::tokenize(text, true).unwrap_or_default();
+    let parameters: Vec<String> = quoted
+        .iter()
+        .skip(parsed.positional)
+        .map(|w| w.text.clone())
+        .collect();
+    if !empty && parameters.is_empty() {
+        r.usage(USAGE);
+    }
+    Instruction::Set {
+        parameters: vec![parameters.join(" ")],
+        flags: flag_words(&parsed, &["--mark", "--column", "--row"]),
+    }
+}
+
+fn read_stage(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    if empty {
+        r.usage("usage: STAGE <stage>");
+    } else if !stages::is_valid(text) {
+        let message = match text.strip_prefix("custom:") {
+            Some(custom) => format!(
+                "{}: Invalid custom stage.",
+                if custom.is_empty() { text } else { custom }
+            ),
+            None => format!("{text}: stage not found."),
+        };
+        let end = text.len();
+        r.problem(ProblemKind::InvalidStage, 0, end, message);
+    }
+    Instruction::Stage {
+        name: text.to_string(),
+    }
+}
+
+fn read_sysrc(r: &mut Reader, _context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    const USAGE: &str = "usage: SYSRC [--jexec [--jail]|--local] <name>[[+|-]=<value>] ...";
+    if empty {
+        r.usage(USAGE);
+    }
+    let spec = Spec {
+        flags: &["--jail", "--jexec", "--local"],
+        valued: &[],
+    };
+    let (words, parsed) = r.options(&spec, USAGE);
+    // makejail/cmd/all/SYSRC:91-113: the host's `sysrc -j J`
+    // unless --jail (the jail's own sysrc, through jexec).
+    let runner = if parsed.has("--local") {
+        Runner::Local
+    } else if parsed.has("--jail") {
+        Runner::Jail
+    } else {
+        Runner::Host
+    };
+    Instruction::Sysrc {
+        args: positionals(&words, &parsed),
+        runner,
+    }
+}
+
+fn read_umount(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    if empty {
+        r.usage("usage: UMOUNT <mountpoint>");
+    }
+    Instruction::Umount {
+        mountpoint: text.to_string(),
+    }
+}
+
+fn read_user(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    if empty {
+        r.usage("usage: USER <user>");
+    }
+    Instruction::User {
+        user: text.to_string(),
+    }
+}
+
+fn read_var(r: &mut Reader, _context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    const USAGE: &str = "usage: VAR [--make-arg-env] [--noexpand] <name>[=<default-value>]";
+    if empty {
+        r.usage(USAGE);
+    }
+    let spec = Spec {
+        flags: &["--make-arg-env", "--noexpand"],
+        valued: &[],
+    };
+    let (words, parsed) = r.options(&spec, USAGE);
+    let joined = positionals(&words, &parsed).join(" ");
+    if !empty && !VAR.is_match(&joined) {
+        r.usage(&format!("{joined}: Invalid variable."));
+    }
+    let (name, value) = match joined.split_once('=') {
+        Some((n, v)) => (n.to_string(), Some(v.to_string())),
+        None => (joined.clone(), None),
+    };
+    Instruction::Var {
+        name,
+        value,
+        make_arg_env: parsed.has("--make-arg-env"),
+        noexpand: parsed.has("--noexpand"),
+    }
+}
+
+fn read_volume(r: &mut Reader, _context: &Context) -> Instruction {
+    let empty = is_empty(r.text);
+    const USAGE: &str = "usage: VOLUME [--group <gid>] [--mountpoint <mountpoint>] [--owner <owner>] [--perm <mode>] [--type <type>] <volume>";
+    if empty {
+        r.usage(USAGE);
+    }
+    let valued = &["--group", "--mountpoint", "--owner", "--perm", "--type"];
+    let (words, parsed) = r.options(&Spec { flags: &[], valued }, USAGE);
+    Instruction::Volume {
+        volume: positionals(&words, &parsed)
+            .first()
+            .cloned()
+            .unwrap_or_default(),
+        flags: flag_words(&parsed, valued),
+    }
+}
+
+fn read_workdir(r: &mut Reader, _context: &Context) -> Instruction {
+    let text = r.text;
+    let empty = is_empty(r.text);
+    if empty {
+        r.usage("usage: WORKDIR <directory>");
+    }
+    Instruction::Workdir {
+        dir: text.to_string(),
     }
 }
 
@@ -732,7 +823,7 @@ const CMD_OPTIONS: Spec = Spec {
     valued: &["--env", "--juser", "--huser", "--workdir"],
 };
 
-fn read_cmd(r: &mut Reader) -> Instruction {
+fn read_cmd(r: &mut Reader, _context: &Context) -> Instruction {
     const USAGE: &str = "usage: CMD [--jexec] [--noclean] [--env <name>[=<value>]] [--juser <username>|--huser <username>] [--workdir <directory>] <cmd> [<args> ...]";
     let empty = is_empty(r.text);
     if empty {
@@ -783,7 +874,7 @@ fn read_cmd(r: &mut Reader) -> Instruction {
     }
 }
 
-fn read_pkg(r: &mut Reader) -> Instruction {
+fn read_pkg(r: &mut Reader, _context: &Context) -> Instruction {
     const USAGE: &str = "usage: PKG [[--chroot|--jexec [--jail]|--local]] <package> ...";
     if is_empty(r.text) {
         r.usage(USAGE);
@@ -844,7 +935,7 @@ fn read_pkg(r: &mut Reader) -> Instruction {
     }
 }
 
-fn read_exec(r: &mut Reader) -> Instruction {
+fn read_exec(r: &mut Reader, _context: &Context) -> Instruction {
     const USAGE: &str = "usage: EXEC [--continue-with-errors] [--verbose] [[--after-include <makejail>] ...] [[--arg <parameter>[=<value>]] ...] [[--before-include <makejail>] ...] [[--build-arg <parameter>[=<value>]] ...] [[--option <option>] ...] --file <makejail> --name <name>";
     if is_empty(r.text) {
         r.usage(USAGE);

@@ -202,164 +202,190 @@ fn read_set_cmd(line: &str, reading: &mut Reading) {
 
 /// What a command line means, with pot's validation of its values.
 fn meaning(name: &str, o: &Options, problems: &mut Vec<Found>, line: &str) -> Instruction {
-    let mut invalid = |message: String| {
-        problems.push(Found {
-            kind: ProblemKind::Usage,
-            start: 0,
-            end: line.len(),
-            message,
-        })
+    let mut invalid = Invalid {
+        problems,
+        end: line.len(),
     };
     match name {
-        "add-dep" => {
-            let pot = o.last('P').unwrap_or_default().to_string();
-            if pot.is_empty() {
-                invalid("add-dep: -P (the pot to depend on) is missing".into());
-            }
-            Instruction::DependsOn { pot }
-        }
-        "set-attribute" => {
-            let attr = o.last('A').unwrap_or_default().to_string();
-            let value = o.last('V').unwrap_or_default().to_string();
-            match ATTRIBUTES.iter().find(|(a, _)| *a == attr) {
-                None if attr.is_empty() => {
-                    invalid("set-attribute: -A (the attribute) is missing".into())
-                }
-                None => invalid(format!("set-attribute: {attr} is not a valid attribute")),
-                Some(_) if value.is_empty() => invalid(format!(
-                    "set-attribute: -V (the value of {attr}) is missing"
-                )),
-                Some((_, "bool")) if boolean(&value).is_none() => invalid(format!(
-                    "set-attribute: {value} is not a valid value for the boolean {attr} (yes/no, true/false, on/off)"
-                )),
-                Some((_, "uint")) if !value.chars().all(|c| c.is_ascii_digit()) => invalid(
-                    format!("set-attribute: {value} is not a natural number ({attr})"),
-                ),
-                Some((_, "ipc")) if !matches!(value.as_str(), "new" | "inherit" | "disable") => {
-                    invalid(format!(
-                        "set-attribute: {value} is not new, inherit or disable ({attr})"
-                    ))
-                }
-                _ => {}
-            }
-            let value = boolean(&value)
-                .filter(|_| is_bool(&attr))
-                .map_or(value, str::to_string);
-            Instruction::Attribute { name: attr, value }
-        }
-        "copy-in" | "copy-in-flv" => {
-            let source = o.last('s').unwrap_or_default().to_string();
-            let destination = o.last('d').unwrap_or_default().to_string();
-            if source.is_empty() {
-                invalid(format!("{name}: -s (the source) is missing"));
-            }
-            if destination.is_empty() {
-                invalid(format!("{name}: -d (the destination) is missing"));
-            } else if !destination.starts_with('/') {
-                invalid(format!(
-                    "{name}: the destination {destination} must be an absolute path"
-                ));
-            }
-            let flags = ['c', 'F']
-                .into_iter()
-                .filter(|f| o.has(*f))
-                .map(|f| format!("-{f}"))
-                .collect();
-            Instruction::Cp {
-                sources: vec![source],
-                destination,
-                from: if name == "copy-in-flv" {
-                    CopyFrom::Template
-                } else {
-                    CopyFrom::Host
-                },
-                flags,
-            }
-        }
-        "mount-in" => {
-            let mountpoint = o.last('m').unwrap_or_default().to_string();
-            let sources: Vec<(char, &str)> = ['d', 'z', 'f']
-                .into_iter()
-                .filter_map(|k| o.last(k).map(|v| (k, v)))
-                .collect();
-            if mountpoint.is_empty() {
-                invalid("mount-in: -m (the mount point) is missing".into());
-            } else if !mountpoint.starts_with('/') || mountpoint == "/" || mountpoint.contains(' ')
-            {
-                invalid(format!(
-                    "mount-in: {mountpoint} must be an absolute path other than /"
-                ));
-            }
-            if sources.len() != 1 {
-                invalid("mount-in: give exactly one of -d, -z or -f".into());
-            }
-            if o.has('w') && sources.first().is_some_and(|(k, _)| *k == 'd') {
-                invalid("mount-in: -w only works with -z or -f".into());
-            }
-            let mut flags: Vec<String> = sources
-                .first()
-                .map(|(k, _)| format!("-{k}"))
-                .into_iter()
-                .collect();
-            flags.extend(
-                ['r', 'w']
-                    .into_iter()
-                    .filter(|f| o.has(*f))
-                    .map(|f| format!("-{f}")),
-            );
-            Instruction::Mount {
-                args: vec![
-                    sources
-                        .first()
-                        .map(|(_, v)| v.to_string())
-                        .unwrap_or_default(),
-                    mountpoint,
-                ],
-                flags,
-            }
-        }
-        "set-rss" => {
-            let mut args = Vec::new();
-            if let Some(c) = o.last('C') {
-                if c.parse::<u64>().map_or(true, |n| n == 0) {
-                    invalid(format!("set-rss: -C {c} is not a number of CPUs"));
-                }
-                args.push(format!("cpus={c}"));
-            }
-            if let Some(m) = o.last('M') {
-                let digits = m.trim_end_matches(['b', 'B', 'k', 'K', 'm', 'M', 'g', 'G']);
-                if digits.is_empty()
-                    || m.len() - digits.len() > 1
-                    || !digits.chars().all(|c| c.is_ascii_digit())
-                    || digits.chars().all(|c| c == '0')
-                {
-                    invalid(format!("set-rss: -M {m} is not a memory size"));
-                }
-                args.push(format!("memory={m}"));
-            }
-            Instruction::Limits { args }
-        }
-        "export-ports" => {
-            let ports = o.all('e');
-            if ports.is_empty() {
-                invalid("export-ports: -e (a port) is missing".into());
-            }
-            Instruction::Rdr { args: ports }
-        }
-        "set-env" => {
-            let vars = o.all('E');
-            if vars.is_empty() {
-                invalid("set-env: -E (a variable) is missing".into());
-            }
-            for var in vars.iter().filter(|v| !v.contains('=')) {
-                invalid(format!("set-env: {var} is not NAME=VALUE"));
-            }
-            Instruction::SetEnv { vars }
-        }
+        "add-dep" => add_dep(o, &mut invalid),
+        "set-attribute" => set_attribute(o, &mut invalid),
+        "copy-in" | "copy-in-flv" => copy_in(name, o, &mut invalid),
+        "mount-in" => mount_in(o, &mut invalid),
+        "set-rss" => set_rss(o, &mut invalid),
+        "export-ports" => export_ports(o, &mut invalid),
+        "set-env" => set_env(o, &mut invalid),
         _ => Instruction::Ignored {
             line: line.to_string(),
         },
     }
+}
+
+/// Where a command's usage problems go: over the whole line.
+struct Invalid<'a> {
+    problems: &'a mut Vec<Found>,
+    end: usize,
+}
+
+impl Invalid<'_> {
+    fn report(&mut self, message: String) {
+        self.problems.push(Found {
+            kind: ProblemKind::Usage,
+            start: 0,
+            end: self.end,
+            message,
+        });
+    }
+}
+
+fn add_dep(o: &Options, invalid: &mut Invalid) -> Instruction {
+    let pot = o.last('P').unwrap_or_default().to_string();
+    if pot.is_empty() {
+        invalid.report("add-dep: -P (the pot to depend on) is missing".into());
+    }
+    Instruction::DependsOn { pot }
+}
+
+fn set_attribute(o: &Options, invalid: &mut Invalid) -> Instruction {
+    let attr = o.last('A').unwrap_or_default().to_string();
+    let value = o.last('V').unwrap_or_default().to_string();
+    match ATTRIBUTES.iter().find(|(a, _)| *a == attr) {
+            None if attr.is_empty() => {
+                invalid.report("set-attribute: -A (the attribute) is missing".into())
+            }
+            None => invalid.report(format!("set-attribute: {attr} is not a valid attribute")),
+            Some(_) if value.is_empty() => invalid.report(format!(
+                "set-attribute: -V (the value of {attr}) is missing"
+            )),
+            Some((_, "bool")) if boolean(&value).is_none() => invalid.report(format!(
+                "set-attribute: {value} is not a valid value for the boolean {attr} (yes/no, true/false, on/off)"
+            )),
+            Some((_, "uint")) if !value.chars().all(|c| c.is_ascii_digit()) => invalid.report(
+                format!("set-attribute: {value} is not a natural number ({attr})"),
+            ),
+            Some((_, "ipc")) if !matches!(value.as_str(), "new" | "inherit" | "disable") => {
+                invalid.report(format!(
+                    "set-attribute: {value} is not new, inherit or disable ({attr})"
+                ))
+            }
+            _ => {}
+        }
+    let value = boolean(&value)
+        .filter(|_| is_bool(&attr))
+        .map_or(value, str::to_string);
+    Instruction::Attribute { name: attr, value }
+}
+
+fn copy_in(name: &str, o: &Options, invalid: &mut Invalid) -> Instruction {
+    let source = o.last('s').unwrap_or_default().to_string();
+    let destination = o.last('d').unwrap_or_default().to_string();
+    if source.is_empty() {
+        invalid.report(format!("{name}: -s (the source) is missing"));
+    }
+    if destination.is_empty() {
+        invalid.report(format!("{name}: -d (the destination) is missing"));
+    } else if !destination.starts_with('/') {
+        invalid.report(format!(
+            "{name}: the destination {destination} must be an absolute path"
+        ));
+    }
+    let flags = ['c', 'F']
+        .into_iter()
+        .filter(|f| o.has(*f))
+        .map(|f| format!("-{f}"))
+        .collect();
+    Instruction::Cp {
+        sources: vec![source],
+        destination,
+        from: if name == "copy-in-flv" {
+            CopyFrom::Template
+        } else {
+            CopyFrom::Host
+        },
+        flags,
+    }
+}
+
+fn mount_in(o: &Options, invalid: &mut Invalid) -> Instruction {
+    let mountpoint = o.last('m').unwrap_or_default().to_string();
+    let sources: Vec<(char, &str)> = ['d', 'z', 'f']
+        .into_iter()
+        .filter_map(|k| o.last(k).map(|v| (k, v)))
+        .collect();
+    if mountpoint.is_empty() {
+        invalid.report("mount-in: -m (the mount point) is missing".into());
+    } else if !mountpoint.starts_with('/') || mountpoint == "/" || mountpoint.contains(' ') {
+        invalid.report(format!(
+            "mount-in: {mountpoint} must be an absolute path other than /"
+        ));
+    }
+    if sources.len() != 1 {
+        invalid.report("mount-in: give exactly one of -d, -z or -f".into());
+    }
+    if o.has('w') && sources.first().is_some_and(|(k, _)| *k == 'd') {
+        invalid.report("mount-in: -w only works with -z or -f".into());
+    }
+    let mut flags: Vec<String> = sources
+        .first()
+        .map(|(k, _)| format!("-{k}"))
+        .into_iter()
+        .collect();
+    flags.extend(
+        ['r', 'w']
+            .into_iter()
+            .filter(|f| o.has(*f))
+            .map(|f| format!("-{f}")),
+    );
+    Instruction::Mount {
+        args: vec![
+            sources
+                .first()
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default(),
+            mountpoint,
+        ],
+        flags,
+    }
+}
+
+fn set_rss(o: &Options, invalid: &mut Invalid) -> Instruction {
+    let mut args = Vec::new();
+    if let Some(c) = o.last('C') {
+        if c.parse::<u64>().map_or(true, |n| n == 0) {
+            invalid.report(format!("set-rss: -C {c} is not a number of CPUs"));
+        }
+        args.push(format!("cpus={c}"));
+    }
+    if let Some(m) = o.last('M') {
+        let digits = m.trim_end_matches(['b', 'B', 'k', 'K', 'm', 'M', 'g', 'G']);
+        if digits.is_empty()
+            || m.len() - digits.len() > 1
+            || !digits.chars().all(|c| c.is_ascii_digit())
+            || digits.chars().all(|c| c == '0')
+        {
+            invalid.report(format!("set-rss: -M {m} is not a memory size"));
+        }
+        args.push(format!("memory={m}"));
+    }
+    Instruction::Limits { args }
+}
+
+fn export_ports(o: &Options, invalid: &mut Invalid) -> Instruction {
+    let ports = o.all('e');
+    if ports.is_empty() {
+        invalid.report("export-ports: -e (a port) is missing".into());
+    }
+    Instruction::Rdr { args: ports }
+}
+
+fn set_env(o: &Options, invalid: &mut Invalid) -> Instruction {
+    let vars = o.all('E');
+    if vars.is_empty() {
+        invalid.report("set-env: -E (a variable) is missing".into());
+    }
+    for var in vars.iter().filter(|v| !v.contains('=')) {
+        invalid.report(format!("set-env: {var} is not NAME=VALUE"));
+    }
+    Instruction::SetEnv { vars }
 }
 
 fn is_bool(attribute: &str) -> bool {
