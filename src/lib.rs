@@ -1,6 +1,9 @@
 //! jailwright: read, lint, convert and apply FreeBSD jail templates
 //! (Bastillefile, Makejail, pot flavours) through one common IR.
 
+// Small functions: clippy.toml sets the threshold.
+#![deny(clippy::too_many_lines)]
+
 pub mod bootstrap;
 pub mod cli;
 pub mod convert;

@@ -93,31 +93,10 @@ pub fn run(args: ApplyArgs) -> i32 {
     };
     // A killed run's transaction may have left the root unmounted or its
     // clone in the dataset's place: finished or undone before anything.
-    // When there was nothing to recover, the dataset found stands (no
-    // second lookup) and so does its store (no second recovery).
-    let mut standing: Option<Option<String>> = None;
-    let mut recovered: Option<ZfsSnapshots> = None;
-    if args.snapshots != SnapshotMode::Off {
-        let named = args.dataset.clone().or_else(|| dataset_of(&root));
-        let outcome = match &named {
-            // A dry run decides over the dataset as it stands.
-            Some(dataset) if !args.dry_run => {
-                let mut store = ZfsSnapshots::new(dataset.clone());
-                let outcome = store.recover();
-                recovered = Some(store);
-                outcome
-            }
-            _ => Ok(None),
-        };
-        match outcome {
-            Ok(Some(done)) => {
-                errln!("jailwright: {done}");
-                recovered = None;
-            }
-            Ok(None) => standing = Some(named),
-            Err(e) => return trouble(format!("{e}; nothing else was changed")),
-        }
-    }
+    let (standing, recovered) = match recover(&args, &root) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
     if let TargetSpec::Root(_) = &plan.target
         && let Err(e) = target_check::check_root(&root, &plan)
     {
@@ -125,19 +104,9 @@ pub fn run(args: ApplyArgs) -> i32 {
     }
     // The dataset must be mounted at the root, or its snapshots and
     // rollbacks would not hold what apply changes.
-    let dataset = match args.snapshots {
-        SnapshotMode::Off => None,
-        _ => match standing {
-            Some(None) => None,
-            Some(Some(named)) => match dataset_for(&root, Some(&named)) {
-                Ok(dataset) => dataset,
-                Err(e) => return trouble(format!("{e}; nothing was changed")),
-            },
-            None => match dataset_for(&root, args.dataset.as_deref()) {
-                Ok(dataset) => dataset,
-                Err(e) => return trouble(format!("{e}; nothing was changed")),
-            },
-        },
+    let dataset = match dataset(&args, standing, &root) {
+        Ok(dataset) => dataset,
+        Err(code) => return code,
     };
     // What a killed apply left running in the root; each step's own group.
     if let TargetSpec::Root(_) = &plan.target
@@ -181,20 +150,7 @@ pub fn run(args: ApplyArgs) -> i32 {
     };
     if args.dry_run {
         let store = store.as_mut().map(|s| s as &mut dyn Snapshots);
-        return match foresee(&plan, &digests, &mut target, store, options.policy()) {
-            Ok(foresight) => report_foresight(&plan, &foresight, json),
-            Err(cause) => {
-                let failure = Failure {
-                    cause: Box::new(cause),
-                    rollback: Rollback::NothingRan,
-                };
-                if json {
-                    let ledger = Ledger::new(&plan).failed(&failure, true);
-                    ledger.print();
-                }
-                report_failure(&failure)
-            }
-        };
+        return dry_run(&plan, &digests, &mut target, store, options, json);
     }
     let snapshots = store.is_some();
     let mut ledger = Ledger::new(&plan);
@@ -213,27 +169,7 @@ pub fn run(args: ApplyArgs) -> i32 {
     );
     progress.finish();
     let code = match result {
-        Ok(report) => {
-            if json {
-                let ledger = ledger.succeeded(&report);
-                ledger.print();
-            }
-            if !json && report.up_to_date {
-                outln!("up to date: nothing ran ({} step(s))", report.reused);
-            } else if !json {
-                outln!(
-                    "applied: {} step(s) run, {} reused{}",
-                    report.ran,
-                    report.reused,
-                    if report.snapshots {
-                        ""
-                    } else {
-                        " (no snapshots)"
-                    }
-                );
-            }
-            EXIT_OK
-        }
+        Ok(report) => report_success(&report, ledger, json),
         Err(failure) => {
             if json {
                 let ledger = ledger.failed(&failure, snapshots);
@@ -246,6 +182,101 @@ pub fn run(args: ApplyArgs) -> i32 {
         Some(signal) => trouble(format!("stopped by {signal}")),
         None => code,
     }
+}
+
+/// A killed run's transaction, finished or undone. When there was nothing
+/// to recover, the dataset found stands (no second lookup) and so does its
+/// store (no second recovery): `(standing, recovered)`.
+#[allow(clippy::type_complexity)]
+fn recover(
+    args: &ApplyArgs,
+    root: &std::path::Path,
+) -> Result<(Option<Option<String>>, Option<ZfsSnapshots>), i32> {
+    let mut standing: Option<Option<String>> = None;
+    let mut recovered: Option<ZfsSnapshots> = None;
+    if args.snapshots != SnapshotMode::Off {
+        let named = args.dataset.clone().or_else(|| dataset_of(root));
+        let outcome = match &named {
+            // A dry run decides over the dataset as it stands.
+            Some(dataset) if !args.dry_run => {
+                let mut store = ZfsSnapshots::new(dataset.clone());
+                let outcome = store.recover();
+                recovered = Some(store);
+                outcome
+            }
+            _ => Ok(None),
+        };
+        match outcome {
+            Ok(Some(done)) => {
+                errln!("jailwright: {done}");
+                recovered = None;
+            }
+            Ok(None) => standing = Some(named),
+            Err(e) => return Err(trouble(format!("{e}; nothing else was changed"))),
+        }
+    }
+    Ok((standing, recovered))
+}
+
+/// The dataset mounted at the root (its snapshots and rollbacks must hold
+/// what apply changes), from the one `recover` found standing.
+fn dataset(
+    args: &ApplyArgs,
+    standing: Option<Option<String>>,
+    root: &std::path::Path,
+) -> Result<Option<String>, i32> {
+    let found = match (args.snapshots, standing) {
+        (SnapshotMode::Off, _) | (_, Some(None)) => return Ok(None),
+        (_, Some(Some(named))) => dataset_for(root, Some(&named)),
+        (_, None) => dataset_for(root, args.dataset.as_deref()),
+    };
+    found.map_err(|e| trouble(format!("{e}; nothing was changed")))
+}
+
+/// `--dry-run`: what a run would do, decided as a run decides.
+fn dry_run(
+    plan: &crate::exec::plan::Plan,
+    digests: &[String],
+    target: &mut HostTarget,
+    store: Option<&mut dyn Snapshots>,
+    options: Options,
+    json: bool,
+) -> i32 {
+    match foresee(plan, digests, target, store, options.policy()) {
+        Ok(foresight) => report_foresight(plan, &foresight, json),
+        Err(cause) => {
+            let failure = Failure {
+                cause: Box::new(cause),
+                rollback: Rollback::NothingRan,
+            };
+            if json {
+                let ledger = Ledger::new(plan).failed(&failure, true);
+                ledger.print();
+            }
+            report_failure(&failure)
+        }
+    }
+}
+
+fn report_success(report: &crate::exec::apply::Report, ledger: Ledger, json: bool) -> i32 {
+    if json {
+        let ledger = ledger.succeeded(report);
+        ledger.print();
+    } else if report.up_to_date {
+        outln!("up to date: nothing ran ({} step(s))", report.reused);
+    } else {
+        outln!(
+            "applied: {} step(s) run, {} reused{}",
+            report.ran,
+            report.reused,
+            if report.snapshots {
+                ""
+            } else {
+                " (no snapshots)"
+            }
+        );
+    }
+    EXIT_OK
 }
 
 /// `--dry-run`: which steps a run would reuse and which it would run.

@@ -364,30 +364,19 @@ pub fn carried(doc: &Document) -> Vec<Carried> {
 /// Why a step of several lines is shipped whole.
 const LINES: &str = "several lines run as one script";
 
-/// What every emitter does with a flavour script and with a construct of
-/// one manager only.
-enum Shared {
-    /// The script's lines as steps.
-    Lifted(Vec<op::Op>),
-    /// The script, to ship and run whole.
-    Whole(script::Whole),
-    /// The construct, in its own dialect.
+/// A construct of one manager only, in the target: as written in its
+/// own dialect, lost anywhere else. (A flavour script is lifted into steps
+/// with `script::lift`, or run whole.)
+enum Native {
     Verbatim(String),
     Lost(Loss),
 }
 
-fn shared(located: &op::Located, target: Dialect) -> Option<Shared> {
-    match &located.op {
-        op::Op::Script { text, .. } => Some(match script::lift(text) {
-            Ok(ops) => Shared::Lifted(ops),
-            Err(why) => Shared::Whole(why),
-        }),
-        op::Op::Native { dialect, what } => Some(if *dialect == target {
-            Shared::Verbatim(located.written.clone())
-        } else {
-            Shared::Lost(what.clone())
-        }),
-        _ => None,
+fn native(located: &op::Located, dialect: Dialect, what: &Loss, target: Dialect) -> Native {
+    if dialect == target {
+        Native::Verbatim(located.written.clone())
+    } else {
+        Native::Lost(what.clone())
     }
 }
 

@@ -144,6 +144,11 @@ impl Reading<'_> {
         native(self.dialect, code, message, suggestion)
     }
 
+    /// A jail parameter, or what only the source's manager configures.
+    fn param(&self, op: Option<Op>, what: &str) -> Mapped {
+        op.map_or_else(|| self.manager(what), Mapped::One)
+    }
+
     /// Something only the source's manager configures.
     fn manager(&self, what: &str) -> Mapped {
         self.native(
@@ -162,7 +167,6 @@ fn operation(step: &Step, context: &Context) -> Mapped {
         state: context.state,
         params: context.params,
     };
-    let keyword = &step.name;
     match &step.instruction {
         I::Arg {
             name,
@@ -198,17 +202,7 @@ fn operation(step: &Step, context: &Context) -> Mapped {
             parents: false,
         }),
         I::Mount { args, flags } => mount(&r, args, flags),
-        I::Rdr { args } => match redirect(r.dialect, args) {
-            Some(op) => Mapped::Many(op),
-            None => r.native(
-                "CV005",
-                format!(
-                    "{keyword} {}: not a simple port redirection",
-                    args.join(" ")
-                ),
-                "forward the port with the target manager",
-            ),
-        },
+        I::Rdr { args } => rdr(&r, args),
         I::JailOption { option } => jail_option(&r, option),
         I::LineInFile { line, file } => Mapped::One(Op::LineInFile {
             line: line.clone(),
@@ -247,20 +241,15 @@ fn operation(step: &Step, context: &Context) -> Mapped {
             value,
             output,
         } => replace(&r, file, keyword, value.as_deref(), output.as_deref()),
-        I::Attribute { name, value } => match super::jail_params::from_pot(name, value) {
-            Some(op) => Mapped::One(op),
-            None => r.manager(&format!("pot attribute {name}={value}")),
-        },
-        I::Config { args } => match super::jail_params::from_bastille(args) {
-            Some(op) => Mapped::One(op),
-            None => r.manager("jail.conf"),
-        },
-        I::Set { parameters, flags } => {
-            match super::jail_params::from_makejail(parameters, flags) {
-                Some(op) => Mapped::One(op),
-                None => r.manager("jail parameters"),
-            }
-        }
+        I::Attribute { name, value } => r.param(
+            super::jail_params::from_pot(name, value),
+            &format!("pot attribute {name}={value}"),
+        ),
+        I::Config { args } => r.param(super::jail_params::from_bastille(args), "jail.conf"),
+        I::Set { parameters, flags } => r.param(
+            super::jail_params::from_makejail(parameters, flags),
+            "jail parameters",
+        ),
         I::StartCommand { command } => r.manager(&format!("the start command `{command}`")),
         I::SetEnv { .. } => r.manager("the start command's environment"),
         I::DependsOn { pot } => r.manager(&format!("a dependency on pot {pot}")),
@@ -533,6 +522,21 @@ fn mount(r: &Reading, args: &[String], flags: &[String]) -> Mapped {
             "CV011",
             format!("MOUNT {}: too few fields", args.join(" ")),
             "fix the line",
+        ),
+    }
+}
+
+fn rdr(r: &Reading, args: &[String]) -> Mapped {
+    match redirect(r.dialect, args) {
+        Some(op) => Mapped::Many(op),
+        None => r.native(
+            "CV005",
+            format!(
+                "{} {}: not a simple port redirection",
+                r.step.name,
+                args.join(" ")
+            ),
+            "forward the port with the target manager",
         ),
     }
 }

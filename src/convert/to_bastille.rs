@@ -6,7 +6,7 @@ use super::ops::BASTILLE_CMD_DIR;
 use super::script::Whole;
 use super::words::{JAIL_NAME, jail_name_as, sh_word as quote, sh_words as words};
 use super::words::{in_root, jail_name_argument, without_cd};
-use super::{Carried, Emitter, LINES, Lost, OutputFile, Shared, shared};
+use super::{Carried, Emitter, LINES, Lost, Native, OutputFile, native, script};
 use crate::ir::{CopyFrom, Dialect, PkgAction};
 use crate::shell::cwd::depends_on_cwd;
 use crate::shell::params::Params;
@@ -109,52 +109,13 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op, params: &Params) {
             from,
             contents,
             ..
-        } => {
-            // bastille reads a CP source from the host when the text
-            // starts with `/`, from the template directory otherwise.
-            let source = match from {
-                CopyFrom::Host if source.starts_with('/') => source.clone(),
-                CopyFrom::Host => {
-                    e.note(
-                        located,
-                        Loss::new(
-                            "CV008",
-                            format!("{source}: a host path relative to where pot ran; bastille reads it in the template"),
-                            "make the path absolute, or copy the file into the template",
-                        ),
-                    );
-                    e.carry(source);
-                    source.clone()
-                }
-                _ => {
-                    e.carry(source);
-                    source.trim_start_matches('/').to_string()
-                }
-            };
-            let source = if *contents {
-                format!("{}/", source.trim_end_matches('/'))
-            } else {
-                source
-            };
-            format!("CP {} {}", quote(&source), quote(destination))
-        }
+        } => copy_line(e, located, source, destination, from, *contents),
         Op::Mount {
             source,
             target,
             fstype,
             options,
-        } => {
-            if fstype == "nullfs" && options == "ro" {
-                format!("MOUNT {} {}", quote(source), quote(target))
-            } else {
-                format!(
-                    "MOUNT {} {} {fstype} {} 0 0",
-                    quote(source),
-                    quote(target),
-                    quote(options)
-                )
-            }
-        }
+        } => mount_line(source, target, fstype, options),
         Op::Redirect {
             proto,
             host_port,
@@ -177,25 +138,73 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op, params: &Params) {
                 quote(&jail_params::written(name, value.as_deref()))
             )
         }
-        Op::Script { name, text } => match shared(located, Dialect::Bastille) {
-            Some(Shared::Lifted(ops)) => {
+        Op::Script { name, text } => match script::lift(text) {
+            Ok(ops) => {
                 for lifted in &ops {
                     emit_op(e, located, lifted, params);
                 }
                 return;
             }
-            Some(Shared::Whole(why)) => {
+            Err(why) => {
                 return stage_script(e, located, name, text, None, Some(why), params);
             }
-            _ => unreachable!("a script is lifted or whole"),
         },
-        Op::Native { .. } => match shared(located, Dialect::Bastille) {
-            Some(Shared::Verbatim(line)) => line,
-            Some(Shared::Lost(loss)) => return e.lose(located, loss),
-            _ => unreachable!("a native construct is verbatim or lost"),
+        Op::Native { dialect, what } => match native(located, *dialect, what, Dialect::Bastille) {
+            Native::Verbatim(line) => line,
+            Native::Lost(loss) => return e.lose(located, loss),
         },
     };
     e.lines.push(line);
+}
+
+/// bastille CP: it reads a source from the host when the text starts with
+/// `/`, from the template directory otherwise.
+fn copy_line(
+    e: &mut Emitter,
+    located: &Located,
+    source: &str,
+    destination: &str,
+    from: &CopyFrom,
+    contents: bool,
+) -> String {
+    let source = match from {
+        CopyFrom::Host if source.starts_with('/') => source.to_string(),
+        CopyFrom::Host => {
+            e.note(
+                    located,
+                    Loss::new(
+                        "CV008",
+                        format!("{source}: a host path relative to where pot ran; bastille reads it in the template"),
+                        "make the path absolute, or copy the file into the template",
+                    ),
+                );
+            e.carry(source);
+            source.to_string()
+        }
+        _ => {
+            e.carry(source);
+            source.trim_start_matches('/').to_string()
+        }
+    };
+    let source = if contents {
+        format!("{}/", source.trim_end_matches('/'))
+    } else {
+        source
+    };
+    format!("CP {} {}", quote(&source), quote(destination))
+}
+
+fn mount_line(source: &str, target: &str, fstype: &str, options: &str) -> String {
+    if fstype == "nullfs" && options == "ro" {
+        format!("MOUNT {} {}", quote(source), quote(target))
+    } else {
+        format!(
+            "MOUNT {} {} {fstype} {} 0 0",
+            quote(source),
+            quote(target),
+            quote(options)
+        )
+    }
 }
 
 /// A step of the operations (started in `/`) as the text of a Bastille

@@ -5,7 +5,7 @@ use super::words::{
     APPJAIL_JAILNAME, JAIL_NAME, jail_name_argument, jail_name_as, line_in_file_script, parent_dir,
     sh_word, sh_words,
 };
-use super::{Carried, Emitter, LINES, Lost, OutputFile, Shared, shared};
+use super::{Carried, Emitter, LINES, Lost, Native, OutputFile, native, script};
 use crate::dialect::makejail::tokenizer::tokenize;
 use crate::ir::{CopyFrom, Dialect, PkgAction};
 
@@ -243,22 +243,20 @@ fn emit_op(e: &mut Emitter, located: &Located, op: &Op) {
                 word(&super::jail_params::written(name, value.as_deref()))
             )
         }
-        Op::Script { name, text } => match shared(located, Dialect::Makejail) {
-            Some(Shared::Lifted(ops)) => {
+        Op::Script { name, text } => match script::lift(text) {
+            Ok(ops) => {
                 for lifted in &ops {
                     emit_op(e, located, lifted);
                 }
                 return;
             }
-            Some(Shared::Whole(why)) => {
+            Err(why) => {
                 return stage_script(e, located, name, text, None, why.reason());
             }
-            _ => unreachable!("a script is lifted or whole"),
         },
-        Op::Native { .. } => match shared(located, Dialect::Makejail) {
-            Some(Shared::Verbatim(line)) => line,
-            Some(Shared::Lost(loss)) => return e.lose(located, loss),
-            _ => unreachable!("a native construct is verbatim or lost"),
+        Op::Native { dialect, what } => match native(located, *dialect, what, Dialect::Makejail) {
+            Native::Verbatim(line) => line,
+            Native::Lost(loss) => return e.lose(located, loss),
         },
     };
     e.lines.push(line);

@@ -7,7 +7,7 @@ use super::script::REQUIRED;
 use super::words::{
     POT_NAME, jail_name_as, line_in_file_script, parent_dir, sh_word as quote, sh_words,
 };
-use super::{Carried, Emitter, Lost, OutputFile, Shared, script, shared};
+use super::{Carried, Emitter, Lost, Native, OutputFile, native, script};
 use crate::ir::{CopyFrom, Dialect, PkgAction};
 use crate::shell::params::Params;
 use crate::shell::quote::{literal, references_out_of_single_quotes};
@@ -245,34 +245,9 @@ impl Pot<'_> {
         match op {
             Op::Arg {
                 name,
-                default: None,
-                required: true,
-            } => {
-                self.e.note(
-                    located,
-                    Loss::new(
-                        "CV001",
-                        format!("ARG {name}: a flavour has no parameters; the script stops unless the environment of pot create sets {name}"),
-                        "set it in the environment of pot create",
-                    ),
-                );
-                self.args.push((name.clone(), String::new()));
-                self.params.push(name);
-                self.required.push(name.clone());
-            }
-            Op::Arg { name, default, .. } => {
-                let default = default.clone().unwrap_or_default();
-                self.e.note(
-                    located,
-                    Loss::new(
-                        "CV001",
-                        format!("ARG {name}: a flavour has no parameters; the script sets {name}={default} unless the environment does"),
-                        "set it in the environment of pot create, or edit the script",
-                    ),
-                );
-                self.params.push(name);
-                self.args.push((name.clone(), default));
-            }
+                default,
+                required,
+            } => self.arg(located, name, default.as_deref(), *required),
             Op::Shell { script, user } => self.step(script, user.as_deref()),
             Op::Pkg {
                 packages, action, ..
@@ -303,52 +278,12 @@ impl Pot<'_> {
                 target,
                 fstype,
                 options,
-            } => {
-                if fstype != "nullfs" {
-                    return self.e.lose(
-                        located,
-                        Loss::new(
-                            "CV005",
-                            format!("MOUNT of a {fstype}: pot mounts host directories (nullfs) and datasets"),
-                            "use mount-in -z for a dataset",
-                        ),
-                    );
-                }
-                let (Some(source), Some(target)) = (
-                    self.command_word(located, source),
-                    self.command_word(located, target),
-                ) else {
-                    return;
-                };
-                let ro = if options.split(',').any(|o| o == "ro") {
-                    " -r"
-                } else {
-                    ""
-                };
-                self.e
-                    .lines
-                    .push(format!("mount-in -d {source} -m {target}{ro}"));
-            }
+            } => self.mount(located, source, target, fstype, options),
             Op::Redirect {
                 proto,
                 host_port,
                 jail_port,
-            } => {
-                let spec = format!("{proto}:{jail_port}:{host_port}");
-                if let Some(spec) = self.command_word(located, &spec) {
-                    if self.ports.is_empty() {
-                        self.e.note(
-                            located,
-                            Loss::new(
-                                "CV008",
-                                "pot exports ports only from a pot whose network type is public-bridge or private-bridge; on inherit or alias (the default is inherit) it ignores them (export-ports.sh:93-96, start.sh:595-630)",
-                                "create the pot with -N public-bridge (or -N private-bridge -B BRIDGE)",
-                            ),
-                        );
-                    }
-                    self.ports.push(format!("-e {spec}"));
-                }
-            }
+            } => self.redirect(located, proto, host_port, jail_port),
             Op::LineInFile { line, file } => {
                 self.e.note(
                     located,
@@ -385,20 +320,103 @@ impl Pot<'_> {
                     "run pot start/stop around the flavour",
                 ),
             ),
-            Op::Script { text, .. } => match shared(located, Dialect::Pot) {
-                Some(Shared::Lifted(ops)) => ops.iter().for_each(|o| self.emit(located, o)),
+            Op::Script { text, .. } => match script::lift(text) {
+                Ok(ops) => ops.iter().for_each(|o| self.emit(located, o)),
                 // The source's own flavour script, whole (its interpreter
                 // line would repeat ours).
-                _ => {
+                Err(_) => {
                     let body: Vec<&str> = text.lines().filter(|l| !l.starts_with("#!")).collect();
                     self.step(&body.join("\n"), None);
                 }
             },
-            Op::Native { .. } => match shared(located, Dialect::Pot) {
-                Some(Shared::Verbatim(line)) => self.e.lines.push(line),
-                Some(Shared::Lost(loss)) => self.e.lose(located, loss),
-                _ => unreachable!("a native construct is verbatim or lost"),
+            Op::Native { dialect, what } => match native(located, *dialect, what, Dialect::Pot) {
+                Native::Verbatim(line) => self.e.lines.push(line),
+                Native::Lost(loss) => self.e.lose(located, loss),
             },
+        }
+    }
+
+    /// A flavour has no parameters: an ARG becomes a variable of the
+    /// script that the environment of pot create may set (and a required
+    /// one stops the script when it does not).
+    fn arg(&mut self, located: &Located, name: &str, default: Option<&str>, required: bool) {
+        if default.is_none() && required {
+            self.e.note(
+                located,
+                Loss::new(
+                    "CV001",
+                    format!("ARG {name}: a flavour has no parameters; the script stops unless the environment of pot create sets {name}"),
+                    "set it in the environment of pot create",
+                ),
+            );
+            self.args.push((name.to_string(), String::new()));
+            self.params.push(name);
+            self.required.push(name.to_string());
+            return;
+        }
+        let default = default.unwrap_or_default().to_string();
+        self.e.note(
+            located,
+            Loss::new(
+                "CV001",
+                format!("ARG {name}: a flavour has no parameters; the script sets {name}={default} unless the environment does"),
+                "set it in the environment of pot create, or edit the script",
+            ),
+        );
+        self.params.push(name);
+        self.args.push((name.to_string(), default));
+    }
+
+    fn mount(
+        &mut self,
+        located: &Located,
+        source: &str,
+        target: &str,
+        fstype: &str,
+        options: &str,
+    ) {
+        if fstype != "nullfs" {
+            return self.e.lose(
+                located,
+                Loss::new(
+                    "CV005",
+                    format!(
+                        "MOUNT of a {fstype}: pot mounts host directories (nullfs) and datasets"
+                    ),
+                    "use mount-in -z for a dataset",
+                ),
+            );
+        }
+        let (Some(source), Some(target)) = (
+            self.command_word(located, source),
+            self.command_word(located, target),
+        ) else {
+            return;
+        };
+        let ro = if options.split(',').any(|o| o == "ro") {
+            " -r"
+        } else {
+            ""
+        };
+        self.e
+            .lines
+            .push(format!("mount-in -d {source} -m {target}{ro}"));
+    }
+
+    fn redirect(&mut self, located: &Located, proto: &str, host_port: &str, jail_port: &str) {
+        let spec = format!("{proto}:{jail_port}:{host_port}");
+        if let Some(spec) = self.command_word(located, &spec) {
+            if self.ports.is_empty() {
+                self.e.note(
+                    located,
+                    Loss::new(
+                        "CV008",
+                        "pot exports ports only from a pot whose network type is public-bridge or private-bridge; on inherit or alias (the default is inherit) it ignores them (export-ports.sh:93-96, start.sh:595-630)",
+                        "create the pot with -N public-bridge (or -N private-bridge -B BRIDGE)",
+                    ),
+                );
+            }
+            self.ports.push(format!("-e {spec}"));
         }
     }
 

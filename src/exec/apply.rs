@@ -176,18 +176,7 @@ pub fn apply(
     // The dataset says a run is in progress until it ends, so that a run
     // killed halfway is recognised by the next one.
     if let Some(store) = snapshots.as_deref_mut() {
-        let run = (how != Some(How::UpToDate))
-            .then(|| format!("pid {} on {}", std::process::id(), plan_target(plan)));
-        let stale = start.as_ref().is_some_and(|s| s.dead_run.is_some());
-        if run.is_some() || stale {
-            store.mark_running(run.as_deref()).map_err(|e| Failure {
-                cause: Box::new(Cause::Snapshots {
-                    phase: Phase::Mark,
-                    error: e.into(),
-                }),
-                rollback: Rollback::NothingRan,
-            })?;
-        }
+        mark_started(store, plan, start.as_ref())?;
     }
     match how {
         Some(How::UpToDate) => on_event(Event::UpToDate { steps: total }),
@@ -209,34 +198,13 @@ pub fn apply(
             .as_deref_mut()
             .map(|store| (store, keys[i].as_str(), i + 1 == total));
         if let Err(cause) = step_and_snapshot(i, step, target, snapshot, on_event) {
-            let base = start.as_ref().map(|s| s.base.as_str());
-            let rollback = match (how, snapshots.as_deref_mut(), base) {
-                (Some(How::Transaction), Some(store), Some(base)) if !options.keep_failed => {
-                    target.release();
-                    match store.abort() {
-                        Ok(()) => Rollback::Aborted(base.to_string()),
-                        Err(e) => Rollback::Failed {
-                            to: base.to_string(),
-                            error: e.into(),
-                        },
-                    }
-                }
-                _ => roll_back_after_failure(snapshots.as_deref_mut(), base, options),
-            };
-            // A new chain's start is not needed once rolled back to: the
-            // store is as the run found it, the older chain usable again.
-            if let (Rollback::Done(to), Some(store), Some(How::Fresh { .. })) =
-                (&rollback, snapshots.as_deref_mut(), how)
-            {
-                let _ = store.destroy(to);
-            }
-            // The run is over; when its rollback failed, the mark stays
-            // and the next run rolls its partial step back.
-            if let (Rollback::Done(_) | Rollback::Aborted(_) | Rollback::Kept, Some(store)) =
-                (&rollback, snapshots.as_deref_mut())
-            {
-                let _ = store.mark_running(None);
-            }
+            let rollback = roll_back(
+                how,
+                snapshots.as_deref_mut(),
+                target,
+                start.as_ref(),
+                options,
+            );
             return Err(Failure {
                 cause: Box::new(cause),
                 rollback,
@@ -249,36 +217,133 @@ pub fn apply(
     }
     // A run on a clone becomes the dataset only now that it succeeded.
     if let (Some(How::Transaction), Some(store)) = (how, snapshots.as_deref_mut()) {
-        target.release();
-        match store.commit() {
-            Ok(None) => {}
-            Ok(Some(note)) => on_event(Event::Warning {
-                step: total,
-                message: note,
+        commit(store, target, start.as_ref(), total, on_event)?;
+    }
+    if let Some(store) = snapshots.as_deref_mut() {
+        clean_up(store, start.as_ref(), total, on_event);
+    }
+    Ok(Report {
+        reused: begin,
+        ran: total - begin,
+        snapshots: snapshots.is_some(),
+        up_to_date: how == Some(How::UpToDate),
+        diverged: how == Some(How::Fresh { diverged: true }),
+    })
+}
+
+/// Marks the dataset with the run in progress (or clears a dead run's
+/// stale mark).
+fn mark_started(
+    store: &mut (dyn Snapshots + '_),
+    plan: &Plan,
+    start: Option<&resume::Start>,
+) -> Result<(), Failure> {
+    let how = start.map(|s| s.how);
+    let run = (how != Some(How::UpToDate))
+        .then(|| format!("pid {} on {}", std::process::id(), plan_target(plan)));
+    let stale = start.is_some_and(|s| s.dead_run.is_some());
+    if run.is_some() || stale {
+        store.mark_running(run.as_deref()).map_err(|e| Failure {
+            cause: Box::new(Cause::Snapshots {
+                phase: Phase::Mark,
+                error: e.into(),
             }),
-            Err(e) => {
-                let cause = Cause::Snapshots {
-                    phase: Phase::Transaction {
-                        what: "making the run's clone the dataset".into(),
-                    },
+            rollback: Rollback::NothingRan,
+        })?;
+    }
+    Ok(())
+}
+
+/// After a failed step: the transaction aborted, or the root rolled back
+/// to the run's base; a new chain's start destroyed once rolled back to,
+/// and the run mark cleared unless the rollback failed.
+fn roll_back(
+    how: Option<How>,
+    mut snapshots: Option<&mut (dyn Snapshots + '_)>,
+    target: &mut dyn Target,
+    start: Option<&resume::Start>,
+    options: Options,
+) -> Rollback {
+    let base = start.map(|s| s.base.as_str());
+    let rollback = match (how, snapshots.as_deref_mut(), base) {
+        (Some(How::Transaction), Some(store), Some(base)) if !options.keep_failed => {
+            target.release();
+            match store.abort() {
+                Ok(()) => Rollback::Aborted(base.to_string()),
+                Err(e) => Rollback::Failed {
+                    to: base.to_string(),
                     error: e.into(),
-                };
-                // Half made: the next apply finishes or undoes it (`recover`).
-                let rollback = Rollback::Failed {
-                    to: start.as_ref().map_or(String::new(), |s| s.base.clone()),
-                    error: chain::ChainError::Zfs(io::Error::other(
-                        "the transaction is left for the next apply to finish or undo",
-                    )),
-                };
-                return Err(Failure {
-                    cause: Box::new(cause),
-                    rollback,
-                });
+                },
             }
         }
+        _ => roll_back_after_failure(snapshots.as_deref_mut(), base, options),
+    };
+    // A new chain's start is not needed once rolled back to: the store is
+    // as the run found it, the older chain usable again.
+    if let (Rollback::Done(to), Some(store), Some(How::Fresh { .. })) =
+        (&rollback, snapshots.as_deref_mut(), how)
+    {
+        let _ = store.destroy(to);
     }
-    // The chain this run replaced goes only now that the run succeeded.
-    if let (Some(store), Some(start)) = (snapshots.as_deref_mut(), &start) {
+    // The run is over; when its rollback failed, the mark stays and the
+    // next run rolls its partial step back.
+    if let (Rollback::Done(_) | Rollback::Aborted(_) | Rollback::Kept, Some(store)) =
+        (&rollback, snapshots)
+    {
+        let _ = store.mark_running(None);
+    }
+    rollback
+}
+
+/// Makes the run's clone the dataset (a transaction that succeeded).
+fn commit(
+    store: &mut (dyn Snapshots + '_),
+    target: &mut dyn Target,
+    start: Option<&resume::Start>,
+    total: usize,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<(), Failure> {
+    target.release();
+    match store.commit() {
+        Ok(None) => Ok(()),
+        Ok(Some(note)) => {
+            on_event(Event::Warning {
+                step: total,
+                message: note,
+            });
+            Ok(())
+        }
+        Err(e) => {
+            let cause = Cause::Snapshots {
+                phase: Phase::Transaction {
+                    what: "making the run's clone the dataset".into(),
+                },
+                error: e.into(),
+            };
+            // Half made: the next apply finishes or undoes it (`recover`).
+            let rollback = Rollback::Failed {
+                to: start.map_or(String::new(), |s| s.base.clone()),
+                error: chain::ChainError::Zfs(io::Error::other(
+                    "the transaction is left for the next apply to finish or undo",
+                )),
+            };
+            Err(Failure {
+                cause: Box::new(cause),
+                rollback,
+            })
+        }
+    }
+}
+
+/// After a run that succeeded: the chain it replaced destroyed, the run
+/// mark cleared.
+fn clean_up(
+    store: &mut (dyn Snapshots + '_),
+    start: Option<&resume::Start>,
+    total: usize,
+    on_event: &mut dyn FnMut(Event),
+) {
+    if let Some(start) = start {
         for name in start.superseded.iter().rev() {
             if let Err(e) = store.destroy(name) {
                 on_event(Event::Warning {
@@ -288,8 +353,7 @@ pub fn apply(
             }
         }
     }
-    if let Some(store) = snapshots.as_deref_mut()
-        && how != Some(How::UpToDate)
+    if start.map(|s| s.how) != Some(How::UpToDate)
         && let Err(e) = store.mark_running(None)
     {
         on_event(Event::Warning {
@@ -297,13 +361,6 @@ pub fn apply(
             message: format!("the run mark (jailwright:running) was not cleared: {e}"),
         });
     }
-    Ok(Report {
-        reused: begin,
-        ran: total - begin,
-        snapshots: snapshots.is_some(),
-        up_to_date: how == Some(How::UpToDate),
-        diverged: how == Some(How::Fresh { diverged: true }),
-    })
 }
 
 /// Runs step `i` (from 0), then takes its snapshot; the run's last
@@ -375,133 +432,167 @@ fn run_step(
     target: &mut dyn Target,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<(), StepError> {
-    let io_failure = |what: String, error: io::Error| StepError::Action { what, error };
     for action in &step.actions {
-        match action {
-            Action::Run { argv, stdin } => {
-                let command = shlex::try_join(argv.iter().map(String::as_str))
-                    .unwrap_or_else(|_| argv.join(" "));
-                let mut on_line = |line: &str| {
-                    on_event(Event::Output {
-                        step: number,
-                        line: line.to_string(),
-                    })
-                };
-                let outcome = target
-                    .run(argv, stdin.as_deref(), &mut on_line)
-                    .map_err(|e| io_failure(command.clone(), e))?;
-                if outcome.status != 0 {
-                    return Err(StepError::Exited { command, outcome });
-                }
-            }
-            Action::Copy { from, to, contents } => {
-                let what = format!("copy {} -> {to}", from.display());
-                target
-                    .copy_in(from, to, *contents)
-                    .map_err(|e| io_failure(what, e))?;
-            }
-            Action::Sysrc { args } => {
-                let what = format!("sysrc {}", args.join(" "));
-                let edit = edits::sysrc_args(args)
-                    .map_err(|e| io_failure(what.clone(), io::Error::other(e)))?;
-                let old = target
-                    .read_file(&edit.file)
-                    .map_err(|e| io_failure(what.clone(), e))?;
-                let old = String::from_utf8_lossy(&old.unwrap_or_default()).into_owned();
-                let new = edits::apply_sysrc(&old, &edit.changes);
-                target
-                    .write_file(&edit.file, new.as_bytes())
-                    .map_err(|e| io_failure(what, e))?;
-            }
-            Action::LineInFile { line, file } => {
-                let what = format!("line-in-file {file}");
-                let old = target
-                    .read_file(file)
-                    .map_err(|e| io_failure(what.clone(), e))?;
-                let old = old.map(|b| String::from_utf8_lossy(&b).into_owned());
-                if let Some(new) = edits::line_in_file(old.as_deref(), line) {
-                    target
-                        .write_file(file, new.as_bytes())
-                        .map_err(|e| io_failure(what, e))?;
-                }
-            }
-            Action::Render { path, vars } => {
-                let what = format!("render {path}");
-                let replacements = Replacements::from_pushed(vars.as_slice());
-                if replacements.is_broken() {
-                    on_event(Event::Warning {
-                        step: number,
-                        message: format!(
-                            "RENDER {path}: sed refuses the ARG substitutions (a name with / or '): nothing rendered"
-                        ),
-                    });
-                    continue;
-                }
-                let Some(files) = target
-                    .files_under(path)
-                    .map_err(|e| io_failure(what.clone(), e))?
-                else {
-                    // bastille only warns.
-                    on_event(Event::Warning {
-                        step: number,
-                        message: format!("RENDER {path}: no such file or directory in the jail"),
-                    });
-                    continue;
-                };
-                for file in files {
-                    let old = target
-                        .read_file(&file)
-                        .map_err(|e| io_failure(what.clone(), e))?
-                        .unwrap_or_default();
-                    if let Some(new) = edits::render(&old, &replacements) {
-                        target
-                            .write_file(&file, &new)
-                            .map_err(|e| io_failure(what.clone(), e))?;
-                    }
-                }
-            }
-            Action::Replace {
-                file,
-                keyword,
-                value,
-                output,
-            } => {
-                let what = format!("replace %{{{keyword}}} in {file}");
-                let fail = |message: String| io_failure(what.clone(), io::Error::other(message));
-                let read = |target: &mut dyn Target, path: &str| {
-                    target
-                        .read_file(path)
-                        .map_err(|e| fail(e.to_string()))?
-                        .map(|b| String::from_utf8_lossy(&b).into_owned())
-                        .ok_or_else(|| fail(format!("REPLACE: the file `{path}` does not exist.")))
-                };
-                let old = read(target, file)?;
-                let new = edits::replace_keyword(&old, keyword, value)
-                    .map_err(|e| fail(e.replace("the file", &format!("the {file} file"))))?;
-                target
-                    .write_file(output, new.as_bytes())
-                    .map_err(|e| fail(e.to_string()))?;
-                let read_back = read(target, file)?;
-                let unescaped = edits::unescape_keyword(&read_back, keyword);
-                if unescaped != read_back {
-                    target
-                        .write_file(file, unescaped.as_bytes())
-                        .map_err(|e| fail(e.to_string()))?;
-                }
-            }
-            Action::Mount(spec) => {
-                let command = format!(
-                    "mount -t {} -o {} {} {}",
-                    spec.fstype, spec.options, spec.from, spec.to
-                );
-                let outcome = target
-                    .mount(spec)
-                    .map_err(|e| io_failure(command.clone(), e))?;
-                if outcome.status != 0 {
-                    return Err(StepError::Exited { command, outcome });
-                }
+        run_action(number, action, target, on_event)?;
+    }
+    Ok(())
+}
+
+fn io_failure(what: String, error: io::Error) -> StepError {
+    StepError::Action { what, error }
+}
+
+fn run_action(
+    number: usize,
+    action: &Action,
+    target: &mut dyn Target,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<(), StepError> {
+    match action {
+        Action::Run { argv, stdin } => {
+            let command =
+                shlex::try_join(argv.iter().map(String::as_str)).unwrap_or_else(|_| argv.join(" "));
+            let mut on_line = |line: &str| {
+                on_event(Event::Output {
+                    step: number,
+                    line: line.to_string(),
+                })
+            };
+            let outcome = target
+                .run(argv, stdin.as_deref(), &mut on_line)
+                .map_err(|e| io_failure(command.clone(), e))?;
+            if outcome.status != 0 {
+                return Err(StepError::Exited { command, outcome });
             }
         }
+        Action::Copy { from, to, contents } => {
+            let what = format!("copy {} -> {to}", from.display());
+            target
+                .copy_in(from, to, *contents)
+                .map_err(|e| io_failure(what, e))?;
+        }
+        Action::Sysrc { args } => {
+            let what = format!("sysrc {}", args.join(" "));
+            let edit = edits::sysrc_args(args)
+                .map_err(|e| io_failure(what.clone(), io::Error::other(e)))?;
+            let old = target
+                .read_file(&edit.file)
+                .map_err(|e| io_failure(what.clone(), e))?;
+            let old = String::from_utf8_lossy(&old.unwrap_or_default()).into_owned();
+            let new = edits::apply_sysrc(&old, &edit.changes);
+            target
+                .write_file(&edit.file, new.as_bytes())
+                .map_err(|e| io_failure(what, e))?;
+        }
+        Action::LineInFile { line, file } => {
+            let what = format!("line-in-file {file}");
+            let old = target
+                .read_file(file)
+                .map_err(|e| io_failure(what.clone(), e))?;
+            let old = old.map(|b| String::from_utf8_lossy(&b).into_owned());
+            if let Some(new) = edits::line_in_file(old.as_deref(), line) {
+                target
+                    .write_file(file, new.as_bytes())
+                    .map_err(|e| io_failure(what, e))?;
+            }
+        }
+        Action::Render { path, vars } => render(number, path, vars, target, on_event)?,
+        Action::Replace {
+            file,
+            keyword,
+            value,
+            output,
+        } => replace(file, keyword, value, output, target)?,
+        Action::Mount(spec) => {
+            let command = format!(
+                "mount -t {} -o {} {} {}",
+                spec.fstype, spec.options, spec.from, spec.to
+            );
+            let outcome = target
+                .mount(spec)
+                .map_err(|e| io_failure(command.clone(), e))?;
+            if outcome.status != 0 {
+                return Err(StepError::Exited { command, outcome });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Bastille's RENDER: the ARG substitutions in a file, or in every file
+/// under a directory, of the jail.
+fn render(
+    number: usize,
+    path: &str,
+    vars: &crate::ir::Vars,
+    target: &mut dyn Target,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<(), StepError> {
+    let what = format!("render {path}");
+    let replacements = Replacements::from_pushed(vars.as_slice());
+    if replacements.is_broken() {
+        on_event(Event::Warning {
+            step: number,
+            message: format!(
+                "RENDER {path}: sed refuses the ARG substitutions (a name with / or '): nothing rendered"
+            ),
+        });
+        return Ok(());
+    }
+    let Some(files) = target
+        .files_under(path)
+        .map_err(|e| io_failure(what.clone(), e))?
+    else {
+        // bastille only warns.
+        on_event(Event::Warning {
+            step: number,
+            message: format!("RENDER {path}: no such file or directory in the jail"),
+        });
+        return Ok(());
+    };
+    for file in files {
+        let old = target
+            .read_file(&file)
+            .map_err(|e| io_failure(what.clone(), e))?
+            .unwrap_or_default();
+        if let Some(new) = edits::render(&old, &replacements) {
+            target
+                .write_file(&file, &new)
+                .map_err(|e| io_failure(what.clone(), e))?;
+        }
+    }
+    Ok(())
+}
+
+/// AppJail's REPLACE of `%{KEYWORD}` in a file of the jail.
+fn replace(
+    file: &str,
+    keyword: &str,
+    value: &str,
+    output: &str,
+    target: &mut dyn Target,
+) -> Result<(), StepError> {
+    let what = format!("replace %{{{keyword}}} in {file}");
+    let fail = |message: String| io_failure(what.clone(), io::Error::other(message));
+    let read = |target: &mut dyn Target, path: &str| {
+        target
+            .read_file(path)
+            .map_err(|e| fail(e.to_string()))?
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .ok_or_else(|| fail(format!("REPLACE: the file `{path}` does not exist.")))
+    };
+    let old = read(target, file)?;
+    let new = edits::replace_keyword(&old, keyword, value)
+        .map_err(|e| fail(e.replace("the file", &format!("the {file} file"))))?;
+    target
+        .write_file(output, new.as_bytes())
+        .map_err(|e| fail(e.to_string()))?;
+    let read_back = read(target, file)?;
+    let unescaped = edits::unescape_keyword(&read_back, keyword);
+    if unescaped != read_back {
+        target
+            .write_file(file, unescaped.as_bytes())
+            .map_err(|e| fail(e.to_string()))?;
     }
     Ok(())
 }

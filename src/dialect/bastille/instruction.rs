@@ -57,29 +57,7 @@ pub fn read(
                 vec![script],
             )
         }
-        Keyword::Cp => {
-            // Only a text starting with `/` or `"/` is a host path; anything
-            // else is prefixed with the template directory.
-            let from = if text.starts_with('/') || text.starts_with("\"/") {
-                CopyFrom::Host
-            } else {
-                CopyFrom::Template
-            };
-            let w = words();
-            let (sources, destination) = match w.split_last() {
-                Some((last, rest)) if !rest.is_empty() => (rest.to_vec(), last.clone()),
-                _ => (w.clone(), String::new()),
-            };
-            (
-                Instruction::Cp {
-                    sources,
-                    destination,
-                    from,
-                    flags: Vec::new(),
-                },
-                w,
-            )
-        }
+        Keyword::Cp => cp(text),
         Keyword::Overlay => {
             let w = words();
             let dir = w.first().cloned().unwrap_or_default();
@@ -107,17 +85,7 @@ pub fn read(
                 w,
             )
         }
-        Keyword::Tags => {
-            // `args="add $(echo ${args} | tr ' ' ,)"`: every space becomes a
-            // comma, then tags.sh splits on commas.
-            let w = host_words(&echoed(text).replace(' ', ","));
-            let tags = w
-                .iter()
-                .flat_map(|word| word.split(','))
-                .map(str::to_string)
-                .collect();
-            (Instruction::Tags { tags }, w)
-        }
+        Keyword::Tags => tags(text),
         // The whole rest of the line is one path: no shell parsing.
         Keyword::Render => (
             Instruction::Render {
@@ -174,4 +142,42 @@ pub fn read(
             )
         }
     }
+}
+
+/// CP's sources and destination.
+fn cp(text: &str) -> (Instruction, Vec<String>) {
+    // Only a text starting with `/` or `"/` is a host path; anything
+    // else is prefixed with the template directory.
+    let from = if text.starts_with('/') || text.starts_with("\"/") {
+        CopyFrom::Host
+    } else {
+        CopyFrom::Template
+    };
+    let w = host_words(text);
+    let (sources, destination) = match w.split_last() {
+        Some((last, rest)) if !rest.is_empty() => (rest.to_vec(), last.clone()),
+        _ => (w.clone(), String::new()),
+    };
+    (
+        Instruction::Cp {
+            sources,
+            destination,
+            from,
+            flags: Vec::new(),
+        },
+        w,
+    )
+}
+
+/// TAGS's tags.
+fn tags(text: &str) -> (Instruction, Vec<String>) {
+    // `args="add $(echo ${args} | tr ' ' ,)"`: every space becomes a
+    // comma, then tags.sh splits on commas.
+    let w = host_words(&echoed(text).replace(' ', ","));
+    let tags = w
+        .iter()
+        .flat_map(|word| word.split(','))
+        .map(str::to_string)
+        .collect();
+    (Instruction::Tags { tags }, w)
 }

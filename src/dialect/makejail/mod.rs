@@ -76,29 +76,7 @@ pub fn build(
     }
 
     // Build arguments are replaced over the whole flattened text first.
-    // (the copy of the texts is freed as soon as they are replaced)
-    let replaced: Vec<Option<String>> = {
-        let texts: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
-        let name = sources.first().map_or("Makejail", |s| s.name.as_str());
-        match build_args::expand(&texts, &bindings.build_args, name) {
-            Ok(expanded) => {
-                for (line, message) in expanded.warnings {
-                    problems.push(whole_line(
-                        ProblemKind::DuplicateBuildArg,
-                        &lines,
-                        line,
-                        message,
-                    ));
-                }
-                expanded.lines
-            }
-            Err(e) => {
-                let line = e.line.unwrap_or(usize::MAX);
-                problems.push(whole_line(ProblemKind::BuildArg, &lines, line, e.message));
-                texts.into_iter().map(Some).collect()
-            }
-        }
-    };
+    let replaced = replace_build_args(&sources, &lines, bindings, &mut problems);
 
     let mut context = instruction::Context {
         stage: stages::BUILD.to_string(),
@@ -188,6 +166,37 @@ pub fn build(
         },
         siblings: Vec::new(),
         problems,
+    }
+}
+
+/// The lines with build arguments replaced (None: a build-argument
+/// declaration), and their problems. (The copy of the texts is freed as
+/// soon as they are replaced.)
+fn replace_build_args(
+    sources: &[SourceFile],
+    lines: &[LogicalLine],
+    bindings: &Bindings,
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<String>> {
+    let texts: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
+    let name = sources.first().map_or("Makejail", |s| s.name.as_str());
+    match build_args::expand(&texts, &bindings.build_args, name) {
+        Ok(expanded) => {
+            for (line, message) in expanded.warnings {
+                problems.push(whole_line(
+                    ProblemKind::DuplicateBuildArg,
+                    lines,
+                    line,
+                    message,
+                ));
+            }
+            expanded.lines
+        }
+        Err(e) => {
+            let line = e.line.unwrap_or(usize::MAX);
+            problems.push(whole_line(ProblemKind::BuildArg, lines, line, e.message));
+            texts.into_iter().map(Some).collect()
+        }
     }
 }
 
