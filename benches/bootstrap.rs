@@ -45,7 +45,7 @@ fn main() {
     let compressed = std::fs::metadata(&archive).unwrap().len();
     let unpacked_bytes = 4000u64 * 24 * 1024;
 
-    use jailwright::bootstrap::extract::{Archive, Caps, unpack_staged};
+    use jailwright::fetch::archive::{Archive, Caps, unpack_staged};
     let opened = Archive::open(&archive).unwrap();
     let caps = Caps::RELEASE;
     let mut ours = Vec::new();

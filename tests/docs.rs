@@ -8,7 +8,7 @@ use std::path::Path;
 fn rule_pages_are_in_sync_with_the_catalogue() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
     let write = std::env::var_os("JAILWRIGHT_WRITE_DOCS").is_some();
-    let files = jailwright::lint::docs::files();
+    let files = jailwright::docs::files();
     let mut stale = Vec::new();
     for (name, text) in &files {
         let path = dir.join(name);

@@ -9,11 +9,10 @@
 //! unpacks to more than its caps (a decompression bomb), is refused before
 //! anything is written; every entry is written through `files::root`.
 
-pub mod download;
-pub mod extract;
 pub mod manifest;
 pub mod resolv;
 
+use crate::fetch::{archive, http};
 use std::path::{Path, PathBuf};
 
 /// FreeBSD's own download server: `releases/ARCH/RELEASE/` under it.
@@ -28,9 +27,9 @@ pub struct Options {
     /// Distribution files to install, in order (`base.txz` first).
     pub dists: Vec<String>,
     pub cache: PathBuf,
-    pub limits: download::Limits,
+    pub limits: http::Limits,
     /// How much each archive may unpack to.
-    pub caps: extract::Caps,
+    pub caps: archive::Caps,
 }
 
 /// What a bootstrap did.
@@ -38,7 +37,7 @@ pub struct Options {
 pub struct Report {
     pub downloaded: Vec<String>,
     pub reused: Vec<String>,
-    pub extracted: extract::Extracted,
+    pub extracted: archive::Extracted,
 }
 
 /// Where a release's files are: `MIRROR/releases/ARCH/RELEASE/FILE`.
@@ -68,8 +67,8 @@ pub fn check_release(release: &str) -> Result<(), String> {
 pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, String> {
     check_release(&options.release)?;
     let base = |file: &str| url(&options.mirror, &options.arch, &options.release, file);
-    download::check_url(&base("MANIFEST"), &options.limits)?;
-    let manifest = download::fetch_small(&base("MANIFEST"), &options.limits)?;
+    http::check_url(&base("MANIFEST"), &options.limits)?;
+    let manifest = http::fetch_small(&base("MANIFEST"), &options.limits)?;
     let sums = manifest::parse(&String::from_utf8_lossy(&manifest))?;
     let dir = options.cache.join(&options.arch).join(&options.release);
     let mut report = Report::default();
@@ -80,7 +79,7 @@ pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, Stri
             .ok_or_else(|| format!("{dist}: not in the release's MANIFEST"))?;
         let dest = dir.join(dist);
         // Hashed, checked and unpacked from the one descriptor.
-        let cached = extract::Archive::open(&dest)
+        let cached = archive::Archive::open(&dest)
             .ok()
             .filter(|a| a.sha256().as_ref() == Ok(expected));
         if let Some(archive) = cached {
@@ -91,10 +90,9 @@ pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, Stri
         // A stale file, or a symlink planted there: removed, not followed.
         let _ = std::fs::remove_file(&dest);
         say(Event::Downloading(dist.clone()));
-        let fetched =
-            download::fetch_to(&base(dist), &dest, &options.limits, &mut |done, total| {
-                say(Event::Progress(done, total))
-            })?;
+        let fetched = http::fetch_to(&base(dist), &dest, &options.limits, &mut |done, total| {
+            say(Event::Progress(done, total))
+        })?;
         if &fetched.sha256 != expected {
             // Never kept, never unpacked.
             let _ = std::fs::remove_file(&dest);
@@ -104,16 +102,16 @@ pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, Stri
             ));
         }
         report.downloaded.push(dist.clone());
-        archives.push(extract::Archive::from_file(fetched.file, &dest)?);
+        archives.push(archive::Archive::from_file(fetched.file, &dest)?);
     }
-    if extract::is_empty_root(&options.root) {
+    if archive::is_empty_root(&options.root) {
         // One pass each: checked as unpacked, beside the root until all
         // are accepted.
         if let Some(first) = archives.first() {
             say(Event::Extracting(name(first.path())));
         }
         let mut current = archives.first().map(|a| a.path().to_path_buf());
-        let done = extract::unpack_staged(
+        let done = archive::unpack_staged(
             &archives,
             &options.root,
             &options.caps,

@@ -2,8 +2,9 @@
 //! into a root (see `bootstrap`).
 
 use super::{EXIT_OK, trouble};
-use crate::bootstrap::extract::{self, Caps};
-use crate::bootstrap::{self, DEFAULT_MIRROR, Event, Options, download::Limits};
+use crate::bootstrap::{self, DEFAULT_MIRROR, Event, Options};
+use crate::fetch::archive::{self, Caps};
+use crate::fetch::http::Limits;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -42,7 +43,7 @@ pub struct BootstrapArgs {
     timeout: u64,
     /// The most one distribution file may unpack to (4G, 512M, ...): a
     /// larger one is refused before anything is written.
-    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = extract::caps::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = archive::caps::parse_size)]
     max_unpacked: u64,
     /// The most a distribution file may unpack to, as a multiple of its
     /// compressed size (base.txz is about 5); above 16 MiB unpacked.

@@ -98,7 +98,7 @@ pub fn run(args: ConvertArgs, global: &super::Global) -> i32 {
         return trouble(e);
     }
     let result = FileResult {
-        diagnostics: conversion.losses.iter().map(|l| l.diagnostic()).collect(),
+        diagnostics: conversion.losses.iter().map(diagnostic).collect(),
         doc,
     };
     let report = match args.format {
@@ -212,4 +212,24 @@ fn write(conversion: &Conversion, doc: &Document, output: Option<&Path>) -> Resu
             .map_err(|e| io(&out.join(&carried.to), e))?;
     }
     Ok(())
+}
+
+/// A loss as a diagnostic, for the lint reports.
+fn diagnostic(lost: &crate::convert::Lost) -> crate::lint::Diagnostic {
+    let rule = crate::convert::codes::summary(lost.loss.code).unwrap_or("convert");
+    crate::lint::Diagnostic {
+        code: lost.loss.code,
+        rule,
+        severity: if lost.dropped {
+            crate::lint::Severity::Warning
+        } else {
+            crate::lint::Severity::Info
+        },
+        message: lost.loss.message.clone(),
+        help: Some(lost.loss.suggestion.clone()),
+        shellcheck_code: None,
+        fix: Vec::new(),
+        opt_in: false,
+        span: lost.span.clone(),
+    }
 }

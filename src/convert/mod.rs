@@ -454,28 +454,6 @@ impl Emitter {
     }
 }
 
-impl Lost {
-    /// The loss as a diagnostic, for the lint reports.
-    pub fn diagnostic(&self) -> crate::lint::Diagnostic {
-        let rule = codes::summary(self.loss.code).unwrap_or("convert");
-        crate::lint::Diagnostic {
-            code: self.loss.code,
-            rule,
-            severity: if self.dropped {
-                crate::lint::Severity::Warning
-            } else {
-                crate::lint::Severity::Info
-            },
-            message: self.loss.message.clone(),
-            help: Some(self.loss.suggestion.clone()),
-            shellcheck_code: None,
-            fix: Vec::new(),
-            opt_in: false,
-            span: self.span.clone(),
-        }
-    }
-}
-
 /// Reads a conversion's files back as a template of its dialect (with
 /// `${NAME}` references kept), to check what it means.
 pub fn read_back(conversion: &Conversion) -> Document {

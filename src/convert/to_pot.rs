@@ -13,10 +13,6 @@ use crate::shell::params::Params;
 use crate::shell::quote::{literal, references_out_of_single_quotes};
 use crate::shell::{TokenKind, lex};
 
-/// The file beside a flavour without a script that holds the notes on
-/// what did not carry over (pot has no comments in a command file).
-pub const NOTES: &str = ".notes";
-
 /// Where copies that must wait for the script are staged in the jail.
 pub const STAGING: &str = "/root/.jailwright-stage";
 
@@ -114,7 +110,7 @@ pub fn emit(
     }
     if !notes.is_empty() && files.len() == 1 {
         files.push(OutputFile {
-            path: format!("{name}{NOTES}"),
+            path: format!("{name}{}", crate::dialect::pot::NOTES),
             text: lines_text(&notes),
             executable: false,
         });

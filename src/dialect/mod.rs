@@ -175,7 +175,7 @@ pub fn is_flavour_known(path: &Path, is_file: bool, sh_beside: impl FnOnce() -> 
         return false;
     };
     // `NAME.notes`: what `convert --to pot` could not carry over.
-    if name.ends_with(crate::convert::to_pot::NOTES) || !is_file {
+    if name.ends_with(pot::NOTES) || !is_file {
         return false;
     }
     if path.parent().is_some_and(|d| d.ends_with("pot/flavours")) {

@@ -65,7 +65,7 @@ impl Diagnostic {
 #[derive(Debug)]
 pub struct Rendered<'a> {
     pub diagnostic: &'a Diagnostic,
-    pub source: miette::NamedSource<super::report::IndexedSource>,
+    pub source: miette::NamedSource<super::indexed::IndexedSource>,
 }
 
 impl std::fmt::Display for Rendered<'_> {

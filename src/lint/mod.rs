@@ -5,6 +5,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod fix;
+mod indexed;
 pub mod pragma;
 pub mod report;
 pub mod rules;

@@ -164,7 +164,7 @@ fn substituted_references(doc: &Document, lines: &[ShellLine<'_>]) -> Vec<Vec<(u
                 BASTILLE_SUBSTITUTES.contains(&name)
                     || first_declared.get(name).is_some_and(|&i| i < at)
             };
-            crate::dialect::bastille::args::references(line.text)
+            crate::dialect::bastille::substitution::references(line.text)
                 .into_iter()
                 .filter(|(_, name)| declared(name))
                 .map(|(start, name)| (start, start + name.len() + 3))

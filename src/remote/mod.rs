@@ -11,7 +11,7 @@
 pub mod lock;
 mod unpack;
 
-use crate::bootstrap::{download, extract};
+use crate::fetch::{archive, http};
 use std::path::{Path, PathBuf};
 
 pub use lock::Lock;
@@ -52,7 +52,7 @@ pub fn archive_url(spec: &str) -> String {
 
 pub struct Fetcher<'l> {
     pub cache: PathBuf,
-    pub limits: download::Limits,
+    pub limits: http::Limits,
     pub lock: &'l mut Lock,
     /// Take a new hash instead of refusing it.
     pub update_lock: bool,
@@ -74,13 +74,13 @@ impl Fetcher<'_> {
         key: &str,
         url: &str,
     ) -> Result<(PathBuf, std::fs::File, String), String> {
-        download::check_url(url, &self.limits)?;
+        http::check_url(url, &self.limits)?;
         let dest = self
             .cache
             .join("incoming")
             .join(format!("{:016x}", fnv(url)));
         let _ = std::fs::remove_file(&dest);
-        let fetched = download::fetch_to(url, &dest, &self.limits, &mut |_, _| {})?;
+        let fetched = http::fetch_to(url, &dest, &self.limits, &mut |_, _| {})?;
         let sum = fetched.sha256;
         match self.lock.get(key) {
             Some(locked) if locked != sum && !self.update_lock => {
@@ -130,7 +130,7 @@ impl Fetcher<'_> {
         let unpacked = if tree.is_dir() {
             Ok(())
         } else {
-            extract::Archive::from_file(file, &dest)
+            archive::Archive::from_file(file, &dest)
                 .and_then(|archive| unpack::unpack_template(&archive, &tree))
         };
         let _ = std::fs::remove_file(&dest);
@@ -255,10 +255,10 @@ fn with_fetcher<T>(
     let mut lock = Lock::read(lock_path)?;
     let mut fetcher = Fetcher {
         cache: settings.cache.clone().unwrap_or_else(default_cache),
-        limits: download::Limits {
+        limits: http::Limits {
             allow_http: settings.allow_http,
             max_bytes: 256 << 20,
-            ..download::Limits::default()
+            ..http::Limits::default()
         },
         lock: &mut lock,
         update_lock: settings.update_lock,

@@ -1,5 +1,5 @@
 //! A remote template's archive unpacked into the cache. It is checked
-//! first (shape and caps, as a release is: `bootstrap::extract`), unpacked
+//! first (shape and caps, as a release is: `fetch::archive`), unpacked
 //! into a staging directory, and must hold a template (a Bastillefile, a
 //! Makejail, Bastille hook files or a pot flavour) before it is renamed
 //! into place: a refused archive leaves nothing in the cache, and is never
@@ -9,7 +9,7 @@
 //! 100,000 entries); `JAILWRIGHT_MAX_UNPACKED` (a size: `1G`),
 //! `JAILWRIGHT_MAX_RATIO` and `JAILWRIGHT_MAX_ENTRIES` raise them.
 
-use crate::bootstrap::extract::{Archive, Caps, caps::parse_size};
+use crate::fetch::archive::{Archive, Caps, caps::parse_size};
 use std::path::{Path, PathBuf};
 
 /// The caps for template archives, as the environment sets them.

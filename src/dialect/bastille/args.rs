@@ -2,7 +2,7 @@
 //! how its value is chosen, and how `${NAME}` is substituted into the
 //! argument text of later lines.
 
-pub use super::substitution::Replacements;
+use super::substitution::Replacements;
 use crate::dialect::Bindings;
 use crate::ir::Instruction;
 use crate::shell;
@@ -137,23 +137,6 @@ fn strip_through_first_equals(s: &str) -> String {
     format!("{}{}", &s[..start], &s[end..])
 }
 
-/// Every `${NAME}` reference in `text`: (byte offset, name).
-pub fn references(text: &str) -> Vec<(usize, &str)> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("${") {
-        let start = from + i;
-        match text[start + 2..].find('}') {
-            Some(len) => {
-                found.push((start, &text[start + 2..start + 2 + len]));
-                from = start + 3 + len;
-            }
-            None => break,
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,10 +183,5 @@ mod tests {
         );
         assert_eq!(resolve("NAME=def", &Bindings::default()).unwrap().0, "def");
         assert_eq!(resolve("NAME", &Bindings::default()), None);
-    }
-
-    #[test]
-    fn finds_references() {
-        assert_eq!(references("a ${X} ${y-z} ${"), [(2, "X"), (7, "y-z")]);
     }
 }

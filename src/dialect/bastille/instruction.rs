@@ -1,8 +1,9 @@
 //! What each Bastillefile keyword means (template.sh's `case $cmd`), given
 //! its argument text after ARG substitution.
 
-use super::args::{self, Replacements};
+use super::args;
 use super::keywords::{self, Keyword};
+use super::substitution::Replacements;
 use crate::dialect::Bindings;
 use crate::ir::{CmdOptions, CopyFrom, Instruction, PkgAction, Runner};
 use crate::shell;

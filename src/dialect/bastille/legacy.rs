@@ -8,7 +8,8 @@
 //! FILE`), PKG is one install of every package listed, and the other hooks
 //! hold one item per line.
 
-use super::args::{self, Replacements};
+use super::args;
+use super::substitution::Replacements;
 use crate::dialect::physical::physical_lines;
 use crate::dialect::{Bindings, Scope};
 use crate::document::{Document, LogicalLine, span_of};

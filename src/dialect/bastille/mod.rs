@@ -24,8 +24,8 @@ use crate::dialect::Bindings;
 use crate::document::{Document, span_of};
 use crate::ir::{Dialect, Layout, Step, Template};
 use crate::source::SourceFile;
-use args::Replacements;
 use lines::LineKind;
+use substitution::Replacements;
 
 /// Reads a Bastillefile into the IR. Never fails: whatever bastille would
 /// choke on is still read the way bastille reads it, and lint reports it.

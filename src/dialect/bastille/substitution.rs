@@ -6,7 +6,6 @@
 //! basic regular expression, and a `/` or `'` breaks the whole chain, so
 //! every later line's arguments come out empty.
 
-use super::args::references;
 use regex::{NoExpand, Regex};
 use std::collections::HashMap;
 
@@ -211,9 +210,31 @@ fn pattern(name: &str) -> Option<Pattern> {
     Regex::new(&re).ok().map(Pattern::Regex)
 }
 
+/// Every `${NAME}` reference in `text`: (byte offset, name).
+pub fn references(text: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("${") {
+        let start = from + i;
+        match text[start + 2..].find('}') {
+            Some(len) => {
+                found.push((start, &text[start + 2..start + 2 + len]));
+                from = start + 3 + len;
+            }
+            None => break,
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_references() {
+        assert_eq!(references("a ${X} ${y-z} ${"), [(2, "X"), (7, "y-z")]);
+    }
 
     #[test]
     fn substitution_is_ordered_and_exact() {

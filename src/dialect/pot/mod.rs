@@ -120,6 +120,11 @@ fn read_script(doc: &mut Document, flavour: &str, source: SourceFile) {
     });
 }
 
+/// The file beside a flavour without a script that holds the notes on
+/// what did not carry over to it (pot has no comments in a command file):
+/// `jailwright convert --to pot` writes it, and it is no flavour.
+pub const NOTES: &str = ".notes";
+
 /// pot's own flavour directory, which potluck command files name.
 pub const FLAVOUR_DIR: &str = "/usr/local/etc/pot/flavours/";
 

@@ -15,4 +15,5 @@ pub mod reserve;
 pub mod shellcheck;
 pub mod target_check;
 pub mod zfs;
+mod zfs_list;
 pub mod zfs_txn;

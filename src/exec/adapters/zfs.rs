@@ -4,14 +4,12 @@
 //! lists every snapshot (any tool's), oldest first, and never passes `-r`
 //! to `zfs rollback`, so zfs itself refuses to destroy anything.
 
+use super::zfs_list::{KEY_PROPERTY, STATE_PROPERTY, TEMPLATE_PROPERTY, snapshots_of};
 use super::zfs_txn;
 use crate::exec::ports::{Snapshot, Snapshots};
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub const KEY_PROPERTY: &str = "jailwright:key";
-pub const TEMPLATE_PROPERTY: &str = "jailwright:template";
-pub const STATE_PROPERTY: &str = "jailwright:state";
 pub const RUNNING_PROPERTY: &str = "jailwright:running";
 
 pub struct ZfsSnapshots {
@@ -132,47 +130,6 @@ pub fn dataset_for(root: &Path, given: Option<&str>) -> Result<Option<String>, D
 fn same_place(mountpoint: &Path, root: &Path) -> bool {
     mountpoint.is_absolute()
         && (mountpoint == root || std::fs::canonicalize(mountpoint).is_ok_and(|m| m == root))
-}
-
-/// Every snapshot of `dataset` itself (any tool's), oldest first, with
-/// jailwright's properties, through `run` (the `zfs` command).
-pub(super) fn snapshots_of(
-    run: &dyn Fn(&[&str]) -> io::Result<String>,
-    dataset: &str,
-) -> io::Result<Vec<Snapshot>> {
-    // Creation order: the transaction group each was taken in.
-    let out = run(&[
-        "list",
-        "-H",
-        "-t",
-        "snapshot",
-        "-d",
-        "1",
-        "-s",
-        "createtxg",
-        "-o",
-        &format!("name,{KEY_PROPERTY},{TEMPLATE_PROPERTY},{STATE_PROPERTY}"),
-        dataset,
-    ])?;
-    Ok(out
-        .lines()
-        .filter_map(|l| {
-            let mut fields = l.split('\t');
-            let full = fields.next()?;
-            let mut value = || {
-                let v = fields.next().unwrap_or("-");
-                if v == "-" { "" } else { v }.to_string()
-            };
-            let (key, template, state) = (value(), value(), value());
-            let (of, name) = full.split_once('@')?;
-            (of == dataset).then(|| Snapshot {
-                name: name.to_string(),
-                key,
-                template,
-                state,
-            })
-        })
-        .collect())
 }
 
 impl Snapshots for ZfsSnapshots {

@@ -99,7 +99,7 @@ fn mount(zfs: Zfs, name: &str) -> io::Result<()> {
 /// The snapshots of `name` itself that jailwright did not take, oldest
 /// first.
 fn foreign(zfs: Zfs, name: &str) -> io::Result<Vec<String>> {
-    Ok(super::zfs::snapshots_of(zfs, name)?
+    Ok(super::zfs_list::snapshots_of(zfs, name)?
         .into_iter()
         .filter(|s| !is_apply_snapshot(s))
         .map(|s| s.name)

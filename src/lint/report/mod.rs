@@ -5,13 +5,12 @@
 mod checkstyle;
 mod github;
 mod gnu;
-mod indexed;
 mod sarif;
 
+use super::indexed::IndexedSource;
 pub use checkstyle::checkstyle;
 pub use github::github;
 pub use gnu::gnu;
-pub use indexed::IndexedSource;
 pub use sarif::sarif;
 
 use super::{Diagnostic, Severity, diagnostic::Rendered};

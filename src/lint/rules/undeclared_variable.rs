@@ -7,7 +7,7 @@
 //! every shell has (`HOME`, `PATH`).
 
 use super::{BASTILLE, text_span};
-use crate::dialect::bastille::args::references;
+use crate::dialect::bastille::substitution::references;
 use crate::document::Document;
 use crate::ir::{Instruction, Layout};
 use crate::lint::{Report, Rule, Severity};

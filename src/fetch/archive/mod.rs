@@ -52,7 +52,7 @@ pub struct Archive {
 impl Archive {
     /// Opens the regular file at `path`, never through a symlink.
     pub fn open(path: &Path) -> Result<Archive, String> {
-        use crate::bootstrap::download::{Access, open_regular};
+        use crate::fetch::http::{Access, open_regular};
         let file = open_regular(path, Access::Read).map_err(|e| e.to_string())?;
         Archive::from_file(file, path)
     }
@@ -76,7 +76,7 @@ impl Archive {
 
     /// The sha256 of the file (lower-case hex).
     pub fn sha256(&self) -> Result<String, String> {
-        crate::bootstrap::download::sha256_of(&mut At::new(&self.file)).map_err(|e| self.error(e))
+        crate::fetch::http::sha256_of(&mut At::new(&self.file)).map_err(|e| self.error(e))
     }
 
     /// Checks every entry without writing anything; returns how many.
