@@ -7,7 +7,7 @@
 //! 2. a re-run after editing the last of 20 steps (a transaction on a clone
 //!    of step 19), and an unchanged re-run (up to date), against a full run.
 
-#[path = "../tests/common/zfs_pool.rs"]
+#[path = "../tests/it/common/zfs_pool.rs"]
 mod zfs_pool;
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! The pages under `docs/rules/`: one Markdown file per lint rule and an
 //! index of the rules and the conversion codes, generated from the
-//! catalogues: `tests/docs.rs` checks that the checked-in files are these,
+//! catalogues: `tests/it/docs.rs` checks that the checked-in files are these,
 //! and `JAILWRIGHT_WRITE_DOCS=1` rewrites them.
 
 use crate::{convert, lint};

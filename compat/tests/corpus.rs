@@ -2,7 +2,7 @@
 //! ../shared/corpus beside the project). Without it the tests skip loudly
 //! (and fail in CI, where JAILWRIGHT_REQUIRE_ALL is set).
 
-#[path = "../../tests/common/skip.rs"]
+#[path = "../../tests/it/common/skip.rs"]
 mod skip;
 
 /// The corpus, or `None` after saying the test is skipped.

@@ -6,7 +6,7 @@
 use jailwright_compat::differential::{self, Summary, Verdict};
 use std::path::PathBuf;
 
-#[path = "../../tests/common/skip.rs"]
+#[path = "../../tests/it/common/skip.rs"]
 mod skip;
 
 /// The corpus and the managers' code, or `None` after saying the test is

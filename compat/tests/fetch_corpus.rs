@@ -5,7 +5,7 @@
 //! script fetches from them with the lists of that slice, and every file
 //! must come back byte for byte where the corpus has it.
 
-#[path = "../../tests/common/skip.rs"]
+#[path = "../../tests/it/common/skip.rs"]
 mod skip;
 
 use std::path::{Path, PathBuf};

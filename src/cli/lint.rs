@@ -502,7 +502,7 @@ impl Run {
                 self.shellcheck_missing = true;
                 None
             }
-            Some(Err(e)) => Some(Err(e)),
+            Some(Err(e)) => Some(Err(e.into())),
             Some(Ok(answers)) => {
                 let json = answers.into_iter().next().unwrap_or_default();
                 Some(shell_answer(doc, &script, &json))
@@ -773,7 +773,16 @@ fn statistics(results: &[FileResult], format: LintFormat) -> String {
 }
 
 /// ShellCheck's findings in one template, or why they could not be had.
-type ShellAnswer = Result<Vec<lint::Diagnostic>, String>;
+type ShellAnswer = Result<Vec<lint::Diagnostic>, ShellFailure>;
+
+/// Why ShellCheck's findings could not be had.
+#[derive(Debug, thiserror::Error)]
+enum ShellFailure {
+    #[error(transparent)]
+    Run(#[from] shellcheck::ShellCheckError),
+    #[error(transparent)]
+    Answer(#[from] lint::shellcheck::AnswerError),
+}
 
 /// ShellCheck's json1 answer for a template's script as its findings,
 /// pragmas applied.
@@ -782,10 +791,9 @@ fn shell_answer(
     script: &lint::shellcheck::ShellScript<'_>,
     json: &str,
 ) -> ShellAnswer {
-    lint::shellcheck::diagnostics(doc, script, json).map(|mut found| {
-        lint::pragma::apply(doc, &mut found);
-        found
-    })
+    let mut found = lint::shellcheck::diagnostics(doc, script, json)?;
+    lint::pragma::apply(doc, &mut found);
+    Ok(found)
 }
 
 /// A template read, waiting for ShellCheck's answer and the report.

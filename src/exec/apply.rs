@@ -582,8 +582,8 @@ fn replace(
             .ok_or_else(|| fail(format!("REPLACE: the file `{path}` does not exist.")))
     };
     let old = read(target, file)?;
-    let new = edits::replace_keyword(&old, keyword, value)
-        .map_err(|e| fail(e.replace("the file", &format!("the {file} file"))))?;
+    let new =
+        edits::replace_keyword(&old, keyword, value, file).map_err(|e| fail(e.to_string()))?;
     target
         .write_file(output, new.as_bytes())
         .map_err(|e| fail(e.to_string()))?;

@@ -21,9 +21,25 @@ pub enum Change {
     Delete(String),
 }
 
+/// Why an edit cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("sysrc: -f needs a file")]
+    SysrcFileMissing,
+    #[error("sysrc: {flag} is not supported by apply")]
+    SysrcFlag { flag: String },
+    #[error("sysrc: {word}: reading a value is not an edit")]
+    SysrcRead { word: String },
+    #[error("{keyword}: Invalid variable name.")]
+    InvalidKeyword { keyword: String },
+    /// REPLACE's keyword is not in `file` (AppJail's message).
+    #[error("{keyword}: variable is not defined in the {file} file.")]
+    KeywordMissing { keyword: String, file: String },
+}
+
 /// Reads sysrc's arguments: `-f FILE`, `-x NAME...`, `NAME=VALUE`,
 /// `NAME+=VALUE`, `NAME-=VALUE`.
-pub fn sysrc_args(args: &[String]) -> Result<SysrcEdit, String> {
+pub fn sysrc_args(args: &[String]) -> Result<SysrcEdit, EditError> {
     let mut edit = SysrcEdit {
         file: "/etc/rc.conf".into(),
         changes: Vec::new(),
@@ -32,16 +48,18 @@ pub fn sysrc_args(args: &[String]) -> Result<SysrcEdit, String> {
     let mut words = args.iter();
     while let Some(word) = words.next() {
         match word.as_str() {
-            "-f" => edit.file = words.next().ok_or("sysrc: -f needs a file")?.clone(),
+            "-f" => edit.file = words.next().ok_or(EditError::SysrcFileMissing)?.clone(),
             "-x" => delete = true,
             "-q" | "-i" => {}
             flag if flag.starts_with('-') => {
-                return Err(format!("sysrc: {flag} is not supported by apply"));
+                return Err(EditError::SysrcFlag {
+                    flag: flag.to_string(),
+                });
             }
             _ if delete => edit.changes.push(Change::Delete(word.clone())),
             _ => {
                 let Some((name, value)) = word.split_once('=') else {
-                    return Err(format!("sysrc: {word}: reading a value is not an edit"));
+                    return Err(EditError::SysrcRead { word: word.clone() });
                 };
                 let change = if let Some(n) = name.strip_suffix('+') {
                     Change::Append(n.into(), value.into())
@@ -162,16 +180,27 @@ pub fn render(content: &[u8], replacements: &Replacements) -> Option<Vec<u8>> {
 /// AppJail's REPLACE (lib/replace `lib_replace_var`): every `%{KEYWORD}`
 /// not preceded by `%` becomes `value`, line by line, matches taken left
 /// to right without overlap (so in `%{K}%{K}` only the first is replaced,
-/// as sed does); `&` in the value stands for the matched text.
-pub fn replace_keyword(text: &str, keyword: &str, value: &str) -> Result<String, String> {
+/// as sed does); `&` in the value stands for the matched text. `file`
+/// names the file in the error.
+pub fn replace_keyword(
+    text: &str,
+    keyword: &str,
+    value: &str,
+    file: &str,
+) -> Result<String, EditError> {
     let valid = Regex::new("^[a-zA-Z_][a-zA-Z0-9_]*$").expect("valid regex");
     if !valid.is_match(keyword) {
-        return Err(format!("{keyword}: Invalid variable name."));
+        return Err(EditError::InvalidKeyword {
+            keyword: keyword.to_string(),
+        });
     }
     let token = format!("%{{{keyword}}}");
     let pattern = Regex::new(&format!("(^|[^%]){}", regex::escape(&token))).expect("valid regex");
     if !text.lines().any(|l| pattern.is_match(l)) {
-        return Err(format!("{keyword}: variable is not defined in the file."));
+        return Err(EditError::KeywordMissing {
+            keyword: keyword.to_string(),
+            file: file.to_string(),
+        });
     }
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
@@ -269,19 +298,20 @@ mod tests {
             replace_keyword(
                 "port=%{PORT}\n%{PORT}%{PORT}\nkeep %%{PORT}\n",
                 "PORT",
-                "80"
+                "80",
+                "f"
             )
             .unwrap(),
             "port=80\n80%{PORT}\nkeep %%{PORT}\n",
             "matches do not overlap (the char before the second was eaten), %% escapes"
         );
         assert_eq!(
-            replace_keyword("x%{K}\n", "K", "<&>").unwrap(),
+            replace_keyword("x%{K}\n", "K", "<&>", "f").unwrap(),
             "x<x%{K}>\n",
             "& is sed's whole match"
         );
-        assert!(replace_keyword("nothing\n", "K", "v").is_err());
-        assert!(replace_keyword("%{K-1}\n", "K-1", "v").is_err());
+        assert!(replace_keyword("nothing\n", "K", "v", "f").is_err());
+        assert!(replace_keyword("%{K-1}\n", "K-1", "v", "f").is_err());
         assert_eq!(unescape_keyword("a %%{K} %%{L}", "K"), "a %{K} %%{L}");
     }
 }

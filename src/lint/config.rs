@@ -80,16 +80,45 @@ impl Threshold {
     }
 }
 
+/// What is wrong with a configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("overrides: {glob}: {error}")]
+    Glob { glob: String, error: globset::Error },
+    #[error("overrides: {0}")]
+    Globs(globset::Error),
+    #[error(transparent)]
+    Selector(#[from] super::selection::UnknownSelector),
+    #[error("{}: {error}", path.display())]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{}: not UTF-8", path.display())]
+    NotUtf8 { path: PathBuf },
+    /// A problem of the file at `path`.
+    #[error("{}: {error}", path.display())]
+    In {
+        path: PathBuf,
+        error: Box<ConfigError>,
+    },
+}
+
 /// Reads a configuration's text; unknown keys and codes are errors.
-pub fn parse(text: &str, dir: &Path) -> Result<Config, String> {
-    let mut config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+pub fn parse(text: &str, dir: &Path) -> Result<Config, ConfigError> {
+    let mut config: Config = toml::from_str(text)?;
     config.dir = dir.to_path_buf();
     for o in &mut config.overrides {
         let mut set = globset::GlobSetBuilder::new();
         for glob in &o.paths {
-            set.add(globset::Glob::new(glob).map_err(|e| format!("overrides: {glob}: {e}"))?);
+            set.add(globset::Glob::new(glob).map_err(|error| ConfigError::Glob {
+                glob: glob.clone(),
+                error,
+            })?);
         }
-        o.matcher = set.build().map_err(|e| format!("overrides: {e}"))?;
+        o.matcher = set.build().map_err(ConfigError::Globs)?;
     }
     let mut named: Vec<&String> = config
         .disable
@@ -111,15 +140,22 @@ pub fn parse(text: &str, dir: &Path) -> Result<Config, String> {
 /// Reads the configuration file at `path` (inside `scope`: a
 /// configuration found in a walked tree must not lead out of it), saying
 /// which file on error.
-pub fn read(path: &Path, scope: &crate::dialect::Scope) -> Result<Config, String> {
-    let error = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
-    let bytes = scope.read_bytes(path).map_err(|e| error(&e))?;
-    let text = String::from_utf8(bytes).map_err(|_| error(&"not UTF-8"))?;
+pub fn read(path: &Path, scope: &crate::dialect::Scope) -> Result<Config, ConfigError> {
+    let bytes = scope.read_bytes(path).map_err(|error| ConfigError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| ConfigError::NotUtf8 {
+        path: path.to_path_buf(),
+    })?;
     let dir = std::path::absolute(path)
         .ok()
         .and_then(|p| p.parent().map(PathBuf::from))
         .unwrap_or_default();
-    parse(&text, &dir).map_err(|e| error(&e))
+    parse(&text, &dir).map_err(|error| ConfigError::In {
+        path: path.to_path_buf(),
+        error: Box::new(error),
+    })
 }
 
 /// The nearest `.jailwright.toml` in `start` or a directory above it (a

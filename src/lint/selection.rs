@@ -57,9 +57,18 @@ impl Layer {
     }
 }
 
+/// A selector that names nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "no rule {selector}: give a code (JW301), a family (JW3), a rule name (cp-arity), ALL, or a ShellCheck code (SC2086); `jailwright rules` lists the rules"
+)]
+pub struct UnknownSelector {
+    pub selector: String,
+}
+
 /// Whether `selector` names anything: `ALL`, a rule code or name, a prefix
 /// of some rule's code, or `SCnnnn`.
-pub fn validate(selector: &str) -> Result<(), String> {
+pub fn validate(selector: &str) -> Result<(), UnknownSelector> {
     let known = selector.eq_ignore_ascii_case("all")
         || super::rules::find(selector).is_some()
         || is_shellcheck_code(selector)
@@ -71,9 +80,9 @@ pub fn validate(selector: &str) -> Result<(), String> {
     if known {
         Ok(())
     } else {
-        Err(format!(
-            "no rule {selector}: give a code (JW301), a family (JW3), a rule name (cp-arity), ALL, or a ShellCheck code (SC2086); `jailwright rules` lists the rules"
-        ))
+        Err(UnknownSelector {
+            selector: selector.to_string(),
+        })
     }
 }
 

@@ -243,14 +243,19 @@ struct Comment {
     message: String,
 }
 
+/// ShellCheck's answer is not the JSON it writes.
+#[derive(Debug, thiserror::Error)]
+#[error("shellcheck: {0}")]
+pub struct AnswerError(serde_json::Error);
+
 /// ShellCheck's json1 answer as diagnostics on the template. Findings on
 /// lines jailwright added (prelude, subshells) are dropped.
 pub fn diagnostics(
     doc: &Document,
     script: &ShellScript<'_>,
     json: &str,
-) -> Result<Vec<Diagnostic>, String> {
-    let answer: Answer = serde_json::from_str(json).map_err(|e| format!("shellcheck: {e}"))?;
+) -> Result<Vec<Diagnostic>, AnswerError> {
+    let answer: Answer = serde_json::from_str(json).map_err(AnswerError)?;
     // A script that sources a file ShellCheck cannot follow may get its
     // variables there: "referenced but not assigned" is a guess in the
     // files that source one.

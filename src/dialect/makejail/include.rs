@@ -37,13 +37,28 @@ impl Spec {
 
 const GIT_USAGE: &str = "usage: INCLUDE git+<url> [--baseurl <url>] [--branch <branch>] [--file <makejail>] [--global|--local [--cachedir <directory>]|--tmp]";
 
+/// What is wrong with an INCLUDE, as AppJail says it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IncludeError {
+    #[error("usage: makejail_include makejail_file")]
+    Empty,
+    #[error("usage: INCLUDE [<method>+]<path> [<args> ...]")]
+    Blank,
+    #[error("{method}: Invalid method.")]
+    Method { method: String },
+    #[error("Tokenizer: ERROR [ret:-4, errno:0] <Invalid syntax (WDERRS).>")]
+    Tokenizer,
+    #[error("{}", GIT_USAGE)]
+    GitUsage,
+}
+
 /// Parses the argument text of an INCLUDE, or gives AppJail's error.
-pub fn parse(text: &str) -> Result<Spec, String> {
+pub fn parse(text: &str) -> Result<Spec, IncludeError> {
     if text.is_empty() {
-        return Err("usage: makejail_include makejail_file".into());
+        return Err(IncludeError::Empty);
     }
     if text.chars().all(char::is_whitespace) {
-        return Err("usage: INCLUDE [<method>+]<path> [<args> ...]".into());
+        return Err(IncludeError::Blank);
     }
     let (method, rest) = match text.split_once('+') {
         // `lib_jailparam_name` gives the whole text when nothing precedes `+`.
@@ -58,7 +73,11 @@ pub fn parse(text: &str) -> Result<Spec, String> {
         "gl" | "gitlab" => "gitlab",
         "gl-ssh" | "gitlab-ssh" => "gitlab-ssh",
         "cmd" | "git" | "fetch" | "file" => method,
-        other => return Err(format!("{other}: Invalid method.")),
+        other => {
+            return Err(IncludeError::Method {
+                method: other.to_string(),
+            });
+        }
     };
     let spec = |target: &str, args: Vec<String>| Spec {
         method: method.to_string(),
@@ -69,14 +88,12 @@ pub fn parse(text: &str) -> Result<Spec, String> {
         "file" | "fetch" => Ok(spec(rest, Vec::new())),
         _ => {
             let words: Vec<String> = tokenizer::tokenize(rest, false)
-                .map_err(|_| {
-                    "Tokenizer: ERROR [ret:-4, errno:0] <Invalid syntax (WDERRS).>".to_string()
-                })?
+                .map_err(|_| IncludeError::Tokenizer)?
                 .into_iter()
                 .map(|w| w.text)
                 .collect();
             let Some((target, args)) = words.split_first() else {
-                return Err(GIT_USAGE.into());
+                return Err(IncludeError::GitUsage);
             };
             if method != "cmd" {
                 check_git_options(args, method == "git")?;
@@ -89,7 +106,7 @@ pub fn parse(text: &str) -> Result<Spec, String> {
 /// The option scan of `git+` (and of the hosting aliases, which append
 /// `--baseurl URL` and so have every word examined). Plain `git+` never
 /// examines its last word.
-fn check_git_options(args: &[String], skip_last: bool) -> Result<(), String> {
+fn check_git_options(args: &[String], skip_last: bool) -> Result<(), IncludeError> {
     let flags = ["--global", "--local", "--tmp"];
     let valued = ["--baseurl", "--branch", "--cachedir", "--file"];
     // The hosting aliases append `--baseurl URL`, so every word of the
@@ -109,11 +126,11 @@ fn check_git_options(args: &[String], skip_last: bool) -> Result<(), String> {
         } else if valued.contains(&word) {
             // The value may not be the word before the last one.
             if i + 2 == examined {
-                return Err(GIT_USAGE.into());
+                return Err(IncludeError::GitUsage);
             }
             i += 2;
         } else if word.starts_with("--") && word != "--" {
-            return Err(GIT_USAGE.into());
+            return Err(IncludeError::GitUsage);
         } else {
             break;
         }
@@ -161,8 +178,14 @@ mod tests {
 
     #[test]
     fn unknown_methods_are_errors() {
-        assert_eq!(parse("foo+bar").unwrap_err(), "foo: Invalid method.");
-        assert_eq!(parse("dir/x+y").unwrap_err(), "dir/x: Invalid method.");
+        assert_eq!(
+            parse("foo+bar").unwrap_err().to_string(),
+            "foo: Invalid method."
+        );
+        assert_eq!(
+            parse("dir/x+y").unwrap_err().to_string(),
+            "dir/x: Invalid method."
+        );
         assert!(parse("").is_err());
         assert!(parse("  ").is_err());
     }

@@ -490,7 +490,7 @@ fn read_include(r: &mut Reader, _context: &Context) -> Instruction {
         },
         Err(message) => {
             let end = text.len();
-            r.problem(ProblemKind::Include, 0, end, message);
+            r.problem(ProblemKind::Include, 0, end, message.to_string());
             Instruction::Include {
                 target: text.to_string(),
                 args: Vec::new(),

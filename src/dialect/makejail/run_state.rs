@@ -26,11 +26,24 @@ pub struct StageState {
     entrypoint: Option<String>,
 }
 
+/// Why a declaration cannot be satisfied (AppJail would stop there).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unsatisfied {
+    #[error("ARG {name} requires a value: pass --arg {name}=VALUE")]
+    Arg { name: String },
+    #[error("{name}: this environment variable requires a value.")]
+    Env { name: String },
+}
+
 impl StageState {
     /// Records what a declaration sets, with `args` the `NAME=VALUE` given
     /// for ARGs; `Err` says why it cannot be satisfied (AppJail would stop
     /// there).
-    pub fn record(&mut self, instruction: &Instruction, args: &[String]) -> Result<(), String> {
+    pub fn record(
+        &mut self,
+        instruction: &Instruction,
+        args: &[String],
+    ) -> Result<(), Unsatisfied> {
         match instruction {
             Instruction::Arg {
                 name,
@@ -56,9 +69,7 @@ impl StageState {
                     }
                     _ => {
                         self.unset_args.push(name.clone());
-                        return Err(format!(
-                            "ARG {name} requires a value: pass --arg {name}=VALUE"
-                        ));
+                        return Err(Unsatisfied::Arg { name: name.clone() });
                     }
                 }
             }
@@ -77,9 +88,7 @@ impl StageState {
             Instruction::Env { name, value } => match value {
                 Some(value) if !value.is_empty() => self.run_env.push(format!("{name}={value}")),
                 _ => {
-                    return Err(format!(
-                        "{name}: this environment variable requires a value."
-                    ));
+                    return Err(Unsatisfied::Env { name: name.clone() });
                 }
             },
             Instruction::User { user } => self.user = Some(user.clone()),

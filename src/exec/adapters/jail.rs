@@ -5,14 +5,26 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+/// Why a jail's root is not known.
+#[derive(Debug, thiserror::Error)]
+pub enum JailError {
+    #[error("jls: {0} (a jail target needs FreeBSD)")]
+    NoJls(std::io::Error),
+    /// jls's own message (no such jail).
+    #[error("{0}")]
+    Jls(String),
+}
+
 /// A running jail's root (`jls -j J path`).
-pub fn jail_root(jail: &str) -> Result<PathBuf, String> {
+pub fn jail_root(jail: &str) -> Result<PathBuf, JailError> {
     let out = Command::new("jls")
         .args(["-j", jail, "path"])
         .output()
-        .map_err(|e| format!("jls: {e} (a jail target needs FreeBSD)"))?;
+        .map_err(JailError::NoJls)?;
     if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        return Err(JailError::Jls(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
     }
     Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }

@@ -33,15 +33,38 @@ pub enum LockError {
         error: std::io::Error,
     },
     #[error("lock directory {dir}: {why}")]
-    Directory { dir: PathBuf, why: String },
+    Directory { dir: PathBuf, why: Refused },
     #[error(
         "no private directory for the apply lock ({tried}): set XDG_RUNTIME_DIR or JAILWRIGHT_LOCK_DIR"
     )]
     NoDirectory { tried: String },
     #[error("lock file {file}: {why}")]
-    File { file: PathBuf, why: String },
+    File { file: PathBuf, why: Refused },
     #[error("another apply or prune is already running on {0}{1}")]
     Busy(PathBuf, String),
+}
+
+/// Why a lock directory or lock file is not used.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("not a directory path")]
+    NotADirectoryPath,
+    #[error("{}: {error}", path.display())]
+    Parent { path: PathBuf, error: Errno },
+    #[error("cannot create it: {0}")]
+    Create(Errno),
+    #[error("not a directory (a symlink or a file)")]
+    NotADirectory,
+    #[error("owned by uid {owner}, not by this user (uid {me})")]
+    Owner { owner: Uid, me: Uid },
+    #[error("writable by group or others (mode {mode:o})")]
+    Writable { mode: nix::libc::mode_t },
+    #[error("is a symlink: refused")]
+    Symlink,
+    #[error("not a regular file: refused")]
+    NotRegular,
+    #[error("{0}")]
+    Os(Errno),
 }
 
 pub struct TargetLock {
@@ -70,7 +93,7 @@ impl TargetLock {
 /// directory `dir_fd` (`dir` for messages).
 fn take(dir: &Path, dir_fd: OwnedFd, canonical: PathBuf) -> Result<TargetLock, LockError> {
     let name = lock_name(&canonical);
-    let file_error = |why: String| LockError::File {
+    let file_error = |why: Refused| LockError::File {
         file: dir.join(&name),
         why,
     };
@@ -78,7 +101,7 @@ fn take(dir: &Path, dir_fd: OwnedFd, canonical: PathBuf) -> Result<TargetLock, L
         let file = open_lock_file(&dir_fd, &name).map_err(file_error)?;
         let held = Flock::lock(file, FlockArg::LockExclusiveNonblock)
             .map_err(|(file, _)| LockError::Busy(canonical.clone(), holder(file)))?;
-        let locked = fstat(&*held).map_err(|e| file_error(e.to_string()))?;
+        let locked = fstat(&*held).map_err(|e| file_error(Refused::Os(e)))?;
         let named = fstatat(&dir_fd, name.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW);
         if named.is_ok_and(|n| same_file(&n, &locked)) {
             // Who holds it, for whoever finds it taken (the file is the
@@ -164,19 +187,22 @@ fn lock_directory() -> Result<(PathBuf, OwnedFd), LockError> {
 /// Opens `dir` (created 0700 if missing), never through a symlink, and
 /// checks it on the descriptor: a directory of our effective user that
 /// nobody else may write to.
-fn private_dir(dir: &Path) -> Result<OwnedFd, String> {
+fn private_dir(dir: &Path) -> Result<OwnedFd, Refused> {
     let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
-        return Err("not a directory path".into());
+        return Err(Refused::NotADirectoryPath);
     };
     let parent_fd = open(
         parent,
         OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
         Mode::empty(),
     )
-    .map_err(|e| format!("{}: {e}", parent.display()))?;
+    .map_err(|error| Refused::Parent {
+        path: parent.to_path_buf(),
+        error,
+    })?;
     match mkdirat(&parent_fd, name, Mode::S_IRWXU) {
         Ok(()) | Err(Errno::EEXIST) => {}
-        Err(e) => return Err(format!("cannot create it: {e}")),
+        Err(e) => return Err(Refused::Create(e)),
     }
     let fd = openat(
         &parent_fd,
@@ -185,29 +211,28 @@ fn private_dir(dir: &Path) -> Result<OwnedFd, String> {
         Mode::empty(),
     )
     .map_err(|e| match e {
-        Errno::ELOOP | Errno::ENOTDIR => "not a directory (a symlink or a file)".to_string(),
-        e => e.to_string(),
+        Errno::ELOOP | Errno::ENOTDIR => Refused::NotADirectory,
+        e => Refused::Os(e),
     })?;
-    let stat = fstat(&fd).map_err(|e| e.to_string())?;
+    let stat = fstat(&fd).map_err(Refused::Os)?;
     let owner = Uid::from_raw(stat.st_uid);
     if owner != geteuid() {
-        return Err(format!(
-            "owned by uid {owner}, not by this user (uid {})",
-            geteuid()
-        ));
+        return Err(Refused::Owner {
+            owner,
+            me: geteuid(),
+        });
     }
     if stat.st_mode & 0o022 != 0 {
-        return Err(format!(
-            "writable by group or others (mode {:o})",
-            stat.st_mode & 0o7777
-        ));
+        return Err(Refused::Writable {
+            mode: stat.st_mode & 0o7777,
+        });
     }
     Ok(fd)
 }
 
 /// Opens (creating, never truncating) the lock file `name` in the lock
 /// directory, refusing a symlink or anything but a regular file.
-fn open_lock_file(dir: &OwnedFd, name: &str) -> Result<File, String> {
+fn open_lock_file(dir: &OwnedFd, name: &str) -> Result<File, Refused> {
     let fd = openat(
         dir,
         name,
@@ -220,12 +245,12 @@ fn open_lock_file(dir: &OwnedFd, name: &str) -> Result<File, String> {
         Mode::S_IRUSR | Mode::S_IWUSR,
     )
     .map_err(|e| match e {
-        Errno::ELOOP | Errno::EMLINK => "is a symlink: refused".to_string(),
-        e => e.to_string(),
+        Errno::ELOOP | Errno::EMLINK => Refused::Symlink,
+        e => Refused::Os(e),
     })?;
-    let stat = fstat(&fd).map_err(|e| e.to_string())?;
+    let stat = fstat(&fd).map_err(Refused::Os)?;
     if SFlag::from_bits_truncate(stat.st_mode) & SFlag::S_IFMT != SFlag::S_IFREG {
-        return Err("not a regular file: refused".into());
+        return Err(Refused::NotRegular);
     }
     Ok(File::from(fd))
 }

@@ -97,25 +97,47 @@ fn private_dir(dir: &Path) -> Option<std::os::fd::OwnedFd> {
     private.then_some(fd)
 }
 
+/// Why ShellCheck gave no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ShellCheckError {
+    #[error("shellcheck: {0}")]
+    Run(std::io::Error),
+    #[error("shellcheck --version: no version in {0:?}")]
+    NoVersion(String),
+    #[error("shellcheck: {}: {error}", file.display())]
+    Write {
+        file: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("shellcheck: a batch panicked")]
+    Panicked,
+    #[error("shellcheck: {0}")]
+    Answer(serde_json::Error),
+    #[error("shellcheck failed: {0}")]
+    Failed(String),
+    #[error("shellcheck: a temporary directory: {0}")]
+    TempDir(nix::errno::Errno),
+}
+
 /// ShellCheck's version (`None`: not installed).
-fn version() -> Option<Result<String, String>> {
+fn version() -> Option<Result<String, ShellCheckError>> {
     let out = match Command::new("shellcheck").arg("--version").output() {
         Ok(out) => out,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(e) => return Some(Err(format!("shellcheck: {e}"))),
+        Err(e) => return Some(Err(ShellCheckError::Run(e))),
     };
     let text = String::from_utf8_lossy(&out.stdout);
     Some(
         text.lines()
             .find_map(|l| l.strip_prefix("version:"))
             .map(|v| v.trim().to_string())
-            .ok_or_else(|| format!("shellcheck --version: no version in {text:?}")),
+            .ok_or_else(|| ShellCheckError::NoVersion(text.to_string())),
     )
 }
 
 /// ShellCheck's json1 answer for each script, in order (`None` when
 /// ShellCheck is not installed).
-pub fn run_many(scripts: &[&str], cache: &Cache) -> Option<Result<Vec<String>, String>> {
+pub fn run_many(scripts: &[&str], cache: &Cache) -> Option<Result<Vec<String>, ShellCheckError>> {
     let version = match version()? {
         Ok(v) => v,
         Err(e) => return Some(Err(e)),
@@ -155,7 +177,7 @@ pub fn run_many(scripts: &[&str], cache: &Cache) -> Option<Result<Vec<String>, S
 /// are cores; each script's answer as `{"comments": [...]}`. Each script
 /// is a file of an unguessable name: ShellCheck follows `source` into the
 /// files it was given, so one template must not be able to name another's.
-fn check(scripts: &[&str]) -> Result<Vec<String>, String> {
+fn check(scripts: &[&str]) -> Result<Vec<String>, ShellCheckError> {
     let dir = tempdir()?;
     let tag = hex(&Sha256::digest(format!(
         "{}{:?}{}",
@@ -173,12 +195,15 @@ fn check(scripts: &[&str]) -> Result<Vec<String>, String> {
         .collect();
     let files: Vec<PathBuf> = names.iter().map(|n| dir.path.join(n)).collect();
     for (file, script) in files.iter().zip(scripts) {
-        std::fs::write(file, script).map_err(|e| format!("shellcheck: {}: {e}", file.display()))?;
+        std::fs::write(file, script).map_err(|error| ShellCheckError::Write {
+            file: file.clone(),
+            error,
+        })?;
     }
     let batches = batches(scripts);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Vec<Result<String, String>>> = std::thread::scope(|scope| {
+    let results: Vec<Vec<Result<String, ShellCheckError>>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..cores.min(batches.len()))
             .map(|_| {
                 scope.spawn(|| {
@@ -198,14 +223,14 @@ fn check(scripts: &[&str]) -> Result<Vec<String>, String> {
             .into_iter()
             .map(|w| {
                 w.join()
-                    .unwrap_or_else(|_| vec![Err("shellcheck: a batch panicked".into())])
+                    .unwrap_or_else(|_| vec![Err(ShellCheckError::Panicked)])
             })
             .collect()
     });
     let mut per_file: Vec<Vec<serde_json::Value>> = vec![Vec::new(); scripts.len()];
     for result in results.into_iter().flatten() {
         let answer: serde_json::Value =
-            serde_json::from_str(&result?).map_err(|e| format!("shellcheck: {e}"))?;
+            serde_json::from_str(&result?).map_err(ShellCheckError::Answer)?;
         for comment in answer["comments"].as_array().into_iter().flatten() {
             let file = comment["file"]
                 .as_str()
@@ -248,7 +273,7 @@ fn batches(scripts: &[&str]) -> Vec<Vec<usize>> {
 const RUN_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// One `shellcheck -s dash -f json1 --norc FILE...` run.
-fn run(files: &[&Path]) -> Result<String, String> {
+fn run(files: &[&Path]) -> Result<String, ShellCheckError> {
     let out = super::command::output_within(
         Command::new("shellcheck")
             .args([
@@ -262,13 +287,12 @@ fn run(files: &[&Path]) -> Result<String, String> {
             .args(files),
         RUN_LIMIT,
     )
-    .map_err(|e| format!("shellcheck: {e}"))?;
+    .map_err(ShellCheckError::Run)?;
     // 0: no findings, 1: findings; anything else is ShellCheck failing.
     match out.status.code() {
         Some(0 | 1) => Ok(String::from_utf8_lossy(&out.stdout).into_owned()),
-        _ => Err(format!(
-            "shellcheck failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
+        _ => Err(ShellCheckError::Failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
         )),
     }
 }
@@ -284,9 +308,9 @@ impl Drop for TempDir {
     }
 }
 
-fn tempdir() -> Result<TempDir, String> {
+fn tempdir() -> Result<TempDir, ShellCheckError> {
     let path = nix::unistd::mkdtemp(&std::env::temp_dir().join("jailwright-shellcheck.XXXXXX"))
-        .map_err(|e| format!("shellcheck: a temporary directory: {e}"))?;
+        .map_err(ShellCheckError::TempDir)?;
     Ok(TempDir { path })
 }
 

@@ -1,6 +1,7 @@
 //! The host commands an instruction becomes on a target: the managers' own
 //! (research/*.md), prefixed with `jexec` for a jail or `chroot` for a root.
 
+use super::blocked::Blocked;
 use super::{Facts, PackageManager, TargetSpec};
 use crate::ir::{CmdOptions, CmdTarget, CmdUser, Dialect, PkgAction, Runner};
 
@@ -52,7 +53,7 @@ pub fn cmd_argv(
     stage_env: &[String],
     target: &TargetSpec,
     dialect: Dialect,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, Blocked> {
     if let (Dialect::Makejail, CmdTarget::Jexec, TargetSpec::Jail(j)) =
         (dialect, options.target, target)
     {
@@ -105,13 +106,11 @@ pub fn cmd_argv(
         }
         CmdTarget::Chroot => match target {
             TargetSpec::Root(_) => Ok([in_jail(target, false), shell].concat()),
-            TargetSpec::Jail(j) => Err(format!(
-                "CMD --chroot: chroot into {j}'s root needs its path: apply to --root PATH"
-            )),
+            TargetSpec::Jail(j) => Err(Blocked::ChrootIntoJail { jail: j.clone() }),
         },
-        other => Err(
-            format!("CMD --{other:?}: runs on the host, which apply does not do").to_lowercase(),
-        ),
+        other => Err(Blocked::CmdOnHost {
+            runner: format!("{other:?}").to_lowercase(),
+        }),
     }
 }
 
@@ -124,7 +123,7 @@ pub fn pkg_argv(
     target: &TargetSpec,
     facts: &Facts,
     dialect: Dialect,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, Blocked> {
     if let (Dialect::Makejail, TargetSpec::Jail(j), Runner::Host | Runner::Jail) =
         (dialect, target, runner)
     {
@@ -141,7 +140,7 @@ pub fn pkg_argv(
     let with_packages = [vec![verb.to_string()], packages.to_vec()].concat();
     let prefix = match (target, runner) {
         (_, Runner::Local) => {
-            return Err("PKG --local: installs on the host, which apply does not do".into());
+            return Err(Blocked::PkgOnHost);
         }
         (TargetSpec::Jail(j), Runner::Host) => {
             words(&["env", "ASSUME_ALWAYS_YES=yes", "/usr/sbin/pkg", "-j", j])

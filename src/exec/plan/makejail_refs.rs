@@ -10,34 +10,49 @@
 
 use crate::ir::Instruction;
 
+/// Why a word cannot be expanded as AppJail's build script would.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefError {
+    #[error("{word}: `${{` without a closing `}}`")]
+    Unclosed { word: String },
+    #[error(
+        "{word}: `{name}` is not an ARG or VAR of this Makejail: AppJail's build script would expand it from a RAW line's variables or the host's environment, neither of which jailwright evaluates"
+    )]
+    Unknown { word: String, name: String },
+    #[error(
+        "{word}: `${{{inner}}}` is evaluated by AppJail's host shell, which jailwright does not do"
+    )]
+    HostShell { word: String, inner: String },
+    #[error("ARG {name} has no value: pass --arg {name}=VALUE")]
+    Unset { name: String },
+}
+
 /// The instruction with its words expanded, for the instructions whose
 /// words AppJail's build script writes double-quoted; `None` for others.
 pub fn expand_instruction(
     instruction: &Instruction,
     env: &[String],
     unset: &[String],
-) -> Result<Option<Instruction>, String> {
+) -> Result<Option<Instruction>, RefError> {
     with_unset(expand_words(instruction, env), unset)
 }
 
 /// Says so when an unknown name is an ARG declared without a value.
 fn with_unset(
-    result: Result<Option<Instruction>, String>,
+    result: Result<Option<Instruction>, RefError>,
     unset: &[String],
-) -> Result<Option<Instruction>, String> {
-    result.map_err(|why| {
-        match unset
-            .iter()
-            .find(|n| why.contains(&format!("`{n}` is not an ARG")))
-        {
-            Some(name) => format!("ARG {name} has no value: pass --arg {name}=VALUE"),
-            None => why,
-        }
+) -> Result<Option<Instruction>, RefError> {
+    result.map_err(|why| match why {
+        RefError::Unknown { name, .. } if unset.contains(&name) => RefError::Unset { name },
+        other => other,
     })
 }
 
-fn expand_words(instruction: &Instruction, env: &[String]) -> Result<Option<Instruction>, String> {
-    let all = |words: &[String]| -> Result<Vec<String>, String> {
+fn expand_words(
+    instruction: &Instruction,
+    env: &[String],
+) -> Result<Option<Instruction>, RefError> {
+    let all = |words: &[String]| -> Result<Vec<String>, RefError> {
         words.iter().map(|w| expand(w, env)).collect()
     };
     let mut out = instruction.clone();
@@ -59,7 +74,7 @@ fn expand_words(instruction: &Instruction, env: &[String]) -> Result<Option<Inst
 
 /// Expands the references of one word, with `env` the `NAME=VALUE` in
 /// force.
-pub fn expand(word: &str, env: &[String]) -> Result<String, String> {
+pub fn expand(word: &str, env: &[String]) -> Result<String, RefError> {
     let lookup = |name: &str| {
         env.iter()
             .rev()
@@ -78,7 +93,9 @@ pub fn expand(word: &str, env: &[String]) -> Result<String, String> {
         }
         if let Some(inner) = after.strip_prefix('{') {
             let Some(close) = inner.find('}') else {
-                return Err(format!("{word}: `${{` without a closing `}}`"));
+                return Err(RefError::Unclosed {
+                    word: word.to_string(),
+                });
             };
             out.push_str(&braced(&inner[..close], &lookup, word)?);
             rest = &inner[close + 1..];
@@ -103,7 +120,7 @@ fn braced<'a>(
     inner: &str,
     lookup: &impl Fn(&str) -> Option<&'a str>,
     word: &str,
-) -> Result<String, String> {
+) -> Result<String, RefError> {
     let name_len = inner
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(inner.len());
@@ -119,16 +136,18 @@ fn braced<'a>(
             .unwrap_or(&form[2..])
             .to_string()),
         _ if form.starts_with('-') => Ok(value.unwrap_or(&form[1..]).to_string()),
-        _ => Err(format!(
-            "{word}: `${{{inner}}}` is evaluated by AppJail's host shell, which jailwright does not do"
-        )),
+        _ => Err(RefError::HostShell {
+            word: word.to_string(),
+            inner: inner.to_string(),
+        }),
     }
 }
 
-fn unknown(word: &str, name: &str) -> String {
-    format!(
-        "{word}: `{name}` is not an ARG or VAR of this Makejail: AppJail's build script would expand it from a RAW line's variables or the host's environment, neither of which jailwright evaluates"
-    )
+fn unknown(word: &str, name: &str) -> RefError {
+    RefError::Unknown {
+        word: word.to_string(),
+        name: name.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! (copies resolved safely inside the root, sysrc edited natively on an
 //! offline root, nothing evaluated by a host shell).
 
+mod blocked;
 mod commands;
 mod makejail_refs;
 mod render;
@@ -235,7 +236,7 @@ fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<Planned
         if dialect == Dialect::Makejail
             && let Err(why) = state.record(&step.instruction, &facts.args)
         {
-            planned.blocked = Some(why);
+            planned.blocked = Some(why.to_string());
         }
         steps.push(planned);
     }

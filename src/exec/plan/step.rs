@@ -2,6 +2,7 @@
 //! `plan_step` names every `Instruction` variant, so a new one is a
 //! compile error here until it is planned; each family has its function.
 
+use super::blocked::Blocked;
 use super::commands::{appjail_jexec, appjail_tool, cmd_argv, in_jail, pkg_argv, words};
 use super::{Action, Facts, MountSpec, PlannedStep, TargetSpec, makejail_refs, runs_on_host};
 use crate::dialect::makejail::run_state::StageState;
@@ -53,7 +54,7 @@ pub(super) fn plan_step(
     let expanded = match expand(&cx) {
         Ok(expanded) => expanded,
         Err(why) => {
-            planned.blocked = Some(why);
+            planned.blocked = Some(why.to_string());
             return planned;
         }
     };
@@ -66,7 +67,7 @@ pub(super) fn plan_step(
 }
 
 /// A Makejail step's instruction with its ARGs expanded (None: unchanged).
-fn expand(cx: &StepContext) -> Result<Option<Instruction>, String> {
+fn expand(cx: &StepContext) -> Result<Option<Instruction>, makejail_refs::RefError> {
     if !cx.makejail() {
         return Ok(None);
     }
@@ -253,7 +254,7 @@ fn arg(
 fn cmd(cx: &StepContext, script: &str, options: &CmdOptions, planned: &mut PlannedStep) {
     match cmd_argv(script, options, &cx.state.make_env, cx.target, cx.dialect) {
         Ok(argv) => planned.actions.push(run(argv)),
-        Err(why) => planned.blocked = Some(why),
+        Err(why) => planned.blocked = Some(why.to_string()),
     }
 }
 
@@ -266,7 +267,7 @@ fn pkg(
 ) {
     match pkg_argv(packages, runner, action, cx.target, cx.facts, cx.dialect) {
         Ok(argv) => planned.actions.push(run(argv)),
-        Err(why) => planned.blocked = Some(why),
+        Err(why) => planned.blocked = Some(why.to_string()),
     }
 }
 
@@ -495,7 +496,7 @@ fn mount(cx: &StepContext, args: &[String], planned: &mut PlannedStep) {
                 planned.actions.push(Action::Mount(spec));
                 planned.live = true;
             }
-            Err(why) => planned.blocked = Some(why),
+            Err(why) => planned.blocked = Some(why.to_string()),
         },
         TargetSpec::Root(_) => {
             planned.blocked = Some(
@@ -555,8 +556,7 @@ fn managed(
 
 /// bastille mount's arguments: 2 words mean `nullfs ro 0 0`; otherwise all
 /// six are needed (mount.sh).
-fn mount_spec(args: &[String]) -> Result<MountSpec, String> {
-    let usage = "MOUNT takes host_path jail_path [fstype options dump pass]";
+fn mount_spec(args: &[String]) -> Result<MountSpec, Blocked> {
     let (fstype, options, dump, pass) = match args.len() {
         2 => ("nullfs", "ro", "0", "0"),
         6 => (
@@ -565,16 +565,21 @@ fn mount_spec(args: &[String]) -> Result<MountSpec, String> {
             args[4].as_str(),
             args[5].as_str(),
         ),
-        _ => return Err(usage.into()),
+        _ => return Err(Blocked::MountUsage),
     };
     if !["ro", "rw", "rq", "sw", "xx"]
         .iter()
         .any(|o| options.contains(o))
     {
-        return Err(format!("MOUNT: invalid mount options: {options}"));
+        return Err(Blocked::MountOptions {
+            options: options.to_string(),
+        });
     }
     if !matches!((dump, pass), ("0" | "1", "0" | "1")) {
-        return Err(format!("MOUNT: invalid dump/pass: {dump} {pass}"));
+        return Err(Blocked::MountDumpPass {
+            dump: dump.to_string(),
+            pass: pass.to_string(),
+        });
     }
     // mount.sh:102-112: a pseudo file system only as its own name, a ZFS
     // dataset, or a nullfs host path; anything else bastille refuses.
@@ -587,10 +592,10 @@ fn mount_spec(args: &[String]) -> Result<MountSpec, String> {
             | ("fdesc", "fdescfs")
     );
     if !special && fstype != "nullfs" && fstype != "zfs" {
-        return Err(format!(
-            "MOUNT {} ... {fstype}: bastille mounts only nullfs, a ZFS dataset, or tmpfs/linprocfs/linsysfs/procfs/fdescfs named as themselves (mount.sh:102-112)",
-            args[0]
-        ));
+        return Err(Blocked::MountType {
+            from: args[0].clone(),
+            fstype: fstype.to_string(),
+        });
     }
     Ok(MountSpec {
         from: args[0].clone(),

@@ -7,10 +7,9 @@
 //! The pool's Drop unmounts, retries `zpool destroy` for 30 s and keeps the
 //! image if it must (a pool whose image is deleted wedges zfs-fuse).
 
-mod common;
+use crate::common;
 
-#[path = "common/zfs_pool.rs"]
-mod zfs_pool;
+use crate::common::zfs_pool;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

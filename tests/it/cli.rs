@@ -1,7 +1,7 @@
 //! The command line, driven through the real binary.
 
-mod common;
-use common::{Test, require_shellcheck};
+use crate::common;
+use crate::common::{Test, require_shellcheck};
 
 #[test]
 fn parse_json_has_the_documented_fields() {

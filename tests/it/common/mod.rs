@@ -3,7 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod http;
 pub mod skip;
+pub mod zfs_pool;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -56,7 +56,7 @@ fn args(step: &Step) -> String {
 #[test]
 fn bastillefile_grammar_examples_parse_as_documented() {
     check(
-        include_str!("../grammar/bastillefile.md"),
+        include_str!("../../grammar/bastillefile.md"),
         "bastillefile",
         |b| bastille::parse(SourceFile::new("Bastillefile", b), &Bindings::default()),
         |s| format!("{} {}", s.name, args(s)),
@@ -66,7 +66,7 @@ fn bastillefile_grammar_examples_parse_as_documented() {
 #[test]
 fn makejail_grammar_examples_parse_as_documented() {
     check(
-        include_str!("../grammar/makejail.md"),
+        include_str!("../../grammar/makejail.md"),
         "makejail",
         |b| makejail::parse(SourceFile::new("Makejail", b), &Bindings::default()),
         |s| {
@@ -83,7 +83,7 @@ fn makejail_grammar_examples_parse_as_documented() {
 #[test]
 fn pot_flavour_grammar_examples_parse_as_documented() {
     check(
-        include_str!("../grammar/pot-flavour.md"),
+        include_str!("../../grammar/pot-flavour.md"),
         "flavour",
         |b| {
             pot::parse(vec![Flavour {

@@ -2,8 +2,8 @@
 //! and a regression test for each false alarm and missed problem of the
 //! lint cases (../shared/lint-cases), named after it.
 
-mod common;
-use common::require_shellcheck;
+use crate::common;
+use crate::common::require_shellcheck;
 
 use jailwright::dialect::Bindings;
 use jailwright::dialect::{bastille, makejail};

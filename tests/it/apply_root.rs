@@ -3,9 +3,9 @@
 //! Needs root and busybox-static (`.ci/zfs-fuse-up` installs it); without
 //! them it fails, saying why.
 
-mod common;
+use crate::common;
 
-use common::Test;
+use crate::common::Test;
 
 /// A Bastillefile holding `text` beside a fresh busybox root: the Test
 /// (keep it: it holds the directory) and the root.

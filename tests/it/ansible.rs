@@ -9,10 +9,9 @@
 //! `ansible/requirements.txt`), else PATH. Each run's PLAY RECAP is printed
 //! and appended to `target/ansible-recaps.log` (CI prints it).
 
-mod common;
+use crate::common;
 
-#[path = "common/zfs_pool.rs"]
-mod zfs_pool;
+use crate::common::zfs_pool;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -3,10 +3,9 @@
 //! --update-lock; plain http refused unless allowed; a Bastille INCLUDE
 //! of a URL planned in place.
 
-mod common;
+use crate::common;
 
-#[path = "common/http.rs"]
-mod http;
+use crate::common::http;
 
 use http::{Reply, Server};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! One test per construct and quirk of `appjail makejail`, from
 //! research/appjail.md and AppJail's sources (cmd/makejail, makejail/cmd/).
 
-mod common;
+use crate::common;
 
 use jailwright::dialect::{self, Bindings, makejail};
 use jailwright::document::ProblemKind;

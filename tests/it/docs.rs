@@ -32,6 +32,6 @@ fn rule_pages_are_in_sync_with_the_catalogue() {
         .unwrap_or_default();
     assert!(
         stale.is_empty() && extra.is_empty(),
-        "docs/rules is out of date ({stale:?} differ, {extra:?} are not generated): run JAILWRIGHT_WRITE_DOCS=1 cargo test --test docs"
+        "docs/rules is out of date ({stale:?} differ, {extra:?} are not generated): run JAILWRIGHT_WRITE_DOCS=1 cargo test --test it docs"
     );
 }

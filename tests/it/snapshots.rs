@@ -1,7 +1,7 @@
 //! The JSON of every Bastille fixture, as `parse --format json` prints it,
 //! kept as insta snapshots (tests/snapshots/).
 
-mod common;
+use crate::common;
 
 use jailwright::dialect::{self, Bindings};
 

@@ -5,9 +5,9 @@
 //! chroot into a busybox-static root; needs root (`.ci/zfs-fuse-up`
 //! installs busybox-static).
 
-mod common;
+use crate::common;
 
-use common::Test;
+use crate::common::Test;
 use jailwright::exec::adapters::leftovers;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;

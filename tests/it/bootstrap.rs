@@ -4,10 +4,9 @@
 //! escape the root, a slow and a truncated answer, a resumed download, and
 //! a plain-http mirror refused by default.
 
-mod common;
+use crate::common;
 
-#[path = "common/http.rs"]
-mod http;
+use crate::common::http;
 
 use http::{Reply, Server};
 use sha2::{Digest, Sha256};

@@ -6,9 +6,7 @@
 //! so a regression fails the test instead of hanging it or exhausting the
 //! machine.
 
-mod common;
-
-use common::{Output, Test};
+use crate::common::{Output, Test};
 use std::io::Read;
 use std::os::unix::fs::symlink;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! truncated. Needs root and busybox-static (`.ci/zfs-fuse-up` installs
 //! it); without them it fails, saying why.
 
-mod common;
+use crate::common;
 
 use sha2::{Digest, Sha256};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};

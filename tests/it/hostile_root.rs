@@ -4,9 +4,9 @@
 //! root changed. `V` is a canary outside the root, `R` the root, the test
 //! directory the template's.
 
-mod common;
+use crate::common;
 
-use common::Test;
+use crate::common::Test;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::Command;

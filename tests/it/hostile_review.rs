@@ -2,9 +2,9 @@
 //! reproduced for real (busybox-static roots, real files and links; needs
 //! root, as the other hostile tests).
 
-mod common;
+use crate::common;
 
-use common::Test;
+use crate::common::Test;
 use std::path::Path;
 use std::process::Command;
 

@@ -4,9 +4,7 @@
 //! right answer. No test here measures time: `cargo bench --bench
 //! scaling` prints the figures.
 
-mod common;
-
-use common::Test;
+use crate::common::Test;
 use jailwright::dialect::{Bindings, bastille};
 use jailwright::format;
 use jailwright::ir::Dialect;

@@ -2,9 +2,9 @@
 //! snapshots of every output file and of the losses), and the rules that
 //! make a conversion mean the same.
 
-mod common;
+use crate::common;
 
-use common::Test;
+use crate::common::Test;
 use jailwright::convert::{self, Conversion};
 use jailwright::dialect::{self, Bindings};
 use jailwright::ir::Dialect;

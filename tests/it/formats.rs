@@ -3,9 +3,9 @@
 //! specification), failure thresholds, and every format over the whole
 //! corpus without a failure.
 
-mod common;
+use crate::common;
 
-use common::Test;
+use crate::common::Test;
 use std::path::Path;
 use std::process::Command;
 
