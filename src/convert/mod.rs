@@ -5,7 +5,7 @@
 //!
 //! Pure: the caller reads the template and writes the result.
 
-pub mod codes;
+pub(crate) mod codes;
 mod jail_params;
 pub mod meaning;
 pub mod op;

@@ -2,10 +2,10 @@
 
 pub mod bastille;
 pub mod makejail;
-pub mod physical;
+pub(crate) mod physical;
 pub mod pot;
-pub mod scope;
-pub mod walk;
+pub(crate) mod scope;
+pub(crate) mod walk;
 
 use crate::document::Document;
 use crate::ir::Dialect;

@@ -5,11 +5,11 @@
 pub mod adapters;
 pub mod apply;
 pub mod chain;
-pub mod edits;
-pub mod failure;
-pub mod foresee;
+pub(crate) mod edits;
+pub(crate) mod failure;
+pub(crate) mod foresee;
 pub mod plan;
 pub mod ports;
-pub mod resume;
+pub(crate) mod resume;
 
 pub use plan::{Action, Plan, PlannedStep, TargetSpec, plan};

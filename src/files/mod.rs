@@ -15,10 +15,10 @@
 //!   random name created with `O_EXCL|O_NOFOLLOW` in the destination
 //!   directory's descriptor, then renamed over the destination.
 
-pub mod atomic;
+pub(crate) mod atomic;
 pub mod copy;
-pub mod digest;
-pub mod manifest;
-pub mod read;
+pub(crate) mod digest;
+pub(crate) mod manifest;
+pub(crate) mod read;
 pub mod root;
 mod temp;

@@ -158,20 +158,6 @@ pub fn read(path: &Path, scope: &crate::dialect::Scope) -> Result<Config, Config
     })
 }
 
-/// The nearest `.jailwright.toml` in `start` or a directory above it (a
-/// FIFO or a device there is found, and refused when it is read).
-pub fn find(start: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start).ok()?;
-    let dir = if start.is_dir() {
-        start
-    } else {
-        start.parent()?.to_path_buf()
-    };
-    dir.ancestors()
-        .map(|d| d.join(FILE_NAME))
-        .find(|p| p.exists() && !p.is_dir())
-}
-
 /// `find` for many templates: each directory's answer is remembered, so
 /// a walk looks at each directory once, not once per template below it.
 #[derive(Debug, Default)]

@@ -1,16 +1,16 @@
 //! `jailwright lint`: every rule runs over a parsed [`Document`] and reports
 //! [`Diagnostic`]s. Rules are pure functions, one per file under `rules/`.
 
-pub mod config;
-pub mod diagnostic;
-pub mod docs;
+pub(crate) mod config;
+pub(crate) mod diagnostic;
+pub(crate) mod docs;
 pub mod fix;
 mod indexed;
-pub mod pragma;
+pub(crate) mod pragma;
 pub mod report;
 pub mod rules;
-pub mod selection;
-pub mod shell_text;
+pub(crate) mod selection;
+pub(crate) mod shell_text;
 pub mod shellcheck;
 
 pub use diagnostic::{Diagnostic, Severity};

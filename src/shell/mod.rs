@@ -2,9 +2,9 @@
 //! splitting with quote removal, operators and comments. Expansions are
 //! kept as literal text: jailwright never evaluates anything on the host.
 
-pub mod cwd;
-pub mod params;
-pub mod quote;
+pub(crate) mod cwd;
+pub(crate) mod params;
+pub(crate) mod quote;
 
 /// A valid sh variable name (`[A-Za-z_][A-Za-z0-9_]*`).
 pub fn is_name(name: &str) -> bool {
@@ -35,6 +35,6 @@ pub fn references(text: &str) -> Vec<&str> {
     found
 }
 
-pub mod words;
+pub(crate) mod words;
 
 pub use words::{ShellError, Token, TokenKind, lex, parse, simple_command, syntax_error};

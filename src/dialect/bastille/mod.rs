@@ -1,12 +1,12 @@
 //! The Bastillefile dialect, read exactly as `bastille template` 1.4.x reads
 //! it. See grammar/bastillefile.md for the grammar and every quirk.
 
-pub mod args;
-pub mod instruction;
-pub mod keywords;
-pub mod legacy;
-pub mod lines;
-pub mod substitution;
+pub(crate) mod args;
+pub(crate) mod instruction;
+pub(crate) mod keywords;
+pub(crate) mod legacy;
+pub(crate) mod lines;
+pub(crate) mod substitution;
 
 /// Whether bastille hands this step's text to the host's `eval`
 /// (template.sh:422; all but CMD, which it quotes, and ARG and RENDER,

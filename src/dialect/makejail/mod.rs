@@ -1,15 +1,15 @@
 //! The Makejail dialect, read exactly as `appjail makejail` reads it. See
 //! grammar/makejail.md.
 
-pub mod build_args;
-pub mod expand;
-pub mod include;
-pub mod instruction;
-pub mod lines;
-pub mod options;
-pub mod run_state;
-pub mod stages;
-pub mod tokenizer;
+pub(crate) mod build_args;
+pub(crate) mod expand;
+pub(crate) mod include;
+pub(crate) mod instruction;
+pub(crate) mod lines;
+pub(crate) mod options;
+pub(crate) mod run_state;
+pub(crate) mod stages;
+pub(crate) mod tokenizer;
 
 use crate::dialect::Bindings;
 use crate::document::{Document, LogicalLine, Problem, ProblemKind, span_of};

@@ -6,8 +6,8 @@
 //! reads a flavour named `Potfile` (with `Potfile.sh`) like any other.
 //! See grammar/pot-flavour.md.
 
-pub mod commands;
-pub mod getopts;
+pub(crate) mod commands;
+pub(crate) mod getopts;
 
 use crate::dialect::physical::physical_lines;
 use crate::document::{Document, LogicalLine, Problem, ProblemKind, span_of};
