@@ -15,6 +15,30 @@ pub mod resolv;
 use crate::fetch::{archive, http};
 use std::path::{Path, PathBuf};
 
+/// Why a bootstrap failed or was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum BootstrapError {
+    /// Not a release name.
+    #[error("{release}: not a release name (like 14.3-RELEASE)")]
+    Release { release: String },
+    #[error(transparent)]
+    Fetch(#[from] http::FetchError),
+    #[error(transparent)]
+    Manifest(#[from] manifest::ManifestError),
+    /// A distribution file the MANIFEST does not list.
+    #[error("{dist}: not in the release's MANIFEST")]
+    NotInManifest { dist: String },
+    /// A download whose sha256 is not the MANIFEST's.
+    #[error("{dist}: sha256 {got} is not the MANIFEST's {expected}: refused")]
+    Sha256 {
+        dist: String,
+        got: String,
+        expected: String,
+    },
+    #[error(transparent)]
+    Archive(#[from] archive::ArchiveError),
+}
+
 /// FreeBSD's own download server: `releases/ARCH/RELEASE/` under it.
 pub const DEFAULT_MIRROR: &str = "https://download.freebsd.org";
 
@@ -49,7 +73,7 @@ pub fn url(mirror: &str, arch: &str, release: &str, file: &str) -> String {
 }
 
 /// A release name as FreeBSD writes them (`14.3-RELEASE`, `15.0-BETA2`).
-pub fn check_release(release: &str) -> Result<(), String> {
+pub fn check_release(release: &str) -> Result<(), BootstrapError> {
     let ok = !release.is_empty()
         && release
             .chars()
@@ -59,12 +83,14 @@ pub fn check_release(release: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("{release}: not a release name (like 14.3-RELEASE)"))
+        Err(BootstrapError::Release {
+            release: release.to_string(),
+        })
     }
 }
 
 /// Downloads, checks and unpacks. `say` reports progress lines.
-pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, String> {
+pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, BootstrapError> {
     check_release(&options.release)?;
     let base = |file: &str| url(&options.mirror, &options.arch, &options.release, file);
     http::check_url(&base("MANIFEST"), &options.limits)?;
@@ -76,12 +102,12 @@ pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, Stri
     for dist in &options.dists {
         let expected = sums
             .get(dist)
-            .ok_or_else(|| format!("{dist}: not in the release's MANIFEST"))?;
+            .ok_or_else(|| BootstrapError::NotInManifest { dist: dist.clone() })?;
         let dest = dir.join(dist);
         // Hashed, checked and unpacked from the one descriptor.
         let cached = archive::Archive::open(&dest)
             .ok()
-            .filter(|a| a.sha256().as_ref() == Ok(expected));
+            .filter(|a| a.sha256().is_ok_and(|sum| &sum == expected));
         if let Some(archive) = cached {
             report.reused.push(dist.clone());
             archives.push(archive);
@@ -96,10 +122,11 @@ pub fn run(options: &Options, say: &mut dyn FnMut(Event)) -> Result<Report, Stri
         if &fetched.sha256 != expected {
             // Never kept, never unpacked.
             let _ = std::fs::remove_file(&dest);
-            return Err(format!(
-                "{dist}: sha256 {} is not the MANIFEST's {expected}: refused",
-                fetched.sha256
-            ));
+            return Err(BootstrapError::Sha256 {
+                dist: dist.clone(),
+                got: fetched.sha256,
+                expected: expected.clone(),
+            });
         }
         report.downloaded.push(dist.clone());
         archives.push(archive::Archive::from_file(fetched.file, &dest)?);

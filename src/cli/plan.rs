@@ -94,6 +94,7 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
             &including.join(crate::remote::lock::FILE_NAME),
             &settings,
         )
+        .map_err(|e| e.to_string())
     };
     if let Some(bad) = args.env.iter().find(|e| {
         !e.split_once('=')

@@ -13,6 +13,72 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Why a download failed or was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// A plain http URL without `--allow-http`.
+    #[error("{url}: plain http is refused (use https, or --allow-http)")]
+    PlainHttp { url: String },
+    /// Neither http nor https.
+    #[error("{url}: not an http(s) URL")]
+    NotHttp { url: String },
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Client(reqwest::Error),
+    /// The request failed (connection, TLS, redirects, time limit).
+    #[error("{url}: {source}")]
+    Request { url: String, source: reqwest::Error },
+    /// The server answered with an error status.
+    #[error("{url}: {status}")]
+    Status {
+        url: String,
+        status: reqwest::StatusCode,
+    },
+    /// Reading a small file's body failed.
+    #[error("{url}: {source}")]
+    Read { url: String, source: std::io::Error },
+    /// A small file larger than it may be.
+    #[error("{url}: larger than expected")]
+    LargerThanExpected { url: String },
+    /// The server declared more bytes than allowed.
+    #[error("{url}: {total} bytes is more than the {max} allowed")]
+    Declared { url: String, total: u64, max: u64 },
+    /// The server sent more bytes than allowed.
+    #[error("{url}: more than the {max} bytes allowed")]
+    TooLarge { url: String, max: u64 },
+    /// The download broke off while reading.
+    #[error("{url}: interrupted after {have} bytes ({source}); run again to resume")]
+    Interrupted {
+        url: String,
+        have: u64,
+        source: std::io::Error,
+    },
+    /// The connection closed before the declared length.
+    #[error("{url}: the connection closed after {have} of {total} bytes; run again to resume")]
+    Closed { url: String, have: u64, total: u64 },
+    /// The server sent nothing to keep.
+    #[error("{url}: nothing was downloaded")]
+    Nothing { url: String },
+    /// A cache file refused or not opened (`open_regular`'s error names it).
+    #[error(transparent)]
+    Open(std::io::Error),
+    /// A file of the cache could not be created, written or renamed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl FetchError {
+    fn io(path: &Path) -> impl Fn(std::io::Error) -> FetchError + '_ {
+        move |source| FetchError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub allow_http: bool,
@@ -33,18 +99,17 @@ impl Default for Limits {
 }
 
 /// Refuses a URL jailwright will not fetch.
-pub fn check_url(url: &str, limits: &Limits) -> Result<(), String> {
+pub fn check_url(url: &str, limits: &Limits) -> Result<(), FetchError> {
+    let url = url.to_string();
     match url.split_once("://").map(|(s, _)| s) {
         Some("https") => Ok(()),
         Some("http") if limits.allow_http => Ok(()),
-        Some("http") => Err(format!(
-            "{url}: plain http is refused (use https, or --allow-http)"
-        )),
-        _ => Err(format!("{url}: not an http(s) URL")),
+        Some("http") => Err(FetchError::PlainHttp { url }),
+        _ => Err(FetchError::NotHttp { url }),
     }
 }
 
-fn client(limits: &Limits) -> Result<reqwest::blocking::Client, String> {
+fn client(limits: &Limits) -> Result<reqwest::blocking::Client, FetchError> {
     let allow_http = limits.allow_http;
     reqwest::blocking::Client::builder()
         .connect_timeout(limits.timeout)
@@ -59,26 +124,37 @@ fn client(limits: &Limits) -> Result<reqwest::blocking::Client, String> {
             }
         }))
         .build()
-        .map_err(|e| e.to_string())
+        .map_err(FetchError::Client)
 }
 
 /// A small file, whole, in memory (MANIFEST).
-pub fn fetch_small(url: &str, limits: &Limits) -> Result<Vec<u8>, String> {
+pub fn fetch_small(url: &str, limits: &Limits) -> Result<Vec<u8>, FetchError> {
     check_url(url, limits)?;
     let response = client(limits)?
         .get(url)
         .send()
-        .map_err(|e| format!("{url}: {e}"))?;
+        .map_err(|source| FetchError::Request {
+            url: url.to_string(),
+            source,
+        })?;
     if !response.status().is_success() {
-        return Err(format!("{url}: {}", response.status()));
+        return Err(FetchError::Status {
+            url: url.to_string(),
+            status: response.status(),
+        });
     }
     let mut body = Vec::new();
     response
         .take(limits.max_bytes.min(1 << 20) + 1)
         .read_to_end(&mut body)
-        .map_err(|e| format!("{url}: {e}"))?;
+        .map_err(|source| FetchError::Read {
+            url: url.to_string(),
+            source,
+        })?;
     if body.len() as u64 > limits.max_bytes.min(1 << 20) {
-        return Err(format!("{url}: larger than expected"));
+        return Err(FetchError::LargerThanExpected {
+            url: url.to_string(),
+        });
     }
     Ok(body)
 }
@@ -101,86 +177,97 @@ pub fn fetch_to(
     dest: &Path,
     limits: &Limits,
     progress: &mut dyn FnMut(u64, Option<u64>),
-) -> Result<Fetched, String> {
+) -> Result<Fetched, FetchError> {
     check_url(url, limits)?;
     let part = part_of(dest);
     if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).map_err(FetchError::io(parent))?;
     }
-    let in_part = |e: std::io::Error| format!("{}: {e}", part.display());
+    let in_part = FetchError::io(&part);
+    let the_url = || url.to_string();
     // Created only when the server sends something to write into it.
     let mut file = match open_regular(&part, Access::Write) {
         Ok(f) => Some(f),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(FetchError::Open(e)),
     };
     let mut have = match &file {
-        Some(f) => f.metadata().map_err(in_part)?.len(),
+        Some(f) => f.metadata().map_err(&in_part)?.len(),
         None => 0,
     };
     let mut request = client(limits)?.get(url);
     if have > 0 {
         request = request.header(reqwest::header::RANGE, format!("bytes={have}-"));
     }
-    let mut response = request.send().map_err(|e| format!("{url}: {e}"))?;
+    let mut response = request.send().map_err(|source| FetchError::Request {
+        url: the_url(),
+        source,
+    })?;
     let status = response.status();
     if status == reqwest::StatusCode::RANGE_NOT_SATISFIABLE && have > 0 {
         // The .part is already whole.
     } else if !status.is_success() {
-        return Err(format!("{url}: {status}"));
+        return Err(FetchError::Status {
+            url: the_url(),
+            status,
+        });
     } else {
         if status != reqwest::StatusCode::PARTIAL_CONTENT {
             have = 0; // The server sends it all again.
         }
         let total = response.content_length().map(|l| l + have);
-        if total.is_some_and(|t| t > limits.max_bytes) {
-            return Err(format!(
-                "{url}: {} bytes is more than the {} allowed",
-                total.unwrap_or(0),
-                limits.max_bytes
-            ));
+        if let Some(total) = total.filter(|t| *t > limits.max_bytes) {
+            return Err(FetchError::Declared {
+                url: the_url(),
+                total,
+                max: limits.max_bytes,
+            });
         }
         let opened = match file.take() {
             Some(f) => f,
-            None => open_regular(&part, Access::Create).map_err(|e| e.to_string())?,
+            None => open_regular(&part, Access::Create).map_err(FetchError::Open)?,
         };
         let file = file.insert(opened);
-        file.set_len(have).map_err(in_part)?;
-        file.seek(SeekFrom::Start(have)).map_err(in_part)?;
+        file.set_len(have).map_err(&in_part)?;
+        file.seek(SeekFrom::Start(have)).map_err(&in_part)?;
         let mut buf = vec![0u8; 1 << 16];
         loop {
             let n = match response.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
-                Err(e) => {
-                    return Err(format!(
-                        "{url}: interrupted after {have} bytes ({e}); run again to resume"
-                    ));
+                Err(source) => {
+                    return Err(FetchError::Interrupted {
+                        url: the_url(),
+                        have,
+                        source,
+                    });
                 }
             };
             have += n as u64;
             if have > limits.max_bytes {
-                return Err(format!(
-                    "{url}: more than the {} bytes allowed",
-                    limits.max_bytes
-                ));
+                return Err(FetchError::TooLarge {
+                    url: the_url(),
+                    max: limits.max_bytes,
+                });
             }
-            file.write_all(&buf[..n]).map_err(in_part)?;
+            file.write_all(&buf[..n]).map_err(&in_part)?;
             progress(have, total);
         }
-        file.sync_all().map_err(in_part)?;
+        file.sync_all().map_err(&in_part)?;
         if let Some(total) = total.filter(|t| have < *t) {
-            return Err(format!(
-                "{url}: the connection closed after {have} of {total} bytes; run again to resume"
-            ));
+            return Err(FetchError::Closed {
+                url: the_url(),
+                have,
+                total,
+            });
         }
     }
     let Some(mut file) = file else {
-        return Err(format!("{url}: nothing was downloaded"));
+        return Err(FetchError::Nothing { url: the_url() });
     };
-    file.seek(SeekFrom::Start(0)).map_err(in_part)?;
-    let sha256 = sha256_of(&mut file).map_err(in_part)?;
-    std::fs::rename(&part, dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+    file.seek(SeekFrom::Start(0)).map_err(&in_part)?;
+    let sha256 = sha256_of(&mut file).map_err(&in_part)?;
+    std::fs::rename(&part, dest).map_err(FetchError::io(dest))?;
     Ok(Fetched { file, sha256 })
 }
 
@@ -249,4 +336,27 @@ pub fn sha256_of(reader: &mut dyn Read) -> std::io::Result<String> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_say_what_they_said_as_strings() {
+        let limits = Limits::default();
+        let e = check_url("http://x.example/t", &limits).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "http://x.example/t: plain http is refused (use https, or --allow-http)"
+        );
+        let e = check_url("ftp://x.example/t", &limits).unwrap_err();
+        assert_eq!(e.to_string(), "ftp://x.example/t: not an http(s) URL");
+        let e = FetchError::Declared {
+            url: "u".into(),
+            total: 9,
+            max: 8,
+        };
+        assert_eq!(e.to_string(), "u: 9 bytes is more than the 8 allowed");
+    }
 }

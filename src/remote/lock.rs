@@ -7,6 +7,29 @@ use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "jailwright.lock";
 
+/// Why a lock file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Reading or writing the lock file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not UTF-8", path.display())]
+    NotUtf8 { path: PathBuf },
+    /// A line without a tab (`line` counts from 1).
+    #[error("{}:{line}: expected SOURCE<TAB>SHA256", path.display())]
+    Fields { path: PathBuf, line: usize },
+    /// A hash that is not 64 lowercase hex digits.
+    #[error("{}:{line}: {sum:?} is not a sha256 (64 lowercase hex digits)", path.display())]
+    NotSha256 {
+        path: PathBuf,
+        line: usize,
+        sum: String,
+    },
+}
+
 #[derive(Debug, Default)]
 pub struct Lock {
     pub path: PathBuf,
@@ -16,14 +39,19 @@ pub struct Lock {
 
 impl Lock {
     /// Reads the lock at `path` (empty when there is none).
-    pub fn read(path: &Path) -> Result<Lock, String> {
+    pub fn read(path: &Path) -> Result<Lock, LockError> {
         use crate::files::read::{TEMPLATE_CAP, read_regular};
         let text = match read_regular(path, TEMPLATE_CAP) {
-            Ok(bytes) => {
-                String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?
-            }
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| LockError::NotUtf8 {
+                path: path.to_path_buf(),
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Err(source) => {
+                return Err(LockError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
         };
         let mut entries = BTreeMap::new();
         for (n, line) in text.lines().enumerate() {
@@ -31,20 +59,19 @@ impl Lock {
                 continue;
             }
             let Some((source, sum)) = line.split_once('\t') else {
-                return Err(format!(
-                    "{}:{}: expected SOURCE<TAB>SHA256",
-                    path.display(),
-                    n + 1
-                ));
+                return Err(LockError::Fields {
+                    path: path.to_path_buf(),
+                    line: n + 1,
+                });
             };
             let sum = sum.trim();
             // The hash names a directory of the cache: nothing else may.
             if !is_sha256(sum) {
-                return Err(format!(
-                    "{}:{}: {sum:?} is not a sha256 (64 lowercase hex digits)",
-                    path.display(),
-                    n + 1
-                ));
+                return Err(LockError::NotSha256 {
+                    path: path.to_path_buf(),
+                    line: n + 1,
+                    sum: sum.to_string(),
+                });
             }
             entries.insert(source.to_string(), sum.to_string());
         }
@@ -67,7 +94,7 @@ impl Lock {
     }
 
     /// Writes the lock when something changed.
-    pub fn save(&self) -> Result<(), String> {
+    pub fn save(&self) -> Result<(), LockError> {
         if !self.changed {
             return Ok(());
         }
@@ -76,8 +103,12 @@ impl Lock {
         for (source, sum) in &self.entries {
             text.push_str(&format!("{source}\t{sum}\n"));
         }
-        crate::output::write_atomically(&self.path, text.as_bytes(), false)
-            .map_err(|e| format!("{}: {e}", self.path.display()))
+        crate::output::write_atomically(&self.path, text.as_bytes(), false).map_err(|source| {
+            LockError::Io {
+                path: self.path.clone(),
+                source,
+            }
+        })
     }
 }
 
@@ -105,7 +136,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, "# c\nhttps://x/t.tar.gz\t../../../tmp/x\n").unwrap();
-        let e = Lock::read(&path).unwrap_err();
+        let e = Lock::read(&path).unwrap_err().to_string();
         assert!(
             e.ends_with(":2: \"../../../tmp/x\" is not a sha256 (64 lowercase hex digits)"),
             "{e}"

@@ -14,7 +14,60 @@ mod unpack;
 use crate::fetch::{archive, http};
 use std::path::{Path, PathBuf};
 
-pub use lock::Lock;
+pub use lock::{Lock, LockError};
+
+/// Why a remote template (or a remote INCLUDE) could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    #[error(transparent)]
+    Fetch(#[from] http::FetchError),
+    #[error(transparent)]
+    Archive(#[from] archive::ArchiveError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// A download whose sha256 is not the lock's.
+    #[error(
+        "{key}: its sha256 is now {sum}, not {locked} as jailwright.lock says: refused (--update-lock to take the new one)"
+    )]
+    Changed {
+        key: String,
+        sum: String,
+        locked: String,
+    },
+    /// A hash that would not name a cache directory.
+    #[error("{sum:?}: not a sha256 (64 lowercase hex digits)")]
+    NotSha256 { sum: String },
+    /// A file or directory of the cache could not be made.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// `JAILWRIGHT_MAX_UNPACKED` is not a size.
+    #[error("JAILWRIGHT_MAX_UNPACKED: {0}")]
+    MaxUnpacked(#[source] archive::CapsError),
+    /// A cap's environment variable is not a number.
+    #[error("{name}: {value}: not a number")]
+    NotANumber { name: &'static str, value: String },
+    /// The archive unpacked holds no template (`dir`: its top directory's name).
+    #[error(
+        "the archive holds no template (no Bastillefile, Makejail or pot flavour in {dir}): refused, not cached and not pinned"
+    )]
+    NoTemplate { dir: String },
+    /// An INCLUDE method jailwright does not fetch.
+    #[error("{method}+ includes are not fetched")]
+    Method { method: String },
+}
+
+impl RemoteError {
+    /// An I/O error at `path`.
+    fn io(path: &Path) -> impl Fn(std::io::Error) -> RemoteError + '_ {
+        move |source| RemoteError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
 
 /// Whether a template argument names a remote template.
 pub fn is_remote(spec: &str) -> bool {
@@ -61,7 +114,7 @@ pub struct Fetcher<'l> {
 impl Fetcher<'_> {
     /// The local directory of a remote template: downloaded (or found in
     /// the cache), its hash checked against the lock, unpacked.
-    pub fn fetch(&mut self, spec: &str) -> Result<PathBuf, String> {
+    pub fn fetch(&mut self, spec: &str) -> Result<PathBuf, RemoteError> {
         self.fetch_archive(spec, &archive_url(spec))
     }
 
@@ -73,7 +126,7 @@ impl Fetcher<'_> {
         &mut self,
         key: &str,
         url: &str,
-    ) -> Result<(PathBuf, std::fs::File, String), String> {
+    ) -> Result<(PathBuf, std::fs::File, String), RemoteError> {
         http::check_url(url, &self.limits)?;
         let dest = self
             .cache
@@ -85,25 +138,27 @@ impl Fetcher<'_> {
         match self.lock.get(key) {
             Some(locked) if locked != sum && !self.update_lock => {
                 let _ = std::fs::remove_file(&dest);
-                Err(format!(
-                    "{key}: its sha256 is now {sum}, not {locked} as jailwright.lock says: refused (--update-lock to take the new one)"
-                ))
+                Err(RemoteError::Changed {
+                    key: key.to_string(),
+                    sum,
+                    locked: locked.to_string(),
+                })
             }
             _ => Ok((dest, fetched.file, sum)),
         }
     }
 
     /// A single remote file (AppJail's `fetch+URL` Makejail), pinned.
-    pub fn fetch_file(&mut self, key: &str, url: &str, name: &str) -> Result<PathBuf, String> {
+    pub fn fetch_file(&mut self, key: &str, url: &str, name: &str) -> Result<PathBuf, RemoteError> {
         let (dest, _, sum) = self.download(key, url)?;
         let dir = by_hash(&self.cache.join("files"), &sum)?;
         let kept = std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("{}: {e}", dir.display()))
+            .map_err(RemoteError::io(&dir))
             .and_then(|()| {
                 let file = dir.join(name);
                 std::fs::rename(&dest, &file)
                     .map(|()| file.clone())
-                    .map_err(|e| format!("{}: {e}", file.display()))
+                    .map_err(RemoteError::io(&file))
             });
         if kept.is_err() {
             let _ = std::fs::remove_file(&dest);
@@ -114,7 +169,7 @@ impl Fetcher<'_> {
     }
 
     /// An archive, pinned under `key`, unpacked (once per content).
-    pub fn fetch_archive(&mut self, key: &str, url: &str) -> Result<PathBuf, String> {
+    pub fn fetch_archive(&mut self, key: &str, url: &str) -> Result<PathBuf, RemoteError> {
         let spec = key;
         // Pinned and already unpacked: no download (works offline).
         if let Some(locked) = self.lock.get(key).filter(|_| !self.update_lock) {
@@ -131,6 +186,7 @@ impl Fetcher<'_> {
             Ok(())
         } else {
             archive::Archive::from_file(file, &dest)
+                .map_err(RemoteError::from)
                 .and_then(|archive| unpack::unpack_template(&archive, &tree))
         };
         let _ = std::fs::remove_file(&dest);
@@ -143,9 +199,11 @@ impl Fetcher<'_> {
 /// The cache entry of a content hash under `dir`. The hash is checked
 /// again here (the lock checks it when read): a path is never built from
 /// anything but 64 lowercase hex digits.
-fn by_hash(dir: &Path, sum: &str) -> Result<PathBuf, String> {
+fn by_hash(dir: &Path, sum: &str) -> Result<PathBuf, RemoteError> {
     if !lock::is_sha256(sum) {
-        return Err(format!("{sum:?}: not a sha256 (64 lowercase hex digits)"));
+        return Err(RemoteError::NotSha256 {
+            sum: sum.to_string(),
+        });
     }
     Ok(dir.join(sum))
 }
@@ -228,8 +286,10 @@ pub fn load_expanded(
         template.parent().map(PathBuf::from).unwrap_or_default()
     };
     let lock = dir.join(lock::FILE_NAME);
-    let mut fetch =
-        |spec: &crate::dialect::makejail::include::Spec| fetch_include(spec, &lock, settings);
+    // (the dialect reports a failed INCLUDE as a problem: its message)
+    let mut fetch = |spec: &crate::dialect::makejail::include::Spec| {
+        fetch_include(spec, &lock, settings).map_err(|e| e.to_string())
+    };
     let cache = settings.cache.clone().unwrap_or_else(default_cache);
     let scope = scope.clone().also(&cache);
     crate::dialect::load_expanded_with(template, forced, bindings, Some(&mut fetch), &scope)
@@ -237,7 +297,7 @@ pub fn load_expanded(
 
 /// A template argument as a local path: a remote one is fetched (and
 /// pinned in `./jailwright.lock`); a local one is returned as it is.
-pub fn local(arg: &Path, settings: &Settings) -> Result<PathBuf, String> {
+pub fn local(arg: &Path, settings: &Settings) -> Result<PathBuf, RemoteError> {
     let spec = arg.to_string_lossy();
     if !is_remote(&spec) {
         return Ok(arg.to_path_buf());
@@ -250,8 +310,8 @@ pub fn local(arg: &Path, settings: &Settings) -> Result<PathBuf, String> {
 fn with_fetcher<T>(
     lock_path: &Path,
     settings: &Settings,
-    f: impl FnOnce(&mut Fetcher) -> Result<T, String>,
-) -> Result<T, String> {
+    f: impl FnOnce(&mut Fetcher) -> Result<T, RemoteError>,
+) -> Result<T, RemoteError> {
     let mut lock = Lock::read(lock_path)?;
     let mut fetcher = Fetcher {
         cache: settings.cache.clone().unwrap_or_else(default_cache),
@@ -269,7 +329,11 @@ fn with_fetcher<T>(
 }
 
 /// Fetches a remote template, pinned in the lock file at `lock_path`.
-pub fn fetch_pinned(spec: &str, lock_path: &Path, settings: &Settings) -> Result<PathBuf, String> {
+pub fn fetch_pinned(
+    spec: &str,
+    lock_path: &Path,
+    settings: &Settings,
+) -> Result<PathBuf, RemoteError> {
     with_fetcher(lock_path, settings, |fetcher| fetcher.fetch(spec))
 }
 
@@ -280,7 +344,7 @@ pub fn fetch_include(
     spec: &crate::dialect::makejail::include::Spec,
     lock_path: &Path,
     settings: &Settings,
-) -> Result<PathBuf, String> {
+) -> Result<PathBuf, RemoteError> {
     let option = |name: &str| {
         spec.args
             .iter()
@@ -314,6 +378,8 @@ pub fn fetch_include(
                 .join(&file))
         }
         "fetch" => fetcher.fetch_file(&key, &spec.target, "Makejail"),
-        other => Err(format!("{other}+ includes are not fetched")),
+        other => Err(RemoteError::Method {
+            method: other.to_string(),
+        }),
     })
 }

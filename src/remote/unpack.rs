@@ -9,15 +9,16 @@
 //! 100,000 entries); `JAILWRIGHT_MAX_UNPACKED` (a size: `1G`),
 //! `JAILWRIGHT_MAX_RATIO` and `JAILWRIGHT_MAX_ENTRIES` raise them.
 
+use super::RemoteError;
 use crate::fetch::archive::{Archive, Caps, caps::parse_size};
 use std::path::{Path, PathBuf};
 
 /// The caps for template archives, as the environment sets them.
-pub fn template_caps() -> Result<Caps, String> {
+pub fn template_caps() -> Result<Caps, RemoteError> {
     let mut caps = Caps::TEMPLATE;
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     if let Some(v) = var("JAILWRIGHT_MAX_UNPACKED") {
-        caps.max_bytes = parse_size(&v).map_err(|e| format!("JAILWRIGHT_MAX_UNPACKED: {e}"))?;
+        caps.max_bytes = parse_size(&v).map_err(RemoteError::MaxUnpacked)?;
     }
     for (name, field) in [
         ("JAILWRIGHT_MAX_RATIO", &mut caps.max_ratio),
@@ -27,7 +28,7 @@ pub fn template_caps() -> Result<Caps, String> {
             *field = v
                 .trim()
                 .parse()
-                .map_err(|_| format!("{name}: {v}: not a number"))?;
+                .map_err(|_| RemoteError::NotANumber { name, value: v })?;
         }
     }
     Ok(caps)
@@ -35,7 +36,7 @@ pub fn template_caps() -> Result<Caps, String> {
 
 /// Unpacks `archive` as `tree` (in the cache), whole and holding a
 /// template, or not at all.
-pub fn unpack_template(archive: &Archive, tree: &Path) -> Result<(), String> {
+pub fn unpack_template(archive: &Archive, tree: &Path) -> Result<(), RemoteError> {
     let caps = template_caps()?;
     archive.check(&caps)?;
     let name = tree
@@ -46,6 +47,7 @@ pub fn unpack_template(archive: &Archive, tree: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&staging);
     let result = archive
         .unpack(&staging, &caps, &mut |_| {})
+        .map_err(RemoteError::from)
         .and_then(|_| holds_template(&staging))
         .and_then(|()| place(&staging, tree));
     // Gone once renamed; a refused archive's files removed.
@@ -54,18 +56,18 @@ pub fn unpack_template(archive: &Archive, tree: &Path) -> Result<(), String> {
 }
 
 /// Renames the staging directory into place.
-fn place(staging: &Path, tree: &Path) -> Result<(), String> {
+fn place(staging: &Path, tree: &Path) -> Result<(), RemoteError> {
     match std::fs::rename(staging, tree) {
         Ok(()) => Ok(()),
         // Another run unpacked the same content meanwhile.
         Err(_) if tree.is_dir() => Ok(()),
-        Err(e) => Err(format!("{}: {e}", tree.display())),
+        Err(e) => Err(RemoteError::io(tree)(e)),
     }
 }
 
 /// Whether the unpacked tree (or its one top directory) holds a template
 /// jailwright reads: looked at with `lstat`, a symlink is not one.
-fn holds_template(tree: &Path) -> Result<(), String> {
+fn holds_template(tree: &Path) -> Result<(), RemoteError> {
     let dir = super::template_dir(tree);
     let regular = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
     let named = |name: &str| regular(&dir.join(name));
@@ -80,11 +82,11 @@ fn holds_template(tree: &Path) -> Result<(), String> {
     if found {
         Ok(())
     } else {
-        Err(format!(
-            "the archive holds no template (no Bastillefile, Makejail or pot flavour in {}): refused, not cached and not pinned",
-            dir.file_name()
-                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
-        ))
+        Err(RemoteError::NoTemplate {
+            dir: dir
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        })
     }
 }
 

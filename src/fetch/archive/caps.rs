@@ -42,6 +42,33 @@ impl Caps {
     };
 }
 
+/// Why an archive is refused by its caps, or a size is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CapsError {
+    /// More entries than `max_entries`.
+    #[error("refused: more than {max} entries ({raise})")]
+    Entries { max: u64, raise: &'static str },
+    /// More bytes than `max_bytes`.
+    #[error("refused: unpacks to more than {} ({raise})", human(*.max))]
+    Bytes { max: u64, raise: &'static str },
+    /// More than `max_ratio` times the compressed size.
+    #[error(
+        "refused: unpacks to more than {ratio} times its compressed size of {} (a decompression bomb?) ({raise})",
+        human(*.compressed)
+    )]
+    Ratio {
+        ratio: u64,
+        compressed: u64,
+        raise: &'static str,
+    },
+    /// Text that is not a size.
+    #[error("{text}: not a size (like 4G, 512M or 1000)")]
+    NotASize { text: String },
+    /// A size past `u64`.
+    #[error("{text}: too large")]
+    SizeTooLarge { text: String },
+}
+
 /// The running count of one pass over an archive.
 #[derive(Debug)]
 pub struct Tally {
@@ -67,63 +94,64 @@ impl Tally {
     }
 
     /// Counts an entry of `size` declared bytes, before its data is read.
-    pub fn add(&mut self, size: u64) -> Result<(), String> {
+    pub fn add(&mut self, size: u64) -> Result<(), CapsError> {
         self.entries += 1;
         if self.entries > self.caps.max_entries {
-            return Err(format!(
-                "refused: more than {} entries ({})",
-                self.caps.max_entries, self.caps.raise
-            ));
+            return Err(CapsError::Entries {
+                max: self.caps.max_entries,
+                raise: self.caps.raise,
+            });
         }
         self.declared = self.declared.saturating_add(size);
         self.within(self.declared)
     }
 
     /// Counts bytes written, in case a header understated them.
-    pub fn wrote(&mut self, bytes: u64) -> Result<(), String> {
+    pub fn wrote(&mut self, bytes: u64) -> Result<(), CapsError> {
         self.written = self.written.saturating_add(bytes);
         self.within(self.written)
     }
 
-    fn within(&self, bytes: u64) -> Result<(), String> {
+    fn within(&self, bytes: u64) -> Result<(), CapsError> {
         if bytes > self.caps.max_bytes {
-            return Err(format!(
-                "refused: unpacks to more than {} ({})",
-                human(self.caps.max_bytes),
-                self.caps.raise
-            ));
+            return Err(CapsError::Bytes {
+                max: self.caps.max_bytes,
+                raise: self.caps.raise,
+            });
         }
         if bytes > RATIO_FLOOR && bytes / self.caps.max_ratio.max(1) > self.compressed {
-            return Err(format!(
-                "refused: unpacks to more than {} times its compressed size of {} (a decompression bomb?) ({})",
-                self.caps.max_ratio,
-                human(self.compressed),
-                self.caps.raise
-            ));
+            return Err(CapsError::Ratio {
+                ratio: self.caps.max_ratio,
+                compressed: self.compressed,
+                raise: self.caps.raise,
+            });
         }
         Ok(())
     }
 }
 
 /// A size as people write it: `4G`, `512M`, `64KiB`, `1000` (bytes).
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, CapsError> {
+    let not_a_size = || CapsError::NotASize {
+        text: text.to_string(),
+    };
     let t = text.trim();
     let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (number, unit) = t.split_at(digits);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("{text}: not a size (like 4G, 512M or 1000)"))?;
+    let number: u64 = number.parse().map_err(|_| not_a_size())?;
     let shift = match unit.trim().to_ascii_uppercase().as_str() {
         "" | "B" => 0,
         "K" | "KB" | "KIB" => 10,
         "M" | "MB" | "MIB" => 20,
         "G" | "GB" | "GIB" => 30,
         "T" | "TB" | "TIB" => 40,
-        _ => return Err(format!("{text}: not a size (like 4G, 512M or 1000)")),
+        _ => return Err(not_a_size()),
     };
     number
         .checked_mul(1 << shift)
-        .ok_or_else(|| format!("{text}: too large"))
+        .ok_or_else(|| CapsError::SizeTooLarge {
+            text: text.to_string(),
+        })
 }
 
 /// A size for messages: `10 MiB`, `4 GiB`, `1234 bytes`.
@@ -166,15 +194,30 @@ mod tests {
         // Small: the ratio does not apply below the floor.
         let mut t = Tally::new(caps, 1);
         assert!(t.add(RATIO_FLOOR).is_ok());
-        assert!(t.add(1).unwrap_err().contains("times its compressed size"));
+        assert!(
+            t.add(1)
+                .unwrap_err()
+                .to_string()
+                .contains("times its compressed size")
+        );
         let mut t = Tally::new(caps, 50 << 20);
         assert!(t.add(90 << 20).is_ok());
-        assert!(t.add(20 << 20).unwrap_err().contains("more than 100 MiB"));
+        assert!(
+            t.add(20 << 20)
+                .unwrap_err()
+                .to_string()
+                .contains("more than 100 MiB")
+        );
         let mut t = Tally::new(caps, 50 << 20);
         for _ in 0..3 {
             t.add(0).unwrap();
         }
-        assert!(t.add(0).unwrap_err().contains("more than 3 entries"));
+        assert!(
+            t.add(0)
+                .unwrap_err()
+                .to_string()
+                .contains("more than 3 entries")
+        );
         assert!(t.wrote(200 << 20).is_err());
     }
 }

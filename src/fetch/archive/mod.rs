@@ -23,7 +23,8 @@ mod meter;
 pub mod shape;
 mod write;
 
-pub use caps::Caps;
+pub use caps::{Caps, CapsError};
+pub use shape::ShapeError;
 
 use crate::files::root::Attributes;
 use meter::{Meter, Metered};
@@ -32,6 +33,42 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+
+/// Why an archive could not be read, or was refused, or not unpacked.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// The file refused or not opened (`open_regular`'s error names it).
+    #[error(transparent)]
+    Open(io::Error),
+    /// Reading the archive, or preparing the root at `path`, failed.
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    /// Neither xz nor gzip.
+    #[error("{}: neither an xz nor a gzip archive", path.display())]
+    NotCompressed { path: PathBuf },
+    /// The archive unpacks to more than its caps.
+    #[error("{}: {source}", path.display())]
+    Caps { path: PathBuf, source: CapsError },
+    /// An entry of a shape that is refused.
+    #[error("{}: {source}", path.display())]
+    Shape { path: PathBuf, source: ShapeError },
+    /// Writing an entry into the root failed (the error names the path).
+    #[error(transparent)]
+    Write(io::Error),
+    /// The root to unpack into in one pass holds files.
+    #[error("{}: not empty", path.display())]
+    NotEmpty { path: PathBuf },
+}
+
+impl ArchiveError {
+    /// An I/O error at `path`.
+    fn io(path: &Path) -> impl Fn(io::Error) -> ArchiveError + '_ {
+        move |source| ArchiveError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Extracted {
@@ -51,18 +88,15 @@ pub struct Archive {
 
 impl Archive {
     /// Opens the regular file at `path`, never through a symlink.
-    pub fn open(path: &Path) -> Result<Archive, String> {
+    pub fn open(path: &Path) -> Result<Archive, ArchiveError> {
         use crate::fetch::http::{Access, open_regular};
-        let file = open_regular(path, Access::Read).map_err(|e| e.to_string())?;
+        let file = open_regular(path, Access::Read).map_err(ArchiveError::Open)?;
         Archive::from_file(file, path)
     }
 
     /// An archive already opened (a download just made).
-    pub fn from_file(file: File, path: &Path) -> Result<Archive, String> {
-        let size = file
-            .metadata()
-            .map_err(|e| format!("{}: {e}", path.display()))?
-            .len();
+    pub fn from_file(file: File, path: &Path) -> Result<Archive, ArchiveError> {
+        let size = file.metadata().map_err(ArchiveError::io(path))?.len();
         Ok(Archive {
             file,
             path: path.to_path_buf(),
@@ -75,12 +109,12 @@ impl Archive {
     }
 
     /// The sha256 of the file (lower-case hex).
-    pub fn sha256(&self) -> Result<String, String> {
-        crate::fetch::http::sha256_of(&mut At::new(&self.file)).map_err(|e| self.error(e))
+    pub fn sha256(&self) -> Result<String, ArchiveError> {
+        crate::fetch::http::sha256_of(&mut At::new(&self.file)).map_err(self.io())
     }
 
     /// Checks every entry without writing anything; returns how many.
-    pub fn check(&self, caps: &Caps) -> Result<u64, String> {
+    pub fn check(&self, caps: &Caps) -> Result<u64, ArchiveError> {
         let tally = self.walk(caps, |_, _| Ok(0))?;
         Ok(tally.entries)
     }
@@ -92,8 +126,8 @@ impl Archive {
         root: &Path,
         caps: &Caps,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<Extracted, String> {
-        let mut writer = write::Writer::open(root).map_err(|e| e.to_string())?;
+    ) -> Result<Extracted, ArchiveError> {
+        let mut writer = write::Writer::open(root).map_err(ArchiveError::Write)?;
         let mut done = Extracted::default();
         let tally = self.walk(caps, |item, data| {
             if item.file_flags {
@@ -101,12 +135,12 @@ impl Archive {
             }
             let written = writer
                 .write(&item.planned, item.attributes, data)
-                .map_err(|e| e.to_string())?;
+                .map_err(ArchiveError::Write)?;
             done.bytes += written;
             progress(done.bytes);
             Ok(written)
         })?;
-        writer.finish().map_err(|e| e.to_string())?;
+        writer.finish().map_err(ArchiveError::Write)?;
         done.entries = tally.entries;
         Ok(done)
     }
@@ -116,23 +150,23 @@ impl Archive {
     fn walk(
         &self,
         caps: &Caps,
-        mut visit: impl FnMut(&Item, &mut dyn Read) -> Result<u64, String>,
-    ) -> Result<caps::Tally, String> {
+        mut visit: impl FnMut(&Item, &mut dyn Read) -> Result<u64, ArchiveError>,
+    ) -> Result<caps::Tally, ArchiveError> {
         // Data within the caps, plus the headers of as many entries.
         let stream = caps
             .max_bytes
             .saturating_add(caps.max_entries.saturating_mul(4096));
         let meter = Meter::new(stream);
         let mut tar = tar::Archive::new(Metered::new(self.decoder()?, meter.clone()));
-        let mut entries = tar.entries().map_err(|e| self.error(e))?;
+        let mut entries = tar.entries().map_err(self.io())?;
         let mut tally = caps::Tally::new(*caps, self.size);
         let mut shape = Shape::default();
         loop {
             meter.headers();
             let Some(entry) = entries.next() else { break };
-            let mut entry = entry.map_err(|e| self.error(e))?;
+            let mut entry = entry.map_err(self.io())?;
             meter.data();
-            tally.add(entry.size()).map_err(|e| self.error(e))?;
+            tally.add(entry.size()).map_err(|e| self.caps(e))?;
             let link = entry.link_name_bytes().map(|l| l.into_owned());
             let planned = shape
                 .admit(
@@ -140,42 +174,50 @@ impl Archive {
                     entry.header().entry_type(),
                     link.as_deref(),
                 )
-                .map_err(|e| self.error(e))?;
+                .map_err(|source| ArchiveError::Shape {
+                    path: self.path.clone(),
+                    source,
+                })?;
             let item = Item {
                 planned,
                 attributes: write::attributes(entry.header()),
                 file_flags: has_file_flags(&mut entry),
             };
             let written = visit(&item, &mut entry)?;
-            tally.wrote(written).map_err(|e| self.error(e))?;
+            tally.wrote(written).map_err(|e| self.caps(e))?;
             // What the visitor did not read (a check, a link's data).
-            io::copy(&mut entry, &mut io::sink()).map_err(|e| self.error(e))?;
+            io::copy(&mut entry, &mut io::sink()).map_err(self.io())?;
         }
         Ok(tally)
     }
 
     /// The archive, decompressed by what its first bytes say (xz or gzip).
-    fn decoder(&self) -> Result<Box<dyn Read + '_>, String> {
+    fn decoder(&self) -> Result<Box<dyn Read + '_>, ArchiveError> {
         let mut magic = [0u8; 6];
-        let n = self
-            .file
-            .read_at(&mut magic, 0)
-            .map_err(|e| self.error(e))?;
+        let n = self.file.read_at(&mut magic, 0).map_err(self.io())?;
         let file = io::BufReader::with_capacity(1 << 16, At::new(&self.file));
         Ok(match &magic[..n] {
             [0xfd, b'7', b'z', b'X', b'Z', 0] => Box::new(xz2::read::XzDecoder::new(file)),
             [0x1f, 0x8b, ..] => Box::new(flate2::read::GzDecoder::new(file)),
             _ => {
-                return Err(format!(
-                    "{}: neither an xz nor a gzip archive",
-                    self.path.display()
-                ));
+                return Err(ArchiveError::NotCompressed {
+                    path: self.path.clone(),
+                });
             }
         })
     }
 
-    fn error(&self, e: impl std::fmt::Display) -> String {
-        format!("{}: {e}", self.path.display())
+    /// An I/O error reading this archive.
+    fn io(&self) -> impl Fn(io::Error) -> ArchiveError + '_ {
+        ArchiveError::io(&self.path)
+    }
+
+    /// This archive refused by its caps.
+    fn caps(&self, source: CapsError) -> ArchiveError {
+        ArchiveError::Caps {
+            path: self.path.clone(),
+            source,
+        }
     }
 }
 
@@ -203,10 +245,12 @@ pub fn unpack_staged(
     root: &Path,
     caps: &Caps,
     progress: &mut dyn FnMut(&Path, u64),
-) -> Result<Extracted, String> {
+) -> Result<Extracted, ArchiveError> {
     use nix::fcntl::OFlag;
-    let failed = |e: io::Error| format!("{}: {e}", root.display());
-    std::fs::create_dir_all(root).map_err(failed)?;
+    // (the root as the admin gave it, in every message)
+    let given = root;
+    let failed = ArchiveError::io(given);
+    std::fs::create_dir_all(root).map_err(&failed)?;
     // The admin's path, followed once (a symlink to the root is theirs);
     // everything after goes through this descriptor.
     let root_fd = nix::fcntl::open(
@@ -217,16 +261,18 @@ pub fn unpack_staged(
     .map_err(|e| failed(e.into()))?;
     // (the admin's symlink resolved: the staging directory goes where the
     // descriptor is)
-    let root = std::fs::canonicalize(root).map_err(failed)?;
-    remove_stale_staging(&root).map_err(failed)?;
+    let root = std::fs::canonicalize(root).map_err(&failed)?;
+    remove_stale_staging(&root).map_err(&failed)?;
     if !is_empty_root(&root) {
-        return Err(failed(io::Error::other("not empty")));
+        return Err(ArchiveError::NotEmpty {
+            path: given.to_path_buf(),
+        });
     }
     // Removed (without following a symlink the archive made) when dropped.
     let staging = tempfile::Builder::new()
         .prefix(STAGING)
         .tempdir_in(&root)
-        .map_err(failed)?;
+        .map_err(&failed)?;
     // The root's own mode and owner, unless the archive gives them (`./`).
     let before = nix::sys::stat::fstat(&root_fd).map_err(|e| failed(e.into()))?;
     // (mode_t is 16 bits on FreeBSD)
@@ -236,10 +282,10 @@ pub fn unpack_staged(
         staging.path(),
         std::os::unix::fs::PermissionsExt::from_mode(mode),
     )
-    .map_err(failed)?;
+    .map_err(&failed)?;
     if nix::unistd::geteuid().is_root() {
         std::os::unix::fs::chown(staging.path(), Some(before.st_uid), Some(before.st_gid))
-            .map_err(failed)?;
+            .map_err(&failed)?;
     }
     let mut done = Extracted::default();
     for archive in archives {
@@ -250,7 +296,7 @@ pub fn unpack_staged(
         done.bytes += got.bytes;
         done.flags_skipped += got.flags_skipped;
     }
-    place(staging, &root_fd).map_err(failed)?;
+    place(staging, &root_fd).map_err(&failed)?;
     Ok(done)
 }
 
@@ -448,7 +494,7 @@ mod tests {
             let mut h = header(tar::EntryType::Regular, 0o644, 1);
             b.append_data(&mut h, name, &b"x"[..]).unwrap();
         });
-        let e = archive.check(&Caps::TEMPLATE).unwrap_err();
+        let e = archive.check(&Caps::TEMPLATE).unwrap_err().to_string();
         assert!(e.contains("headers (long names, pax records)"), "{e}");
     }
 
@@ -463,7 +509,7 @@ mod tests {
             let mut h = header(tar::EntryType::Regular, 0o444, 2);
             b.append_data(&mut h, "./ro/f", &b"hi"[..]).unwrap();
         });
-        assert_eq!(archive.check(&Caps::TEMPLATE), Ok(3));
+        assert_eq!(archive.check(&Caps::TEMPLATE).ok(), Some(3));
         let root = dir.path().join("root");
         let done = archive.unpack(&root, &Caps::TEMPLATE, &mut |_| {}).unwrap();
         assert_eq!((done.entries, done.bytes), (3, 2));

@@ -47,6 +47,61 @@ pub struct Planned {
     pub kind: Kind,
 }
 
+/// An entry refused: its path as the archive spells it, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("refused: entry {entry} {why}")]
+pub struct ShapeError {
+    pub entry: String,
+    pub why: Refusal,
+}
+
+/// Why an entry is refused (the words after its path).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("is not UTF-8")]
+    NotUtf8,
+    #[error("is longer than {MAX_PATH} bytes")]
+    PathTooLong,
+    #[error("is absolute")]
+    Absolute,
+    #[error("has a `..` component")]
+    DotDot,
+    #[error("has a name longer than {MAX_NAME} bytes")]
+    NameTooLong,
+    #[error("is a symlink to nothing")]
+    SymlinkToNothing,
+    #[error("is a symlink whose target is longer than {MAX_PATH} bytes")]
+    SymlinkTooLong,
+    /// A hard link whose target path is refused.
+    #[error("is a hard link whose target {0}")]
+    LinkTarget(Box<Refusal>),
+    /// A FIFO, a device or a type jailwright does not know.
+    #[error("is {}", type_name(*.0))]
+    Type(EntryType),
+    #[error("names the root itself")]
+    RootItself,
+    #[error("replaces a directory the archive made")]
+    ReplacesDir,
+    #[error("is a directory where the archive made a file or a symlink")]
+    DirOverFile,
+    #[error("would be written through the symlink {0} the archive made")]
+    ThroughSymlink(String),
+    #[error("would be written under the file {0}")]
+    UnderFile(String),
+    #[error("is a hard link to itself")]
+    LinkToItself,
+    #[error("is a hard link through the symlink {0} the archive made")]
+    LinkThroughSymlink(String),
+    #[error("is a hard link under the file {0}")]
+    LinkUnderFile(String),
+    #[error("is a hard link to the symlink {0}")]
+    LinkToSymlink(String),
+    #[error("is a hard link to the directory {0}")]
+    LinkToDir(String),
+    #[error("is a hard link to {0}, which is not an earlier file of the archive")]
+    LinkToUnknown(String),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Seen {
     Dir,
@@ -67,9 +122,12 @@ impl Shape {
         path: &[u8],
         kind: EntryType,
         link: Option<&[u8]>,
-    ) -> Result<Planned, String> {
+    ) -> Result<Planned, ShapeError> {
         let shown = String::from_utf8_lossy(path).into_owned();
-        let refuse = |why: String| format!("refused: entry {shown} {why}");
+        let refuse = |why: Refusal| ShapeError {
+            entry: shown.clone(),
+            why,
+        };
         let path = normal(path).map_err(refuse)?;
         let planned = match kind {
             EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => Kind::File,
@@ -77,11 +135,11 @@ impl Shape {
             EntryType::Symlink => Kind::Symlink(symlink_target(link).map_err(refuse)?),
             EntryType::Link => {
                 let target = normal(link.unwrap_or_default())
-                    .map_err(|why| refuse(format!("is a hard link whose target {why}")))?;
+                    .map_err(|why| refuse(Refusal::LinkTarget(Box::new(why))))?;
                 Kind::HardLink(target)
             }
             EntryType::XGlobalHeader => Kind::Skip,
-            other => return Err(refuse(format!("is {}", type_name(other)))),
+            other => return Err(refuse(Refusal::Type(other))),
         };
         if planned == Kind::Skip {
             return Ok(Planned {
@@ -99,17 +157,15 @@ impl Shape {
             _ => Seen::File,
         };
         if path.is_empty() && now != Seen::Dir {
-            return Err(refuse("names the root itself".into()));
+            return Err(refuse(Refusal::RootItself));
         }
         match (self.seen.get(&path), now) {
             (Some(Seen::Dir), Seen::Dir) | (None, _) => {}
             (Some(Seen::Dir), _) => {
-                return Err(refuse("replaces a directory the archive made".into()));
+                return Err(refuse(Refusal::ReplacesDir));
             }
             (Some(_), Seen::Dir) => {
-                return Err(refuse(
-                    "is a directory where the archive made a file or a symlink".into(),
-                ));
+                return Err(refuse(Refusal::DirOverFile));
             }
             (Some(_), _) => {}
         }
@@ -122,19 +178,15 @@ impl Shape {
 
     /// Every directory above `path` must be a directory: never a symlink
     /// or a file the archive made. The missing ones become directories.
-    fn through(&mut self, path: &str) -> Result<(), String> {
+    fn through(&mut self, path: &str) -> Result<(), Refusal> {
         let mut at = 0;
         while let Some(slash) = path[at..].find('/') {
             let prefix = &path[..at + slash];
             match self.seen.get(prefix) {
                 Some(Seen::Symlink) => {
-                    return Err(format!(
-                        "would be written through the symlink {prefix} the archive made"
-                    ));
+                    return Err(Refusal::ThroughSymlink(prefix.to_string()));
                 }
-                Some(Seen::File) => {
-                    return Err(format!("would be written under the file {prefix}"));
-                }
+                Some(Seen::File) => return Err(Refusal::UnderFile(prefix.to_string())),
                 Some(Seen::Dir) => {}
                 None => {
                     self.seen.insert(prefix.to_string(), Seen::Dir);
@@ -146,67 +198,59 @@ impl Shape {
     }
 
     /// A hard link's target: an earlier regular file of the archive.
-    fn link_target(&self, path: &str, target: &str) -> Result<(), String> {
+    fn link_target(&self, path: &str, target: &str) -> Result<(), Refusal> {
         if target == path {
-            return Err("is a hard link to itself".into());
+            return Err(Refusal::LinkToItself);
         }
         let mut at = 0;
         while let Some(slash) = target[at..].find('/') {
             let prefix = &target[..at + slash];
             match self.seen.get(prefix) {
                 Some(Seen::Symlink) => {
-                    return Err(format!(
-                        "is a hard link through the symlink {prefix} the archive made"
-                    ));
+                    return Err(Refusal::LinkThroughSymlink(prefix.to_string()));
                 }
-                Some(Seen::File) => return Err(format!("is a hard link under the file {prefix}")),
+                Some(Seen::File) => return Err(Refusal::LinkUnderFile(prefix.to_string())),
                 _ => {}
             }
             at += slash + 1;
         }
         match self.seen.get(target) {
             Some(Seen::File) => Ok(()),
-            Some(Seen::Symlink) => Err(format!("is a hard link to the symlink {target}")),
-            Some(Seen::Dir) => Err(format!("is a hard link to the directory {target}")),
-            None => Err(format!(
-                "is a hard link to {target}, which is not an earlier file of the archive"
-            )),
+            Some(Seen::Symlink) => Err(Refusal::LinkToSymlink(target.to_string())),
+            Some(Seen::Dir) => Err(Refusal::LinkToDir(target.to_string())),
+            None => Err(Refusal::LinkToUnknown(target.to_string())),
         }
     }
 }
 
 /// An archive path as a path inside the root (see the module's rules).
-fn normal(path: &[u8]) -> Result<String, String> {
-    let text = std::str::from_utf8(path).map_err(|_| "is not UTF-8".to_string())?;
+fn normal(path: &[u8]) -> Result<String, Refusal> {
+    let text = std::str::from_utf8(path).map_err(|_| Refusal::NotUtf8)?;
     if text.len() > MAX_PATH {
-        return Err(format!("is longer than {MAX_PATH} bytes"));
+        return Err(Refusal::PathTooLong);
     }
     if text.starts_with('/') {
-        return Err("is absolute".into());
+        return Err(Refusal::Absolute);
     }
     let mut parts = Vec::new();
     for part in text.split('/') {
         match part {
             "" | "." => {}
-            ".." => return Err("has a `..` component".into()),
-            p if p.len() > MAX_NAME => {
-                return Err(format!("has a name longer than {MAX_NAME} bytes"));
-            }
+            ".." => return Err(Refusal::DotDot),
+            p if p.len() > MAX_NAME => return Err(Refusal::NameTooLong),
             p => parts.push(p),
         }
     }
     Ok(parts.join("/"))
 }
 
-fn symlink_target(link: Option<&[u8]>) -> Result<OsString, String> {
+fn symlink_target(link: Option<&[u8]>) -> Result<OsString, Refusal> {
     let target = link.unwrap_or_default();
     if target.is_empty() {
-        return Err("is a symlink to nothing".into());
+        return Err(Refusal::SymlinkToNothing);
     }
     if target.len() > MAX_PATH {
-        return Err(format!(
-            "is a symlink whose target is longer than {MAX_PATH} bytes"
-        ));
+        return Err(Refusal::SymlinkTooLong);
     }
     Ok(OsString::from_vec(target.to_vec()))
 }
@@ -227,7 +271,12 @@ fn type_name(kind: EntryType) -> String {
 mod tests {
     use super::*;
 
-    fn admit(shape: &mut Shape, path: &str, kind: EntryType, link: &str) -> Result<Kind, String> {
+    fn admit(
+        shape: &mut Shape,
+        path: &str,
+        kind: EntryType,
+        link: &str,
+    ) -> Result<Kind, ShapeError> {
         shape
             .admit(path.as_bytes(), kind, Some(link.as_bytes()))
             .map(|p| p.kind)
@@ -290,6 +339,11 @@ mod tests {
             assert!(admit(&mut s, "x", EntryType::Link, bad).is_err(), "{bad}");
         }
         assert!(admit(&mut s, "bin/tool", EntryType::Link, "bin/tool").is_err());
+        let e = admit(&mut s, "x", EntryType::Link, "../etc/shadow").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "refused: entry x is a hard link whose target has a `..` component"
+        );
     }
 
     #[test]
