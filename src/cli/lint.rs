@@ -702,7 +702,7 @@ impl Run {
         }
         let Some(file) = self
             .real_dir(template)
-            .and_then(|dir| self.finder.from_real_dir(&dir))
+            .and_then(|dir| self.finder.nearest(&dir))
         else {
             return Ok(None);
         };

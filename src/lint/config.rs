@@ -158,8 +158,9 @@ pub fn read(path: &Path, scope: &crate::dialect::Scope) -> Result<Config, Config
     })
 }
 
-/// `find` for many templates: each directory's answer is remembered, so
-/// a walk looks at each directory once, not once per template below it.
+/// Finds the nearest `.jailwright.toml` for many templates: each
+/// directory's answer is remembered, so a walk looks at each directory
+/// once, not once per template below it.
 #[derive(Debug, Default)]
 pub struct Finder {
     answers: std::collections::HashMap<PathBuf, Option<PathBuf>>,
@@ -168,7 +169,7 @@ pub struct Finder {
 impl Finder {
     /// The nearest configuration in `real_dir` (a resolved directory) or
     /// above it.
-    pub fn from_real_dir(&mut self, real_dir: &Path) -> Option<PathBuf> {
+    pub fn nearest(&mut self, real_dir: &Path) -> Option<PathBuf> {
         if let Some(answer) = self.answers.get(real_dir) {
             return answer.clone();
         }
@@ -176,7 +177,7 @@ impl Finder {
         let answer = if std::fs::metadata(&here).is_ok_and(|m| !m.is_dir()) {
             Some(here)
         } else {
-            real_dir.parent().and_then(|up| self.from_real_dir(up))
+            real_dir.parent().and_then(|up| self.nearest(up))
         };
         self.answers.insert(real_dir.to_path_buf(), answer.clone());
         answer
