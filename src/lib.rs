@@ -17,6 +17,7 @@ pub mod format;
 pub mod inspect;
 pub mod ir;
 pub mod lint;
+pub mod load;
 pub mod output;
 pub mod remote;
 pub mod shell;

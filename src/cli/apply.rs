@@ -4,7 +4,7 @@
 use super::ledger::Ledger;
 use super::plan::{PlanArgs, make_plan};
 use super::progress::Progress;
-use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Format, trouble};
+use super::{Error, ExitCode, Format};
 use crate::exec::adapters::host::{HostTarget, content_of};
 use crate::exec::adapters::jail::jail_root;
 use crate::exec::adapters::lock::TargetLock;
@@ -63,61 +63,43 @@ pub struct ApplyArgs {
     dry_run: bool,
 }
 
-pub fn run(args: ApplyArgs) -> i32 {
-    let plan = match make_plan(&args.plan) {
-        Ok(plan) => plan,
-        Err(code) => return code,
-    };
+pub fn run(args: ApplyArgs) -> Result<ExitCode, Error> {
+    let plan = make_plan(&args.plan)?;
     let json = matches!(args.plan.format, Format::Json);
     if !plan.runnable() {
         err!("{}", render(&plan));
         errln!("jailwright: apply refuses to start: fix the blocked steps above");
-        return EXIT_FOUND;
+        return Ok(ExitCode::Found);
     }
     let root = match &plan.target {
         TargetSpec::Root(r) => r.clone(),
-        TargetSpec::Jail(j) => match jail_root(j) {
-            Ok(r) => r,
-            Err(e) => return trouble(format!("jail {j}: {e}")),
-        },
+        TargetSpec::Jail(j) => jail_root(j).map_err(|error| Error::Jail {
+            jail: j.clone(),
+            error,
+        })?,
     };
-    if let TargetSpec::Root(_) = &plan.target
-        && let Err(e) = target_check::refuse_host_root(&root)
-    {
-        return trouble(format!("{e}; nothing was changed"));
+    if let TargetSpec::Root(_) = &plan.target {
+        target_check::refuse_host_root(&root)?;
     }
     // One apply per target at a time.
-    let _lock = match TargetLock::acquire(&root) {
-        Ok(lock) => lock,
-        Err(e) => return trouble(e),
-    };
+    let _lock = TargetLock::acquire(&root)?;
     // A killed run's transaction may have left the root unmounted or its
     // clone in the dataset's place: finished or undone before anything.
-    let (standing, recovered) = match recover(&args, &root) {
-        Ok(found) => found,
-        Err(code) => return code,
-    };
-    if let TargetSpec::Root(_) = &plan.target
-        && let Err(e) = target_check::check_root(&root, &plan)
-    {
-        return trouble(format!("{e}; nothing was changed"));
+    let (standing, recovered) = recover(&args, &root)?;
+    if let TargetSpec::Root(_) = &plan.target {
+        target_check::check_root(&root, &plan)?;
     }
     // The dataset must be mounted at the root, or its snapshots and
     // rollbacks would not hold what apply changes.
-    let dataset = match dataset(&args, standing, &root) {
-        Ok(dataset) => dataset,
-        Err(code) => return code,
-    };
+    let dataset = dataset(&args, standing, &root)?;
     // What a killed apply left running in the root; each step's own group.
     if let TargetSpec::Root(_) = &plan.target
         && let Some(warning) = leftovers::stopped_in(&root)
     {
         errln!("jailwright: warning: {warning}");
     }
-    if !args.dry_run
-        && let Err(e) = process::supervise(process::Leftovers::of(&plan.target))
-    {
-        return trouble(format!("cannot supervise the steps' processes: {e}"));
+    if !args.dry_run {
+        process::supervise(process::Leftovers::of(&plan.target)).map_err(Error::Supervise)?;
     }
     let mut store = match (args.snapshots, dataset) {
         (SnapshotMode::Off, _) => None,
@@ -126,22 +108,14 @@ pub fn run(args: ApplyArgs) -> i32 {
                 .filter(|store| store.dataset == ZfsSnapshots::new(dataset.clone()).dataset)
                 .unwrap_or_else(|| ZfsSnapshots::new(dataset)),
         ),
-        (SnapshotMode::On, None) => {
-            return trouble(format!(
-                "{} is not a ZFS dataset: --snapshots on cannot be honoured",
-                root.display()
-            ));
-        }
+        (SnapshotMode::On, None) => return Err(Error::NoDataset { root }),
         (SnapshotMode::Auto, None) => None,
     };
     if store.is_none() && !args.dry_run {
         errln!("jailwright: no snapshots: a failed step cannot be rolled back");
     }
     let digests = step_digests(&plan, content_of);
-    let mut target = match HostTarget::open(&root) {
-        Ok(target) => target,
-        Err(e) => return trouble(e),
-    };
+    let mut target = HostTarget::open(&root).map_err(Error::Target)?;
     let options = Options {
         use_cache: !args.no_cache,
         keep_failed: args.keep_failed,
@@ -150,7 +124,7 @@ pub fn run(args: ApplyArgs) -> i32 {
     };
     if args.dry_run {
         let store = store.as_mut().map(|s| s as &mut dyn Snapshots);
-        return dry_run(&plan, &digests, &mut target, store, options, json);
+        return Ok(dry_run(&plan, &digests, &mut target, store, options, json));
     }
     let snapshots = store.is_some();
     let mut ledger = Ledger::new(&plan);
@@ -179,8 +153,8 @@ pub fn run(args: ApplyArgs) -> i32 {
         }
     };
     match interrupt::caught() {
-        Some(signal) => trouble(format!("stopped by {signal}")),
-        None => code,
+        Some(signal) => Err(Error::Stopped(signal.to_string())),
+        None => Ok(code),
     }
 }
 
@@ -191,7 +165,7 @@ pub fn run(args: ApplyArgs) -> i32 {
 fn recover(
     args: &ApplyArgs,
     root: &std::path::Path,
-) -> Result<(Option<Option<String>>, Option<ZfsSnapshots>), i32> {
+) -> Result<(Option<Option<String>>, Option<ZfsSnapshots>), Error> {
     let mut standing: Option<Option<String>> = None;
     let mut recovered: Option<ZfsSnapshots> = None;
     if args.snapshots != SnapshotMode::Off {
@@ -212,7 +186,7 @@ fn recover(
                 recovered = None;
             }
             Ok(None) => standing = Some(named),
-            Err(e) => return Err(trouble(format!("{e}; nothing else was changed"))),
+            Err(e) => return Err(Error::Recovery(e)),
         }
     }
     Ok((standing, recovered))
@@ -224,13 +198,13 @@ fn dataset(
     args: &ApplyArgs,
     standing: Option<Option<String>>,
     root: &std::path::Path,
-) -> Result<Option<String>, i32> {
+) -> Result<Option<String>, Error> {
     let found = match (args.snapshots, standing) {
         (SnapshotMode::Off, _) | (_, Some(None)) => return Ok(None),
         (_, Some(Some(named))) => dataset_for(root, Some(&named)),
         (_, None) => dataset_for(root, args.dataset.as_deref()),
     };
-    found.map_err(|e| trouble(format!("{e}; nothing was changed")))
+    found.map_err(Error::ApplyDataset)
 }
 
 /// `--dry-run`: what a run would do, decided as a run decides.
@@ -241,7 +215,7 @@ fn dry_run(
     store: Option<&mut dyn Snapshots>,
     options: Options,
     json: bool,
-) -> i32 {
+) -> ExitCode {
     match foresee(plan, digests, target, store, options.policy()) {
         Ok(foresight) => report_foresight(plan, &foresight, json),
         Err(cause) => {
@@ -258,7 +232,7 @@ fn dry_run(
     }
 }
 
-fn report_success(report: &crate::exec::apply::Report, ledger: Ledger, json: bool) -> i32 {
+fn report_success(report: &crate::exec::apply::Report, ledger: Ledger, json: bool) -> ExitCode {
     if json {
         let ledger = ledger.succeeded(report);
         ledger.print();
@@ -276,15 +250,15 @@ fn report_success(report: &crate::exec::apply::Report, ledger: Ledger, json: boo
             }
         );
     }
-    EXIT_OK
+    ExitCode::Ok
 }
 
 /// `--dry-run`: which steps a run would reuse and which it would run.
-fn report_foresight(plan: &crate::exec::Plan, foresight: &Foresight, json: bool) -> i32 {
+fn report_foresight(plan: &crate::exec::Plan, foresight: &Foresight, json: bool) -> ExitCode {
     if json {
         let ledger = Ledger::new(plan).foreseen(foresight);
         ledger.print();
-        return EXIT_OK;
+        return ExitCode::Ok;
     }
     if let Some(mark) = &foresight.dead_run {
         outln!(
@@ -296,7 +270,7 @@ fn report_foresight(plan: &crate::exec::Plan, foresight: &Foresight, json: bool)
             "up to date: a run would run nothing ({} step(s) reused)",
             foresight.reused
         );
-        return EXIT_OK;
+        return ExitCode::Ok;
     }
     if foresight.diverged {
         outln!(
@@ -323,12 +297,12 @@ fn report_foresight(plan: &crate::exec::Plan, foresight: &Foresight, json: bool)
             " (no snapshots: every step runs)"
         }
     );
-    EXIT_OK
+    ExitCode::Ok
 }
 
 /// Prints what failed and what became of the root; exit 1 for a failed
 /// step, 2 for a snapshot failure.
-fn report_failure(failure: &Failure) -> i32 {
+fn report_failure(failure: &Failure) -> ExitCode {
     errln!("jailwright: {}", failure.cause);
     if let Cause::Step {
         error: StepError::Exited { outcome, .. },
@@ -358,7 +332,7 @@ fn report_failure(failure: &Failure) -> i32 {
         );
     }
     match *failure.cause {
-        Cause::Step { .. } | Cause::Changed { .. } => EXIT_FOUND,
-        Cause::Snapshots { .. } => EXIT_TROUBLE,
+        Cause::Step { .. } | Cause::Changed { .. } => ExitCode::Found,
+        Cause::Snapshots { .. } => ExitCode::Trouble,
     }
 }

@@ -1,7 +1,7 @@
 //! `jailwright bootstrap RELEASE --root PATH`: a FreeBSD release unpacked
 //! into a root (see `bootstrap`).
 
-use super::{EXIT_OK, trouble};
+use super::{Error, ExitCode};
 use crate::bootstrap::{self, DEFAULT_MIRROR, Event, Options};
 use crate::fetch::archive::{self, Caps};
 use crate::fetch::http::Limits;
@@ -54,7 +54,7 @@ pub struct BootstrapArgs {
     max_entries: u64,
 }
 
-pub fn run(args: BootstrapArgs) -> i32 {
+pub fn run(args: BootstrapArgs) -> Result<ExitCode, Error> {
     let cache = args
         .cache_dir
         .clone()
@@ -102,7 +102,7 @@ pub fn run(args: BootstrapArgs) -> i32 {
         Ok(r) => r,
         Err(e) => {
             bar.finish_and_clear();
-            return trouble(e);
+            return Err(e.into());
         }
     };
     bar.finish_and_clear();
@@ -140,7 +140,7 @@ pub fn run(args: BootstrapArgs) -> i32 {
             Err(e) => errln!("jailwright: {e}"),
         }
     }
-    EXIT_OK
+    Ok(ExitCode::Ok)
 }
 
 fn list(names: &[String]) -> String {

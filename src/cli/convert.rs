@@ -4,9 +4,9 @@
 //! suggestion.
 
 use super::stdin::{StdinArgs, is_stdin};
-use super::{DialectArg, EXIT_FOUND, EXIT_OK, Format, trouble};
+use super::{DialectArg, Error, ExitCode, Format};
 use crate::convert::{Conversion, OutputFile};
-use crate::dialect::{self, Bindings, Kind};
+use crate::dialect::{Bindings, Kind};
 use crate::document::Document;
 use crate::ir::Dialect;
 use crate::lint::report::{self, FileResult};
@@ -44,45 +44,29 @@ pub struct ConvertArgs {
     stdin: StdinArgs,
 }
 
-pub fn run(args: ConvertArgs, global: &super::Global) -> i32 {
+pub fn run(args: ConvertArgs, global: &super::Global) -> Result<ExitCode, Error> {
     let forced: Option<Dialect> = args.dialect.map(Into::into);
     // ${NAME} references stay parameters of the converted template.
     let bindings = Bindings {
         keep_references: true,
         ..Bindings::default()
     };
-    let from_stdin = is_stdin(&args.templates[0]);
-    if from_stdin && args.templates.len() > 1 {
-        return trouble("`-` (standard input) is one template");
-    }
-    let first = &if from_stdin {
-        args.stdin.name()
-    } else {
-        match args.remote.local(&args.templates[0]) {
-            Ok(p) => p,
-            Err(code) => return code,
+    let (doc, first, kind) = if is_stdin(&args.templates[0]) {
+        if args.templates.len() > 1 {
+            return Err(Error::usage("`-` (standard input) is one template"));
         }
-    };
-    let kind = if from_stdin {
-        None
+        (args.stdin.load(forced, &bindings)?, args.stdin.name(), None)
     } else {
-        dialect::detect(first, forced)
+        let loaded = crate::load::load(&crate::load::Request {
+            templates: &args.templates,
+            forced,
+            bindings: &bindings,
+            includes: crate::load::Includes::Expanded,
+            remote: &args.remote.settings(),
+        })?;
+        (loaded.doc, loaded.first, loaded.kind)
     };
-    let loaded = match kind {
-        _ if from_stdin => match args.stdin.load(forced, &bindings) {
-            Ok(doc) => Ok(doc),
-            Err(e) => return trouble(e),
-        },
-        Some(Kind::PotFlavour) => dialect::load_flavours(&args.templates),
-        _ if args.templates.len() > 1 => {
-            return trouble("only pot flavours can be given several at once");
-        }
-        _ => args.remote.load_expanded(first, forced, &bindings),
-    };
-    let doc = match loaded {
-        Ok(doc) => doc,
-        Err(e) => return trouble(e),
-    };
+    let first = &first;
     let to: Dialect = args.to.into();
     let name = args.name.clone().unwrap_or_else(|| flavour_name(first));
     // A directory of legacy hook files becomes a Bastillefile by meaning,
@@ -94,9 +78,7 @@ pub fn run(args: ConvertArgs, global: &super::Global) -> i32 {
         let dir = doc.sources.first().map(|s| s.dir()).unwrap_or_default();
         crate::convert::convert(&doc, to, &name, &crate::output::source_is_dir(&dir))
     };
-    if let Err(e) = write(&conversion, &doc, args.output.as_deref()) {
-        return trouble(e);
-    }
+    write(&conversion, &doc, args.output.as_deref())?;
     let result = FileResult {
         diagnostics: conversion.losses.iter().map(diagnostic).collect(),
         doc,
@@ -108,11 +90,11 @@ pub fn run(args: ConvertArgs, global: &super::Global) -> i32 {
         Format::Text => report::text(&[result], global.look(super::look::Stream::Stderr)),
     };
     err!("{report}");
-    if args.strict && !conversion.losses.is_empty() {
-        EXIT_FOUND
+    Ok(if args.strict && !conversion.losses.is_empty() {
+        ExitCode::Found
     } else {
-        EXIT_OK
-    }
+        ExitCode::Ok
+    })
 }
 
 /// A template printed in its own dialect: the canonical layout of each of
@@ -166,7 +148,7 @@ fn flavour_name(path: &Path) -> String {
 
 /// Writes the result: stdout for a single file and no `-o`, else `-o`
 /// (a directory when there is more than one file to write).
-fn write(conversion: &Conversion, doc: &Document, output: Option<&Path>) -> Result<(), String> {
+fn write(conversion: &Conversion, doc: &Document, output: Option<&Path>) -> Result<(), Error> {
     let single = conversion.files.len() == 1 && conversion.carried.is_empty();
     let Some(out) = output else {
         for file in &conversion.files {
@@ -184,7 +166,10 @@ fn write(conversion: &Conversion, doc: &Document, output: Option<&Path>) -> Resu
         }
         return Ok(());
     };
-    let io = |path: &Path, e: std::io::Error| format!("{}: {e}", path.display());
+    let io = |path: &Path, error: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        error,
+    };
     if single && !out.is_dir() {
         let file = &conversion.files[0];
         return crate::output::write_atomically(out, file.text.as_bytes(), file.executable)

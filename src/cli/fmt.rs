@@ -4,7 +4,7 @@
 //! to); a walked directory is read only inside itself.
 
 use super::stdin::{StdinArgs, is_stdin};
-use super::{DialectArg, EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, trouble};
+use super::{DialectArg, Error, ExitCode, trouble};
 use crate::dialect::{self, Found, Kind, Scope};
 use crate::ir::Dialect;
 use clap::Args;
@@ -38,7 +38,7 @@ enum Mode {
     Diff,
 }
 
-pub fn run(args: FmtArgs, global: &super::Global) -> i32 {
+pub fn run(args: FmtArgs, global: &super::Global) -> Result<ExitCode, Error> {
     let forced: Option<Dialect> = args.dialect.map(Into::into);
     let mode = match (args.check, args.diff) {
         (_, true) => Mode::Diff,
@@ -46,7 +46,7 @@ pub fn run(args: FmtArgs, global: &super::Global) -> i32 {
         (false, false) => Mode::Write,
     };
     let quiet = global.quiet;
-    let mut code = EXIT_OK;
+    let mut code = ExitCode::Ok;
     for path in &args.paths {
         if is_stdin(path) {
             code = code.max(format_stdin(&args, forced, mode));
@@ -54,7 +54,7 @@ pub fn run(args: FmtArgs, global: &super::Global) -> i32 {
         }
         if !path.exists() {
             trouble(format!("{}: no such file or directory", path.display()));
-            code = EXIT_TROUBLE;
+            code = ExitCode::Trouble;
             continue;
         }
         let walked = path.is_dir();
@@ -95,12 +95,12 @@ pub fn run(args: FmtArgs, global: &super::Global) -> i32 {
             code = code.max(format_one(&file, forced, mode, quiet, &scope));
         }
     }
-    code
+    Ok(code)
 }
 
 /// The template on standard input, formatted to standard output (with
 /// --check or --diff, only checked).
-fn format_stdin(args: &FmtArgs, forced: Option<Dialect>, mode: Mode) -> i32 {
+fn format_stdin(args: &FmtArgs, forced: Option<Dialect>, mode: Mode) -> ExitCode {
     let name = args.stdin.name();
     let bytes = match super::stdin::read() {
         Ok(bytes) => bytes,
@@ -118,16 +118,16 @@ fn format_stdin(args: &FmtArgs, forced: Option<Dialect>, mode: Mode) -> i32 {
     match mode {
         Mode::Write => {
             out!("{formatted}");
-            EXIT_OK
+            ExitCode::Ok
         }
-        _ if formatted == text => EXIT_OK,
+        _ if formatted == text => ExitCode::Ok,
         Mode::Check => {
             outln!("{shown}: not formatted");
-            EXIT_FOUND
+            ExitCode::Found
         }
         Mode::Diff => {
             out!("{}", unified_diff(&shown, &text, &formatted));
-            EXIT_FOUND
+            ExitCode::Found
         }
     }
 }
@@ -141,13 +141,19 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
 }
 
 /// Formats (or checks, or diffs) one template file; its exit code.
-fn format_one(file: &Path, forced: Option<Dialect>, mode: Mode, quiet: u8, scope: &Scope) -> i32 {
+fn format_one(
+    file: &Path,
+    forced: Option<Dialect>,
+    mode: Mode,
+    quiet: u8,
+    scope: &Scope,
+) -> ExitCode {
     let dialect = match dialect::detect(file, forced) {
         Some(Kind::Bastillefile) => Dialect::Bastille,
         Some(Kind::Makejail) => Dialect::Makejail,
         Some(Kind::PotFlavour) => Dialect::Pot,
         // Legacy hook directories have no single file to format.
-        _ => return EXIT_OK,
+        _ => return ExitCode::Ok,
     };
     let bytes = match scope.read_bytes(file) {
         Ok(b) => b,
@@ -155,11 +161,11 @@ fn format_one(file: &Path, forced: Option<Dialect>, mode: Mode, quiet: u8, scope
     };
     let Ok(text) = String::from_utf8(bytes) else {
         errln!("jailwright: {}: not UTF-8, left as it is", file.display());
-        return EXIT_OK;
+        return ExitCode::Ok;
     };
     let formatted = crate::format::format(dialect, &file.display().to_string(), &text);
     if formatted == text {
-        return EXIT_OK;
+        return ExitCode::Ok;
     }
     let shown = file.display().to_string();
     match mode {
@@ -167,11 +173,11 @@ fn format_one(file: &Path, forced: Option<Dialect>, mode: Mode, quiet: u8, scope
             if quiet < 2 {
                 outln!("{shown}: not formatted");
             }
-            EXIT_FOUND
+            ExitCode::Found
         }
         Mode::Diff => {
             out!("{}", unified_diff(&shown, &text, &formatted));
-            EXIT_FOUND
+            ExitCode::Found
         }
         Mode::Write => match crate::output::write_atomically(file, formatted.as_bytes(), false) {
             Err(e) => trouble(format!("{shown}: {e}")),
@@ -179,7 +185,7 @@ fn format_one(file: &Path, forced: Option<Dialect>, mode: Mode, quiet: u8, scope
                 if quiet == 0 {
                     outln!("{shown}: formatted");
                 }
-                EXIT_OK
+                ExitCode::Ok
             }
         },
     }

@@ -2,7 +2,7 @@
 
 use super::look::Stream;
 use super::stdin::{StdinArgs, is_stdin};
-use super::{EXIT_FOUND, EXIT_OK, EXIT_TROUBLE, Global, TemplateArgs, trouble};
+use super::{Error, ExitCode, Global, TemplateArgs, trouble};
 use crate::dialect::{Found, Scope};
 use crate::exec::adapters::shellcheck;
 use crate::lint::config::{self, Config, Threshold};
@@ -83,11 +83,8 @@ pub enum LintFormat {
     Gnu,
 }
 
-pub fn run(args: LintArgs, global: &Global) -> i32 {
-    let bindings = match args.options.bindings.bindings() {
-        Ok(b) => b,
-        Err(e) => return trouble(e),
-    };
+pub fn run(args: LintArgs, global: &Global) -> Result<ExitCode, Error> {
+    let bindings = args.options.bindings.bindings()?;
     let selectors = args
         .select
         .iter()
@@ -95,19 +92,14 @@ pub fn run(args: LintArgs, global: &Global) -> i32 {
         .chain(&args.extend_select)
         .chain(&args.ignore);
     for selector in selectors {
-        if let Err(e) = selection::validate(selector) {
-            return trouble(format!("--select/--ignore: {e}"));
-        }
+        selection::validate(selector)?;
     }
     if args.paths.iter().filter(|p| is_stdin(p)).count() > 1 {
-        return trouble("`-` (standard input) can be given once");
+        return Err(Error::usage("`-` (standard input) can be given once"));
     }
     let forced = args.options.dialect.map(Into::into);
     let explicit = match &args.config {
-        Some(path) => match config::read(path, &Scope::anywhere()) {
-            Ok(c) => Some(c),
-            Err(e) => return trouble(e),
-        },
+        Some(path) => Some(config::read(path, &Scope::anywhere())?),
         None => None,
     };
     let cli = Layer {
@@ -137,14 +129,11 @@ pub fn run(args: LintArgs, global: &Global) -> i32 {
             run.lint_stdin(&args, forced, &bindings);
             continue;
         }
-        let path = &match args.options.remote.local(path) {
-            Ok(p) => p,
-            Err(code) => return code,
-        };
+        let path = &args.options.remote.local(path)?;
         loaded.extend(run.gather(path, &args, forced, &bindings));
     }
     run.lint_all(loaded, &args, forced, &bindings);
-    run.finish(&args, global)
+    Ok(run.finish(&args, global))
 }
 
 /// What `--fix`/`--diff` do with the fixes found.
@@ -617,7 +606,7 @@ impl Run {
     }
 
     /// Prints the report and returns the exit code.
-    fn finish(mut self, args: &LintArgs, global: &Global) -> i32 {
+    fn finish(mut self, args: &LintArgs, global: &Global) -> ExitCode {
         let threshold = self.threshold.unwrap_or(Threshold::Error);
         let failing = self
             .results
@@ -662,18 +651,18 @@ impl Run {
             errln!("jailwright: fixed {} finding(s)", self.fixes.fixed);
         }
         let code = if self.trouble_seen {
-            EXIT_TROUBLE
+            ExitCode::Trouble
         } else if self.fixes.diff {
             // --diff answers one question: would --fix change anything?
             if self.fixes.fixed > 0 {
-                EXIT_FOUND
+                ExitCode::Found
             } else {
-                EXIT_OK
+                ExitCode::Ok
             }
         } else if failing {
-            EXIT_FOUND
+            ExitCode::Found
         } else {
-            EXIT_OK
+            ExitCode::Ok
         };
         // The process ends next: freeing every document read (a tenth of
         // the time of a large run) is left to the exit.

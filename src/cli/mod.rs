@@ -7,6 +7,7 @@ pub(crate) mod stdio;
 mod apply;
 mod bootstrap;
 mod convert;
+mod error;
 mod fmt;
 mod ledger;
 mod lint;
@@ -22,9 +23,7 @@ use crate::ir::Dialect;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_FOUND: i32 = 1;
-pub const EXIT_TROUBLE: i32 = 2;
+pub use error::{Error, ExitCode};
 
 #[derive(Parser)]
 #[command(
@@ -155,19 +154,9 @@ impl RemoteArgs {
         }
     }
 
-    /// `dialect::load_expanded`, with a Makejail's remote INCLUDEs
-    /// fetched (pinned beside the template) when --fetch-includes says so.
-    pub fn load_expanded(
-        &self,
-        template: &std::path::Path,
-        forced: Option<Dialect>,
-        bindings: &Bindings,
-    ) -> Result<crate::document::Document, crate::dialect::LoadError> {
-        let anywhere = crate::dialect::Scope::anywhere();
-        self.load_expanded_in(template, forced, bindings, &anywhere)
-    }
-
-    /// `load_expanded`, reading the template's files only inside `scope`.
+    /// `dialect::load_expanded` inside `scope`, with a Makejail's remote
+    /// INCLUDEs fetched (pinned beside the template) when --fetch-includes
+    /// says so.
     pub fn load_expanded_in(
         &self,
         template: &std::path::Path,
@@ -179,8 +168,8 @@ impl RemoteArgs {
     }
 
     /// A template argument as a local path (a remote one fetched).
-    pub fn local(&self, arg: &std::path::Path) -> Result<PathBuf, i32> {
-        crate::remote::local(arg, &self.settings()).map_err(trouble)
+    pub fn local(&self, arg: &std::path::Path) -> Result<PathBuf, Error> {
+        Ok(crate::remote::local(arg, &self.settings())?)
     }
 }
 
@@ -222,14 +211,17 @@ pub struct BindingArgs {
 
 impl BindingArgs {
     /// Reads the argument file; an unreadable one is an I/O error.
-    pub fn bindings(&self) -> Result<Bindings, String> {
+    pub fn bindings(&self) -> Result<Bindings, Error> {
         let arg_file = match &self.arg_file {
             Some(path) => {
                 use crate::files::read::{TEMPLATE_CAP, read_regular};
-                let error =
-                    |e: &dyn std::fmt::Display| format!("--arg-file {}: {e}", path.display());
-                let bytes = read_regular(path, TEMPLATE_CAP).map_err(|e| error(&e))?;
-                Some(String::from_utf8(bytes).map_err(|_| error(&"not UTF-8"))?)
+                let bytes = read_regular(path, TEMPLATE_CAP).map_err(|error| Error::ArgFile {
+                    path: path.clone(),
+                    error,
+                })?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Error::ArgFileNotUtf8 { path: path.clone() })?;
+                Some(text)
             }
             None => None,
         };
@@ -263,24 +255,28 @@ where
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
-                EXIT_TROUBLE
+                ExitCode::Trouble
             } else {
-                EXIT_OK
+                ExitCode::Ok
             };
             let _ = e.print();
-            return code;
+            return code.code();
         }
     };
     let global = cli.global;
-    let code = dispatch(cli.command, &global);
+    // Every command's error is printed here, once.
+    let code = dispatch(cli.command, &global).unwrap_or_else(|e| {
+        error::render(&e);
+        ExitCode::Trouble
+    });
     if stdio::stdout_failed() {
-        EXIT_TROUBLE
+        ExitCode::Trouble.code()
     } else {
-        code
+        code.code()
     }
 }
 
-fn dispatch(command: Command, global: &Global) -> i32 {
+fn dispatch(command: Command, global: &Global) -> Result<ExitCode, Error> {
     let global = *global;
     match command {
         Command::Parse(args) => parse::run(args),
@@ -297,17 +293,15 @@ fn dispatch(command: Command, global: &Global) -> i32 {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "jailwright", &mut out);
             out!("{}", String::from_utf8_lossy(&out));
-            EXIT_OK
+            Ok(ExitCode::Ok)
         }
         Command::Man => {
             let mut out = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
-                Ok(()) => {
-                    out!("{}", String::from_utf8_lossy(&out));
-                    EXIT_OK
-                }
-                Err(e) => trouble(format!("man: {e}")),
-            }
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(Error::Man)?;
+            out!("{}", String::from_utf8_lossy(&out));
+            Ok(ExitCode::Ok)
         }
         Command::Rules => {
             // `fix`: lint --fix fixes its findings; `opt-in`: reported
@@ -323,16 +317,16 @@ fn dispatch(command: Command, global: &Global) -> i32 {
                     rule.summary
                 );
             }
-            EXIT_OK
+            Ok(ExitCode::Ok)
         }
     }
 }
 
 /// `jailwright explain CODE`: a lint rule's page, or a conversion code's.
-fn explain(code: &str) -> i32 {
+fn explain(code: &str) -> Result<ExitCode, Error> {
     if let Some(rule) = crate::lint::rules::find(code) {
         out!("{}", crate::lint::explain(rule));
-        return EXIT_OK;
+        return Ok(ExitCode::Ok);
     }
     if crate::lint::selection::is_shellcheck_code(code) {
         let code = code.to_uppercase();
@@ -340,23 +334,24 @@ fn explain(code: &str) -> i32 {
             "{code} (ShellCheck)\n\nA ShellCheck finding, reported under JW901 (shellcheck) with its code in the\nmessage and in JSON's shellcheck_code. ShellCheck's page: {}\n\nSilence it with `--ignore {code}`, `ignore = [\"{code}\"]` in .jailwright.toml, or a\n`# jailwright ignore={code}` comment before the line.\n",
             crate::lint::docs::help_uri(&code)
         );
-        return EXIT_OK;
+        return Ok(ExitCode::Ok);
     }
     match crate::convert::explain(code) {
         Some(page) => {
             out!("{page}");
-            EXIT_OK
+            Ok(ExitCode::Ok)
         }
-        None => trouble(format!(
+        None => Err(Error::usage(format!(
             "no rule or conversion code {code}: `jailwright rules` lists the rules, `jailwright convert --help` the CV codes"
-        )),
+        ))),
     }
 }
 
-/// Prints an error the way every command does, and returns exit code 2.
-pub fn trouble(message: impl std::fmt::Display) -> i32 {
+/// Prints a problem the way every command does, for a command that goes
+/// on with its other files; the run then ends with `ExitCode::Trouble`.
+pub fn trouble(message: impl std::fmt::Display) -> ExitCode {
     errln!("jailwright: {message}");
-    EXIT_TROUBLE
+    ExitCode::Trouble
 }
 
 #[cfg(test)]

@@ -1,8 +1,7 @@
 //! `jailwright parse FILE`: prints the IR.
 
 use super::stdin::{StdinArgs, is_stdin};
-use super::{EXIT_OK, Format, TemplateArgs, trouble};
-use crate::dialect;
+use super::{Error, ExitCode, Format, TemplateArgs};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -24,50 +23,31 @@ pub struct ParseArgs {
     options: TemplateArgs,
 }
 
-pub fn run(args: ParseArgs) -> i32 {
-    let bindings = match args.options.bindings.bindings() {
-        Ok(b) => b,
-        Err(e) => return trouble(e),
-    };
+pub fn run(args: ParseArgs) -> Result<ExitCode, Error> {
+    let bindings = args.options.bindings.bindings()?;
     let forced = args.options.dialect.map(Into::into);
     if is_stdin(&args.file) {
         if !args.more.is_empty() {
-            return trouble("`-` (standard input) is one template");
+            return Err(Error::usage("`-` (standard input) is one template"));
         }
-        return match args.stdin.load(forced, &bindings) {
-            Ok(doc) => print(&doc, args.format),
-            Err(e) => trouble(e),
-        };
+        return Ok(print(&args.stdin.load(forced, &bindings)?, args.format));
     }
-    let mut args = args;
-    args.file = match args.options.remote.local(&args.file) {
-        Ok(path) => path,
-        Err(code) => return code,
-    };
-    let is_pot = forced == Some(crate::ir::Dialect::Pot)
-        || dialect::detect(&args.file, forced) == Some(dialect::Kind::PotFlavour);
-    if !args.more.is_empty() && !is_pot {
-        return trouble("only pot flavours can be given several at once");
-    }
-    let loaded = if is_pot {
-        let mut paths = vec![args.file.clone()];
-        paths.extend(args.more.iter().cloned());
-        dialect::load_flavours(&paths)
-    } else if args.expand_includes {
-        args.options
-            .remote
-            .load_expanded(&args.file, forced, &bindings)
-    } else {
-        dialect::load(&args.file, forced, &bindings)
-    };
-    let doc = match loaded {
-        Ok(doc) => doc,
-        Err(e) => return trouble(e),
-    };
-    print(&doc, args.format)
+    let templates = [vec![args.file.clone()], args.more.clone()].concat();
+    let loaded = crate::load::load(&crate::load::Request {
+        templates: &templates,
+        forced,
+        bindings: &bindings,
+        includes: if args.expand_includes {
+            crate::load::Includes::Expanded
+        } else {
+            crate::load::Includes::AsSteps
+        },
+        remote: &args.options.remote.settings(),
+    })?;
+    Ok(print(&loaded.doc, args.format))
 }
 
-fn print(doc: &crate::document::Document, format: Format) -> i32 {
+fn print(doc: &crate::document::Document, format: Format) -> ExitCode {
     match format {
         Format::Json => {
             // Streamed: a large template is never one JSON tree in memory.
@@ -79,5 +59,5 @@ fn print(doc: &crate::document::Document, format: Format) -> i32 {
         }
         Format::Text => out!("{}", crate::inspect::text(&doc.template)),
     }
-    EXIT_OK
+    ExitCode::Ok
 }

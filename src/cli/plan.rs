@@ -1,8 +1,7 @@
 //! `jailwright plan TEMPLATE... (--jail J | --root PATH)`: what apply would
 //! do, step by step, with no side effect.
 
-use super::{EXIT_FOUND, EXIT_OK, Format, TemplateArgs, trouble};
-use crate::dialect;
+use super::{Error, ExitCode, Format, TemplateArgs};
 use crate::exec::adapters::facts;
 use crate::exec::plan::{Plan, TargetSpec, render};
 use clap::Args;
@@ -37,11 +36,8 @@ pub struct PlanArgs {
     pub options: TemplateArgs,
 }
 
-pub fn run(args: PlanArgs) -> i32 {
-    let plan = match make_plan(&args) {
-        Ok(plan) => plan,
-        Err(code) => return code,
-    };
+pub fn run(args: PlanArgs) -> Result<ExitCode, Error> {
+    let plan = make_plan(&args)?;
     match args.format {
         Format::Json => outln!(
             "{}",
@@ -49,13 +45,16 @@ pub fn run(args: PlanArgs) -> i32 {
         ),
         Format::Text => out!("{}", render(&plan)),
     }
-    if plan.runnable() { EXIT_OK } else { EXIT_FOUND }
+    Ok(if plan.runnable() {
+        ExitCode::Ok
+    } else {
+        ExitCode::Found
+    })
 }
 
-/// Reads the templates and plans them for the target; errors are printed
-/// and returned as an exit code.
-pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
-    let mut bindings = args.options.bindings.bindings().map_err(trouble)?;
+/// Reads the templates and plans them for the target.
+pub fn make_plan(args: &PlanArgs) -> Result<Plan, Error> {
+    let mut bindings = args.options.bindings.bindings()?;
     // Applied to a jail, ${JAIL_NAME} is that jail, and ${JAIL_IP} and
     // ${JAIL_IP6} its addresses, as bastille reads them.
     if bindings.jail.name.is_none() {
@@ -68,45 +67,30 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
         bindings.jail.ip4 = bindings.jail.ip4.take().or(ip4);
         bindings.jail.ip6 = bindings.jail.ip6.take().or(ip6);
     }
-    let forced = args.options.dialect.map(Into::into);
-    let first = &args.options.remote.local(&args.templates[0])?;
-    let is_pot = forced == Some(crate::ir::Dialect::Pot)
-        || dialect::detect(first, forced) == Some(dialect::Kind::PotFlavour);
-    let loaded = if is_pot {
-        dialect::load_flavours(&args.templates)
-    } else if args.templates.len() > 1 {
-        return Err(trouble("only pot flavours can be given several at once"));
-    } else {
-        args.options.remote.load_expanded(first, forced, &bindings)
-    };
-    let doc = loaded.map_err(trouble)?;
+    let settings = args.options.remote.settings();
+    let doc = crate::load::load(&crate::load::Request {
+        templates: &args.templates,
+        forced: args.options.dialect.map(Into::into),
+        bindings: &bindings,
+        includes: crate::load::Includes::Expanded,
+        remote: &settings,
+    })?
+    .doc;
     let target = args
         .target()
-        .ok_or_else(|| trouble("give --jail NAME or --root PATH"))?;
+        .ok_or_else(|| Error::usage("give --jail NAME or --root PATH"))?;
     if args.stage.is_some() && doc.template.dialect != crate::ir::Dialect::Makejail {
-        return Err(trouble("--stage: only a Makejail has stages"));
+        return Err(Error::usage("--stage: only a Makejail has stages"));
     }
+    check_env(&args.env, &doc)?;
     // A remote INCLUDE is pinned in the including template's lock file.
-    let settings = args.options.remote.settings();
     let fetch = |spec: &str, including: &std::path::Path| {
         crate::remote::fetch_pinned(
             spec,
             &including.join(crate::remote::lock::FILE_NAME),
             &settings,
         )
-        .map_err(|e| e.to_string())
     };
-    if let Some(bad) = args.env.iter().find(|e| {
-        !e.split_once('=')
-            .is_some_and(|(name, _)| crate::shell::is_name(name))
-    }) {
-        return Err(trouble(format!("--env {bad}: expected NAME=VALUE")));
-    }
-    if !args.env.is_empty() && doc.template.dialect != crate::ir::Dialect::Pot {
-        return Err(trouble(
-            "--env: only a pot flavour's script inherits the caller's environment (jexec without -l)",
-        ));
-    }
     let mut facts = facts::gather(
         &doc,
         &facts::Context {
@@ -119,6 +103,22 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, i32> {
     );
     facts.script_env = args.env.clone();
     Ok(crate::exec::plan(&doc, &target, &facts))
+}
+
+/// `--env NAME=VALUE`: only a pot flavour's script inherits it.
+fn check_env(env: &[String], doc: &crate::document::Document) -> Result<(), Error> {
+    if let Some(bad) = env.iter().find(|e| {
+        !e.split_once('=')
+            .is_some_and(|(name, _)| crate::shell::is_name(name))
+    }) {
+        return Err(Error::usage(format!("--env {bad}: expected NAME=VALUE")));
+    }
+    if !env.is_empty() && doc.template.dialect != crate::ir::Dialect::Pot {
+        return Err(Error::usage(
+            "--env: only a pot flavour's script inherits the caller's environment (jexec without -l)",
+        ));
+    }
+    Ok(())
 }
 
 impl PlanArgs {

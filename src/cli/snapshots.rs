@@ -3,7 +3,7 @@
 //! a backup or jailwright's own bootstrap snapshot). prune takes the same
 //! lock as apply, so it never pulls snapshots from under a running apply.
 
-use super::{EXIT_OK, trouble};
+use super::{Error, ExitCode};
 use crate::exec::adapters::lock::TargetLock;
 use crate::exec::adapters::zfs::{ZfsSnapshots, dataset_for};
 use crate::exec::chain;
@@ -22,51 +22,29 @@ pub struct SnapshotArgs {
 }
 
 /// The dataset mounted at the root, checked as apply checks it.
-fn store(args: &SnapshotArgs) -> Result<ZfsSnapshots, i32> {
+fn store(args: &SnapshotArgs) -> Result<ZfsSnapshots, Error> {
     match dataset_for(&args.root, args.dataset.as_deref()) {
         Ok(Some(dataset)) => Ok(ZfsSnapshots::new(dataset)),
-        Ok(None) => Err(trouble(format!(
-            "{} is not a ZFS dataset",
-            args.root.display()
-        ))),
-        Err(e) => Err(trouble(e)),
+        Ok(None) => Err(Error::NotADataset {
+            root: args.root.clone(),
+        }),
+        Err(e) => Err(e.into()),
     }
 }
 
-pub fn list(args: SnapshotArgs) -> i32 {
-    let mut store = match store(&args) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    match store.list() {
-        Ok(all) => {
-            for s in chain::apply_snapshots(all) {
-                outln!("{}@{}\t{}", store.dataset, s.name, s.key);
-            }
-            EXIT_OK
-        }
-        Err(e) => trouble(e),
+pub fn list(args: SnapshotArgs) -> Result<ExitCode, Error> {
+    let mut store = store(&args)?;
+    for s in chain::apply_snapshots(store.list().map_err(Error::Snapshots)?) {
+        outln!("{}@{}\t{}", store.dataset, s.name, s.key);
     }
+    Ok(ExitCode::Ok)
 }
 
-pub fn prune(args: SnapshotArgs) -> i32 {
-    let _lock = match TargetLock::acquire(&args.root) {
-        Ok(lock) => lock,
-        Err(e) => return trouble(e),
-    };
-    let mut store = match store(&args) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let all = match store.list() {
-        Ok(all) => all,
-        Err(e) => return trouble(e),
-    };
-    match chain::destroy_apply_snapshots(&mut store, &all) {
-        Ok(removed) => {
-            outln!("removed {removed} snapshot(s)");
-            EXIT_OK
-        }
-        Err(e) => trouble(e),
-    }
+pub fn prune(args: SnapshotArgs) -> Result<ExitCode, Error> {
+    let _lock = TargetLock::acquire(&args.root)?;
+    let mut store = store(&args)?;
+    let all = store.list().map_err(Error::Snapshots)?;
+    let removed = chain::destroy_apply_snapshots(&mut store, &all)?;
+    outln!("removed {removed} snapshot(s)");
+    Ok(ExitCode::Ok)
 }

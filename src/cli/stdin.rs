@@ -2,6 +2,7 @@
 //! ruff read `-` too). `--stdin-filename NAME` names it in findings and
 //! picks its dialect; `--dialect` does otherwise.
 
+use super::Error;
 use crate::dialect::{self, Bindings};
 use crate::document::Document;
 use crate::files::read::TEMPLATE_CAP;
@@ -34,24 +35,27 @@ impl StdinArgs {
     }
 
     /// Reads and parses the template on standard input.
-    pub fn load(&self, forced: Option<Dialect>, bindings: &Bindings) -> Result<Document, String> {
+    pub fn load(&self, forced: Option<Dialect>, bindings: &Bindings) -> Result<Document, Error> {
         let bytes = read()?;
-        dialect::parse_bytes(&self.name(), &bytes, forced, bindings).map_err(|e| e.to_string())
+        Ok(dialect::parse_bytes(
+            &self.name(),
+            &bytes,
+            forced,
+            bindings,
+        )?)
     }
 }
 
 /// Standard input, at most `TEMPLATE_CAP` bytes.
-pub fn read() -> Result<Vec<u8>, String> {
+pub fn read() -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
         .take(TEMPLATE_CAP + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("standard input: {e}"))?;
+        .map_err(Error::Stdin)?;
     if bytes.len() as u64 > TEMPLATE_CAP {
-        return Err(format!(
-            "standard input: larger than {TEMPLATE_CAP} bytes, the most a template may be"
-        ));
+        return Err(Error::StdinTooLarge);
     }
     Ok(bytes)
 }

@@ -288,7 +288,7 @@ pub fn load_expanded(
     let lock = dir.join(lock::FILE_NAME);
     // (the dialect reports a failed INCLUDE as a problem: its message)
     let mut fetch = |spec: &crate::dialect::makejail::include::Spec| {
-        fetch_include(spec, &lock, settings).map_err(|e| e.to_string())
+        fetch_include(spec, &lock, settings).map_err(Into::into)
     };
     let cache = settings.cache.clone().unwrap_or_else(default_cache);
     let scope = scope.clone().also(&cache);

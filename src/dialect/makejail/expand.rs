@@ -20,7 +20,10 @@ pub type Reader<'a> = dyn FnMut(&Path) -> io::Result<(PathBuf, Vec<u8>)> + 'a;
 
 /// Fetches a remote include (`gh+`, `gl+`, `fetch+`) and gives the local
 /// path of the Makejail it names; `None` keeps remote includes as steps.
-pub type Remote<'a> = dyn FnMut(&include::Spec) -> Result<PathBuf, String> + 'a;
+pub type Remote<'a> = dyn FnMut(&include::Spec) -> Result<PathBuf, FetchFailed> + 'a;
+
+/// Why a remote include could not be fetched (the fetcher's own error).
+pub type FetchFailed = Box<dyn std::error::Error + Send + Sync>;
 
 struct Flattening<'r, 'a, 'b> {
     read: &'r mut Reader<'a>,

@@ -5,7 +5,7 @@
 
 use crate::dialect::{self, Bindings};
 use crate::document::Document;
-use crate::exec::plan::{Facts, Nested, PackageManager, TargetSpec};
+use crate::exec::plan::{Facts, IncludeError, Nested, PackageManager, TargetSpec};
 use crate::ir::{CopyFrom, Dialect, Instruction};
 use std::path::{Path, PathBuf};
 
@@ -18,7 +18,7 @@ const MAX_INCLUDE_DEPTH: usize = 16;
 
 /// Fetches a remote template (spec, the including template's directory)
 /// to a local directory.
-pub type FetchRemote<'a> = dyn Fn(&str, &Path) -> Result<PathBuf, String> + 'a;
+pub type FetchRemote<'a> = dyn Fn(&str, &Path) -> Result<PathBuf, crate::remote::RemoteError> + 'a;
 
 /// What `gather` is told besides the template.
 pub struct Context<'a> {
@@ -111,7 +111,7 @@ fn includes(
     doc: &Document,
     context: &Context,
     chain: &mut Vec<PathBuf>,
-) -> std::collections::BTreeMap<usize, Result<Nested, String>> {
+) -> std::collections::BTreeMap<usize, Result<Nested, IncludeError>> {
     let mut found = std::collections::BTreeMap::new();
     if doc.template.dialect != Dialect::Bastille {
         return found;
@@ -122,15 +122,15 @@ fn includes(
         };
         let including = doc.sources.first().map(|s| s.dir()).unwrap_or_default();
         let nested = resolve(spec, context, &including).and_then(|dir| {
-            let real = std::fs::canonicalize(&dir).map_err(|e| format!("{spec}: {e}"))?;
+            let real = std::fs::canonicalize(&dir).map_err(|error| IncludeError::Unresolved {
+                spec: spec.clone(),
+                error,
+            })?;
             if chain.contains(&real) || chain.len() >= MAX_INCLUDE_DEPTH {
-                return Err(format!(
-                    "INCLUDE {spec}: includes itself (bastille would never finish)"
-                ));
+                return Err(IncludeError::Loop { spec: spec.clone() });
             }
             let bindings = include_bindings(args, context.bindings)?;
-            let doc = dialect::load(&dir, Some(Dialect::Bastille), &bindings)
-                .map_err(|e| e.to_string())?;
+            let doc = dialect::load(&dir, Some(Dialect::Bastille), &bindings)?;
             chain.push(real);
             let inner = Context {
                 bindings: &bindings,
@@ -148,20 +148,17 @@ fn includes(
 /// bastille's lookup of a template (template.sh): a URL is fetched
 /// (not here); `x/y` is `TEMPLATES/x/y` when it exists, else a directory
 /// relative to the working directory; anything else is an error.
-fn resolve(spec: &str, context: &Context, including: &Path) -> Result<PathBuf, String> {
+fn resolve(spec: &str, context: &Context, including: &Path) -> Result<PathBuf, IncludeError> {
     let templates = context.templates;
+    let spec_owned = || spec.to_string();
     if spec.starts_with("http://") || spec.starts_with("https://") {
         return match context.fetch {
-            Some(fetch) => fetch(spec, including),
-            None => Err(format!(
-                "INCLUDE {spec}: remote templates are not fetched here"
-            )),
+            Some(fetch) => Ok(fetch(spec, including)?),
+            None => Err(IncludeError::NotFetched { spec: spec_owned() }),
         };
     }
     if !spec.contains('/') {
-        return Err(format!(
-            "INCLUDE {spec}: Template name/URL not recognized (bastille wants project/template)"
-        ));
+        return Err(IncludeError::NotRecognized { spec: spec_owned() });
     }
     let in_templates = templates.join(spec.trim_start_matches('/'));
     if !spec.starts_with('/') && in_templates.is_dir() {
@@ -171,16 +168,16 @@ fn resolve(spec: &str, context: &Context, including: &Path) -> Result<PathBuf, S
     if direct.is_dir() {
         Ok(direct)
     } else {
-        Err(format!(
-            "INCLUDE {spec}: TEMPLATE not found (looked in {} and the working directory)",
-            templates.display()
-        ))
+        Err(IncludeError::NotFound {
+            spec: spec_owned(),
+            templates: templates.to_path_buf(),
+        })
     }
 }
 
 /// The included template's bindings: only what the INCLUDE line passes
 /// (`--arg`, the first `--arg-file`), and the same jail.
-fn include_bindings(words: &[String], parent: &Bindings) -> Result<Bindings, String> {
+fn include_bindings(words: &[String], parent: &Bindings) -> Result<Bindings, IncludeError> {
     let mut bindings = Bindings {
         jail: parent.jail.clone(),
         ..Bindings::default()
@@ -203,11 +200,18 @@ fn include_bindings(words: &[String], parent: &Bindings) -> Result<Bindings, Str
 
 /// An INCLUDE's `--arg-file`: a regular file (a FIFO or a device is
 /// refused at once), in bastille's words when it is missing.
-fn read_arg_file(file: &str) -> Result<String, String> {
+fn read_arg_file(file: &str) -> Result<String, IncludeError> {
     use crate::files::read::{TEMPLATE_CAP, read_regular};
+    let file_owned = || file.to_string();
     match read_regular(Path::new(file), TEMPLATE_CAP) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| format!("--arg-file {file}: not UTF-8")),
-        Err(e) if e.raw_os_error().is_some() => Err(format!("File not found: {file}")),
-        Err(e) => Err(format!("--arg-file {file}: {e}")),
+        Ok(bytes) => String::from_utf8(bytes)
+            .map_err(|_| IncludeError::ArgFileNotUtf8 { file: file_owned() }),
+        Err(e) if e.raw_os_error().is_some() => {
+            Err(IncludeError::ArgFileMissing { file: file_owned() })
+        }
+        Err(error) => Err(IncludeError::ArgFile {
+            file: file_owned(),
+            error,
+        }),
     }
 }

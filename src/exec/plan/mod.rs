@@ -131,7 +131,7 @@ impl Plan {
 }
 
 /// What the planner knows of the host, gathered by the caller (I/O).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Facts {
     /// The directory relative template paths resolve against.
     pub template_dir: PathBuf,
@@ -150,7 +150,7 @@ pub struct Facts {
     pub appjail: Option<PathBuf>,
     /// The templates Bastille INCLUDE steps run (by step index), or why
     /// one cannot be read.
-    pub included: BTreeMap<usize, Result<Nested, String>>,
+    pub included: BTreeMap<usize, Result<Nested, IncludeError>>,
     /// `--env NAME=VALUE`: the environment a pot flavour's script gets
     /// besides the caller's (what `pot create` would have inherited).
     pub script_env: Vec<String>,
@@ -160,8 +160,38 @@ pub struct Facts {
     pub unknown_builtins: Vec<String>,
 }
 
+/// Why the template a Bastille INCLUDE runs cannot be read (the step is
+/// blocked with this).
+#[derive(Debug, thiserror::Error)]
+pub enum IncludeError {
+    #[error("INCLUDE {spec}: remote templates are not fetched here")]
+    NotFetched { spec: String },
+    #[error(transparent)]
+    Fetch(#[from] crate::remote::RemoteError),
+    #[error("INCLUDE {spec}: Template name/URL not recognized (bastille wants project/template)")]
+    NotRecognized { spec: String },
+    #[error(
+        "INCLUDE {spec}: TEMPLATE not found (looked in {} and the working directory)",
+        templates.display()
+    )]
+    NotFound { spec: String, templates: PathBuf },
+    #[error("{spec}: {error}")]
+    Unresolved { spec: String, error: std::io::Error },
+    #[error("INCLUDE {spec}: includes itself (bastille would never finish)")]
+    Loop { spec: String },
+    #[error("--arg-file {file}: not UTF-8")]
+    ArgFileNotUtf8 { file: String },
+    /// bastille's words for an `--arg-file` it cannot open.
+    #[error("File not found: {file}")]
+    ArgFileMissing { file: String },
+    #[error("--arg-file {file}: {error}")]
+    ArgFile { file: String, error: std::io::Error },
+    #[error(transparent)]
+    Load(#[from] crate::dialect::LoadError),
+}
+
 /// A template run by an INCLUDE, with what is known of it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Nested {
     pub doc: Document,
     pub facts: Facts,
@@ -231,7 +261,7 @@ fn plan_steps(doc: &Document, target: &TargetSpec, facts: &Facts) -> Vec<Planned
         if let (Instruction::Include { .. }, Some(Err(why))) =
             (&step.instruction, facts.included.get(&i))
         {
-            planned.blocked = Some(why.clone());
+            planned.blocked = Some(why.to_string());
         }
         if dialect == Dialect::Makejail
             && let Err(why) = state.record(&step.instruction, &facts.args)
