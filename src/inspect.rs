@@ -65,7 +65,7 @@ impl Serialize for Steps<'_> {
                 end: step.span.end,
                 file: &step.span.file,
                 instruction: &step.name,
-                keyword: &step.keyword,
+                keyword: &step.written_keyword,
                 line: step.span.line,
                 stage: step.stage.as_deref(),
                 start: step.span.start,

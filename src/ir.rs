@@ -95,7 +95,8 @@ pub struct Step {
     /// `COPY` is `CP`; a Makejail's `COPY` is `COPY`).
     pub name: String,
     /// The keyword exactly as written (`pkg`, `COPY`, `ARG+`).
-    pub keyword: String,
+    #[serde(rename = "keyword")]
+    pub written_keyword: String,
     /// The argument text as the dialect's implementation sees it, before
     /// any variable substitution.
     pub text: String,
@@ -568,7 +569,7 @@ impl Serialize for Vars {
 impl Instruction {
     /// The IR's name for the instruction, the same in every dialect (a
     /// Makejail COPY and a Bastille COPY are both `CP`; HPKG is `PKG`).
-    pub fn keyword(&self) -> String {
+    pub fn ir_name(&self) -> String {
         match self {
             Instruction::Arg {
                 required: false, ..

@@ -64,7 +64,7 @@ pub fn load(request: &Request) -> Result<Loaded, LoadFailure> {
         for template in more {
             paths.push(remote::local(template, request.remote)?);
         }
-        dialect::load_flavours(&paths)?
+        dialect::pot::load_flavours(&paths)?
     } else if !more.is_empty() {
         return Err(LoadFailure::Several);
     } else {

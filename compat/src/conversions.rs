@@ -65,7 +65,7 @@ fn load(template: &Path, dialect: Dialect) -> Result<Document, String> {
         ..Bindings::default()
     };
     match dialect {
-        Dialect::Pot => dialect::load_flavours(&[template.to_path_buf()]),
+        Dialect::Pot => dialect::pot::load_flavours(&[template.to_path_buf()]),
         _ => dialect::load_expanded(template, None, &bindings),
     }
     .map_err(|e| e.to_string())
@@ -74,7 +74,7 @@ fn load(template: &Path, dialect: Dialect) -> Result<Document, String> {
 /// The template read as `jailwright lint` reads it.
 fn load_plain(template: &Path, dialect: Dialect) -> Result<Document, String> {
     match dialect {
-        Dialect::Pot => dialect::load_flavours(&[template.to_path_buf()]),
+        Dialect::Pot => dialect::pot::load_flavours(&[template.to_path_buf()]),
         _ => dialect::load_expanded(template, None, &Bindings::default()),
     }
     .map_err(|e| e.to_string())
@@ -120,7 +120,7 @@ fn examine_output(
         }
         let main = dir.join(&conversion.files[0].path);
         let doc = match conversion.dialect {
-            Dialect::Pot => dialect::load_flavours(std::slice::from_ref(&main)),
+            Dialect::Pot => dialect::pot::load_flavours(std::slice::from_ref(&main)),
             d => dialect::load_expanded(&main, Some(d), &Bindings::default()),
         }
         .map_err(|e| format!("{flavour}: converted output unreadable: {e}"))?;

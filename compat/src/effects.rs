@@ -34,7 +34,7 @@ pub fn of_template(path: &Path, dialect: Dialect) -> Result<Vec<Effect>, String>
         ..Bindings::default()
     };
     let doc = match dialect {
-        Dialect::Pot => dialect::load_flavours(&[path.to_path_buf()]),
+        Dialect::Pot => dialect::pot::load_flavours(&[path.to_path_buf()]),
         d => dialect::load_expanded(path, Some(d), &bindings),
     }
     .map_err(|e| e.to_string())?;

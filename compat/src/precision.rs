@@ -96,7 +96,7 @@ pub fn opt_in_selectors() -> String {
         .iter()
         .filter(|r| r.opt_in)
         .map(|r| r.code.to_string());
-    let shellcheck = jailwright::lint::shellcheck::STYLE_CODES
+    let shellcheck = jailwright::lint::shellcheck_script::STYLE_CODES
         .iter()
         .map(|c| format!("SC{c}"));
     rules.chain(shellcheck).collect::<Vec<_>>().join(",")

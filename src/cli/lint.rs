@@ -4,7 +4,7 @@ use super::look::Stream;
 use super::stdin::{StdinArgs, is_stdin};
 use super::{Error, ExitCode, Global, TemplateArgs, trouble};
 use crate::dialect::{Found, Scope};
-use crate::exec::adapters::shellcheck;
+use crate::exec::adapters::shellcheck_runner;
 use crate::lint::config::{self, Config, Threshold};
 use crate::lint::report::{self, FileResult};
 use crate::lint::selection::{self, Layer, Selection};
@@ -114,7 +114,7 @@ pub fn run(args: LintArgs, global: &Global) -> Result<ExitCode, Error> {
         rewritten: HashSet::new(),
         threshold: args.failure_threshold,
         shellcheck_missing: args.no_shellcheck,
-        cache: shellcheck::Cache::open(!args.no_cache),
+        cache: shellcheck_runner::Cache::open(!args.no_cache),
         current: None,
         cli,
         quiet: global.quiet,
@@ -170,7 +170,7 @@ struct Run {
     rewritten: HashSet<PathBuf>,
     threshold: Option<Threshold>,
     shellcheck_missing: bool,
-    cache: shellcheck::Cache,
+    cache: shellcheck_runner::Cache,
     /// `--select`, `--extend-select`, `--ignore`.
     cli: Layer,
     /// The configuration of the template linted last: with `cli`, what
@@ -330,7 +330,7 @@ impl Run {
                     Err(()) => Selection::default(),
                 }
                 .may_keep_shellcheck();
-            wanted.push(wants.then(|| lint::shellcheck::script(&l.doc)));
+            wanted.push(wants.then(|| lint::shellcheck_script::script(&l.doc)));
         }
         let texts: Vec<&str> = wanted
             .iter()
@@ -344,7 +344,7 @@ impl Run {
                 .map(|w| w.as_ref().map(|_| Ok(Vec::new())))
                 .collect();
         }
-        let answers = match shellcheck::run_many(&texts, &self.cache) {
+        let answers = match shellcheck_runner::run_many(&texts, &self.cache) {
             None => {
                 self.note("shellcheck is not installed: shell checks (JW901) skipped");
                 self.shellcheck_missing = true;
@@ -482,10 +482,10 @@ impl Run {
     /// ShellCheck's findings in one template (`None`: not installed,
     /// which is said once).
     fn shell_findings_of(&mut self, doc: &crate::document::Document) -> Option<ShellAnswer> {
-        let Some(script) = lint::shellcheck::script(doc) else {
+        let Some(script) = lint::shellcheck_script::script(doc) else {
             return Some(Ok(Vec::new()));
         };
-        match shellcheck::run_many(&[&script.text], &self.cache) {
+        match shellcheck_runner::run_many(&[&script.text], &self.cache) {
             None => {
                 self.note("shellcheck is not installed: shell checks (JW901) skipped");
                 self.shellcheck_missing = true;
@@ -768,19 +768,19 @@ type ShellAnswer = Result<Vec<lint::Diagnostic>, ShellFailure>;
 #[derive(Debug, thiserror::Error)]
 enum ShellFailure {
     #[error(transparent)]
-    Run(#[from] shellcheck::ShellCheckError),
+    Run(#[from] shellcheck_runner::ShellCheckError),
     #[error(transparent)]
-    Answer(#[from] lint::shellcheck::AnswerError),
+    Answer(#[from] lint::shellcheck_script::AnswerError),
 }
 
 /// ShellCheck's json1 answer for a template's script as its findings,
 /// pragmas applied.
 fn shell_answer(
     doc: &crate::document::Document,
-    script: &lint::shellcheck::ShellScript<'_>,
+    script: &lint::shellcheck_script::ShellScript<'_>,
     json: &str,
 ) -> ShellAnswer {
-    let mut found = lint::shellcheck::diagnostics(doc, script, json)?;
+    let mut found = lint::shellcheck_script::diagnostics(doc, script, json)?;
     lint::pragma::apply(doc, &mut found);
     Ok(found)
 }

@@ -38,7 +38,7 @@ pub fn operations(doc: &Document) -> Vec<Located> {
         if dialect == Dialect::Makejail {
             let _ = state.record(&step.instruction, &[]);
         }
-        let written = format!("{} {}", step.keyword, step.text)
+        let written = format!("{} {}", step.written_keyword, step.text)
             .trim_end()
             .to_string();
         let mut push = |op: Op| {

@@ -7,8 +7,9 @@
 //! pot flavour without a `.sh` beside it) reads only the start of a regular
 //! file, and never through a symlink out of the tree.
 
+use super::pot::{is_flavour, is_flavour_known};
 use super::scope::Scope;
-use super::{bastille, is_flavour, is_flavour_known, is_makejail_name};
+use super::{bastille, is_makejail_name};
 use rustc_hash::FxHashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -19,8 +19,8 @@ pub fn help_uri(code: &str) -> String {
 fn default_word(rule: &Rule) -> String {
     if rule.opt_in {
         format!("opt-in (`--extend-select {}`)", rule.code)
-    } else if rule.code == super::shellcheck::RULE.code {
-        let style: Vec<String> = super::shellcheck::STYLE_CODES
+    } else if rule.code == super::shellcheck_script::RULE.code {
+        let style: Vec<String> = super::shellcheck_script::STYLE_CODES
             .iter()
             .map(|c| format!("SC{c}"))
             .collect();

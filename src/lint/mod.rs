@@ -11,7 +11,7 @@ pub mod report;
 pub mod rules;
 pub(crate) mod selection;
 pub(crate) mod shell_text;
-pub mod shellcheck;
+pub mod shellcheck_script;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use fix::Edit;

@@ -150,8 +150,8 @@ impl Selection {
     /// otherwise).
     pub fn may_keep_shellcheck(&self) -> bool {
         let probe = |sc: Option<&str>| Diagnostic {
-            code: super::shellcheck::RULE.code,
-            rule: super::shellcheck::RULE.name,
+            code: super::shellcheck_script::RULE.code,
+            rule: super::shellcheck_script::RULE.name,
             severity: super::Severity::Warning,
             message: String::new(),
             help: None,

@@ -77,7 +77,7 @@ fn holds_template(tree: &Path) -> Result<(), RemoteError> {
             .any(|h| named(h))
         || files_in(&dir).iter().filter(|p| regular(p)).any(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            crate::dialect::is_makejail_name(name) || crate::dialect::is_flavour(p)
+            crate::dialect::is_makejail_name(name) || crate::dialect::pot::is_flavour(p)
         });
     if found {
         Ok(())

@@ -146,8 +146,11 @@ fn tab_after_keyword_loses_the_first_argument() {
 #[test]
 fn keywords_are_case_insensitive() {
     for line in ["pkg lowercase\n", "Pkg MiXeD\n", "PKG upper\n"] {
-        assert_eq!(steps(line)[0].instruction.keyword(), "PKG");
-        assert_eq!(steps(line)[0].keyword, line.split(' ').next().unwrap());
+        assert_eq!(steps(line)[0].instruction.ir_name(), "PKG");
+        assert_eq!(
+            steps(line)[0].written_keyword,
+            line.split(' ').next().unwrap()
+        );
     }
 }
 
@@ -166,7 +169,7 @@ fn cp_source_is_template_relative_unless_it_starts_with_slash_or_quote_slash() {
 
 #[test]
 fn copy_is_an_alias_of_cp() {
-    assert_eq!(steps("COPY a /b\n")[0].instruction.keyword(), "CP");
+    assert_eq!(steps("COPY a /b\n")[0].instruction.ir_name(), "CP");
 }
 
 #[test]
@@ -225,9 +228,9 @@ fn line_in_file_reads_a_quoted_line_and_a_file() {
             file: "/etc/x.conf".into()
         }
     );
-    assert_eq!(steps("LIF a /b\n")[0].instruction.keyword(), "LINE_IN_FILE");
+    assert_eq!(steps("LIF a /b\n")[0].instruction.ir_name(), "LINE_IN_FILE");
     assert_eq!(
-        steps("lineinfile a /b\n")[0].instruction.keyword(),
+        steps("lineinfile a /b\n")[0].instruction.ir_name(),
         "LINE_IN_FILE"
     );
 }
@@ -303,7 +306,7 @@ fn reference_before_its_arg_stays_literal() {
 #[test]
 fn keyword_is_never_substituted() {
     let s = steps("ARG K=PKG\n${K} nginx\n");
-    assert_eq!(s[1].instruction.keyword(), "${K}");
+    assert_eq!(s[1].instruction.ir_name(), "${K}");
 }
 
 #[test]
@@ -361,9 +364,9 @@ fn arg_plus_is_required() {
 #[test]
 fn passthrough_keywords_resolve_bastille_aliases() {
     let s = steps("UNMOUNT /mnt\nNET add vtnet1 DHCP\nLIMIT memoryuse 1G\n");
-    assert_eq!(s[0].instruction.keyword(), "UMOUNT");
-    assert_eq!(s[1].instruction.keyword(), "NETWORK");
-    assert_eq!(s[2].instruction.keyword(), "LIMITS");
+    assert_eq!(s[0].instruction.ir_name(), "UMOUNT");
+    assert_eq!(s[1].instruction.ir_name(), "NETWORK");
+    assert_eq!(s[2].instruction.ir_name(), "LIMITS");
 }
 
 #[test]

@@ -112,16 +112,19 @@ fn serve(archive: Reply, listed: &[u8]) -> Server {
 }
 
 fn bootstrap(server: &Server, root: &Path, cache: &Path, extra: &[&str]) -> common::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_jailwright"))
-        .args(["bootstrap", "14.3-RELEASE", "--root"])
-        .arg(root)
-        .arg("--cache-dir")
-        .arg(cache)
-        .args(["--mirror", &server.base, "--allow-http", "--timeout", "2"])
+    let (root, cache) = (root.to_str().unwrap(), cache.to_str().unwrap());
+    common::Test::new()
+        .args(&[
+            "bootstrap",
+            "14.3-RELEASE",
+            "--root",
+            root,
+            "--cache-dir",
+            cache,
+        ])
+        .args(&["--mirror", &server.base, "--allow-http", "--timeout", "2"])
         .args(extra)
-        .output()
-        .unwrap();
-    out.into()
+        .run()
 }
 
 fn good_release() -> Vec<u8> {
@@ -314,16 +317,23 @@ fn plain_http_is_refused_unless_allowed() {
     let base = good_release();
     let server = serve(Reply::File(base.clone()), &base);
     let tmp = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_jailwright"))
-        .args(["bootstrap", "14.3-RELEASE", "--root"])
-        .arg(tmp.path().join("root"))
-        .arg("--cache-dir")
-        .arg(tmp.path().join("cache"))
-        .args(["--mirror", &server.base])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("plain http is refused"));
+    let (root, cache) = (tmp.path().join("root"), tmp.path().join("cache"));
+    let out = common::Test::new()
+        .args(&[
+            "bootstrap",
+            "14.3-RELEASE",
+            "--root",
+            root.to_str().unwrap(),
+        ])
+        .args(&[
+            "--cache-dir",
+            cache.to_str().unwrap(),
+            "--mirror",
+            &server.base,
+        ])
+        .run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("plain http is refused"));
     assert!(
         server.requests.lock().unwrap().is_empty(),
         "nothing was asked"

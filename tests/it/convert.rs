@@ -17,7 +17,7 @@ fn load(path: &Path) -> jailwright::document::Document {
         ..Bindings::default()
     };
     match dialect::detect(path, None) {
-        Some(dialect::Kind::PotFlavour) => dialect::load_flavours(&[path.to_path_buf()]),
+        Some(dialect::Kind::PotFlavour) => dialect::pot::load_flavours(&[path.to_path_buf()]),
         _ => dialect::load_expanded(path, None, &bindings),
     }
     .expect("fixture reads")

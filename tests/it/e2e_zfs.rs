@@ -16,8 +16,8 @@ use std::process::Command;
 use zfs_pool::Pool;
 
 fn apply(template: &Path, root: &Path) -> common::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_jailwright"))
-        .args([
+    common::Test::new()
+        .args(&[
             "apply",
             template.to_str().unwrap(),
             "--root",
@@ -25,9 +25,7 @@ fn apply(template: &Path, root: &Path) -> common::Output {
             "--snapshots",
             "on",
         ])
-        .output()
-        .unwrap();
-    out.into()
+        .run()
 }
 
 #[test]

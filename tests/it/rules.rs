@@ -10,302 +10,116 @@ use jailwright::dialect::{bastille, makejail};
 use jailwright::lint::{self, rules};
 use jailwright::source::SourceFile;
 
-/// (code, triggers the rule, does not trigger it)
-const CASES: &[(&str, &str, &str)] = &[
-    ("JW101", "\u{feff}PKG nginx\n", "PKG nginx\n"),
-    ("JW102", "PKG nginx\r\n", "PKG nginx\n"),
-    ("JW103", "  PKG nginx\n", "\tPKG nginx\n"),
-    ("JW104", "PKG\tfirst second\n", "PKG first\tsecond\n"),
-    ("JW105", "# note \\\nSYSRC a=b\n", "# note\nSYSRC a=b\n"),
-    ("JW106", "PKG a \\ \nPKG b\n", "PKG a \\\n b\n"),
-    ("JW107", "PKG caf\u{e9}\n", "PKG cafe\n"),
-    (
-        "JW201",
-        "SYSRC a=${X}\nARG X=1\n",
-        "ARG X=1\nSYSRC a=${X}\n",
-    ),
-    ("JW202", "ARG X=1\nARG X=2\n", "ARG X=1\nARG Y=2\n"),
-    ("JW203", "ARG JAIL_NAME=x\n", "ARG NAME=x\n"),
-    ("JW204", "ARG NAME # comment\n", "ARG NAME=1 # comment\n"),
-    (
-        "JW205",
-        "ARG IP=$(ifconfig | head -1)\n",
-        "ARG IP='10.0.0.1'\n",
-    ),
-    ("JW206", "ARG TOKEN\n", "ARG TOKEN=abc\n"),
-    ("JW207", "ARG X=1\nSYSRC a=$X\n", "ARG X=1\nSYSRC a=${X}\n"),
-    ("JW301", "CP usr etc /\n", "CP usr /\n"),
-    ("JW302", "OVERLAY usr etc\n", "OVERLAY usr\n"),
-    (
-        "JW303",
-        "SERVICE nginx onestart extra\n",
-        "SERVICE nginx start   #\n",
-    ),
-    ("JW304", "MOUNT /a b nullfs\n", "MOUNT /a b\n"),
-    ("JW305", "RDR -i 10.0.0.1 tcp 80 80\n", "RDR tcp 80 80\n"),
-    (
-        "JW306",
-        "RENDER /etc/app.ini # app\n",
-        "RENDER /etc/app.ini\n",
-    ),
-    (
-        "JW307",
-        "LINE_IN_FILE listen 80 /etc/x.conf\n",
-        "LINE_IN_FILE \"listen 80\" /etc/x.conf\n",
-    ),
-    ("JW308", "PKG\n", "PKG nginx\n"),
-    ("JW309", "TAGS web  prod\n", "TAGS web prod\n"),
-    ("JW310", "INCLUDE nginx\n", "INCLUDE www/nginx --arg X=1\n"),
-    ("JW401", "SYSRC a=b && reboot\n", "CMD echo a && echo b\n"),
-    (
-        "JW402",
-        "SYSRC host=$(hostname)\n",
-        "CMD hostname=$(hostname)\n",
-    ),
-    ("JW403", "SYSRC motd=\"it's\n", "SYSRC motd=\"it's\"\n"),
-    ("JW501", "PKGS nginx\n", "PKG nginx\n"),
-    ("JW502", "STOP\nPKG nginx\n", "PKG nginx\nSTOP\n"),
-    ("JW601", "", "PKG nginx\n"),
-    (
-        "JW902",
-        "CMD pkg install nginx\n",
-        "CMD pkg install -y nginx\n",
-    ),
-    (
-        "JW903",
-        "CMD pkg upgrade -y\n",
-        "CMD pkg install -y nginx\n",
-    ),
-    (
-        "JW904",
-        "CMD cd /usr/local/www\n",
-        "CMD cd /usr/local/www && make\n",
-    ),
-    (
-        "JW905",
-        "CMD sudo service nginx start\n",
-        "CMD service nginx start\n",
-    ),
-    (
-        "JW906",
-        "CMD fetch -o - https://x.example/i.sh | sh\n",
-        "CMD fetch -o /tmp/i.sh https://x.example/i.sh\n",
-    ),
-    ("JW907", "ARG DB_PASSWORD=hunter2\n", "ARG+ DB_PASSWORD\n"),
-    (
-        "JW908",
-        "CMD chmod -R 777 /var/www\n",
-        "CMD chmod -R 755 /var/www\n",
-    ),
-    ("JW909", "PKG nginx git\nPKG nginx\n", "PKG nginx git\n"),
-    (
-        "JW910",
-        "PKG nginx\nSERVICE nginx start\nSYSRC nginx_enable=YES\n",
-        "PKG nginx\nSYSRC nginx_enable=YES\nSERVICE nginx start\n",
-    ),
-    (
-        "JW911",
-        "PKG nginx\nSYSRC nginx_enable=YES\n",
-        "PKG nginx\nSYSRC nginx_enable=YES\nSERVICE nginx start\n",
-    ),
-    ("JW913", "CMD echo 'unfinished\n", "CMD echo 'finished'\n"),
-    (
-        "JW311",
-        "ARG DISKLIMIT=4G\nLIMITS datasize 20G ${DISKLIMIT}\n",
-        "ARG DISKLIMIT=4G\nLIMITS datasize ${DISKLIMIT}\n",
-    ),
-    (
-        "JW914",
-        "CMD make && echo ok || echo \"make failed\"\n",
-        "CMD make || { echo \"make failed\" >&2; exit 1; }\n",
-    ),
-    (
-        "JW915",
-        "SYSRC app_flags=\"--admin-password hunter2\"\n",
-        "ARG+ ADMIN_PASSWORD\nSYSRC app_flags=\"--admin-password ${ADMIN_PASSWORD}\"\n",
-    ),
-    (
-        "JW916",
-        "PKG phpMyAdmin5-php83\nSERVICE mysql-server start\n",
-        "PKG phpMyAdmin5-php83 mysql80-server\nSERVICE mysql-server start\n",
-    ),
-    ("JW913", "CMD make &&\n", "CMD make && make install\n"),
-];
+/// The rule cases: `fixtures/rules/DIALECT/CODE[-N]/{fail,pass}/`, each a
+/// template that triggers CODE and one that does not (ruff's shape: a
+/// fixture and a snapshot per case). DIALECT is `bastille` (a
+/// Bastillefile), `makejail` (a main Makejail), `pot` (a flavour `web`
+/// and its `web.sh`) or `pot-script` (a flavour that is only `web.sh`).
+fn rule_cases() -> Vec<(String, String, std::path::PathBuf)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let mut cases = Vec::new();
+    for dialect in std::fs::read_dir(&root).expect("fixtures/rules").flatten() {
+        for case in std::fs::read_dir(dialect.path())
+            .expect("a dialect's cases")
+            .flatten()
+        {
+            let name = case.file_name().to_string_lossy().into_owned();
+            let code = name.split('-').next().unwrap_or_default().to_string();
+            cases.push((
+                dialect.file_name().to_string_lossy().into_owned(),
+                code,
+                case.path(),
+            ));
+        }
+    }
+    cases.sort();
+    cases
+}
 
-/// (code, triggers the rule, does not trigger it), read as a Makejail.
-const MAKEJAIL_CASES: &[(&str, &str, &str)] = &[
-    ("JW701", "cmd echo hi\n", "CMD echo hi\n"),
-    ("JW702", "PKG 'nginx\n", "PKG 'nginx'\n"),
-    ("JW703", "PKG --remove --clean x\n", "PKG --remove x\n"),
-    ("JW704", "STAGE run\n", "STAGE custom:run\n"),
-    ("JW705", "STAGE start\nSTART\n", "START\nSTAGE start\n"),
-    (
-        "JW706",
-        "INCLUDE foo+bar\n",
-        "INCLUDE gh+AppJail-makejails/nginx\n",
-    ),
-    (
-        "JW707",
-        "CMD echo %{TOKEN!the API token}\n",
-        "CMD echo %{TOKEN:abc}\n",
-    ),
-    (
-        "JW708",
-        "%{X:1}\n%{X:2}\nCMD echo %{X}\n",
-        "%{X:1}\nCMD echo %{X}\n",
-    ),
-    ("JW709", "PKG nginx", "PKG nginx\n"),
-    ("JW710", "PKG nginx \\\n", "PKG nginx \\\n  php\n"),
-    (
-        "JW711",
-        "PKG nginx # web server\n",
-        "CMD echo hi # a shell comment\n",
-    ),
-    (
-        "JW712",
-        "VAR x=1\nCMD echo $x\n",
-        "VAR --make-arg-env x=1\nCMD echo $x\n",
-    ),
-    (
-        "JW713",
-        "OPTION overwrite\nPKG nginx\n",
-        "OPTION start\nPKG nginx\n",
-    ),
-    (
-        "JW714",
-        "RAW if true; then\nARG x=1\nRAW fi\n",
-        "ARG x=1\nRAW if true; then\nCMD echo\nRAW fi\n",
-    ),
-    (
-        "JW715",
-        "INCLUDE build.makejail arg\n",
-        "INCLUDE build.makejail\n",
-    ),
-    (
-        "JW716",
-        "OPTION start\nCMD echo\nARG x=1\n",
-        "ARG x=1\nOPTION start\nCMD echo\n",
-    ),
-    (
-        "JW717",
-        "ARG x=1\nARG x=2\n",
-        "ARG x=1\nSTAGE start\nARG x=2\n",
-    ),
-    (
-        "JW718",
-        "STAGE apply\nCMD echo\n",
-        "STAGE start\nCMD echo\n",
-    ),
-    (
-        "JW719",
-        "OPTION expose=80\n",
-        "OPTION virtualnet=:<random> default\nOPTION expose=80\n",
-    ),
-    (
-        "JW720",
-        "OPTION start\nWORKDIR /app\nCMD make install\n",
-        "OPTION start\nWORKDIR /app\nCMD --workdir /app make install\n",
-    ),
-    (
-        "JW903",
-        "OPTION start\nPKG --upgrade\n",
-        "OPTION start\nPKG nginx\n",
-    ),
-    (
-        "JW904",
-        "OPTION start\nCMD cd /srv\n",
-        "OPTION start\nCMD cd /srv && ls\n",
-    ),
-    (
-        "JW910",
-        "OPTION start\nPKG nginx\nSERVICE nginx start\n",
-        "OPTION start\nPKG nginx\nSYSRC nginx_enable=YES\nSERVICE nginx start\n",
-    ),
-    (
-        "JW721",
-        "OPTION virtualnet=:<random> default\nOPTION expose=53 proto:ucp\n",
-        "OPTION virtualnet=:<random> default\nOPTION expose=53 proto:udp\n",
-    ),
-    ("JW722", "OPTION port=80\n", "OPTION expose=80\n"),
-    (
-        "JW723",
-        "OPTION nat\n",
-        "OPTION virtualnet=:<random> default\nOPTION nat\n",
-    ),
-];
+/// The findings of the case template in `dir`, read as `dialect` reads it.
+fn case_findings(dialect: &str, dir: &std::path::Path) -> Vec<lint::Diagnostic> {
+    let read = |name: &str| std::fs::read(dir.join(name)).ok();
+    let file = |name: &str| read(name).map(|bytes| SourceFile::new(name, &bytes));
+    let doc = match dialect {
+        "bastille" => bastille::parse(
+            file("Bastillefile").expect("a Bastillefile"),
+            &Bindings::default(),
+        ),
+        "makejail" => makejail::parse(file("Makejail").expect("a Makejail"), &Bindings::default()),
+        "pot" | "pot-script" => {
+            jailwright::dialect::pot::parse(vec![jailwright::dialect::pot::Flavour {
+                name: "web".into(),
+                commands: file("web"),
+                script: file("web.sh"),
+            }])
+        }
+        other => panic!("fixtures/rules/{other}: not a dialect"),
+    };
+    lint::lint(&doc)
+}
 
-/// (code, triggers the rule, does not trigger it), read as a pot flavour
-/// command file named `web` (with no script unless the case says so).
-const POT_CASES: &[(&str, &str, &str)] = &[
-    ("JW801", "set-env -e A=1\n", "set-env -E A=1\n"),
-    (
-        "JW802",
-        "# a comment\n",
-        "set-attribute -A persistent -V NO\n",
-    ),
-    (
-        "JW709",
-        "set-attribute -A persistent -V NO",
-        "set-attribute -A persistent -V NO\n",
-    ),
-    (
-        "JW804",
-        "set-env -E A=1\nset-env -E B=2\n",
-        "set-env -E A=1 -E B=2\n",
-    ),
-    (
-        "JW805",
-        "set-cmd -c '/root/ci.sh'\n",
-        "set-cmd -c \"/root/ci.sh\"\n",
-    ),
-    (
-        "JW806",
-        "copy-in -s \"a b\" -d /x\n",
-        "copy-in -s /a -d /x\n",
-    ),
-    (
-        "JW807",
-        "mount-in -p db -z zroot/db -m /var/db\n",
-        "mount-in -z zroot/db -m /var/db\n",
-    ),
-    (
-        "JW808",
-        "copy-in -s /usr/local/etc/pot/flavours/web.d/local -d /root/x\n",
-        "copy-in-flv -s web.d/local -d /root/x\n",
-    ),
-    (
-        "JW809",
-        "set-cmd -c /usr/local/bin/cook\n",
-        "set-attribute -A persistent -V NO\n",
-    ),
-    (
-        "JW810",
-        "copy-in -s files/a -d /a\n",
-        "copy-in -s /files/a -d /a\n",
-    ),
-    (
-        "JW812",
-        "export-ports -e 80\n",
-        "set-attribute -A persistent -V NO\n",
-    ),
-    (
-        "JW813",
-        "export-ports -e 80\nexport-ports -e 443\n",
-        "export-ports -e 80 -e 443\n",
-    ),
-];
+/// A case's findings of its rule, as a snapshot shows them.
+fn shown(found: &[lint::Diagnostic]) -> String {
+    found
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} [{}..{}] {} {}: {}\n  help: {}\n",
+                d.span.file,
+                d.span.line,
+                d.span.column,
+                d.span.start,
+                d.span.end,
+                d.code,
+                d.severity,
+                d.message,
+                d.help.as_deref().unwrap_or("-")
+            )
+        })
+        .collect()
+}
 
-fn pot_codes(commands: &[u8]) -> Vec<&'static str> {
-    // JW809 needs a script after the set-cmd: every case has one.
-    let doc = jailwright::dialect::pot::parse(vec![jailwright::dialect::pot::Flavour {
-        name: "web".into(),
-        commands: Some(SourceFile::new("web", commands)),
-        script: Some(SourceFile::new(
-            "web.sh",
-            b"#!/bin/sh\npkg install -y nginx\n",
-        )),
-    }]);
-    lint::lint(&doc).into_iter().map(|d| d.code).collect()
+/// Every case: its failing template's findings of its rule (message, span,
+/// help) are its snapshot, and its passing template has none of them.
+/// Every case is checked before the test fails, naming each wrong one.
+#[test]
+fn every_rule_case_fires_on_its_failing_template_only() {
+    let mut wrong = Vec::new();
+    for (dialect, code, dir) in rule_cases() {
+        let of_rule = |found: Vec<lint::Diagnostic>| -> Vec<lint::Diagnostic> {
+            found.into_iter().filter(|d| d.code == code).collect()
+        };
+        let failing = of_rule(case_findings(&dialect, &dir.join("fail")));
+        let passing = of_rule(case_findings(&dialect, &dir.join("pass")));
+        let case = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if failing.is_empty() {
+            wrong.push(format!("{dialect}/{case}: {code} did not fire on fail/"));
+        }
+        if !passing.is_empty() {
+            wrong.push(format!(
+                "{dialect}/{case}: {code} fired on pass/:\n{}",
+                shown(&passing)
+            ));
+        }
+        let name = format!("{dialect}__{case}");
+        let snapshot = std::panic::catch_unwind(|| {
+            insta::with_settings!({snapshot_path => "snapshots/rules", prepend_module_to_snapshot => false}, {
+                insta::assert_snapshot!(name, shown(&failing));
+            });
+        });
+        if snapshot.is_err() {
+            wrong.push(format!("{dialect}/{case}: its snapshot differs"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "rule cases that are wrong:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -334,44 +148,6 @@ fn codes(bytes: &[u8]) -> Vec<&'static str> {
     lint::lint(&doc).into_iter().map(|d| d.code).collect()
 }
 
-/// Each case's failing text makes `codes` report its code, and its passing
-/// text does not.
-fn check_cases(cases: &[(&str, &str, &str)], codes: fn(&[u8]) -> Vec<&'static str>) {
-    for (code, failing, passing) in cases {
-        let found = codes(failing.as_bytes());
-        assert!(
-            found.contains(code),
-            "{code} did not fire on {failing:?}: {found:?}"
-        );
-        let found = codes(passing.as_bytes());
-        assert!(
-            !found.contains(code),
-            "{code} fired on {passing:?}: {found:?}"
-        );
-    }
-}
-
-#[test]
-fn every_rule_fires_on_its_failing_case_only() {
-    // JW601 needs files on disk and JW107 invalid bytes: tested below.
-    let cases: Vec<_> = CASES
-        .iter()
-        .copied()
-        .filter(|(code, ..)| *code != "JW601" && *code != "JW107")
-        .collect();
-    check_cases(&cases, codes);
-}
-
-#[test]
-fn every_makejail_rule_fires_on_its_failing_case_only() {
-    check_cases(MAKEJAIL_CASES, makejail_codes);
-}
-
-#[test]
-fn every_pot_rule_fires_on_its_failing_case_only() {
-    check_cases(POT_CASES, pot_codes);
-}
-
 #[test]
 fn not_utf8_fires_on_invalid_bytes() {
     assert!(codes(b"PKG caf\xe9\n").contains(&"JW107"));
@@ -395,54 +171,16 @@ fn legacy_hooks_fire_for_hook_layouts_and_hooks_beside_a_bastillefile() {
 /// Rules whose cases need files on disk: tested by their own test above.
 const TESTED_WITH_FILES: &[&str] = &["JW811", "JW901", "JW912"];
 
-/// Practice rules over a pot flavour's script: (code, script that
-/// triggers it, script that does not).
-const POT_SCRIPT_CASES: &[(&str, &str, &str)] = &[
-    (
-        "JW902",
-        "#!/bin/sh\npkg install nginx\n",
-        "#!/bin/sh\npkg install -y nginx\n",
-    ),
-    (
-        "JW908",
-        "#!/bin/sh\nchmod 777 /data\n",
-        "#!/bin/sh\nchmod 750 /data\n",
-    ),
-    (
-        "JW910",
-        "#!/bin/sh\npkg install -y nginx\nservice nginx start\n",
-        "#!/bin/sh\npkg install -y nginx\nsysrc nginx_enable=YES\nservice nginx start\n",
-    ),
-];
-
-fn pot_script_codes(script: &[u8]) -> Vec<&'static str> {
-    let doc = jailwright::dialect::pot::parse(vec![jailwright::dialect::pot::Flavour {
-        name: "web".into(),
-        commands: None,
-        script: Some(SourceFile::new("web.sh", script)),
-    }]);
-    lint::lint(&doc).into_iter().map(|d| d.code).collect()
-}
-
-#[test]
-fn practice_rules_read_flavour_scripts() {
-    check_cases(POT_SCRIPT_CASES, pot_script_codes);
-}
-
 #[test]
 fn every_rule_has_a_case() {
+    let cases = rule_cases();
     for rule in rules::ALL {
-        if TESTED_WITH_FILES.contains(&rule.code) {
+        if TESTED_WITH_FILES.contains(&rule.code) || ["JW107", "JW601"].contains(&rule.code) {
             continue;
         }
         assert!(
-            CASES
-                .iter()
-                .chain(MAKEJAIL_CASES)
-                .chain(POT_CASES)
-                .chain(POT_SCRIPT_CASES)
-                .any(|(code, ..)| code == &rule.code),
-            "{} has no test case",
+            cases.iter().any(|(_, code, _)| code == rule.code),
+            "{} has no case under fixtures/rules",
             rule.code
         );
     }
@@ -504,18 +242,6 @@ fn every_rule_has_a_page() {
             rule.code
         );
     }
-}
-
-#[test]
-fn codes_are_unique_and_in_order() {
-    let codes: Vec<&str> = jailwright::lint::rules::ALL
-        .iter()
-        .map(|r| r.code)
-        .collect();
-    let mut sorted = codes.clone();
-    sorted.sort();
-    sorted.dedup();
-    assert_eq!(codes, sorted);
 }
 
 #[test]

@@ -82,7 +82,7 @@ makejail_fixture!(makejail_quirks, "quirks", false);
 /// A pot flavour's JSON (`parse --dialect pot DIR/FLAVOUR`).
 fn pot_json(dir: &str, flavour: &str) -> serde_json::Value {
     let path = common::fixtures().join("pot").join(dir).join(flavour);
-    let doc = dialect::load_flavours(&[path]).expect("fixture reads");
+    let doc = dialect::pot::load_flavours(&[path]).expect("fixture reads");
     let mut json: serde_json::Value =
         serde_json::from_str(&jailwright::inspect::json(&doc.template)).unwrap();
     for step in json["steps"].as_array_mut().unwrap() {

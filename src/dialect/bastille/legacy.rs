@@ -83,7 +83,7 @@ pub fn parse_hooks(mut sources: Vec<SourceFile>, bindings: &Bindings) -> Documen
             steps.push(Step {
                 span: span_of(source, start, end),
                 name: hook.to_string(),
-                keyword: hook.to_string(),
+                written_keyword: hook.to_string(),
                 text: line.text.clone(),
                 args,
                 instruction,

@@ -47,7 +47,7 @@ pub fn parse(source: SourceFile, bindings: &Bindings) -> Document {
         steps.push(Step {
             span: span_of(&source, start, end),
             name: keywords::canonical(&lower),
-            keyword: split.keyword.to_string(),
+            written_keyword: split.keyword.to_string(),
             text: split.text.to_string(),
             args,
             instruction,

@@ -141,7 +141,7 @@ pub fn build(
         steps.push(Step {
             span: span_of(source, start, end),
             name: name.to_string(),
-            keyword: lines::split(&line.text).0.to_string(),
+            written_keyword: lines::split(&line.text).0.to_string(),
             text: raw_args.to_string(),
             args: reading.args,
             instruction: reading.instruction,

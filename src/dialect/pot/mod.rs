@@ -8,6 +8,9 @@
 
 pub(crate) mod commands;
 pub(crate) mod getopts;
+mod lookup;
+
+pub use lookup::{is_flavour, is_flavour_known, load_flavours, load_flavours_in};
 
 use crate::dialect::physical::physical_lines;
 use crate::document::{Document, LogicalLine, Problem, ProblemKind, span_of};
@@ -86,7 +89,7 @@ fn read_commands(doc: &mut Document, flavour: &str, source: SourceFile) {
         doc.template.steps.push(Step {
             span: span_of(source, start, start + line.len()),
             name: reading.name.clone(),
-            keyword: reading.name,
+            written_keyword: reading.name,
             text: reading.text,
             args: reading.args,
             instruction: reading.instruction,
@@ -111,7 +114,7 @@ fn read_script(doc: &mut Document, flavour: &str, source: SourceFile) {
     doc.template.steps.push(Step {
         span,
         name: "SCRIPT".into(),
-        keyword: name.clone(),
+        written_keyword: name.clone(),
         text: text.clone(),
         args: vec![format!("/tmp/{name}"), flavour.to_string()],
         instruction: Instruction::Script { name, text },

@@ -12,7 +12,7 @@ pub(crate) mod lock;
 pub(crate) mod process;
 pub mod recording;
 pub(crate) mod reserve;
-pub(crate) mod shellcheck;
+pub(crate) mod shellcheck_runner;
 pub(crate) mod target_check;
 pub(crate) mod zfs;
 mod zfs_list;

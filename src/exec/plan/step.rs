@@ -193,7 +193,7 @@ fn plan_instruction(cx: &StepContext, instruction: &Instruction, planned: &mut P
         | Instruction::Unknown { .. } => {
             planned.blocked = Some(format!(
                 "{}: not supported by apply yet",
-                instruction.keyword()
+                instruction.ir_name()
             ));
         }
     }
@@ -215,7 +215,7 @@ fn line_in_file(line: &str, file: &str, planned: &mut PlannedStep) {
 
 fn include(target: &str, planned: &mut PlannedStep) {
     planned.blocked = Some(format!(
-        "INCLUDE {target}: the included template was not read (a remote INCLUDE is not fetched yet)"
+        "INCLUDE {target}: the included template was not read (a remote INCLUDE is fetched only with --fetch-includes)"
     ));
 }
 

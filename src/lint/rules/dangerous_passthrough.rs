@@ -43,7 +43,7 @@ fn check(doc: &Document, report: &mut Report) {
                 step.span.clone(),
                 format!(
                     "`{}` passes through to `bastille {subcommand}`, which {why}",
-                    step.keyword
+                    step.written_keyword
                 ),
                 "run it outside the template",
             );

@@ -221,9 +221,9 @@ pub fn args_span(doc: &Document, step: &Step) -> Span {
 /// is not in its line as it is).
 pub fn keyword_span(doc: &Document, step: &Step) -> Span {
     let line = &doc.lines[step.line_index].text;
-    match line.find(step.keyword.as_str()) {
-        Some(at) if !step.keyword.is_empty() => {
-            doc.span_in_line(step.line_index, at, at + step.keyword.len())
+    match line.find(step.written_keyword.as_str()) {
+        Some(at) if !step.written_keyword.is_empty() => {
+            doc.span_in_line(step.line_index, at, at + step.written_keyword.len())
         }
         _ => step.span.clone(),
     }
@@ -286,5 +286,5 @@ pub fn steps_of<'d>(doc: &'d Document, keyword: &'static str) -> impl Iterator<I
     doc.template
         .steps
         .iter()
-        .filter(move |s| s.instruction.keyword() == keyword)
+        .filter(move |s| s.instruction.ir_name() == keyword)
 }

@@ -25,7 +25,7 @@ fn check(doc: &Document, report: &mut Report) {
         {
             report.emit(
                 args_span(doc, step),
-                format!("{} names no package: `pkg install` fails", step.keyword),
+                format!("{} names no package: `pkg install` fails", step.written_keyword),
                 "list the packages to install",
             );
         }

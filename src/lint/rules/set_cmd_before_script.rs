@@ -30,7 +30,7 @@ fn check(doc: &Document, report: &mut Report) {
         {
             report.emit(
                 step.span.clone(),
-                format!("pot starts the jail with this command before running {}: if it does not return, the script never runs", script.keyword),
+                format!("pot starts the jail with this command before running {}: if it does not return, the script never runs", script.written_keyword),
                 "apply set-cmd in a flavour after the script (potluck's NAME+4)",
             );
         }

@@ -8,4 +8,4 @@
 //! `shellcheck` installed (lint says once when it is not); `--no-shellcheck`
 //! or disabling JW901 in .jailwright.toml turns it off.
 
-pub use crate::lint::shellcheck::RULE;
+pub use crate::lint::shellcheck_script::RULE;

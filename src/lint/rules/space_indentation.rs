@@ -32,8 +32,8 @@ fn check(doc: &Document, report: &mut Report) {
                 span,
                 format!(
                     "indented with spaces: bastille runs `{}` with `{}` as its first argument",
-                    step.keyword.to_lowercase(),
-                    step.keyword
+                    step.written_keyword.to_lowercase(),
+                    step.written_keyword
                 ),
                 "remove the indentation (a tab also works, but none is clearer)",
                 fix,

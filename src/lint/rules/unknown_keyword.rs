@@ -43,25 +43,25 @@ fn check(doc: &Document, report: &mut Report) {
     let unknown = doc.template.steps.iter().filter(|s| {
         matches!(s.instruction, Instruction::Passthrough { known: false, .. })
             // JW101 and JW102 already explain these.
-            && !s.keyword.contains(['\u{feff}', '\r'])
+            && !s.written_keyword.contains(['\u{feff}', '\r'])
     });
     let steps: Vec<_> = unknown.collect();
-    if let Some(vm) = steps.iter().find(|s| s.keyword.eq_ignore_ascii_case("vm")) {
+    if let Some(vm) = steps.iter().find(|s| s.written_keyword.eq_ignore_ascii_case("vm")) {
         report.emit(
             vm.span.clone(),
             "this is a bastille-vm-plugin VM definition, not a template: `bastille template` fails on its keywords",
             "use it with bastille-vm-plugin, not `bastille template`",
         );
     }
-    let is_vm = steps.iter().any(|s| s.keyword.eq_ignore_ascii_case("vm"));
+    let is_vm = steps.iter().any(|s| s.written_keyword.eq_ignore_ascii_case("vm"));
     for step in steps {
-        let lower = step.keyword.to_ascii_lowercase();
+        let lower = step.written_keyword.to_ascii_lowercase();
         if is_vm && VM_PLUGIN.contains(&lower.as_str()) {
             continue;
         }
         report.emit(
             step.span.clone(),
-            format!("`{}` is not a template instruction or a bastille subcommand: the template stops here", step.keyword),
+            format!("`{}` is not a template instruction or a bastille subcommand: the template stops here", step.written_keyword),
             "check the spelling; see `bastille --help` for subcommands",
         );
     }

@@ -147,7 +147,7 @@ pub fn run_many(scripts: &[&str], cache: &Cache) -> Option<Result<Vec<String>, S
     let keys: Vec<String> = scripts
         .iter()
         .map(|s| {
-            let shell = crate::lint::shellcheck::SHELL;
+            let shell = crate::lint::shellcheck_script::SHELL;
             hex(&Sha256::digest(format!(
                 "{version}\n-s {shell}\n{opts}\n{s}"
             )))
@@ -278,7 +278,7 @@ fn run(files: &[&Path]) -> Result<String, ShellCheckError> {
         Command::new("shellcheck")
             .args([
                 "-s",
-                crate::lint::shellcheck::SHELL,
+                crate::lint::shellcheck_script::SHELL,
                 "-f",
                 "json1",
                 "--norc",
