@@ -8,6 +8,7 @@ use crate::exec::adapters::shellcheck_runner;
 use crate::lint::config::{self, Config, Threshold};
 use crate::lint::report::{self, FileResult};
 use crate::lint::selection::{self, Layer, Selection};
+use crate::lint::session::{Configs, Findings};
 use crate::{dialect, lint, lint::fix};
 use clap::Args;
 use std::collections::{HashMap, HashSet};
@@ -108,19 +109,15 @@ pub fn run(args: LintArgs, global: &Global) -> Result<ExitCode, Error> {
         ignore: args.ignore.clone(),
     };
     let mut run = Run {
-        explicit,
-        found: Default::default(),
-        finder: Default::default(),
+        configs: Configs::new(explicit),
         rewritten: HashSet::new(),
-        threshold: args.failure_threshold,
+        findings: Findings::new(args.failure_threshold),
         shellcheck_missing: args.no_shellcheck,
         cache: shellcheck_runner::Cache::open(!args.no_cache),
         current: None,
         cli,
         quiet: global.quiet,
         fixes: Fixes::new(&args),
-        results: Vec::new(),
-        reported: Default::default(),
         trouble_seen: false,
     };
     let mut loaded = Vec::new();
@@ -159,16 +156,10 @@ impl Fixes {
 
 /// What a lint run has gathered so far.
 struct Run {
-    /// `--config`.
-    explicit: Option<Config>,
-    /// Configurations found upward, by file, read once (`None`: it could
-    /// not be read, which was reported).
-    found: HashMap<PathBuf, Option<Config>>,
-    /// Which directory holds the nearest configuration, remembered.
-    finder: config::Finder,
+    configs: Configs,
     /// Files `--fix` rewrote: a template read before that is read again.
     rewritten: HashSet<PathBuf>,
-    threshold: Option<Threshold>,
+    findings: Findings,
     shellcheck_missing: bool,
     cache: shellcheck_runner::Cache,
     /// `--select`, `--extend-select`, `--ignore`.
@@ -178,9 +169,6 @@ struct Run {
     current: Option<Config>,
     quiet: u8,
     fixes: Fixes,
-    results: Vec<FileResult>,
-    /// A finding in a file read twice (an included one) is reported once.
-    reported: HashSet<(String, usize, &'static str, String)>,
     trouble_seen: bool,
 }
 
@@ -475,7 +463,7 @@ impl Run {
                 None
             }
         };
-        self.threshold = self.threshold.or(failure_threshold);
+        self.findings.threshold_from(failure_threshold);
         Some(diagnostics)
     }
 
@@ -510,12 +498,8 @@ impl Run {
     }
 
     /// Records a template's findings (each finding once across the run).
-    fn push(&mut self, doc: crate::document::Document, mut diagnostics: Vec<lint::Diagnostic>) {
-        diagnostics.retain(|d| {
-            self.reported
-                .insert((d.span.file.clone(), d.span.start, d.code, d.message.clone()))
-        });
-        self.results.push(FileResult { doc, diagnostics });
+    fn push(&mut self, doc: crate::document::Document, diagnostics: Vec<lint::Diagnostic>) {
+        self.findings.push(doc, diagnostics);
     }
 
     /// `--fix` / `--diff` for one template's files; whether a file was
@@ -607,12 +591,7 @@ impl Run {
 
     /// Prints the report and returns the exit code.
     fn finish(mut self, args: &LintArgs, global: &Global) -> ExitCode {
-        let threshold = self.threshold.unwrap_or(Threshold::Error);
-        let failing = self
-            .results
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .any(|d| threshold.fails(d.severity));
+        let failing = self.findings.failing();
         // `lint --fix -`: the fixed template is the output, the report
         // goes to standard error.
         let stdin_text = self.fixes.stdin_text.take();
@@ -629,17 +608,19 @@ impl Run {
             // Nothing but the diff.
             String::new()
         } else if args.statistics {
-            statistics(&self.results, args.format)
+            statistics(&self.findings.results, args.format)
         } else {
             let look = global.look(stream);
             match args.format {
-                LintFormat::Json => report::json(&self.results),
-                LintFormat::Text if self.quiet == 1 => report::findings_text(&self.results, look),
-                LintFormat::Text => report::text(&self.results, look),
-                LintFormat::Sarif => report::sarif(&self.results),
-                LintFormat::Github => report::github(&self.results),
-                LintFormat::Checkstyle => report::checkstyle(&self.results),
-                LintFormat::Gnu => report::gnu(&self.results),
+                LintFormat::Json => report::json(&self.findings.results),
+                LintFormat::Text if self.quiet == 1 => {
+                    report::findings_text(&self.findings.results, look)
+                }
+                LintFormat::Text => report::text(&self.findings.results, look),
+                LintFormat::Sarif => report::sarif(&self.findings.results),
+                LintFormat::Github => report::github(&self.findings.results),
+                LintFormat::Checkstyle => report::checkstyle(&self.findings.results),
+                LintFormat::Gnu => report::gnu(&self.findings.results),
             }
         };
         if stdin_text.is_some() {
@@ -670,45 +651,19 @@ impl Run {
         code
     }
 
-    /// Where a template's configuration is looked up from: the template
-    /// resolved (a symlink's target, as a template named through one is
-    /// read), itself when it is a directory (bastille hook files), else
-    /// the directory that holds it.
-    fn real_dir(&self, template: &Path) -> Option<PathBuf> {
-        let real = std::fs::canonicalize(template).ok()?;
-        if real.is_dir() {
-            Some(real)
-        } else {
-            real.parent().map(Path::to_path_buf)
-        }
-    }
-
     /// --config, else the nearest file upward (each read once; one found
-    /// inside a walked tree is read only inside it).
+    /// inside a walked tree is read only inside it); a file that cannot be
+    /// read is reported once.
     fn config(&mut self, template: &Path, scope: &Scope) -> Result<Option<&Config>, ()> {
-        if self.explicit.is_some() {
-            return Ok(self.explicit.as_ref());
+        let mut unreadable = None;
+        let found = self
+            .configs
+            .of(template, scope, &mut |e| unreadable = Some(e));
+        if let Some(e) = unreadable {
+            trouble(e);
+            self.trouble_seen = true;
         }
-        let Some(file) = self
-            .real_dir(template)
-            .and_then(|dir| self.finder.nearest(&dir))
-        else {
-            return Ok(None);
-        };
-        if !self.found.contains_key(&file) {
-            let inside = file.parent().is_some_and(|dir| scope.contains(dir));
-            let read = if inside {
-                config::read(&file, scope)
-            } else {
-                config::read(&file, &Scope::anywhere())
-            };
-            let read = read.map_err(|e| self.trouble(e)).ok();
-            self.found.insert(file.clone(), read);
-        }
-        match self.found.get(&file) {
-            Some(Some(config)) => Ok(Some(config)),
-            _ => Err(()),
-        }
+        found
     }
 }
 

@@ -10,6 +10,7 @@ pub(crate) mod pragma;
 pub mod report;
 pub mod rules;
 pub(crate) mod selection;
+pub(crate) mod session;
 pub(crate) mod shell_text;
 pub mod shellcheck_script;
 
