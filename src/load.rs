@@ -2,7 +2,7 @@
 //! made local (a remote template fetched and pinned), the dialect
 //! detected, pot flavours read as one chain, a Bastillefile's or a
 //! Makejail's includes read as steps or expanded. `parse`, `plan`,
-//! `apply` and `convert` all come through here.
+//! `apply`, `convert` and `lint` all come through here.
 
 use crate::dialect::{self, Bindings, Kind, LoadError, Scope};
 use crate::document::Document;
@@ -29,6 +29,9 @@ pub struct Request<'a> {
     pub bindings: &'a Bindings,
     pub includes: Includes,
     pub remote: &'a remote::Settings,
+    /// Where the templates' files may be read (a walked tree: only
+    /// inside it).
+    pub scope: &'a Scope,
 }
 
 /// The templates read.
@@ -64,18 +67,20 @@ pub fn load(request: &Request) -> Result<Loaded, LoadFailure> {
         for template in more {
             paths.push(remote::local(template, request.remote)?);
         }
-        dialect::pot::load_flavours(&paths)?
+        dialect::pot::load_flavours_in(&paths, request.scope)?
     } else if !more.is_empty() {
         return Err(LoadFailure::Several);
     } else {
         match request.includes {
-            Includes::AsSteps => dialect::load(&first, request.forced, request.bindings)?,
+            Includes::AsSteps => {
+                dialect::load_in(&first, request.forced, request.bindings, request.scope)?
+            }
             Includes::Expanded => remote::load_expanded(
                 &first,
                 request.forced,
                 request.bindings,
                 request.remote,
-                &Scope::anywhere(),
+                request.scope,
             )?,
         }
     };

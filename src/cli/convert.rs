@@ -63,6 +63,7 @@ pub fn run(args: ConvertArgs, global: &super::Global) -> Result<ExitCode, Error>
             bindings: &bindings,
             includes: crate::load::Includes::Expanded,
             remote: &args.remote.settings(),
+            scope: &crate::dialect::Scope::anywhere(),
         })?;
         (loaded.doc, loaded.first, loaded.kind)
     };

@@ -227,11 +227,7 @@ impl Run {
                 Found::Template(t) | Found::LinkInside(t) => t,
             };
             templates += 1;
-            match args
-                .options
-                .remote
-                .load_expanded_in(&template, forced, bindings, &scope)
-            {
+            match load_one(args, &template, forced, bindings, &scope) {
                 Ok(doc) => loaded.push(Loaded {
                     doc,
                     template,
@@ -267,11 +263,7 @@ impl Run {
                 .iter()
                 .any(|s| self.rewritten.contains(&s.path))
             {
-                match args
-                    .options
-                    .remote
-                    .load_expanded_in(&l.template, forced, bindings, &l.scope)
-                {
+                match load_one(args, &l.template, forced, bindings, &l.scope) {
                     Ok(doc) => {
                         l.doc = doc;
                         shell = None;
@@ -287,11 +279,7 @@ impl Run {
             };
             if self.fix_files(&l.doc, &diagnostics, &l.scope, &l.named) {
                 // Read again: the report is of the fixed files.
-                match args
-                    .options
-                    .remote
-                    .load_expanded_in(&l.template, forced, bindings, &l.scope)
-                {
+                match load_one(args, &l.template, forced, bindings, &l.scope) {
                     Ok(doc) => {
                         if let Some(d) = self.findings(&doc, &l.template, &l.scope, None) {
                             self.push(doc, d);
@@ -747,4 +735,25 @@ struct Loaded {
     scope: Scope,
     /// The path named on the command line it was found under.
     named: PathBuf,
+}
+
+/// One template found by the walk, read as every command reads one
+/// (`crate::load`), inside `scope`.
+fn load_one(
+    args: &LintArgs,
+    template: &Path,
+    forced: Option<crate::ir::Dialect>,
+    bindings: &dialect::Bindings,
+    scope: &Scope,
+) -> Result<crate::document::Document, crate::load::LoadFailure> {
+    let templates = [template.to_path_buf()];
+    let loaded = crate::load::load(&crate::load::Request {
+        templates: &templates,
+        forced,
+        bindings,
+        includes: crate::load::Includes::Expanded,
+        remote: &args.options.remote.settings(),
+        scope,
+    })?;
+    Ok(loaded.doc)
 }

@@ -154,19 +154,6 @@ impl RemoteArgs {
         }
     }
 
-    /// `dialect::load_expanded` inside `scope`, with a Makejail's remote
-    /// INCLUDEs fetched (pinned beside the template) when --fetch-includes
-    /// says so.
-    pub fn load_expanded_in(
-        &self,
-        template: &std::path::Path,
-        forced: Option<Dialect>,
-        bindings: &Bindings,
-        scope: &crate::dialect::Scope,
-    ) -> Result<crate::document::Document, crate::dialect::LoadError> {
-        crate::remote::load_expanded(template, forced, bindings, &self.settings(), scope)
-    }
-
     /// A template argument as a local path (a remote one fetched).
     pub fn local(&self, arg: &std::path::Path) -> Result<PathBuf, Error> {
         Ok(crate::remote::local(arg, &self.settings())?)

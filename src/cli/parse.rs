@@ -43,6 +43,7 @@ pub fn run(args: ParseArgs) -> Result<ExitCode, Error> {
             crate::load::Includes::AsSteps
         },
         remote: &args.options.remote.settings(),
+        scope: &crate::dialect::Scope::anywhere(),
     })?;
     Ok(print(&loaded.doc, args.format))
 }

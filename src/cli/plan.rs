@@ -74,6 +74,7 @@ pub fn make_plan(args: &PlanArgs) -> Result<Plan, Error> {
         bindings: &bindings,
         includes: crate::load::Includes::Expanded,
         remote: &settings,
+        scope: &crate::dialect::Scope::anywhere(),
     })?
     .doc;
     let target = args
