@@ -9,7 +9,6 @@ use crate::common::http;
 
 use http::{Reply, Server};
 use std::path::Path;
-use std::process::Command;
 
 /// A repository archive as GitHub serves it: one top directory.
 fn tar_gz(files: &[(&str, &str)]) -> Vec<u8> {
@@ -32,13 +31,11 @@ fn tar_gz(files: &[(&str, &str)]) -> Vec<u8> {
 }
 
 fn run(dir: &Path, cache: &Path, args: &[&str]) -> common::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_jailwright"))
-        .args(args)
+    common::Test::new()
         .current_dir(dir)
-        .env("JAILWRIGHT_CACHE", cache)
-        .output()
-        .unwrap();
-    out.into()
+        .env("JAILWRIGHT_CACHE", cache.to_str().unwrap())
+        .args(args)
+        .run()
 }
 
 #[test]
@@ -277,15 +274,13 @@ fn remote_template_bomb_is_neither_cached_nor_pinned() {
         out.stderr
     );
     // The caps raised by the environment: kept and pinned.
-    let raised = Command::new(env!("CARGO_BIN_EXE_jailwright"))
-        .args(["parse", &url, "--allow-http"])
+    let raised = common::Test::new()
         .current_dir(work.path())
-        .env("JAILWRIGHT_CACHE", cache.path())
+        .env("JAILWRIGHT_CACHE", cache.path().to_str().unwrap())
         .env("JAILWRIGHT_MAX_UNPACKED", "128M")
         .env("JAILWRIGHT_MAX_RATIO", "100000")
-        .output()
-        .unwrap();
-    let raised: common::Output = raised.into();
+        .args(&["parse", &url, "--allow-http"])
+        .run();
     assert_eq!(raised.code, 0, "{}{}", raised.stdout, raised.stderr);
     assert!(!not_pinned(work.path(), &url));
 }

@@ -16,6 +16,8 @@ pub struct Test {
     env: Vec<(String, String)>,
     env_remove: Vec<String>,
     stdin: Option<Vec<u8>>,
+    /// Where the binary runs (default: the test directory).
+    current_dir: Option<PathBuf>,
 }
 
 pub struct Output {
@@ -62,7 +64,14 @@ impl Test {
             env: Vec::new(),
             env_remove: Vec::new(),
             stdin: None,
+            current_dir: None,
         }
+    }
+
+    /// Runs the binary in `dir` instead of the test directory.
+    pub fn current_dir(mut self, dir: &Path) -> Self {
+        self.current_dir = Some(dir.to_path_buf());
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -106,7 +115,7 @@ impl Test {
         let mut command = Command::new(env!("CARGO_BIN_EXE_jailwright"));
         command
             .args(&self.args)
-            .current_dir(self.dir.path())
+            .current_dir(self.current_dir.as_deref().unwrap_or(self.dir.path()))
             .env("NO_COLOR", "1");
         for (name, value) in &self.env {
             command.env(name, value);
